@@ -1,0 +1,86 @@
+# dangjian: one C11 binary. `make run` = deps + build + demo + serve; `make test` = every test.
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libzip expat xlsxwriter
+SANITIZE ?=
+ifeq ($(SANITIZE),)
+BUILD := build
+OPT := -O2
+else
+BUILD := build-san
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+endif
+WERROR := $(if $(CI),-Werror,)
+CC ?= cc
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wwrite-strings \
+	-Wformat=2 -fno-common -Wno-format-nonliteral $(WERROR)
+CPPFLAGS := -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS := -std=c11 -g $(OPT) $(WARN) -MMD -MP $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE),)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/store/*.c src/domain/*.c src/api/*.c src/http/*.c src/io/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/sql_embed.o $(BUILD)/gen/web_embed.o
+SQL_FILES := $(sort $(wildcard src/store/sql/*.sql))
+WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run test test-unit test-api bench clean deps sanitize
+all: $(BUILD)/dangjian $(UNIT_BIN)
+	@ln -sf $(BUILD)/dangjian dangjian
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+
+$(BUILD)/gen/sql_embed.c: $(SQL_FILES) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed embedded_sql src/store/sql/ $(SQL_FILES) > $@
+
+$(BUILD)/gen/web_embed.c: $(WEB_FILES) $(BUILD)/tools/embed
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed embedded_web web/ $(WEB_FILES) > $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(CPPFLAGS) -std=c11 -O0 -c $< -o $@
+
+$(BUILD)/libdangjian.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/dangjian: $(BUILD)/src/main.o $(BUILD)/libdangjian.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdangjian.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libdangjian.a $(LDLIBS) -lcmocka
+
+deps:
+	@sh tools/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@test -f demo.db || ./$(BUILD)/dangjian demo --db demo.db
+	./$(BUILD)/dangjian serve --db sqlite:demo.db --listen 127.0.0.1:8080
+
+# Every test: unit (cmocka), API on SQLite and on a private PostgreSQL, browser.
+test:
+	@$(MAKE) --no-print-directory all
+	@sh tests/run.sh $(BUILD)
+
+test-unit: all
+	@sh tests/run.sh $(BUILD) unit
+
+sanitize:
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
+	@SANITIZE=1 sh tests/run.sh build-san unit api-sqlite
+
+bench: all
+	@sh bench/run.sh $(BUILD)
+
+clean:
+	rm -rf build build-san dangjian
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d

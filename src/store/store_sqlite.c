@@ -1,0 +1,193 @@
+/*
+ * SQLite backend. One connection per pool slot, WAL journal so readers never wait
+ * for the writer, a busy timeout so concurrent writers queue instead of failing, and a
+ * per-connection cache of prepared statements keyed by SQL text.
+ */
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/store.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define CACHE_SLOTS 512 /* power of two; distinct statements per connection */
+
+struct stmt {
+	struct stmt_base base;
+	sqlite3_stmt *s;
+	char *sql;
+};
+
+struct db {
+	struct db_base base;
+	sqlite3 *h;
+	struct stmt *cache[CACHE_SLOTS];
+};
+
+static uint32_t hash_sql(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static int sq_connect(struct db **out, const char *target, struct err *e)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	int rc;
+	db->base.ops = &store_sqlite_ops;
+	rc = sqlite3_open_v2(target, &db->h,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(e, E_DB, "db", NULL, "cannot open SQLite database %s: %s", target,
+			db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		sqlite3_close(db->h);
+		free(db);
+		return E_DB;
+	}
+	sqlite3_busy_timeout(db->h, 10000);
+	sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;", NULL, NULL, NULL);
+	*out = db;
+	return 0;
+}
+
+static void sq_disconnect(struct db *db)
+{
+	int i;
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		if (db->cache[i]) {
+			sqlite3_finalize(db->cache[i]->s);
+			free(db->cache[i]->sql);
+			free(db->cache[i]);
+		}
+	}
+	sqlite3_close(db->h);
+	free(db);
+}
+
+static int sq_exec(struct db *db, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		err_set(e, E_DB, NULL, NULL, "sqlite: %s", msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return E_DB;
+	}
+	return 0;
+}
+
+static struct stmt *sq_prepare(struct db *db, const char *sql)
+{
+	uint32_t h = hash_sql(sql);
+	uint32_t i, slot;
+	struct stmt *st;
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		slot = (h + i) & (CACHE_SLOTS - 1);
+		st = db->cache[slot];
+		if (!st)
+			break;
+		if (!strcmp(st->sql, sql))
+			return st;
+	}
+	st = xcalloc(1, sizeof(*st));
+	st->base.db = db;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->s, NULL) != SQLITE_OK) {
+		free(st);
+		return NULL;
+	}
+	st->sql = xstrdup(sql);
+	if (i < CACHE_SLOTS) {
+		db->cache[slot] = st;
+	} else {
+		/* cache full: evict the home slot (rare: only dynamic SQL gets here) */
+		slot = h & (CACHE_SLOTS - 1);
+		sqlite3_finalize(db->cache[slot]->s);
+		free(db->cache[slot]->sql);
+		free(db->cache[slot]);
+		db->cache[slot] = st;
+	}
+	return st;
+}
+
+static void sq_bind_int(struct stmt *st, int idx, int64_t v)
+{
+	sqlite3_bind_int64(st->s, idx, v);
+}
+
+static void sq_bind_text(struct stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st->s, idx, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->s, idx);
+}
+
+static void sq_bind_null(struct stmt *st, int idx)
+{
+	sqlite3_bind_null(st->s, idx);
+}
+
+static int sq_step(struct stmt *st)
+{
+	int rc = sqlite3_step(st->s);
+	if (rc == SQLITE_ROW)
+		return STEP_ROW;
+	if (rc == SQLITE_DONE)
+		return STEP_DONE;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return STEP_CONSTRAINT;
+	return STEP_ERROR;
+}
+
+static int64_t sq_col_int(struct stmt *st, int col)
+{
+	return sqlite3_column_int64(st->s, col);
+}
+
+static const char *sq_col_text(struct stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st->s, col);
+}
+
+static int sq_col_is_null(struct stmt *st, int col)
+{
+	return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+}
+
+static void sq_reset(struct stmt *st)
+{
+	sqlite3_reset(st->s);
+	sqlite3_clear_bindings(st->s);
+}
+
+static const char *sq_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+static int64_t sq_changes(struct db *db)
+{
+	return sqlite3_changes64(db->h);
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_int = sq_col_int,
+	.col_text = sq_col_text,
+	.col_is_null = sq_col_is_null,
+	.reset = sq_reset,
+	.errmsg = sq_errmsg,
+	.changes = sq_changes,
+};
