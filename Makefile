@@ -62,23 +62,24 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@test -f demo.db || ./$(BUILD)/dangjian demo --db demo.db
+	@if [ -f demo.db ]; then echo "demo.db exists (logins: admin / Admin#2026, town admins mengzhuang|yongan|gaoqiao / Town#2026); rm demo.db* to recreate"; \
+	 else ./$(BUILD)/dangjian demo --db sqlite:demo.db; fi
 	./$(BUILD)/dangjian serve --db sqlite:demo.db --listen 127.0.0.1:8080
 
 # Every test: unit (cmocka), API on SQLite and on a private PostgreSQL, browser.
-test:
+test: deps
 	@$(MAKE) --no-print-directory all
-	@sh tests/run.sh $(BUILD)
+	@bash tests/run.sh $(BUILD)
 
 test-unit: all
-	@sh tests/run.sh $(BUILD) unit
+	@bash tests/run.sh $(BUILD) unit
 
 sanitize:
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined all
-	@SANITIZE=1 sh tests/run.sh build-san unit api-sqlite
+	@bash tests/run.sh build-san unit api-sqlite
 
 bench: all
-	@sh bench/run.sh $(BUILD)
+	@bash bench/run.sh $(BUILD)
 
 clean:
 	rm -rf build build-san dangjian

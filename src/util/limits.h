@@ -14,6 +14,10 @@
 #define CAP_CELL_LEN          4096              /* one CSV/XLSX cell */
 #define CAP_XLSX_SHARED       (4u << 20)        /* shared strings */
 #define CAP_XLSX_XML          (512u << 20)      /* uncompressed sheet */
+#define CAP_TABLE_COLS        16384             /* columns in one imported/exported row (Excel's XFD) */
+#define CAP_XLSX_STYLES       65536             /* cellXfs / numFmts entries in styles.xml */
+#define CAP_XLSX_SHEETS       256               /* sheets looked at for the first worksheet */
+#define CAP_EXPORT_BYTES      (512u << 20)      /* one exported CSV/XLSX file held in memory */
 #define CAP_ORG_DEPTH         12
 #define CAP_NAME_LEN          64                /* bytes of UTF-8 */
 #define CAP_TEXT_LEN          512

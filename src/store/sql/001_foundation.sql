@@ -23,6 +23,7 @@ CREATE TABLE orgs (
   can_approve INTEGER NOT NULL DEFAULT 0,  -- approval authority for new members (基层党委)
   is_temporary INTEGER NOT NULL DEFAULT 0,
   secretary_member_id BIGINT,
+  committee_size INTEGER NOT NULL DEFAULT 0, -- elected 支委 (0 = a secretary only)
   founded_on TEXT,
   term_start TEXT,
   term_end TEXT,

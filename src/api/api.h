@@ -1,0 +1,37 @@
+#ifndef API_H
+#define API_H
+#include <jansson.h>
+#include "http/request.h"
+#include "util/json_util.h"
+/*
+ * Helpers every handler uses: parse and check the JSON body, read typed fields with
+ * errors naming the field, parse query numbers, and fill the response. Handlers return
+ * 0 or an err_code with req->ctx.err filled; respond.c turns that into the error body.
+ */
+typedef int (*api_handler)(struct request *req, struct response *res);
+
+/* Parse the body as a JSON object; 400 on malformed JSON or a non-object. *out owned by caller. */
+int api_body_object(struct request *req, json_t **out);
+/* 400 naming the first key of obj not in allowed (NULL-terminated). */
+int api_check_fields(struct request *req, json_t *obj, const char *const *allowed);
+/* Typed getters: absent → *present = 0 and no error; wrong type → 400 naming the field.
+ * Strings are copied (truncation is an error: 422 field too long). JSON null counts as present-and-empty. */
+int api_get_str(struct request *req, json_t *obj, const char *key, char *dst, size_t size, int *present);
+int api_get_int(struct request *req, json_t *obj, const char *key, int64_t *dst, int *present);
+int api_get_bool(struct request *req, json_t *obj, const char *key, int *dst, int *present);
+/* the object's "version", required: 400 if missing */
+int api_get_version(struct request *req, json_t *obj, int64_t *version);
+/* Query helpers: absent → def; not a number / out of range → 400 naming it. */
+int api_query_int(struct request *req, const char *name, int64_t def, int64_t min, int64_t max, int64_t *out);
+int api_paging(struct request *req, int *page, int *per_page);
+
+struct member_filter;
+/* The member list filters of GET /members (also used by export). */
+int member_filter_from_query(struct request *req, struct member_filter *f);
+
+void api_reply_json(struct response *res, int status, json_t *body);   /* steals body */
+void api_reply_list(struct response *res, json_t *items, int64_t total, int page, int per_page);
+void api_reply_file(struct response *res, char *data, size_t len, const char *content_type, const char *filename);
+/* error body from req->ctx.err */
+void api_reply_error(struct request *req, struct response *res);
+#endif

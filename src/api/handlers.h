@@ -1,0 +1,50 @@
+#ifndef HANDLERS_H
+#define HANDLERS_H
+#include "api/api.h"
+/* Every API handler, by module. The table that routes to them is http/routes.c. */
+
+/* system_api.c */
+int h_health(struct request *req, struct response *res);
+int h_codes(struct request *req, struct response *res);
+/* session_api.c */
+int h_session_create(struct request *req, struct response *res);
+int h_session_get(struct request *req, struct response *res);
+int h_session_delete(struct request *req, struct response *res);
+/* user_api.c */
+int h_users_list(struct request *req, struct response *res);
+int h_users_create(struct request *req, struct response *res);
+int h_users_update(struct request *req, struct response *res);
+/* org_api.c */
+int h_orgs_list(struct request *req, struct response *res);
+int h_orgs_root(struct request *req, struct response *res);
+int h_orgs_get(struct request *req, struct response *res);
+int h_orgs_children(struct request *req, struct response *res);
+int h_orgs_create(struct request *req, struct response *res);
+int h_orgs_update(struct request *req, struct response *res);
+int h_orgs_move(struct request *req, struct response *res);
+int h_orgs_dissolve(struct request *req, struct response *res);
+/* member_api.c */
+int h_members_list(struct request *req, struct response *res);
+int h_members_get(struct request *req, struct response *res);
+int h_members_create(struct request *req, struct response *res);
+int h_members_update(struct request *req, struct response *res);
+int h_members_reveal(struct request *req, struct response *res);
+int h_members_history(struct request *req, struct response *res);
+int h_me_get(struct request *req, struct response *res);
+int h_me_update(struct request *req, struct response *res);
+/* transfer_api.c */
+int h_transfers_list(struct request *req, struct response *res);
+int h_transfers_get(struct request *req, struct response *res);
+int h_transfers_create(struct request *req, struct response *res);
+int h_transfers_confirm(struct request *req, struct response *res);
+int h_transfers_reject(struct request *req, struct response *res);
+int h_transfers_cancel(struct request *req, struct response *res);
+/* import_api.c */
+int h_import_template(struct request *req, struct response *res);
+int h_import_members(struct request *req, struct response *res);
+int h_import_report(struct request *req, struct response *res);
+int h_members_export(struct request *req, struct response *res);
+/* audit_api.c */
+int h_audit_list(struct request *req, struct response *res);
+int h_audit_verify(struct request *req, struct response *res);
+#endif

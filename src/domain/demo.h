@@ -1,0 +1,51 @@
+#ifndef DEMO_H
+#define DEMO_H
+#include <stdint.h>
+#include "domain/ctx.h"
+/*
+ * A demo county (中共清河县委组织部 → 3 town 党委 → 45 党支部 and their 党小组, about
+ * 1,500 members, and the accounts to look at it), written through the domain functions
+ * so every rule of RULES.md holds for it. The data come from a seeded PRNG of our own:
+ * the same seed and the same ctx->today give the same county, name for name.
+ * A handful of deviations are deliberate so the UI has warnings to show: one branch
+ * with only 2 full members, one branch of ≥ 7 full members without a 支部委员会, one
+ * committee term expired and two expiring within 90 days, some members lost contact.
+ */
+
+#define DEMO_ADMIN_PASSWORD "Admin#2026"
+#define DEMO_TOWN_PASSWORD "Town#2026"
+#define DEMO_BRANCH_PASSWORD "Branch#2026"
+#define DEMO_MEMBER_PASSWORD "Member#2026"
+#define DEMO_MEMBERS_DEFAULT 1500
+/* below this the 45 branches would not get their minimum sizes */
+#define DEMO_MEMBERS_MIN 200
+#define DEMO_MEMBERS_MAX 200000
+#define DEMO_LOGINS 8
+#define DEMO_LOGIN_LEN 96
+
+struct demo_options {
+	const char *admin_password; /* NULL or "" = DEMO_ADMIN_PASSWORD; must pass the strength rule */
+	int members_target;         /* 0 = DEMO_MEMBERS_DEFAULT; else DEMO_MEMBERS_MIN..MAX, met exactly */
+	uint64_t seed;              /* any value, 0 included */
+};
+
+struct demo_report {
+	int orgs;     /* every org created: 组织部, 党委, 党支部, 党小组 */
+	int members;
+	int users;
+	/* printable lines "username  password  who", one account per kind (UTF-8, cut on
+	 * a character boundary if an admin password is very long) */
+	char logins[DEMO_LOGINS][DEMO_LOGIN_LEN];
+	int nlogins;
+};
+
+/*
+ * Fill an empty database with the demo county. ctx must act as sysadmin (ctx_as_system)
+ * and the PII keys must be loaded. Password hashing uses ctx->cfg's auth.pwhash cost
+ * and takes most of the time (≈ 52 accounts). Returns 0, or an error code with ctx->err
+ * filled: E_CONFLICT when the database already holds organizations, E_INVALID for bad
+ * options. Not atomic as a whole (orgs and accounts commit one by one, the members in
+ * one transaction): on failure, start again from a fresh database.
+ */
+int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_report *out);
+#endif

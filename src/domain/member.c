@@ -1,0 +1,880 @@
+#include "domain/member.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/audit.h"
+#include "domain/codes.h"
+#include "domain/idcard.h"
+#include "domain/org.h"
+#include "util/json_util.h"
+#include "util/pii.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define MEMBER_COLS                                                                                           \
+	"m.id, m.org_id, m.group_id, m.org_path, o.name, m.name, m.gender, m.id_mask, m.birth_date, m.ethnicity, " \
+	"m.education, m.category, m.join_date, m.full_date, m.job, m.person_type, m.work_unit, m.phone_mask, "     \
+	"m.address, m.party_status, m.lost_contact, m.lost_since, m.floating, m.grid, m.discipline, m.state, "     \
+	"m.version"
+#define MEMBER_FROM " FROM members m JOIN orgs o ON o.id = m.org_id "
+
+static const struct {
+	const char *code, *name;
+} categories[] = { { "full", "正式党员" }, { "probationary", "预备党员" } },
+  person_types[] = { { "employed", "在职" }, { "retired", "离退休" }, { "farmer", "农民" }, { "student", "学生" }, { "other", "其他" } },
+  party_statuses[] = { { "normal", "正常" }, { "suspended", "停止党籍" } },
+  states[] = { { "active", "在册" }, { "transferring", "转出中" }, { "transferred_out", "已转出" }, { "removed", "已除名" }, { "deceased", "已去世" } },
+  disciplines[] = { { "none", "无" }, { "probation", "留党察看" } };
+
+#define LOOKUP(table, key)                                                                   \
+	do {                                                                                  \
+		size_t i_;                                                                    \
+		for (i_ = 0; i_ < sizeof(table) / sizeof(table[0]); i_++)                     \
+			if (!strcmp(table[i_].code, key))                                    \
+				return table[i_].name;                                        \
+		return NULL;                                                                  \
+	} while (0)
+
+const char *member_category_name(const char *c) { LOOKUP(categories, c); }
+const char *member_person_type_name(const char *c) { LOOKUP(person_types, c); }
+const char *member_party_status_name(const char *c) { LOOKUP(party_statuses, c); }
+const char *member_state_name(const char *c) { LOOKUP(states, c); }
+static const char *discipline_name(const char *c) { LOOKUP(disciplines, c); }
+
+void member_filter_init(struct member_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->age_min = f->age_max = -1;
+	f->lost_contact = f->floating = -1;
+	f->page = 1;
+	f->per_page = 50;
+}
+
+static void read_member(struct stmt *st, struct member *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = stmt_int(st, 0);
+	m->org_id = stmt_int(st, 1);
+	m->group_id = stmt_int(st, 2);
+	stmt_text_copy(st, 3, m->org_path, sizeof(m->org_path));
+	stmt_text_copy(st, 4, m->org_name, sizeof(m->org_name));
+	stmt_text_copy(st, 5, m->name, sizeof(m->name));
+	stmt_text_copy(st, 6, m->gender, sizeof(m->gender));
+	stmt_text_copy(st, 7, m->id_mask, sizeof(m->id_mask));
+	stmt_text_copy(st, 8, m->birth_date, sizeof(m->birth_date));
+	stmt_text_copy(st, 9, m->ethnicity, sizeof(m->ethnicity));
+	stmt_text_copy(st, 10, m->education, sizeof(m->education));
+	stmt_text_copy(st, 11, m->category, sizeof(m->category));
+	stmt_text_copy(st, 12, m->join_date, sizeof(m->join_date));
+	stmt_text_copy(st, 13, m->full_date, sizeof(m->full_date));
+	stmt_text_copy(st, 14, m->job, sizeof(m->job));
+	stmt_text_copy(st, 15, m->person_type, sizeof(m->person_type));
+	stmt_text_copy(st, 16, m->work_unit, sizeof(m->work_unit));
+	stmt_text_copy(st, 17, m->phone_mask, sizeof(m->phone_mask));
+	stmt_text_copy(st, 18, m->address, sizeof(m->address));
+	stmt_text_copy(st, 19, m->party_status, sizeof(m->party_status));
+	m->lost_contact = (int)stmt_int(st, 20);
+	stmt_text_copy(st, 21, m->lost_since, sizeof(m->lost_since));
+	m->floating = (int)stmt_int(st, 22);
+	stmt_text_copy(st, 23, m->grid, sizeof(m->grid));
+	stmt_text_copy(st, 24, m->discipline, sizeof(m->discipline));
+	stmt_text_copy(st, 25, m->state, sizeof(m->state));
+	m->version = stmt_int(st, 26);
+}
+
+json_t *member_to_json(struct ctx *ctx, const struct member *m)
+{
+	json_t *j = json_object();
+	struct date birth;
+	json_object_set_new(j, "id", json_integer(m->id));
+	json_object_set_new(j, "org_id", json_integer(m->org_id));
+	json_object_set_new(j, "org_name", json_string(m->org_name));
+	json_object_set_new(j, "group_id", m->group_id ? json_integer(m->group_id) : json_null());
+	json_object_set_new(j, "name", json_string(m->name));
+	json_object_set_new(j, "gender", json_string(m->gender));
+	json_object_set_new(j, "id_number", json_string(m->id_mask));
+	json_object_set_new(j, "birth_date", json_string(m->birth_date));
+	if (ctx && !date_parse(m->birth_date, &birth))
+		json_object_set_new(j, "age", json_integer(date_full_years(birth, ctx->today)));
+	json_object_set_new(j, "ethnicity", json_string(m->ethnicity));
+	json_object_set_new(j, "education", json_str_or_null(m->education));
+	json_object_set_new(j, "category", json_string(m->category));
+	json_object_set_new(j, "join_date", json_string(m->join_date));
+	json_object_set_new(j, "full_date", json_str_or_null(m->full_date));
+	json_object_set_new(j, "job", json_str_or_null(m->job));
+	json_object_set_new(j, "person_type", json_string(m->person_type));
+	json_object_set_new(j, "work_unit", json_str_or_null(m->work_unit));
+	json_object_set_new(j, "phone", json_str_or_null(m->phone_mask));
+	json_object_set_new(j, "address", json_str_or_null(m->address));
+	json_object_set_new(j, "party_status", json_string(m->party_status));
+	json_object_set_new(j, "lost_contact", json_boolean(m->lost_contact));
+	json_object_set_new(j, "lost_since", json_str_or_null(m->lost_since));
+	json_object_set_new(j, "floating", json_boolean(m->floating));
+	json_object_set_new(j, "grid", json_str_or_null(m->grid));
+	json_object_set_new(j, "discipline", json_string(m->discipline));
+	json_object_set_new(j, "state", json_string(m->state));
+	json_object_set_new(j, "version", json_integer(m->version));
+	return j;
+}
+
+void member_sealed_release(struct member_sealed *s)
+{
+	free(s->id_enc);
+	free(s->phone_enc);
+	memset(s, 0, sizeof(*s));
+}
+
+static int check_date(struct ctx *ctx, const char *s, const char *field, const char *label, struct date *out)
+{
+	if (date_parse(s, out))
+		return err_set(&ctx->err, E_INVALID, field, "field.date", "%s“%s”不是有效日期（格式 YYYY-MM-DD）", label, s);
+	if (date_cmp(*out, ctx->today) > 0)
+		return err_set(&ctx->err, E_INVALID, field, "field.date_future", "%s不能晚于今天", label);
+	return 0;
+}
+
+static int check_code(struct ctx *ctx, enum code_table t, char *value, size_t size, const char *field,
+		      const char *label, int required)
+{
+	const char *canon;
+	if (!value[0]) {
+		if (required)
+			return err_set(&ctx->err, E_INVALID, field, "field.required", "%s不能为空", label);
+		return 0;
+	}
+	canon = code_lookup(t, value);
+	if (!canon)
+		return err_set(&ctx->err, E_INVALID, field, "member.code", "%s“%s”不在国家标准代码表中", label, value);
+	strlcpy_z(value, canon, size);
+	return 0;
+}
+
+static int check_enum(struct ctx *ctx, const char *value, const char *field, const char *label,
+		      const char *(*name_of)(const char *))
+{
+	if (!name_of(value))
+		return err_set(&ctx->err, E_INVALID, field, "member.enum", "%s“%s”无效", label, value);
+	return 0;
+}
+
+static int check_text(struct ctx *ctx, const char *s, const char *field, const char *label, size_t max_chars)
+{
+	if (s[0] && (!text_is_clean(s) || utf8_chars(s) > max_chars))
+		return err_set(&ctx->err, E_INVALID, field, "field.text", "%s含有非法字符或超过 %zu 个字", label, max_chars);
+	return 0;
+}
+
+/* The member's branch (and 党小组) must be in scope and of the right kind. */
+static int check_org(struct ctx *ctx, struct member *m)
+{
+	struct org o, g;
+	int rc;
+	if (!m->org_id)
+		return err_set(&ctx->err, E_INVALID, "org_id", "field.required", "所在党支部不能为空");
+	if ((rc = org_require_in_scope(ctx, m->org_id, &o, "org_id")))
+		return rc;
+	if (!org_kind_is_branch(o.kind))
+		return err_set(&ctx->err, E_INVALID, "org_id", "member.org_kind", "党员应编入党支部，“%s”是%s", o.name,
+			       org_kind_name(o.kind));
+	strlcpy_z(m->org_path, o.path, sizeof(m->org_path));
+	strlcpy_z(m->org_name, o.name, sizeof(m->org_name));
+	if (m->group_id) {
+		if ((rc = org_require_in_scope(ctx, m->group_id, &g, "group_id")))
+			return rc;
+		if (strcmp(g.kind, "group") || g.parent_id != o.id)
+			return err_set(&ctx->err, E_INVALID, "group_id", "member.group", "党小组必须属于该党员所在的党支部");
+	}
+	return 0;
+}
+
+int member_prepare(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id)
+{
+	struct idcard_info id;
+	struct date birth, join, full, lost;
+	char buf[128];
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	text_normalize(m->name, buf, sizeof(buf));
+	strlcpy_z(m->name, buf, sizeof(m->name));
+	if ((rc = name_validate(m->name, &ctx->err, "name")))
+		return rc;
+	if ((rc = check_org(ctx, m)))
+		return rc;
+	if (m->id_set || require_id) {
+		if (!m->id_number[0])
+			return err_set(&ctx->err, E_INVALID, "id_number", "field.required", "公民身份号码不能为空");
+		if ((rc = idcard_parse_on(m->id_number, ctx->today, &id, &ctx->err)))
+			return rc;
+		char bd[11];
+		xsnprintf(bd, sizeof(bd), "%04d-%02d-%02d", id.birth.y % 10000, id.birth.m % 100, id.birth.d % 100);
+		if (m->birth_date[0] && strcmp(m->birth_date, bd))
+			return err_set(&ctx->err, E_INVALID, "birth_date", "member.birth_date.mismatch",
+				       "出生日期 %s 与公民身份号码中的 %s 不一致", m->birth_date, bd);
+		strlcpy_z(m->birth_date, bd, sizeof(m->birth_date));
+		if (m->gender[0] && strcmp(m->gender, id.gender == 1 ? "1" : "2")) {
+			const char *g = code_lookup(CODE_GENDER, m->gender);
+			if (!g || strcmp(g, id.gender == 1 ? "1" : "2"))
+				return err_set(&ctx->err, E_INVALID, "gender", "member.gender.mismatch",
+					       "性别与公民身份号码第 17 位不一致（应为%s）", id.gender == 1 ? "男" : "女");
+		}
+		xsnprintf(m->gender, sizeof(m->gender), "%d", id.gender);
+		strlcpy_z(s->id_plain, id.normalized, sizeof(s->id_plain));
+		idcard_mask(id.normalized, m->id_mask, sizeof(m->id_mask));
+		pii_hash(id.normalized, s->id_hash);
+		strlcpy_z(s->id_tail, id.normalized + 14, sizeof(s->id_tail));
+		pii_encrypt(id.normalized, &s->id_enc);
+	}
+	if (date_parse(m->birth_date, &birth))
+		return err_set(&ctx->err, E_INVALID, "birth_date", "field.date", "出生日期无效");
+	if ((rc = check_code(ctx, CODE_ETHNICITY, m->ethnicity, sizeof(m->ethnicity), "ethnicity", "民族", 1)) ||
+	    (rc = check_code(ctx, CODE_EDUCATION, m->education, sizeof(m->education), "education", "学历", 0)) ||
+	    (rc = check_code(ctx, CODE_JOB, m->job, sizeof(m->job), "job", "工作岗位", 0)))
+		goto out;
+	if (!m->category[0])
+		return err_set(&ctx->err, E_INVALID, "category", "field.required", "人员类别（正式/预备党员）不能为空");
+	if ((rc = check_enum(ctx, m->category, "category", "人员类别", member_category_name)))
+		goto out;
+	if (!m->person_type[0])
+		strlcpy_z(m->person_type, "other", sizeof(m->person_type));
+	if (!m->party_status[0])
+		strlcpy_z(m->party_status, "normal", sizeof(m->party_status));
+	if (!m->discipline[0])
+		strlcpy_z(m->discipline, "none", sizeof(m->discipline));
+	if ((rc = check_enum(ctx, m->person_type, "person_type", "人员身份", member_person_type_name)) ||
+	    (rc = check_enum(ctx, m->party_status, "party_status", "党籍状态", member_party_status_name)) ||
+	    (rc = check_enum(ctx, m->discipline, "discipline", "党纪处分", discipline_name)))
+		goto out;
+	if (!m->join_date[0])
+		return err_set(&ctx->err, E_INVALID, "join_date", "field.required", "入党日期不能为空");
+	if ((rc = check_date(ctx, m->join_date, "join_date", "入党日期", &join)))
+		goto out;
+	if (date_full_years(birth, join) < 18)
+		return err_set(&ctx->err, E_RULE, "join_date", "member.join_age",
+			       "入党时必须年满 18 周岁（出生 %s，入党 %s）", m->birth_date, m->join_date);
+	if (m->full_date[0]) {
+		if ((rc = check_date(ctx, m->full_date, "full_date", "转正日期", &full)))
+			goto out;
+		if (date_cmp(full, join) <= 0)
+			return err_set(&ctx->err, E_RULE, "full_date", "member.full_date.order",
+				       "转为正式党员日期 %s 必须晚于入党日期 %s", m->full_date, m->join_date);
+		if (!strcmp(m->category, "probationary"))
+			return err_set(&ctx->err, E_RULE, "full_date", "member.category.full_date",
+				       "预备党员不应有转为正式党员日期");
+	} else if (!strcmp(m->category, "full")) {
+		return err_set(&ctx->err, E_RULE, "full_date", "member.category.full_date",
+			       "正式党员必须填写转为正式党员日期");
+	}
+	if (m->lost_contact) {
+		if (!m->lost_since[0])
+			return err_set(&ctx->err, E_INVALID, "lost_since", "field.required", "失联党员需填写失联日期");
+		if ((rc = check_date(ctx, m->lost_since, "lost_since", "失联日期", &lost)))
+			goto out;
+	} else {
+		m->lost_since[0] = '\0';
+	}
+	if ((rc = check_text(ctx, m->work_unit, "work_unit", "工作单位", 60)) ||
+	    (rc = check_text(ctx, m->address, "address", "家庭住址", 80)) ||
+	    (rc = check_text(ctx, m->grid, "grid", "网格", 30)))
+		goto out;
+	if (m->phone_set) {
+		if (m->phone[0]) {
+			char norm[PHONE_NORM_SIZE];
+			if ((rc = phone_normalize(m->phone, norm, sizeof(norm), &ctx->err)))
+				goto out;
+			phone_mask(norm, m->phone_mask, sizeof(m->phone_mask));
+			pii_hash(norm, s->phone_hash);
+			strlcpy_z(s->phone_tail, norm + strlen(norm) - 4, sizeof(s->phone_tail));
+			pii_encrypt(norm, &s->phone_enc);
+		} else {
+			m->phone_mask[0] = '\0';
+		}
+	}
+	if (!m->state[0])
+		strlcpy_z(m->state, "active", sizeof(m->state));
+out:
+	if (rc)
+		member_sealed_release(s);
+	return rc;
+}
+
+int member_insert_prepared(struct ctx *ctx, struct member *m, const struct member_sealed *s)
+{
+	struct stmt *st;
+	int step;
+	st = db_prepare(ctx->db,
+			"INSERT INTO members (org_id, org_path, group_id, name, gender, id_enc, id_hash, id_mask, id_tail, "
+			"birth_date, ethnicity, education, category, join_date, full_date, job, person_type, work_unit, "
+			"phone_enc, phone_hash, phone_mask, phone_tail, address, party_status, lost_contact, lost_since, "
+			"floating, grid, discipline, state, created_at, updated_at) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			"RETURNING id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, m->org_id);
+	stmt_bind_text(st, 2, m->org_path);
+	if (m->group_id)
+		stmt_bind_int(st, 3, m->group_id);
+	else
+		stmt_bind_null(st, 3);
+	stmt_bind_text(st, 4, m->name);
+	stmt_bind_text(st, 5, m->gender);
+	stmt_bind_text(st, 6, s->id_enc);
+	stmt_bind_text(st, 7, s->id_hash);
+	stmt_bind_text(st, 8, m->id_mask);
+	stmt_bind_text(st, 9, s->id_tail);
+	stmt_bind_text(st, 10, m->birth_date);
+	stmt_bind_text(st, 11, m->ethnicity);
+	stmt_bind_text(st, 12, m->education[0] ? m->education : NULL);
+	stmt_bind_text(st, 13, m->category);
+	stmt_bind_text(st, 14, m->join_date);
+	stmt_bind_text(st, 15, m->full_date[0] ? m->full_date : NULL);
+	stmt_bind_text(st, 16, m->job[0] ? m->job : NULL);
+	stmt_bind_text(st, 17, m->person_type);
+	stmt_bind_text(st, 18, m->work_unit[0] ? m->work_unit : NULL);
+	stmt_bind_text(st, 19, s->phone_enc);
+	stmt_bind_text(st, 20, s->phone_enc ? s->phone_hash : NULL);
+	stmt_bind_text(st, 21, s->phone_enc ? m->phone_mask : NULL);
+	stmt_bind_text(st, 22, s->phone_enc ? s->phone_tail : NULL);
+	stmt_bind_text(st, 23, m->address[0] ? m->address : NULL);
+	stmt_bind_text(st, 24, m->party_status);
+	stmt_bind_int(st, 25, m->lost_contact);
+	stmt_bind_text(st, 26, m->lost_since[0] ? m->lost_since : NULL);
+	stmt_bind_int(st, 27, m->floating);
+	stmt_bind_text(st, 28, m->grid[0] ? m->grid : NULL);
+	stmt_bind_text(st, 29, m->discipline);
+	stmt_bind_text(st, 30, m->state);
+	stmt_bind_text(st, 31, ctx->now_iso);
+	stmt_bind_text(st, 32, ctx->now_iso);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		m->id = stmt_int(st, 0);
+	stmt_reset(st);
+	if (step == STEP_CONSTRAINT)
+		return err_set(&ctx->err, E_CONFLICT, "id_number", "member.duplicate", "公民身份号码 %s 已登记在册", m->id_mask);
+	if (step != STEP_ROW)
+		return ctx->err.code ? (int)ctx->err.code : E_DB;
+	m->version = 1;
+	return 0;
+}
+
+int member_create(struct ctx *ctx, struct member *m)
+{
+	struct member_sealed s;
+	json_t *after = NULL;
+	int rc;
+	m->id_set = 1;
+	if ((rc = member_prepare(ctx, m, &s, 1)))
+		return rc;
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		goto out;
+	if ((rc = member_insert_prepared(ctx, m, &s)))
+		goto out;
+	after = member_to_json(NULL, m);
+	if ((rc = audit_append(ctx, "create", "member", m->id, NULL, after)))
+		goto out;
+	rc = db_commit(ctx->db, &ctx->err);
+out:
+	if (rc && ctx->db)
+		db_rollback(ctx->db);
+	json_decref(after);
+	member_sealed_release(&s);
+	return rc;
+}
+
+static int load_member(struct ctx *ctx, int64_t id, struct member *m)
+{
+	struct stmt *st = db_prepare(ctx->db, "SELECT " MEMBER_COLS MEMBER_FROM "WHERE m.id = ?", &ctx->err);
+	int found = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	if (stmt_step(st, &ctx->err) == STEP_ROW) {
+		read_member(st, m);
+		found = 1;
+	}
+	stmt_reset(st);
+	return found ? 0 : err_set(&ctx->err, E_NOTFOUND, "id", NULL, "党员不存在或不在您的管理范围内");
+}
+
+int member_get(struct ctx *ctx, int64_t id, struct member *m)
+{
+	int rc = load_member(ctx, id, m);
+	if (rc)
+		return rc;
+	if (ctx->actor.role == ROLE_MEMBER ? ctx->actor.member_id != id : !ctx_path_in_scope(ctx, m->org_path))
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "党员不存在或不在您的管理范围内");
+	return 0;
+}
+
+int member_get_self(struct ctx *ctx, struct member *m)
+{
+	if (!ctx->actor.member_id)
+		return err_set(&ctx->err, E_NOTFOUND, NULL, "member.no_record", "该账号未关联党员记录");
+	return load_member(ctx, ctx->actor.member_id, m);
+}
+
+int member_history_add(struct ctx *ctx, int64_t member_id, const char *field, const char *old_value,
+		       const char *new_value, const char *note)
+{
+	struct stmt *st = db_prepare(ctx->db, "INSERT INTO member_history (member_id, at, field, old_value, new_value, "
+					      "actor_id, note) VALUES (?, ?, ?, ?, ?, ?, ?)", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, member_id);
+	stmt_bind_text(st, 2, ctx->now_iso);
+	stmt_bind_text(st, 3, field);
+	stmt_bind_text(st, 4, old_value);
+	stmt_bind_text(st, 5, new_value);
+	stmt_bind_int(st, 6, ctx->actor.user_id);
+	stmt_bind_text(st, 7, note);
+	return stmt_run(st, &ctx->err);
+}
+
+/* Fields whose changes make up a member's status history (党籍状态 with history). */
+static int record_history(struct ctx *ctx, const struct member *b, const struct member *a)
+{
+	char ob[24], nb[24];
+	int rc = 0;
+	if (strcmp(b->party_status, a->party_status))
+		rc = member_history_add(ctx, a->id, "party_status", b->party_status, a->party_status, NULL);
+	if (!rc && strcmp(b->category, a->category))
+		rc = member_history_add(ctx, a->id, "category", b->category, a->category, NULL);
+	if (!rc && strcmp(b->state, a->state))
+		rc = member_history_add(ctx, a->id, "state", b->state, a->state, NULL);
+	if (!rc && b->lost_contact != a->lost_contact)
+		rc = member_history_add(ctx, a->id, "lost_contact", b->lost_contact ? "1" : "0", a->lost_contact ? "1" : "0",
+					a->lost_since[0] ? a->lost_since : NULL);
+	if (!rc && b->floating != a->floating)
+		rc = member_history_add(ctx, a->id, "floating", b->floating ? "1" : "0", a->floating ? "1" : "0", NULL);
+	if (!rc && b->org_id != a->org_id) {
+		xsnprintf(ob, sizeof(ob), "%" PRId64, b->org_id);
+		xsnprintf(nb, sizeof(nb), "%" PRId64, a->org_id);
+		rc = member_history_add(ctx, a->id, "org_id", ob, nb, a->org_name);
+	}
+	return rc;
+}
+
+static int write_update(struct ctx *ctx, struct member *m, const struct member_sealed *s, const struct member *before)
+{
+	struct stmt *st;
+	json_t *jb = NULL, *ja = NULL;
+	int rc;
+	st = db_prepare(ctx->db,
+			"UPDATE members SET org_id = ?, org_path = ?, group_id = ?, name = ?, gender = ?, "
+			"id_enc = COALESCE(CAST(? AS TEXT), id_enc), id_hash = COALESCE(CAST(? AS TEXT), id_hash), id_mask = ?, "
+			"id_tail = COALESCE(CAST(? AS TEXT), id_tail), birth_date = ?, ethnicity = ?, education = ?, category = ?, "
+			"join_date = ?, full_date = ?, job = ?, person_type = ?, work_unit = ?, "
+			"phone_enc = CASE WHEN ? = 1 THEN CAST(? AS TEXT) ELSE phone_enc END, "
+			"phone_hash = CASE WHEN ? = 1 THEN CAST(? AS TEXT) ELSE phone_hash END, phone_mask = ?, "
+			"phone_tail = CASE WHEN ? = 1 THEN CAST(? AS TEXT) ELSE phone_tail END, address = ?, party_status = ?, "
+			"lost_contact = ?, lost_since = ?, floating = ?, grid = ?, discipline = ?, state = ?, "
+			"version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, m->org_id);
+	stmt_bind_text(st, 2, m->org_path);
+	if (m->group_id)
+		stmt_bind_int(st, 3, m->group_id);
+	else
+		stmt_bind_null(st, 3);
+	stmt_bind_text(st, 4, m->name);
+	stmt_bind_text(st, 5, m->gender);
+	stmt_bind_text(st, 6, s->id_enc);
+	stmt_bind_text(st, 7, s->id_enc ? s->id_hash : NULL);
+	stmt_bind_text(st, 8, m->id_mask);
+	stmt_bind_text(st, 9, s->id_enc ? s->id_tail : NULL);
+	stmt_bind_text(st, 10, m->birth_date);
+	stmt_bind_text(st, 11, m->ethnicity);
+	stmt_bind_text(st, 12, m->education[0] ? m->education : NULL);
+	stmt_bind_text(st, 13, m->category);
+	stmt_bind_text(st, 14, m->join_date);
+	stmt_bind_text(st, 15, m->full_date[0] ? m->full_date : NULL);
+	stmt_bind_text(st, 16, m->job[0] ? m->job : NULL);
+	stmt_bind_text(st, 17, m->person_type);
+	stmt_bind_text(st, 18, m->work_unit[0] ? m->work_unit : NULL);
+	stmt_bind_int(st, 19, m->phone_set);
+	stmt_bind_text(st, 20, s->phone_enc);
+	stmt_bind_int(st, 21, m->phone_set);
+	stmt_bind_text(st, 22, s->phone_enc ? s->phone_hash : NULL);
+	stmt_bind_text(st, 23, m->phone_mask[0] ? m->phone_mask : NULL);
+	stmt_bind_int(st, 24, m->phone_set);
+	stmt_bind_text(st, 25, s->phone_enc ? s->phone_tail : NULL);
+	stmt_bind_text(st, 26, m->address[0] ? m->address : NULL);
+	stmt_bind_text(st, 27, m->party_status);
+	stmt_bind_int(st, 28, m->lost_contact);
+	stmt_bind_text(st, 29, m->lost_since[0] ? m->lost_since : NULL);
+	stmt_bind_int(st, 30, m->floating);
+	stmt_bind_text(st, 31, m->grid[0] ? m->grid : NULL);
+	stmt_bind_text(st, 32, m->discipline);
+	stmt_bind_text(st, 33, m->state);
+	stmt_bind_text(st, 34, ctx->now_iso);
+	stmt_bind_int(st, 35, m->id);
+	stmt_bind_int(st, 36, m->version);
+	if ((rc = stmt_run(st, &ctx->err))) {
+		if (ctx->err.code == E_CONFLICT)
+			err_set(&ctx->err, E_CONFLICT, "id_number", "member.duplicate", "公民身份号码 %s 已登记在册", m->id_mask);
+		goto out;
+	}
+	if (db_changes(ctx->db) != 1) {
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该党员信息已被他人修改，请刷新后重试");
+		goto out;
+	}
+	m->version++;
+	if ((rc = record_history(ctx, before, m)))
+		goto out;
+	jb = member_to_json(NULL, before);
+	ja = member_to_json(NULL, m);
+	rc = audit_append(ctx, "update", "member", m->id, jb, ja);
+out:
+	json_decref(jb);
+	json_decref(ja);
+	return rc;
+}
+
+int member_update(struct ctx *ctx, struct member *m)
+{
+	struct member before;
+	struct member_sealed s;
+	int rc;
+	memset(&s, 0, sizeof(s));
+	if ((rc = member_get(ctx, m->id, &before)))
+		return rc;
+	if (strcmp(before.state, "active") && strcmp(before.state, m->state))
+		return err_set(&ctx->err, E_RULE, "state", "member.state", "党员当前状态为%s，不能直接修改",
+			       member_state_name(before.state));
+	if (!strcmp(before.state, "transferring") && m->org_id != before.org_id)
+		return err_set(&ctx->err, E_RULE, "org_id", "transfer.pending", "组织关系转接办理中，不能调整所在支部");
+	if (!m->id_set) {
+		strlcpy_z(m->id_mask, before.id_mask, sizeof(m->id_mask));
+		if (!m->birth_date[0])
+			strlcpy_z(m->birth_date, before.birth_date, sizeof(m->birth_date));
+		if (!m->gender[0])
+			strlcpy_z(m->gender, before.gender, sizeof(m->gender));
+	}
+	if (!m->phone_set)
+		strlcpy_z(m->phone_mask, before.phone_mask, sizeof(m->phone_mask));
+	if ((rc = member_prepare(ctx, m, &s, 0)))
+		return rc;
+	if (!m->id_set && (strcmp(m->birth_date, before.birth_date) || strcmp(m->gender, before.gender))) {
+		rc = err_set(&ctx->err, E_INVALID, strcmp(m->gender, before.gender) ? "gender" : "birth_date",
+			     "member.birth_date.mismatch", "出生日期和性别由公民身份号码决定，请修改公民身份号码");
+		goto out;
+	}
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		goto out;
+	rc = write_update(ctx, m, &s, &before);
+	if (!rc)
+		rc = db_commit(ctx->db, &ctx->err);
+	else
+		db_rollback(ctx->db);
+out:
+	member_sealed_release(&s);
+	return rc;
+}
+
+int member_update_contact(struct ctx *ctx, int64_t version, const char *phone, int phone_set, const char *address,
+			  int address_set)
+{
+	struct member m, before;
+	struct member_sealed s;
+	struct ctx self = *ctx;
+	int rc;
+	memset(&s, 0, sizeof(s));
+	if ((rc = member_get_self(ctx, &before)))
+		return rc;
+	m = before;
+	m.version = version;
+	if (phone_set) {
+		m.phone_set = 1;
+		strlcpy_z(m.phone, phone, sizeof(m.phone));
+	}
+	if (address_set)
+		strlcpy_z(m.address, address, sizeof(m.address));
+	/* validation runs with the member's own branch in scope: a member may not be able
+	 * to read their branch through the org API, but their record lives there */
+	strlcpy_z(self.actor.org_path, before.org_path, sizeof(self.actor.org_path));
+	rc = member_prepare(&self, &m, &s, 0);
+	ctx->err = self.err;
+	if (rc)
+		goto out;
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		goto out;
+	rc = write_update(ctx, &m, &s, &before);
+	if (!rc)
+		rc = db_commit(ctx->db, &ctx->err);
+	else
+		db_rollback(ctx->db);
+out:
+	member_sealed_release(&s);
+	return rc;
+}
+
+/* WHERE clause and bindings for a filter; values appended to vals in order. */
+struct where {
+	struct strbuf sql;
+	const char *vals[24];
+	int64_t ints[24];
+	int is_int[24];
+	int n;
+};
+
+static void where_text(struct where *w, const char *clause, const char *v)
+{
+	strbuf_addstr(&w->sql, clause);
+	w->is_int[w->n] = 0;
+	w->vals[w->n++] = v;
+}
+
+static void bind_where(struct stmt *st, const struct where *w)
+{
+	int i;
+	for (i = 0; i < w->n; i++) {
+		if (w->is_int[i])
+			stmt_bind_int(st, i + 1, w->ints[i]);
+		else
+			stmt_bind_text(st, i + 1, w->vals[i]);
+	}
+}
+
+static int build_where(struct ctx *ctx, const struct member_filter *f, struct where *w, char *lo, char *hi,
+		       char *like, char *hash, char *dmin, char *dmax)
+{
+	struct org root;
+	int rc;
+	strbuf_init(&w->sql, 256);
+	w->n = 0;
+	if (f->org_id)
+		rc = org_get(ctx, f->org_id, &root);
+	else
+		rc = org_root(ctx, &root);
+	if (rc)
+		return rc;
+	strlcpy_z(lo, root.path, PATH_MAX_LEN);
+	path_range_end(lo, hi, PATH_MAX_LEN);
+	where_text(w, " WHERE m.org_path >= ?", lo);
+	where_text(w, " AND m.org_path < ?", hi);
+	if (f->state[0]) {
+		if (strcmp(f->state, "all")) {
+			if (!member_state_name(f->state))
+				return err_set(&ctx->err, E_MALFORMED, "state", NULL, "未知的状态 %s", f->state);
+			where_text(w, " AND m.state = ?", f->state);
+		}
+	} else {
+		strbuf_addstr(&w->sql, " AND m.state IN ('active', 'transferring')");
+	}
+	if (f->category[0])
+		where_text(w, " AND m.category = ?", f->category);
+	if (f->party_status[0])
+		where_text(w, " AND m.party_status = ?", f->party_status);
+	if (f->education[0])
+		where_text(w, " AND m.education = ?", f->education);
+	if (f->person_type[0])
+		where_text(w, " AND m.person_type = ?", f->person_type);
+	if (f->gender[0])
+		where_text(w, " AND m.gender = ?", f->gender);
+	if (f->lost_contact >= 0)
+		strbuf_addstr(&w->sql, f->lost_contact ? " AND m.lost_contact = 1" : " AND m.lost_contact = 0");
+	if (f->floating >= 0)
+		strbuf_addstr(&w->sql, f->floating ? " AND m.floating = 1" : " AND m.floating = 0");
+	if (f->age_min >= 0) {
+		/* age >= N  <=>  born on or before today minus N years */
+		struct date d = date_add_months(ctx->today, -12 * f->age_min);
+		date_format(d, dmin);
+		where_text(w, " AND m.birth_date <= ?", dmin);
+	}
+	if (f->age_max >= 0) {
+		struct date d = date_add_months(ctx->today, -12 * (f->age_max + 1));
+		date_format(d, dmax);
+		where_text(w, " AND m.birth_date > ?", dmax);
+	}
+	if (f->q[0]) {
+		struct idcard_info id;
+		size_t n = strlen(f->q);
+		if (n >= 15 && !idcard_parse(f->q, &id, NULL)) {
+			pii_hash(id.normalized, hash);
+			where_text(w, " AND m.id_hash = ?", hash);
+		} else if (n == 4 && strspn(f->q, "0123456789Xx") == 4) {
+			char *up = like; /* reuse the buffer: tail match is exact, upper-case X */
+			size_t i;
+			for (i = 0; i < 4; i++)
+				up[i] = f->q[i] == 'x' ? 'X' : f->q[i];
+			up[4] = '\0';
+			where_text(w, " AND (m.id_tail = ?", up);
+			where_text(w, " OR m.phone_tail = ?)", up);
+		} else {
+			xsnprintf(like, 160, "%%%.100s%%", f->q);
+			where_text(w, " AND m.name LIKE ?", like);
+		}
+	}
+	return 0;
+}
+
+static const char *order_by(const char *sort)
+{
+	static const struct { const char *key, *sql; } sorts[] = {
+		{ "name", " ORDER BY m.name, m.id" },           { "-name", " ORDER BY m.name DESC, m.id" },
+		{ "join_date", " ORDER BY m.join_date, m.id" }, { "-join_date", " ORDER BY m.join_date DESC, m.id" },
+		{ "birth_date", " ORDER BY m.birth_date, m.id" }, { "-birth_date", " ORDER BY m.birth_date DESC, m.id" },
+		{ "id", " ORDER BY m.id" },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
+		if (!strcmp(sort, sorts[i].key))
+			return sorts[i].sql;
+	return NULL;
+}
+
+static int run_list(struct ctx *ctx, const struct member_filter *f, int count, int64_t *total,
+		    int (*fn)(void *arg, const struct member *m), void *arg, int limit, int64_t offset)
+{
+	struct where w;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], like[160] = "", hash[65], dmin[11], dmax[11];
+	const char *order = f->sort[0] ? order_by(f->sort) : " ORDER BY m.org_path, m.name, m.id";
+	struct strbuf sql = STRBUF_INIT;
+	struct stmt *st;
+	int rc, step;
+
+	if (!order)
+		return err_set(&ctx->err, E_MALFORMED, "sort", NULL, "不支持的排序字段 %s", f->sort);
+	if ((rc = build_where(ctx, f, &w, lo, hi, like, hash, dmin, dmax)))
+		goto out;
+	if (count) {
+		strbuf_addf(&sql, "SELECT count(*) FROM members m%s", w.sql.buf);
+		st = db_prepare(ctx->db, sql.buf, &ctx->err);
+		if (!st) {
+			rc = E_DB;
+			goto out;
+		}
+		bind_where(st, &w);
+		*total = stmt_step(st, &ctx->err) == STEP_ROW ? stmt_int(st, 0) : 0;
+		stmt_reset(st);
+		strbuf_reset(&sql);
+	}
+	strbuf_addf(&sql, "SELECT " MEMBER_COLS MEMBER_FROM "%s%s", w.sql.buf + 0, order);
+	/* MEMBER_FROM already ends the FROM clause; the WHERE refers to m only */
+	if (limit > 0)
+		strbuf_addf(&sql, " LIMIT %d OFFSET %" PRId64, limit, offset);
+	st = db_prepare(ctx->db, sql.buf, &ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto out;
+	}
+	bind_where(st, &w);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct member m;
+		read_member(st, &m);
+		if ((rc = fn(arg, &m)))
+			break;
+	}
+	stmt_reset(st);
+	if (!rc && step != STEP_DONE)
+		rc = E_DB;
+out:
+	strbuf_release(&w.sql);
+	strbuf_release(&sql);
+	return rc;
+}
+
+struct json_collect {
+	struct ctx *ctx;
+	json_t *arr;
+};
+
+static int collect_json(void *arg, const struct member *m)
+{
+	struct json_collect *c = arg;
+	json_array_append_new(c->arr, member_to_json(c->ctx, m));
+	return 0;
+}
+
+int member_list(struct ctx *ctx, const struct member_filter *f, json_t **items, int64_t *total)
+{
+	struct json_collect c = { ctx, json_array() };
+	int rc = run_list(ctx, f, 1, total, collect_json, &c, f->per_page, (int64_t)(f->page - 1) * f->per_page);
+	if (rc) {
+		json_decref(c.arr);
+		return rc;
+	}
+	*items = c.arr;
+	return 0;
+}
+
+int member_each(struct ctx *ctx, const struct member_filter *f, int (*fn)(void *arg, const struct member *m),
+		void *arg)
+{
+	return run_list(ctx, f, 0, NULL, fn, arg, 0, 0);
+}
+
+int member_reveal(struct ctx *ctx, int64_t id, const char *field, char **out)
+{
+	struct member m;
+	struct stmt *st;
+	char *enc = NULL;
+	json_t *detail = NULL;
+	int rc, is_id = !strcmp(field, "id_number");
+
+	if (!is_id && strcmp(field, "phone"))
+		return err_set(&ctx->err, E_INVALID, "field", "member.reveal_field", "只能查看 id_number 或 phone");
+	if ((rc = member_get(ctx, id, &m)))
+		return rc;
+	/* admins of the member's subtree, or the member themself */
+	if (ctx->actor.role != ROLE_SYSADMIN && ctx->actor.role != ROLE_ORG_ADMIN && ctx->actor.member_id != id)
+		return err_set(&ctx->err, E_FORBIDDEN, "field", "member.reveal_role", "只有管理员可以查看完整的个人信息");
+	st = db_prepare(ctx->db, is_id ? "SELECT id_enc FROM members WHERE id = ?" : "SELECT phone_enc FROM members WHERE id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	if (stmt_step(st, &ctx->err) == STEP_ROW && stmt_text(st, 0))
+		enc = xstrdup(stmt_text(st, 0));
+	stmt_reset(st);
+	if (!enc)
+		return err_set(&ctx->err, E_NOTFOUND, "field", NULL, "该党员没有登记%s", is_id ? "公民身份号码" : "联系电话");
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		goto out;
+	detail = json_pack("{s:s, s:s}", "field", field, "masked", is_id ? m.id_mask : m.phone_mask);
+	if ((rc = audit_append(ctx, "reveal", "member", id, NULL, detail)) || (rc = db_commit(ctx->db, &ctx->err))) {
+		db_rollback(ctx->db);
+		goto out;
+	}
+	rc = pii_decrypt(enc, out, &ctx->err);
+out:
+	json_decref(detail);
+	free(enc);
+	return rc;
+}
+
+int member_history(struct ctx *ctx, int64_t id, json_t **items)
+{
+	struct member m;
+	struct stmt *st;
+	json_t *arr;
+	int rc;
+	if ((rc = member_get(ctx, id, &m)))
+		return rc;
+	st = db_prepare(ctx->db, "SELECT h.at, h.field, h.old_value, h.new_value, COALESCE(u.username, 'system'), h.note "
+				 "FROM member_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.member_id = ? ORDER BY h.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	arr = json_array();
+	while (stmt_step(st, &ctx->err) == STEP_ROW) {
+		json_t *row = json_object();
+		json_object_set_new(row, "at", json_string(stmt_text(st, 0)));
+		json_object_set_new(row, "field", json_string(stmt_text(st, 1)));
+		json_object_set_new(row, "old_value", json_str_or_null(stmt_text(st, 2)));
+		json_object_set_new(row, "new_value", json_str_or_null(stmt_text(st, 3)));
+		json_object_set_new(row, "actor", json_string(stmt_text(st, 4)));
+		json_object_set_new(row, "note", json_str_or_null(stmt_text(st, 5)));
+		json_array_append_new(arr, row);
+	}
+	stmt_reset(st);
+	*items = arr;
+	return 0;
+}

@@ -1,0 +1,126 @@
+#include "http/routes.h"
+#include <stdlib.h>
+#include <string.h>
+#include "api/handlers.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const struct route routes[] = {
+	{ "GET", "/api/v1/health", h_health, ROLE_NONE, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/codes", h_codes, ROLE_NONE, ROUTE_PUBLIC },
+	{ "POST", "/api/v1/session", h_session_create, ROLE_NONE, ROUTE_PUBLIC | ROUTE_NO_CSRF },
+	{ "GET", "/api/v1/session", h_session_get, ROLE_MEMBER, 0 },
+	{ "DELETE", "/api/v1/session", h_session_delete, ROLE_MEMBER, 0 },
+
+	{ "GET", "/api/v1/users", h_users_list, ROLE_ORG_ADMIN, 0 },
+	{ "POST", "/api/v1/users", h_users_create, ROLE_ORG_ADMIN, 0 },
+	{ "PATCH", "/api/v1/users/:id", h_users_update, ROLE_ORG_ADMIN, 0 },
+
+	{ "GET", "/api/v1/orgs", h_orgs_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/orgs", h_orgs_create, ROLE_ORG_ADMIN, 0 },
+	{ "GET", "/api/v1/orgs/root", h_orgs_root, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/orgs/:id", h_orgs_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/orgs/:id", h_orgs_update, ROLE_SECRETARY, 0 },
+	{ "DELETE", "/api/v1/orgs/:id", h_orgs_dissolve, ROLE_ORG_ADMIN, 0 },
+	{ "GET", "/api/v1/orgs/:id/children", h_orgs_children, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/orgs/:id/move", h_orgs_move, ROLE_ORG_ADMIN, 0 },
+
+	{ "GET", "/api/v1/members", h_members_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/members", h_members_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/members/export", h_members_export, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/members/:id", h_members_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/members/:id", h_members_update, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/members/:id/reveal", h_members_reveal, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/members/:id/history", h_members_history, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/me", h_me_get, ROLE_MEMBER, 0 },
+	{ "PATCH", "/api/v1/me", h_me_update, ROLE_MEMBER, 0 },
+
+	{ "GET", "/api/v1/transfers", h_transfers_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/transfers", h_transfers_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/transfers/:id", h_transfers_get, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/transfers/:id/confirm", h_transfers_confirm, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/transfers/:id/reject", h_transfers_reject, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/transfers/:id/cancel", h_transfers_cancel, ROLE_SECRETARY, 0 },
+
+	{ "GET", "/api/v1/import/template", h_import_template, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/import/members", h_import_members, ROLE_SECRETARY, ROUTE_UPLOAD },
+	{ "GET", "/api/v1/import/reports/:id", h_import_report, ROLE_SECRETARY, 0 },
+
+	{ "GET", "/api/v1/audit", h_audit_list, ROLE_ORG_ADMIN, 0 },
+	{ "GET", "/api/v1/audit/verify", h_audit_verify, ROLE_ORG_ADMIN, 0 },
+	{ NULL, NULL, NULL, ROLE_NONE, 0 },
+};
+
+/* Match one pattern against a path; ':id' takes a positive decimal integer. */
+static int pattern_match(const char *pat, const char *path, int64_t *params, int *nparams)
+{
+	int n = 0;
+	while (*pat && *path) {
+		if (pat[0] == ':') {
+			int64_t v = 0;
+			int digits = 0;
+			while (*pat && *pat != '/')
+				pat++;
+			while (*path >= '0' && *path <= '9' && digits < 18) {
+				v = v * 10 + (*path - '0');
+				path++;
+				digits++;
+			}
+			if (!digits || v <= 0 || (*path && *path != '/') || n >= REQ_MAX_PARAMS)
+				return 0;
+			params[n++] = v;
+			continue;
+		}
+		if (*pat != *path)
+			return 0;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		return 0;
+	*nparams = n;
+	return 1;
+}
+
+enum route_match routes_match(const char *method, const char *path, const struct route **out,
+			      int64_t *params, int *nparams, char *allow, size_t allow_size)
+{
+	const struct route *r;
+	int path_known = 0;
+	size_t used = 0;
+	int64_t tmp[REQ_MAX_PARAMS];
+	int ntmp;
+	if (allow_size)
+		allow[0] = '\0';
+	for (r = routes; r->method; r++) {
+		if (!pattern_match(r->pattern, path, tmp, &ntmp))
+			continue;
+		if (!strcmp(r->method, method)) {
+			memcpy(params, tmp, sizeof(tmp));
+			*nparams = ntmp;
+			*out = r;
+			return ROUTE_FOUND;
+		}
+		path_known = 1;
+		if (used + strlen(r->method) + 3 < allow_size) {
+			if (used) {
+				allow[used++] = ',';
+				allow[used++] = ' ';
+			}
+			strlcpy_z(allow + used, r->method, allow_size - used);
+			used += strlen(r->method);
+		}
+	}
+	return path_known ? ROUTE_WRONG_METHOD : ROUTE_NOT_FOUND;
+}
+
+int routes_flags_for(const char *method, const char *path)
+{
+	const struct route *r;
+	int64_t params[REQ_MAX_PARAMS];
+	int n;
+	char allow[8];
+	if (routes_match(method, path, &r, params, &n, allow, sizeof(allow)) == ROUTE_FOUND)
+		return r->flags;
+	return 0;
+}

@@ -1,0 +1,463 @@
+/*
+ * PostgreSQL backend (libpq). Same contract as store_sqlite.c: one connection per
+ * pool slot, a per-connection cache of server-side prepared statements keyed by the
+ * SQL text (statement names s1, s2, ... are generated per connection), '?'
+ * placeholders rewritten to $1..$n once at prepare time.
+ *
+ * Parameters and results cross as text: int64 values are printed, NULL is a NULL
+ * pointer, and parameter types are left for the server to infer (paramTypes NULL).
+ * Where PostgreSQL cannot infer a type (SELECT ?, ? IS NULL, COALESCE(?, ...),
+ * arithmetic on two parameters, ...) the SQL must say CAST(? AS BIGINT) /
+ * CAST(? AS TEXT); that spelling is valid on SQLite too, so SQL stays shared.
+ *
+ * Ownership: the db owns its cached statements (freed at disconnect or eviction);
+ * a statement owns its parameter copies and its PGresult (freed at reset).
+ */
+#include <libpq-fe.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/store.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define CACHE_SLOTS 512 /* power of two; distinct statements per connection */
+#define STMT_NAME_LEN 24
+#define ERRMSG_LEN 512
+
+struct stmt {
+	struct stmt_base base;
+	char *sql;                  /* cache key: the SQL as the caller wrote it */
+	char name[STMT_NAME_LEN];   /* server-side prepared statement name */
+	int nparams;
+	char **params;              /* nparams text values; NULL = SQL NULL */
+	PGresult *res;              /* rows of the current execution */
+	int executed;               /* step() has run the statement since the last reset */
+	int result_rc;              /* what step() returns once the rows are exhausted */
+	int ntuples;
+	int row;                    /* current row, -1 before the first STEP_ROW */
+};
+
+struct db {
+	struct db_base base;
+	PGconn *conn;
+	unsigned long next_stmt;    /* suffix of the next generated statement name */
+	int64_t changes;
+	char errmsg[ERRMSG_LEN];
+	struct stmt *cache[CACHE_SLOTS];
+};
+
+static uint32_t hash_sql(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* libpq prints NOTICEs (e.g. "relation already exists, skipping") to stderr by default. */
+static void pg_quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+/* Keep a one-line copy of msg as the connection's last error. */
+static void set_errmsg(struct db *db, const char *msg)
+{
+	size_t n;
+	strlcpy_z(db->errmsg, msg && *msg ? msg : "unknown PostgreSQL error", sizeof(db->errmsg));
+	n = strlen(db->errmsg);
+	while (n > 0 && (db->errmsg[n - 1] == '\n' || db->errmsg[n - 1] == '\r' || db->errmsg[n - 1] == ' '))
+		db->errmsg[--n] = '\0';
+}
+
+static void set_errmsg_result(struct db *db, const PGresult *res)
+{
+	const char *msg = res ? PQresultErrorMessage(res) : NULL;
+	set_errmsg(db, msg && *msg ? msg : PQerrorMessage(db->conn));
+}
+
+/*
+ * SQLite's changes() counts rows touched by the last INSERT/UPDATE/DELETE and is left
+ * alone by SELECTs; follow that so "UPDATE ... WHERE version = ?" then db_changes()
+ * means the same on both backends.
+ */
+static void note_changes(struct db *db, PGresult *res)
+{
+	const char *status = PQcmdStatus(res);
+	const char *tuples = PQcmdTuples(res);
+	if (status && tuples && *tuples &&
+	    (!strncmp(status, "INSERT", 6) || !strncmp(status, "UPDATE", 6) ||
+	     !strncmp(status, "DELETE", 6) || !strncmp(status, "MERGE", 5)))
+		db->changes = strtoll(tuples, NULL, 10);
+}
+
+static int pg_connect(struct db **out, const char *target, struct err *e)
+{
+	struct db *db = xcalloc(1, sizeof(*db));
+	PGresult *res = NULL;
+	int rc = 0;
+
+	db->base.ops = &store_pg_ops;
+	db->conn = PQconnectdb(target);
+	if (!db->conn || PQstatus(db->conn) != CONNECTION_OK) {
+		/* never echo target: it may carry a password */
+		set_errmsg(db, db->conn ? PQerrorMessage(db->conn) : "out of memory");
+		rc = err_set(e, E_DB, "db", NULL, "cannot connect to PostgreSQL: %s", db->errmsg);
+		goto out;
+	}
+	PQsetNoticeProcessor(db->conn, pg_quiet_notice, NULL);
+	if (PQsetClientEncoding(db->conn, "UTF8") != 0) {
+		set_errmsg(db, PQerrorMessage(db->conn));
+		rc = err_set(e, E_DB, "db", NULL, "PostgreSQL: cannot set client encoding UTF8: %s", db->errmsg);
+		goto out;
+	}
+	res = PQexec(db->conn, "SET TIME ZONE 'UTC'");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		set_errmsg_result(db, res);
+		rc = err_set(e, E_DB, "db", NULL, "PostgreSQL: cannot set time zone: %s", db->errmsg);
+		goto out;
+	}
+	db->next_stmt = 1;
+	*out = db;
+out:
+	PQclear(res);
+	if (rc) {
+		PQfinish(db->conn);
+		free(db);
+	}
+	return rc;
+}
+
+static void stmt_clear(struct stmt *st)
+{
+	int i;
+	for (i = 0; i < st->nparams; i++) {
+		free(st->params[i]);
+		st->params[i] = NULL;
+	}
+	PQclear(st->res);
+	st->res = NULL;
+	st->executed = 0;
+	st->result_rc = STEP_DONE;
+	st->ntuples = 0;
+	st->row = -1;
+}
+
+static void stmt_free(struct stmt *st)
+{
+	if (st) {
+		stmt_clear(st);
+		free(st->params);
+		free(st->sql);
+		free(st);
+	}
+}
+
+static void pg_disconnect(struct db *db)
+{
+	int i;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		stmt_free(db->cache[i]);
+	PQfinish(db->conn);
+	free(db);
+}
+
+static int pg_exec(struct db *db, const char *sql, struct err *e)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType status = PQresultStatus(res);
+	int rc = 0;
+
+	if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+		note_changes(db, res);
+	} else {
+		set_errmsg_result(db, res);
+		rc = err_set(e, E_DB, NULL, NULL, "postgres: %s", db->errmsg);
+	}
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * Copy sql to out with each '?' placeholder replaced by $1, $2, ... Question marks
+ * inside '...' literals (with '' escapes), "..." identifiers, -- line comments and
+ * block comments are text, not placeholders. Returns the number of placeholders.
+ */
+static int rewrite_placeholders(struct strbuf *out, const char *sql)
+{
+	const char *p = sql;
+	int n = 0;
+
+	while (*p) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			strbuf_addch(out, *p++);
+			while (*p) {
+				if (*p == q && p[1] == q) { /* doubled quote: escaped */
+					strbuf_addch(out, *p++);
+					strbuf_addch(out, *p++);
+					continue;
+				}
+				if (*p == q)
+					break;
+				strbuf_addch(out, *p++);
+			}
+			if (*p)
+				strbuf_addch(out, *p++);
+		} else if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				strbuf_addch(out, *p++);
+		} else if (p[0] == '/' && p[1] == '*') {
+			int depth = 0; /* PostgreSQL block comments nest */
+			do {
+				if (p[0] == '/' && p[1] == '*') {
+					depth++;
+					strbuf_add(out, p, 2);
+					p += 2;
+				} else if (p[0] == '*' && p[1] == '/') {
+					depth--;
+					strbuf_add(out, p, 2);
+					p += 2;
+				} else {
+					strbuf_addch(out, *p++);
+				}
+			} while (*p && depth > 0);
+		} else if (*p == '?') {
+			strbuf_addf(out, "$%d", ++n);
+			p++;
+		} else {
+			strbuf_addch(out, *p++);
+		}
+	}
+	return n;
+}
+
+static struct stmt *stmt_create(struct db *db, const char *sql)
+{
+	struct strbuf pgsql = STRBUF_INIT;
+	struct stmt *st = xcalloc(1, sizeof(*st));
+	PGresult *res = NULL;
+	int ok = 0;
+
+	st->base.db = db;
+	st->row = -1;
+	st->result_rc = STEP_DONE;
+	st->nparams = rewrite_placeholders(&pgsql, sql);
+	xsnprintf(st->name, sizeof(st->name), "s%lu", db->next_stmt++);
+	res = PQprepare(db->conn, st->name, pgsql.buf, 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		set_errmsg_result(db, res);
+		goto out;
+	}
+	st->params = xcalloc(st->nparams > 0 ? (size_t)st->nparams : 1, sizeof(*st->params));
+	st->sql = xstrdup(sql);
+	ok = 1;
+out:
+	PQclear(res);
+	strbuf_release(&pgsql);
+	if (!ok) {
+		free(st);
+		st = NULL;
+	}
+	return st;
+}
+
+static void stmt_evict(struct db *db, struct stmt *st)
+{
+	struct strbuf sql = STRBUF_INIT;
+	PGresult *res;
+	/*
+	 * Best effort: in an aborted transaction DEALLOCATE fails and the server keeps
+	 * the plan until disconnect; names are never reused, so nothing clashes.
+	 */
+	strbuf_addf(&sql, "DEALLOCATE %s", st->name);
+	res = PQexec(db->conn, sql.buf);
+	PQclear(res);
+	strbuf_release(&sql);
+	stmt_free(st);
+}
+
+static struct stmt *pg_prepare(struct db *db, const char *sql)
+{
+	uint32_t h = hash_sql(sql);
+	uint32_t i, slot = 0;
+	struct stmt *st = NULL;
+
+	for (i = 0; i < CACHE_SLOTS; i++) {
+		slot = (h + i) & (CACHE_SLOTS - 1);
+		if (!db->cache[slot])
+			break;
+		if (!strcmp(db->cache[slot]->sql, sql)) {
+			st = db->cache[slot];
+			goto out;
+		}
+	}
+	st = stmt_create(db, sql);
+	if (!st)
+		goto out;
+	if (i >= CACHE_SLOTS) {
+		/* cache full: evict the home slot (rare: only dynamic SQL gets here) */
+		slot = h & (CACHE_SLOTS - 1);
+		stmt_evict(db, db->cache[slot]);
+	}
+	db->cache[slot] = st;
+out:
+	return st;
+}
+
+static void set_param(struct stmt *st, int idx, char *value)
+{
+	if (idx >= 1 && idx <= st->nparams) {
+		free(st->params[idx - 1]);
+		st->params[idx - 1] = value;
+	} else {
+		free(value); /* no such placeholder: ignored, as sqlite3_bind_* does */
+	}
+}
+
+static void pg_bind_int(struct stmt *st, int idx, int64_t v)
+{
+	char buf[24];
+	xsnprintf(buf, sizeof(buf), "%" PRId64, v);
+	set_param(st, idx, xstrdup(buf));
+}
+
+static void pg_bind_text(struct stmt *st, int idx, const char *s)
+{
+	set_param(st, idx, s ? xstrdup(s) : NULL);
+}
+
+static void pg_bind_null(struct stmt *st, int idx)
+{
+	set_param(st, idx, NULL);
+}
+
+static int classify_error(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	/* class 23: integrity constraint violation (23505 unique, 23503 FK, 23514 check, 23502 not null) */
+	return state && state[0] == '2' && state[1] == '3' ? STEP_CONSTRAINT : STEP_ERROR;
+}
+
+static int pg_execute(struct stmt *st)
+{
+	struct db *db = st->base.db;
+	PGresult *res;
+	int rc;
+
+	res = PQexecPrepared(db->conn, st->name, st->nparams, (const char *const *)st->params,
+			     NULL, NULL, 0);
+	switch (PQresultStatus(res)) {
+	case PGRES_TUPLES_OK:
+		note_changes(db, res);
+		st->res = res;
+		st->ntuples = PQntuples(res);
+		rc = STEP_DONE;
+		break;
+	case PGRES_COMMAND_OK:
+	case PGRES_EMPTY_QUERY:
+		note_changes(db, res);
+		PQclear(res);
+		rc = STEP_DONE;
+		break;
+	default:
+		set_errmsg_result(db, res);
+		rc = classify_error(res);
+		PQclear(res);
+		break;
+	}
+	return rc;
+}
+
+static int pg_step(struct stmt *st)
+{
+	int rc;
+	if (!st->executed) {
+		st->executed = 1;
+		st->row = -1;
+		st->result_rc = pg_execute(st);
+	}
+	if (st->res && st->row + 1 < st->ntuples) {
+		st->row++;
+		rc = STEP_ROW;
+	} else {
+		st->row = st->ntuples; /* past the end: columns read as NULL */
+		rc = st->result_rc;
+	}
+	return rc;
+}
+
+/* The current row's value of col, NULL for SQL NULL or when there is no such cell. */
+static const char *cell(struct stmt *st, int col)
+{
+	const char *v = NULL;
+	if (st->res && st->row >= 0 && st->row < st->ntuples && col >= 0 && col < PQnfields(st->res) &&
+	    !PQgetisnull(st->res, st->row, col))
+		v = PQgetvalue(st->res, st->row, col);
+	return v;
+}
+
+static int64_t pg_col_int(struct stmt *st, int col)
+{
+	const char *v = cell(st, col);
+	int64_t n = 0;
+	if (!v)
+		n = 0;
+	else if (!strcmp(v, "t")) /* booleans arrive as t/f */
+		n = 1;
+	else if (!strcmp(v, "f"))
+		n = 0;
+	else
+		n = strtoll(v, NULL, 10);
+	return n;
+}
+
+static const char *pg_col_text(struct stmt *st, int col)
+{
+	return cell(st, col);
+}
+
+static int pg_col_is_null(struct stmt *st, int col)
+{
+	return cell(st, col) == NULL;
+}
+
+static void pg_reset(struct stmt *st)
+{
+	stmt_clear(st);
+}
+
+static const char *pg_errmsg(struct db *db)
+{
+	if (!db->errmsg[0])
+		set_errmsg(db, PQerrorMessage(db->conn));
+	return db->errmsg;
+}
+
+static int64_t pg_changes(struct db *db)
+{
+	return db->changes;
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgres",
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_is_null = pg_col_is_null,
+	.reset = pg_reset,
+	.errmsg = pg_errmsg,
+	.changes = pg_changes,
+};

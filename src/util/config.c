@@ -1,0 +1,127 @@
+#include "util/config.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+const struct config_def config_defs[CFG__COUNT] = {
+	[CFG_THREADS] = { "http.threads", CFG_INT, "4", 1, 256, NULL, "HTTP worker threads" },
+	[CFG_POOL] = { "db.pool", CFG_INT, "8", 1, 256, NULL, "database connections" },
+	[CFG_SESSION_TTL_MIN] = { "auth.session_ttl_minutes", CFG_INT, "480", 5, 43200, NULL, "idle session lifetime" },
+	[CFG_LOGIN_MAX_FAILURES] = { "auth.max_failures", CFG_INT, "5", 1, 100, NULL, "failed logins before lock" },
+	[CFG_LOGIN_LOCK_MIN] = { "auth.lock_minutes", CFG_INT, "15", 1, 1440, NULL, "account lock duration" },
+	[CFG_PWHASH] = { "auth.pwhash", CFG_STR, "interactive", 0, 0, "interactive|moderate|min", "argon2id cost" },
+	[CFG_TRANSFER_VALID_DAYS] = { "transfer.valid_days", CFG_INT, "30", 1, 365, NULL, "transfer letter validity" },
+	[CFG_TRANSFER_VALID_DAYS_CITY] = { "transfer.valid_days_city", CFG_INT, "10", 1, 365, NULL, "validity within a city" },
+	[CFG_IMPORT_MAX_BYTES] = { "import.max_bytes", CFG_INT, "67108864", 1024, 1073741824, NULL, "largest import file" },
+};
+
+static int set_value(struct config *cfg, int k, const char *value, struct err *e)
+{
+	const struct config_def *d = &config_defs[k];
+	if (d->type == CFG_INT) {
+		char *end;
+		long long v;
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno || end == value || *end)
+			return err_set(e, E_INVALID, d->key, "config.type", "%s must be an integer, got '%s'", d->key, value);
+		if (v < d->min || v > d->max)
+			return err_set(e, E_INVALID, d->key, "config.range", "%s must be between %lld and %lld", d->key,
+				       d->min, d->max);
+		cfg->ints[k] = v;
+		return 0;
+	}
+	if (d->choices) {
+		size_t n = strlen(value);
+		const char *p = d->choices;
+		int ok = 0;
+		while (*p && !ok) {
+			const char *bar = strchr(p, '|');
+			size_t len = bar ? (size_t)(bar - p) : strlen(p);
+			ok = len == n && !memcmp(p, value, n);
+			p += len + (bar ? 1 : 0);
+		}
+		if (!ok)
+			return err_set(e, E_INVALID, d->key, "config.choice", "%s must be one of %s", d->key, d->choices);
+	}
+	if (strlcpy_z(cfg->strs[k], value, sizeof(cfg->strs[k])))
+		return err_set(e, E_INVALID, d->key, "config.length", "%s is too long", d->key);
+	return 0;
+}
+
+void config_defaults(struct config *cfg)
+{
+	int k;
+	memset(cfg, 0, sizeof(*cfg));
+	for (k = 0; k < CFG__COUNT; k++)
+		set_value(cfg, k, config_defs[k].def, NULL);
+}
+
+int config_set(struct config *cfg, const char *assignment, struct err *e)
+{
+	const char *eq = strchr(assignment, '=');
+	int k;
+	if (!eq)
+		return err_set(e, E_INVALID, assignment, "config.syntax", "expected key=value, got '%s'", assignment);
+	for (k = 0; k < CFG__COUNT; k++) {
+		size_t n = strlen(config_defs[k].key);
+		if ((size_t)(eq - assignment) == n && !memcmp(assignment, config_defs[k].key, n))
+			return set_value(cfg, k, eq + 1, e);
+	}
+	return err_set(e, E_INVALID, assignment, "config.unknown", "unknown configuration key in '%s'", assignment);
+}
+
+int config_load_file(struct config *cfg, const char *path, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int rc = 0, lineno = 0;
+	if (!f)
+		return err_set(e, E_IO, "config", NULL, "cannot open %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line, *end, *eq, assignment[512];
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+			*--end = '\0';
+		if (!*p || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (eq) {
+			char *k_end = eq, *v = eq + 1;
+			while (k_end > p && k_end[-1] == ' ')
+				k_end--;
+			while (*v == ' ')
+				v++;
+			xsnprintf(assignment, sizeof(assignment), "%.*s=%s", (int)(k_end - p), p, v);
+		} else {
+			strlcpy_z(assignment, p, sizeof(assignment));
+		}
+		rc = config_set(cfg, assignment, e);
+		if (rc) {
+			if (e) {
+				char msg[sizeof(e->message)];
+				strlcpy_z(msg, e->message, sizeof(msg));
+				err_set(e, e->code, e->field, e->rule, "%s:%d: %s", path, lineno, msg);
+			}
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+long long config_int(const struct config *cfg, enum config_key k)
+{
+	return cfg->ints[k];
+}
+
+const char *config_str(const struct config *cfg, enum config_key k)
+{
+	return cfg->strs[k];
+}

@@ -1,0 +1,46 @@
+#ifndef CONFIG_H
+#define CONFIG_H
+#include "util/err.h"
+/*
+ * Process configuration: one table of {key, type, default, min, max} (redis's
+ * static_configs[]), checked when set. Bad config stops start-up with a message naming
+ * the key; nothing reads a value that was not validated.
+ */
+enum config_key {
+	CFG_THREADS,              /* HTTP worker threads */
+	CFG_POOL,                 /* database connections */
+	CFG_SESSION_TTL_MIN,      /* idle session lifetime */
+	CFG_LOGIN_MAX_FAILURES,   /* failures before the account locks */
+	CFG_LOGIN_LOCK_MIN,       /* lock duration */
+	CFG_PWHASH,               /* argon2id cost: interactive | moderate | min (tests) */
+	CFG_TRANSFER_VALID_DAYS,  /* 组织关系介绍信 validity */
+	CFG_TRANSFER_VALID_DAYS_CITY,
+	CFG_IMPORT_MAX_BYTES,
+	CFG__COUNT
+};
+
+enum config_type { CFG_INT, CFG_STR };
+
+struct config_def {
+	const char *key;
+	enum config_type type;
+	const char *def;
+	long long min, max;       /* CFG_INT range */
+	const char *choices;      /* CFG_STR: '|'-separated allowed values, or NULL */
+	const char *help;
+};
+
+struct config {
+	long long ints[CFG__COUNT];
+	char strs[CFG__COUNT][64];
+};
+
+extern const struct config_def config_defs[CFG__COUNT];
+void config_defaults(struct config *cfg);
+/* "key=value"; E_INVALID naming the key on an unknown key, bad type or range */
+int config_set(struct config *cfg, const char *assignment, struct err *e);
+/* a file of key = value lines, '#' comments */
+int config_load_file(struct config *cfg, const char *path, struct err *e);
+long long config_int(const struct config *cfg, enum config_key k);
+const char *config_str(const struct config *cfg, enum config_key k);
+#endif

@@ -1,0 +1,91 @@
+// Entry point: hash router. Each route renders into a fresh element, so a slow
+// request from a route the user already left only fills a detached node.
+import { onUnauthenticated } from './js/api.js';
+import { currentRoute as currentPath } from './js/router.js';
+import { session, loadSession, isAdmin, isManager } from './js/session.js';
+import { replace, h, notice } from './js/dom.js';
+import { mountMain, unmountMain, setActiveNav } from './js/layout.js';
+import { renderLogin } from './js/login.js';
+import { renderMembers } from './js/members.js';
+import { renderMemberDetail } from './js/member_detail.js';
+import { renderOrg } from './js/orgs.js';
+import { renderTransfers } from './js/transfers.js';
+import { renderTransferPrint } from './js/transfer_print.js';
+import { renderImport } from './js/import.js';
+import { renderUsers } from './js/users.js';
+import { renderAudit } from './js/audit.js';
+import { renderMe } from './js/me.js';
+
+const ROUTES = [
+  { re: /^\/login$/, layout: 'bare', public: true, render: renderLogin },
+  { re: /^\/me$/, layout: 'bare', render: renderMe },
+  { re: /^\/members$/, nav: 'members', render: renderMembers },
+  { re: /^\/members\/new$/, nav: 'members', need: isManager, render: (el, m, q) => renderMemberDetail(el, null, q) },
+  { re: /^\/members\/(\d+)$/, nav: 'members', render: (el, m, q) => renderMemberDetail(el, m[1], q) },
+  { re: /^\/orgs\/(\d+)$/, nav: 'org', render: (el, m) => renderOrg(el, m[1]) },
+  { re: /^\/transfers$/, nav: 'transfers', need: isManager, render: (el, m, q) => renderTransfers(el, q) },
+  { re: /^\/transfers\/(\d+)\/print$/, nav: 'transfers', need: isManager, render: (el, m) => renderTransferPrint(el, m[1]) },
+  { re: /^\/import$/, nav: 'import', need: isManager, render: renderImport },
+  { re: /^\/users$/, nav: 'users', need: isAdmin, render: renderUsers },
+  { re: /^\/audit$/, nav: 'audit', need: isAdmin, render: renderAudit },
+];
+
+function home() { return session.user && session.user.role === 'member' ? '#/me' : '#/members'; }
+
+async function route() {
+  const { path, query } = currentPath();
+  const r = ROUTES.find((x) => x.re.test(path));
+  if (!r) { location.replace(session.user ? home() : '#/login'); return; }
+  if (!r.public && !session.user) {
+    sessionStorage.setItem('dj.after', location.hash);
+    location.replace('#/login');
+    return;
+  }
+  if (r.public && session.user) { location.replace(home()); return; }
+  if (session.user && session.user.role === 'member' && r.layout !== 'bare') { location.replace('#/me'); return; }
+
+  const view = h('div', { class: 'view' });
+  if (r.layout === 'bare') {
+    unmountMain();
+    replace(document.getElementById('app'), view);
+  } else {
+    const content = mountMain();
+    setActiveNav(r.nav);
+    replace(content, view);
+    window.scrollTo(0, 0);
+  }
+  if (r.need && !r.need()) {
+    view.append(notice('您的账号没有访问此页面的权限。', 'error', 'forbidden'));
+    return;
+  }
+  try {
+    await r.render(view, path.match(r.re), query);
+  } catch (e) {
+    view.append(notice(e.message || '页面加载失败', 'error', 'page-error'));
+  }
+}
+
+onUnauthenticated(() => {
+  session.user = null;
+  if (currentPath().path !== '/login') {
+    sessionStorage.setItem('dj.after', location.hash);
+    location.hash = '#/login';
+  }
+});
+
+window.addEventListener('hashchange', route);
+
+async function start() {
+  try {
+    await loadSession();
+  } catch (e) {
+    replace(document.getElementById('app'), notice(`无法连接服务器：${e.message}`, 'error', 'boot-error'));
+    return;
+  }
+  if (!location.hash || location.hash === '#' || location.hash === '#/') {
+    location.replace(session.user ? home() : '#/login');
+  }
+  route();
+}
+
+start();

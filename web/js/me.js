@@ -1,0 +1,79 @@
+// 我的信息 (#/me): a member's own record on a phone; edits only 联系电话 and 家庭住址.
+import { api, ApiError } from './api.js';
+import { h, notice, loading, fmtDate, toast } from './dom.js';
+import { loadCodes, codeName } from './codes.js';
+import { session, logout } from './session.js';
+import { clearState } from './state.js';
+import { navigate, rerender } from './router.js';
+import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
+
+export async function renderMe(view) {
+  const page = h('div', { class: 'me-page', testid: 'me-page' });
+  view.append(page);
+  const head = h('header', { class: 'me-top' },
+    h('span', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '党'), '党建管理系统'),
+    h('button', {
+      class: 'btn btn-ghost', type: 'button', testid: 'logout',
+      onclick: async () => { await logout(); clearState(); navigate('#/login'); },
+    }, '退出'));
+  page.append(head, loading());
+  let me;
+  try {
+    [me] = await Promise.all([api.get('/api/v1/me'), loadCodes()]);
+  } catch (e) {
+    page.lastChild.replaceWith(notice(e.status === 404 ? '您的账号没有关联党员信息，请联系支部书记。' : e.message, 'error', 'me-error'));
+    if (session.user && session.user.role !== 'member') page.append(h('p', null, h('a', { href: '#/members' }, '返回管理页面')));
+    return;
+  }
+  page.lastChild.remove();
+
+  const row = (k, v, testid) => [h('dt', null, k), h('dd', { testid }, v || '—')];
+  const phone = h('input', {
+    id: 'me-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: 20,
+    placeholder: `当前：${me.phone || '未填写'}`, testid: 'me-phone',
+  });
+  const address = h('textarea', { id: 'me-address', name: 'address', rows: 3, maxlength: 200, value: me.address || '', testid: 'me-address' });
+  const msg = h('div', { class: 'form-msg', 'aria-live': 'polite', testid: 'me-message' });
+  const save = h('button', { class: 'btn btn-primary btn-block', type: 'submit', testid: 'me-save' }, '保存');
+  const form = h('form', { class: 'me-form', novalidate: true, onsubmit: submit },
+    fieldBox('phone', '联系电话', phone, { hint: '留空则不修改' }),
+    fieldBox('address', '家庭住址', address),
+    msg, save);
+
+  page.append(
+    h('section', { class: 'me-card' },
+      h('h1', { testid: 'me-name' }, me.name),
+      h('p', { class: 'me-org', testid: 'me-org' }, me.org_name || ''),
+      h('dl', { class: 'me-info' },
+        row('入党日期', fmtDate(me.join_date), 'me-join-date'),
+        row('人员类别', codeName('category', me.category), 'me-category'),
+        row('身份证号', h('span', { class: 'mono' }, me.id_number || ''), 'me-id-number'),
+        row('联系电话', me.phone, 'me-phone-masked'),
+        row('家庭住址', me.address, 'me-address-text'))),
+    h('section', { class: 'me-card' }, h('h2', null, '修改联系方式'), form));
+
+  async function submit(ev) {
+    ev.preventDefault();
+    clearFieldErrors(form);
+    msg.replaceChildren();
+    const body = { version: me.version };
+    if (phone.value.trim()) body.phone = phone.value.trim();
+    if (address.value.trim() !== (me.address || '')) body.address = address.value.trim();
+    if (Object.keys(body).length === 1) { msg.append(notice('没有需要保存的修改', 'info')); return; }
+    save.disabled = true;
+    try {
+      await api.patch('/api/v1/me', body);
+      toast('已保存');
+      rerender();
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409) {
+        msg.append(h('div', { class: 'notice notice-error', role: 'alert' }, '您的信息已在别处被修改，本次修改未保存。',
+          h('button', { class: 'btn', type: 'button', onclick: rerender }, '重新加载')));
+      } else if (!(e.field && showFieldError(form, e.field, e.message, e.field === 'phone' ? '联系电话' : '家庭住址'))) {
+        msg.append(notice(e.message, 'error'));
+      }
+    } finally {
+      save.disabled = false;
+    }
+  }
+}
