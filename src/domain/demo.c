@@ -750,10 +750,13 @@ static void make_member(struct gen *g, const struct plan *p, int idx, int probat
 	    rng_permille(r, s->kind == BK_ENTERPRISE ? 3 : 8)) {
 		int64_t since = g->today_days - rng_range(r, 200, 1500), full;
 		struct date fd;
+		/* lost some time after becoming a full member, and not in the future */
 		if (!date_parse(m->full_date, &fd) && since <= (full = date_to_days(fd)))
 			since = full + 30;
-		m->lost_contact = 1;
-		set_date(m->lost_since, since);
+		if (since <= g->today_days) {
+			m->lost_contact = 1;
+			set_date(m->lost_since, since);
+		}
 	}
 }
 
@@ -779,8 +782,8 @@ static int insert_members(struct gen *g, struct plan *plans, struct demo_report 
 		return rc;
 	for (i = 0; i < NBRANCH; i++) {
 		struct plan *p = &plans[i];
-		int64_t first_full = 0;
-		char first_name[96] = "";
+		int64_t first_full = 0, spare[2] = { 0, 0 };
+		char first_name[96] = "", spare_name[2][96];
 		for (j = 0; j < p->size; j++) {
 			/* the probationary members are the last ones of the branch */
 			make_member(g, p, j, j >= p->size - p->prob, &m, &age);
@@ -791,6 +794,10 @@ static int insert_members(struct gen *g, struct plan *plans, struct demo_report 
 			if (rc)
 				goto out;
 			out->members++;
+			if (j < 2) {
+				spare[j] = m.id;
+				strlcpy_z(spare_name[j], m.name, sizeof(spare_name[j]));
+			}
 			if (!first_full && !strcmp(m.category, "full")) {
 				first_full = m.id;
 				strlcpy_z(first_name, m.name, sizeof(first_name));
@@ -806,6 +813,11 @@ static int insert_members(struct gen *g, struct plan *plans, struct demo_report 
 		if (!p->secretary_id) { /* tiny branch without anyone of working age */
 			p->secretary_id = first_full;
 			strlcpy_z(p->secretary_name, first_name, sizeof(p->secretary_name));
+		}
+		if (!p->account_id) { /* likewise for a member account: anyone but the secretary */
+			j = spare[0] == p->secretary_id;
+			p->account_id = spare[j];
+			strlcpy_z(p->account_name, spare_name[j], sizeof(p->account_name));
 		}
 		detail = json_pack("{s:i, s:i}", "members", p->size, "probationary", p->prob);
 		rc = audit_append(ctx, "demo_seed", "org", p->org.id, NULL, detail);

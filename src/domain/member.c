@@ -729,6 +729,12 @@ static const char *order_by(const char *sort)
 	return NULL;
 }
 
+static int unfiltered(const struct member_filter *f)
+{
+	return !f->q[0] && !f->category[0] && !f->party_status[0] && !f->education[0] && !f->person_type[0] &&
+	       !f->gender[0] && !f->state[0] && f->age_min < 0 && f->age_max < 0 && f->lost_contact < 0 && f->floating < 0;
+}
+
 static int run_list(struct ctx *ctx, const struct member_filter *f, int count, int64_t *total,
 		    int (*fn)(void *arg, const struct member *m), void *arg, int limit, int64_t offset)
 {
@@ -743,7 +749,19 @@ static int run_list(struct ctx *ctx, const struct member_filter *f, int count, i
 		return err_set(&ctx->err, E_MALFORMED, "sort", NULL, "不支持的排序字段 %s", f->sort);
 	if ((rc = build_where(ctx, f, &w, lo, hi, like, hash, dmin, dmax)))
 		goto out;
-	if (count) {
+	if (count && unfiltered(f)) {
+		/* the plain list of a subtree: the maintained per-org counts answer it */
+		st = db_prepare(ctx->db, "SELECT COALESCE(sum(direct_members), 0) FROM orgs WHERE path >= ? AND path < ?",
+				&ctx->err);
+		if (!st) {
+			rc = E_DB;
+			goto out;
+		}
+		stmt_bind_text(st, 1, lo);
+		stmt_bind_text(st, 2, hi);
+		*total = stmt_step(st, &ctx->err) == STEP_ROW ? stmt_int(st, 0) : 0;
+		stmt_reset(st);
+	} else if (count) {
 		strbuf_addf(&sql, "SELECT count(*) FROM members m%s", w.sql.buf);
 		st = db_prepare(ctx->db, sql.buf, &ctx->err);
 		if (!st) {

@@ -13,10 +13,11 @@
 	"o.id, o.parent_id, o.path, o.depth, o.kind, o.name, o.code, o.unit_kind, o.can_approve, o.is_temporary, " \
 	"o.secretary_member_id, o.committee_size, o.founded_on, o.term_start, o.term_end, o.address, "            \
 	"o.dissolved_on, o.version"
-/* active members anywhere under o, through the members(org_path) index range */
+/* active members anywhere under o: a sum of the per-org counts the triggers of
+ * 003_member_counts keep, over the subtree's orgs (index range on orgs.path) */
 #define ORG_MEMBER_COUNT                                                                                       \
-	"(SELECT count(*) FROM members m WHERE m.org_path >= o.path AND "                                          \
-	"m.org_path < substr(o.path, 1, length(o.path) - 1) || '0' AND m.state IN ('active', 'transferring'))"
+	"(SELECT COALESCE(sum(s.direct_members), 0) FROM orgs s WHERE s.path >= o.path AND "                       \
+	"s.path < substr(o.path, 1, length(o.path) - 1) || '0')"
 #define ORG_CHILD_COUNT "(SELECT count(*) FROM orgs c WHERE c.parent_id = o.id AND c.dissolved_on IS NULL)"
 
 static const struct {

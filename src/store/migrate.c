@@ -48,6 +48,18 @@ int store_schema_version(struct db *db)
 	return v;
 }
 
+/* NNN_name.sql runs on both backends; NNN_name.sqlite.sql / NNN_name.pg.sql on one only
+ * (triggers and functions, whose syntax the two do not share). */
+static int migration_applies(const char *name, int pg)
+{
+	size_t n = strlen(name);
+	if (n > 11 && !strcmp(name + n - 11, ".sqlite.sql"))
+		return !pg;
+	if (n > 7 && !strcmp(name + n - 7, ".pg.sql"))
+		return pg;
+	return 1;
+}
+
 static int migration_number(const char *name)
 {
 	int n = 0, i;
@@ -74,7 +86,7 @@ int store_migrate(struct db *db, struct err *e)
 	for (f = embedded_sql; f->name; f++) {
 		int n = migration_number(f->name);
 		struct stmt *st;
-		if (n <= current)
+		if (n <= current || !migration_applies(f->name, pg))
 			continue;
 		strbuf_reset(&sql);
 		expand_tokens(&sql, (const char *)f->data, f->len, pg);
