@@ -113,12 +113,15 @@ static int read_member_body(struct request *req, json_t *body, struct member *m)
 int h_members_list(struct request *req, struct response *res)
 {
 	struct member_filter f;
-	json_t *items = NULL;
-	int64_t total = 0;
+	struct strbuf body = STRBUF_INIT;
+	size_t len;
 	int rc;
-	if ((rc = member_filter_from_query(req, &f)) || (rc = member_list(&req->ctx, &f, &items, &total)))
+	if ((rc = member_filter_from_query(req, &f)) || (rc = member_list_json(&req->ctx, &f, &body))) {
+		strbuf_release(&body);
 		return rc;
-	api_reply_list(res, items, total, f.page, f.per_page);
+	}
+	api_reply_file(res, strbuf_detach(&body, &len), len, "application/json; charset=utf-8", NULL);
+	res->raw_len = len;
 	return 0;
 }
 

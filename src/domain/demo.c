@@ -605,10 +605,13 @@ static void occupation(struct gen *g, const struct plan *p, struct member *m, in
 				strlcpy_z(m->person_type, "other", sizeof(m->person_type));
 				strlcpy_z(m->job, "605", sizeof(m->job));
 			} else if (x < 90) {
-				const struct branch_spec *firm = &specs[rng_below(r, (int)NBRANCH)];
+				/* staff of the county's private firms (job_firm codes are non-public) */
+				const struct branch_spec *firm;
+				do
+					firm = &specs[rng_below(r, (int)NBRANCH)];
+				while (firm->kind != BK_ENTERPRISE);
 				strlcpy_z(m->job, PICK(r, job_firm), sizeof(m->job));
-				strlcpy_z(m->work_unit, firm->kind == BK_ENTERPRISE ? firm->place : "清河县城建集团有限公司",
-					  sizeof(m->work_unit));
+				strlcpy_z(m->work_unit, firm->place, sizeof(m->work_unit));
 			} else {
 				strlcpy_z(m->person_type, "other", sizeof(m->person_type));
 				strlcpy_z(m->job, "613", sizeof(m->job));
@@ -676,10 +679,10 @@ static void party_dates(struct gen *g, const struct plan *p, struct member *m, s
 	/* the full date a year after joining must not lie in the future */
 	hi = date_to_days(date_add_months(date_from_days(g->today_days), -12)) - 1;
 	join = date_to_days(date_add_months(birth, 12 * join_age)) + rng_below(r, 365);
-	if (join < lo)
-		join = lo;
-	if (join > hi)
-		join = hi;
+	/* too young for the drawn age: spread over the years they could have joined,
+	 * rather than piling everyone up on the last possible day */
+	if (join < lo || join > hi)
+		join = lo + rng_below(r, (int)(hi - lo < 8 * 365 ? hi - lo : 8 * 365) + 1);
 	set_date(m->join_date, join);
 	/* now and then the 预备期 was extended by half a year or a year */
 	if (rng_permille(r, 40))

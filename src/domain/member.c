@@ -7,6 +7,7 @@
 #include "domain/idcard.h"
 #include "domain/org.h"
 #include "util/json_util.h"
+#include "util/jsonw.h"
 #include "util/pii.h"
 #include "util/strbuf.h"
 #include "util/text.h"
@@ -84,39 +85,53 @@ static void read_member(struct stmt *st, struct member *m)
 	m->version = stmt_int(st, 26);
 }
 
+void member_write_json(struct jw *w, struct ctx *ctx, const struct member *m)
+{
+	struct date birth;
+	jw_open(w);
+	jw_int(w, "id", m->id);
+	jw_int(w, "org_id", m->org_id);
+	jw_str(w, "org_name", m->org_name);
+	jw_int_or_null(w, "group_id", m->group_id);
+	jw_str(w, "name", m->name);
+	jw_str(w, "gender", m->gender);
+	jw_str(w, "id_number", m->id_mask);
+	jw_str(w, "birth_date", m->birth_date);
+	if (ctx && !date_parse(m->birth_date, &birth))
+		jw_int(w, "age", date_full_years(birth, ctx->today));
+	jw_str(w, "ethnicity", m->ethnicity);
+	jw_str_or_null(w, "education", m->education);
+	jw_str(w, "category", m->category);
+	jw_str(w, "join_date", m->join_date);
+	jw_str_or_null(w, "full_date", m->full_date);
+	jw_str_or_null(w, "job", m->job);
+	jw_str(w, "person_type", m->person_type);
+	jw_str_or_null(w, "work_unit", m->work_unit);
+	jw_str_or_null(w, "phone", m->phone_mask);
+	jw_str_or_null(w, "address", m->address);
+	jw_str(w, "party_status", m->party_status);
+	jw_bool(w, "lost_contact", m->lost_contact);
+	jw_str_or_null(w, "lost_since", m->lost_since);
+	jw_bool(w, "floating", m->floating);
+	jw_str_or_null(w, "grid", m->grid);
+	jw_str(w, "discipline", m->discipline);
+	jw_str(w, "state", m->state);
+	jw_int(w, "version", m->version);
+	jw_close(w);
+}
+
 json_t *member_to_json(struct ctx *ctx, const struct member *m)
 {
-	json_t *j = json_object();
-	struct date birth;
-	json_object_set_new(j, "id", json_integer(m->id));
-	json_object_set_new(j, "org_id", json_integer(m->org_id));
-	json_object_set_new(j, "org_name", json_string(m->org_name));
-	json_object_set_new(j, "group_id", m->group_id ? json_integer(m->group_id) : json_null());
-	json_object_set_new(j, "name", json_string(m->name));
-	json_object_set_new(j, "gender", json_string(m->gender));
-	json_object_set_new(j, "id_number", json_string(m->id_mask));
-	json_object_set_new(j, "birth_date", json_string(m->birth_date));
-	if (ctx && !date_parse(m->birth_date, &birth))
-		json_object_set_new(j, "age", json_integer(date_full_years(birth, ctx->today)));
-	json_object_set_new(j, "ethnicity", json_string(m->ethnicity));
-	json_object_set_new(j, "education", json_str_or_null(m->education));
-	json_object_set_new(j, "category", json_string(m->category));
-	json_object_set_new(j, "join_date", json_string(m->join_date));
-	json_object_set_new(j, "full_date", json_str_or_null(m->full_date));
-	json_object_set_new(j, "job", json_str_or_null(m->job));
-	json_object_set_new(j, "person_type", json_string(m->person_type));
-	json_object_set_new(j, "work_unit", json_str_or_null(m->work_unit));
-	json_object_set_new(j, "phone", json_str_or_null(m->phone_mask));
-	json_object_set_new(j, "address", json_str_or_null(m->address));
-	json_object_set_new(j, "party_status", json_string(m->party_status));
-	json_object_set_new(j, "lost_contact", json_boolean(m->lost_contact));
-	json_object_set_new(j, "lost_since", json_str_or_null(m->lost_since));
-	json_object_set_new(j, "floating", json_boolean(m->floating));
-	json_object_set_new(j, "grid", json_str_or_null(m->grid));
-	json_object_set_new(j, "discipline", json_string(m->discipline));
-	json_object_set_new(j, "state", json_string(m->state));
-	json_object_set_new(j, "version", json_integer(m->version));
-	return j;
+	/* one rendering of a member: the streaming writer's, parsed back for callers that
+	 * need a tree (audit snapshots, single-record replies) */
+	struct strbuf sb = STRBUF_INIT;
+	struct jw w;
+	json_t *j;
+	jw_init(&w, &sb);
+	member_write_json(&w, ctx, m);
+	j = json_loadb(sb.buf, sb.len, 0, NULL);
+	strbuf_release(&sb);
+	return j ? j : json_object();
 }
 
 void member_sealed_release(struct member_sealed *s)
@@ -189,7 +204,7 @@ static int check_org(struct ctx *ctx, struct member *m)
 	return 0;
 }
 
-int member_prepare(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id)
+static int prepare_checked(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id)
 {
 	struct idcard_info id;
 	struct date birth, join, full, lost;
@@ -295,6 +310,13 @@ int member_prepare(struct ctx *ctx, struct member *m, struct member_sealed *s, i
 	if (!m->state[0])
 		strlcpy_z(m->state, "active", sizeof(m->state));
 out:
+	return rc;
+}
+
+int member_prepare(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id)
+{
+	/* every refusal, wherever it returns from, frees what sealing already made */
+	int rc = prepare_checked(ctx, m, s, require_id);
 	if (rc)
 		member_sealed_release(s);
 	return rc;
@@ -648,11 +670,7 @@ static int build_where(struct ctx *ctx, const struct member_filter *f, struct wh
 	int rc;
 	strbuf_init(&w->sql, 256);
 	w->n = 0;
-	if (f->org_id)
-		rc = org_get(ctx, f->org_id, &root);
-	else
-		rc = org_root(ctx, &root);
-	if (rc)
+	if ((rc = org_scope_root(ctx, f->org_id, &root)))
 		return rc;
 	strlcpy_z(lo, root.path, PATH_MAX_LEN);
 	path_range_end(lo, hi, PATH_MAX_LEN);
@@ -800,26 +818,48 @@ out:
 
 struct json_collect {
 	struct ctx *ctx;
-	json_t *arr;
+	struct jw w;
 };
 
 static int collect_json(void *arg, const struct member *m)
 {
 	struct json_collect *c = arg;
-	json_array_append_new(c->arr, member_to_json(c->ctx, m));
+	jw_elem(&c->w);
+	member_write_json(&c->w, c->ctx, m);
+	return 0;
+}
+
+int member_list_json(struct ctx *ctx, const struct member_filter *f, struct strbuf *out)
+{
+	struct json_collect c;
+	int64_t total = 0;
+	int rc;
+	c.ctx = ctx;
+	jw_init(&c.w, out);
+	strbuf_grow(out, (size_t)f->per_page * 640 + 128); /* a member renders to ~550 bytes */
+	strbuf_addstr(out, "{\"items\":");
+	jw_array(&c.w);
+	rc = run_list(ctx, f, 1, &total, collect_json, &c, f->per_page, (int64_t)(f->page - 1) * f->per_page);
+	if (rc)
+		return rc;
+	jw_array_end(&c.w);
+	strbuf_addf(out, ",\"total\":%" PRId64 ",\"page\":%d,\"per_page\":%d}", total, f->page, f->per_page);
 	return 0;
 }
 
 int member_list(struct ctx *ctx, const struct member_filter *f, json_t **items, int64_t *total)
 {
-	struct json_collect c = { ctx, json_array() };
-	int rc = run_list(ctx, f, 1, total, collect_json, &c, f->per_page, (int64_t)(f->page - 1) * f->per_page);
-	if (rc) {
-		json_decref(c.arr);
-		return rc;
+	struct strbuf sb = STRBUF_INIT;
+	json_t *page;
+	int rc = member_list_json(ctx, f, &sb);
+	if (!rc) {
+		page = json_loadb(sb.buf, sb.len, 0, NULL);
+		*items = json_incref(json_object_get(page, "items"));
+		*total = json_integer_value(json_object_get(page, "total"));
+		json_decref(page);
 	}
-	*items = c.arr;
-	return 0;
+	strbuf_release(&sb);
+	return rc;
 }
 
 int member_each(struct ctx *ctx, const struct member_filter *f, int (*fn)(void *arg, const struct member *m),

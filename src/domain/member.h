@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "domain/ctx.h"
+#include "util/strbuf.h"
 /*
  * The member registry to the national collection form (RULES.md §5). Personal data
  * is held encrypted (util/pii.h): struct member carries only masks and, on input, the
@@ -90,6 +91,10 @@ int member_update(struct ctx *ctx, struct member *m);
 /* A member edits their own contact fields only. */
 int member_update_contact(struct ctx *ctx, int64_t version, const char *phone, int phone_set, const char *address,
 			  int address_set);
+/* One page as the API's list body {"items":[…],"total","page","per_page"}, written
+ * straight into out (the hot path of the registry: no JSON tree per row). */
+int member_list_json(struct ctx *ctx, const struct member_filter *f, struct strbuf *out);
+/* The same page as a JSON array (tests, tools). */
 int member_list(struct ctx *ctx, const struct member_filter *f, json_t **items, int64_t *total);
 /* Calls fn for every member matching f (all pages), in list order; for export. */
 int member_each(struct ctx *ctx, const struct member_filter *f, int (*fn)(void *arg, const struct member *m),
@@ -98,6 +103,8 @@ int member_each(struct ctx *ctx, const struct member_filter *f, int (*fn)(void *
 int member_reveal(struct ctx *ctx, int64_t id, const char *field, char **out);
 int member_history(struct ctx *ctx, int64_t id, json_t **items);
 json_t *member_to_json(struct ctx *ctx, const struct member *m);
+struct jw;
+void member_write_json(struct jw *w, struct ctx *ctx, const struct member *m);
 /* Records a tracked field change in member_history (inside the caller's transaction). */
 int member_history_add(struct ctx *ctx, int64_t member_id, const char *field, const char *old_value,
 		       const char *new_value, const char *note);

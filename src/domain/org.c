@@ -151,7 +151,28 @@ int org_require_in_scope(struct ctx *ctx, int64_t id, struct org *o, const char 
 	return 0;
 }
 
+static int root_id(struct ctx *ctx, int64_t *out);
+
 int org_root(struct ctx *ctx, struct org *o)
+{
+	int64_t id = 0;
+	int rc = root_id(ctx, &id);
+	return rc ? rc : load_org(ctx, id, o, 1);
+}
+
+int org_scope_root(struct ctx *ctx, int64_t id, struct org *o)
+{
+	if (!id && !ctx->actor.org_id) {
+		/* a system administrator's scope is every tree: the whole path space */
+		memset(o, 0, sizeof(*o));
+		strlcpy_z(o->path, ctx->actor.org_path, sizeof(o->path));
+		strlcpy_z(o->kind, "dept", sizeof(o->kind));
+		return 0;
+	}
+	return load_org(ctx, id ? id : ctx->actor.org_id, o, 0);
+}
+
+static int root_id(struct ctx *ctx, int64_t *out)
 {
 	struct stmt *st;
 	int64_t id = ctx->actor.org_id;
@@ -166,7 +187,8 @@ int org_root(struct ctx *ctx, struct org *o)
 		if (!id)
 			return err_set(&ctx->err, E_NOTFOUND, NULL, NULL, "还没有任何组织");
 	}
-	return load_org(ctx, id, o, 1);
+	*out = id;
+	return 0;
 }
 
 static int valid_date_or_empty(struct ctx *ctx, const char *s, const char *field, int not_future)

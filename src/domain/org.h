@@ -36,6 +36,8 @@ int org_kind_is_branch(const char *kind);        /* 党支部 or 联合党支部
 int org_get(struct ctx *ctx, int64_t id, struct org *o);
 /* The actor's scope root (sysadmin: the first top-level org). */
 int org_root(struct ctx *ctx, struct org *o);
+/* The org id (or, for 0, the actor's scope root) without counts: list filters use it. */
+int org_scope_root(struct ctx *ctx, int64_t id, struct org *o);
 int org_create(struct ctx *ctx, struct org *o);
 /* Writes the editable fields of o (not parent, kind or path) if o->version is current. */
 int org_update(struct ctx *ctx, struct org *o);

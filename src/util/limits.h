@@ -12,7 +12,7 @@
 #define CAP_IMPORT_ROWS       2000000
 #define CAP_IMPORT_ERRORS     10000             /* errors listed in one report */
 #define CAP_CELL_LEN          4096              /* one CSV/XLSX cell */
-#define CAP_XLSX_SHARED       (4u << 20)        /* shared strings */
+#define CAP_XLSX_SHARED       (64u << 20)       /* shared strings: a county file holds ~7 MB */
 #define CAP_XLSX_XML          (512u << 20)      /* uncompressed sheet */
 #define CAP_TABLE_COLS        16384             /* columns in one imported/exported row (Excel's XFD) */
 #define CAP_XLSX_STYLES       65536             /* cellXfs / numFmts entries in styles.xml */

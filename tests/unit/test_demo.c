@@ -140,11 +140,21 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char keys[300];
+	char p[320];
+	int i;
 	(void)state;
 	world_close(&main_world);
-	xsnprintf(keys, sizeof(keys), "%s/keys", tmpdir);
-	unlink(keys);
+	/* worlds a failed assertion left open */
+	for (i = 0; i < nworlds; i++) {
+		xsnprintf(p, sizeof(p), "%s/demo%d.db", tmpdir, i);
+		unlink(p);
+		xsnprintf(p, sizeof(p), "%s/demo%d.db-wal", tmpdir, i);
+		unlink(p);
+		xsnprintf(p, sizeof(p), "%s/demo%d.db-shm", tmpdir, i);
+		unlink(p);
+	}
+	xsnprintf(p, sizeof(p), "%s/keys", tmpdir);
+	unlink(p);
 	rmdir(tmpdir);
 	return 0;
 }
