@@ -6,7 +6,7 @@ import { memberForm } from './member_form.js';
 import { loadBranches, isBranchKind } from './branches.js';
 import { orgReady } from './layout.js';
 import { navigate, rerender } from './router.js';
-import { isManager } from './session.js';
+import { isManager, isAdmin } from './session.js';
 import { stateBadges } from './members.js';
 import { transferForm } from './transfers.js';
 
@@ -42,7 +42,7 @@ export async function renderMemberDetail(view, id) {
       h('h2', { testid: 'member-title' }, member.name, ' ', stateBadges(member)),
       h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/members' }, '返回名册'))),
     h('div', { class: 'card' }, form),
-    isManager() && revealCard(member),
+    isAdmin() && revealCard(member),
     isManager() && member.state === 'active' && h('div', { class: 'card' },
       h('h3', null, '转出组织关系'), transferForm(member, branches)),
     historyCard(member));

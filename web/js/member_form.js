@@ -148,6 +148,8 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
       if (f.masked && v === '') continue; // masked values are never cleared by accident
       out[f.key] = v === '' && f.type === 'date' ? null : v;
     }
+    // A 党小组 belongs to one branch: moving to another branch leaves the group.
+    if (!isNew && 'org_id' in out && orig.group_id) out.group_id = null;
     return out;
   }
 

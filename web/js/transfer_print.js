@@ -1,6 +1,7 @@
 // 介绍信 print view: the letter and its 回执 (receipt stub), printable on A4.
 import { api } from './api.js';
-import { h, loading } from './dom.js';
+import { h, loading, notice } from './dom.js';
+import { TRANSFER_STATUS } from './labels.js';
 import { loadCodes, codeName } from './codes.js';
 
 function cnDate(s) {
@@ -38,7 +39,10 @@ export async function renderTransferPrint(view, id) {
       h('div', { class: 'actions' },
         h('button', { class: 'btn btn-primary', type: 'button', onclick: () => window.print(), testid: 'print-btn' }, '打印'),
         h('a', { class: 'btn', href: '#/transfers?direction=out' }, '返回转接列表'))),
-    h('article', { class: 'letter', testid: 'transfer-letter' },
+    ['rejected', 'cancelled'].includes(t.status)
+      ? notice(`此介绍信${TRANSFER_STATUS[t.status]}${t.reject_reason ? `（理由：${t.reject_reason}）` : ''}，已失效，仅供查阅。`, 'warn', 'letter-void')
+      : null,
+    h('article', { class: `letter${['rejected', 'cancelled'].includes(t.status) ? ' void' : ''}`, testid: 'transfer-letter' },
       h('h1', null, '中国共产党党员组织关系介绍信'),
       h('p', { class: 'serial' }, '编号：', h('span', { class: 'mono', testid: 'letter-serial' }, t.serial)),
       h('p', { class: 'to' }, `${to}：`),
@@ -51,5 +55,5 @@ export async function renderTransferPrint(view, id) {
       h('h2', null, '回　执'),
       h('p', { class: 'to' }, `${t.from_org_name}：`),
       h('p', { class: 'body' }, `${t.member_name} 同志的党员组织关系已转达我处，特此回复。（编号：${t.serial}）`),
-      h('div', { class: 'sign' }, h('p', null, `${to}（盖章）`), h('p', null, cnDate(t.decided_on)))));
+      h('div', { class: 'sign' }, h('p', null, `${to}（盖章）`), h('p', null, cnDate(t.status === 'confirmed' ? t.decided_on : null)))));
 }

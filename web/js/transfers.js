@@ -53,6 +53,7 @@ function row(t, direction) {
     h('td', null, t.to_org_name), h('td', null, label(TRANSFER_KIND, t.kind)), h('td', null, fmtDate(t.issued_on)),
     h('td', null, fmtDate(t.valid_until)), h('td', null, t.dues_paid_to || ''),
     h('td', null, h('span', { class: `badge status-${t.status}` }, label(TRANSFER_STATUS, t.status)),
+      t.expired ? h('span', { class: 'badge badge-warn' }, '已过期') : null,
       t.reject_reason ? h('div', { class: 'muted' }, `理由：${t.reject_reason}`) : null),
     h('td', null, acts));
   if (t.status === 'pending' && direction === 'in') {
