@@ -298,7 +298,7 @@ phase_e2e() {
 	fi
 	mkdir -p "$work"
 	failed_before=$FAILED
-	if ! "$BUILD/dangjian" demo --db "$work/demo.db" --key "$work/demo.key" >"$work/demo.log" 2>&1; then
+	if ! "$BUILD/dangjian" demo --db "$work/demo.db" --key "$work/demo.key" --set auth.pwhash=min >"$work/demo.log" 2>&1; then
 		indent "$work/demo.log"
 		fail "phase e2e: dangjian demo failed"
 		return
@@ -312,7 +312,9 @@ phase_e2e() {
 	fi
 	echo "   server at $SERVER_URL"
 	run_node_tests tests/e2e "$work/tap.txt" DJ_URL="$SERVER_URL" DJ_BIN="$BUILD/dangjian" \
-		DJ_DB_URL="sqlite:$work/demo.db" DJ_KEY="$work/demo.key" DJ_TMP="$work"
+		DJ_DB_URL="sqlite:$work/demo.db" DJ_KEY="$work/demo.key" DJ_TMP="$work" \
+		DJ_DEMO_ADMIN_USER=admin DJ_DEMO_ADMIN_PASS='Admin#2026' \
+		DJ_DEMO_MEMBER_USER=member1 DJ_DEMO_MEMBER_PASS='Member#2026'
 	if ! stop_server "$work/server.log"; then
 		FAILED=$((FAILED + 1))
 	fi

@@ -1,6 +1,7 @@
 // National code tables from GET /api/v1/codes, loaded once.
 import { api } from './api.js';
 import { h } from './dom.js';
+import { MEMBER_STATE } from './labels.js';
 
 let tables = null;
 let pending = null;
@@ -21,6 +22,7 @@ const FALLBACK = {
     { code: 'farmer', name: '农民' }, { code: 'student', name: '学生' }, { code: 'other', name: '其他' }],
   party_status: [{ code: 'normal', name: '正常' }, { code: 'suspended', name: '停止党籍' }],
   gender: [{ code: '1', name: '男' }, { code: '2', name: '女' }],
+  state: Object.entries(MEMBER_STATE).map(([code, name]) => ({ code, name })),
 };
 
 export function codeList(table) {

@@ -1,7 +1,7 @@
 // Fixed labels that are not national code tables.
 export const MEMBER_STATE = {
-  active: '正常',
-  transferring: '转接中',
+  active: '在册',
+  transferring: '转出中',
   transferred_out: '已转出',
   removed: '已除名',
   deceased: '已去世',

@@ -31,7 +31,7 @@ export function mountMain() {
     h('a', { class: 'brand', href: '#/members' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '党'), '党建管理系统'),
     h('div', { class: 'topbar-user' },
       h('span', { class: 'user-name', testid: 'current-user' }, user.display_name || user.username || ''),
-      h('span', { class: 'user-role' }, ROLE_NAMES[user.role] || ''),
+      ROLE_NAMES[user.role] !== user.display_name && h('span', { class: 'user-role' }, ROLE_NAMES[user.role] || ''),
       h('button', { class: 'btn btn-ghost', type: 'button', testid: 'logout', onclick: doLogout }, '退出')));
   const root = h('div', { class: 'shell' }, top, nav, h('div', { class: 'body' }, side, backdrop, content));
   document.getElementById('app').replaceChildren(root);

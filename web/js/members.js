@@ -2,7 +2,7 @@
 import { api, qs } from './api.js';
 import { h, replace, notice, loading, fmtDate } from './dom.js';
 import { loadCodes, codeName, codeOptions } from './codes.js';
-import { AGE_BANDS, MEMBER_STATE, label } from './labels.js';
+import { AGE_BANDS } from './labels.js';
 import { orgReady } from './layout.js';
 import { isManager } from './session.js';
 
@@ -167,7 +167,8 @@ export async function renderMembers(view) {
 }
 
 export function stateBadges(m) {
-  const out = [h('span', { class: `badge state-${m.state || 'active'}` }, label(MEMBER_STATE, m.state || 'active'))];
+  const st = m.state || 'active';
+  const out = [h('span', { class: `badge state-${st}` }, codeName('state', st))];
   if (m.party_status === 'suspended') out.push(h('span', { class: 'badge badge-warn' }, codeName('party_status', 'suspended') || '停止党籍'));
   if (m.lost_contact) out.push(h('span', { class: 'badge badge-warn' }, '失联'));
   if (m.floating) out.push(h('span', { class: 'badge' }, '流动'));
