@@ -17,6 +17,7 @@ int h_users_update(struct request *req, struct response *res);
 /* org_api.c */
 int h_orgs_list(struct request *req, struct response *res);
 int h_orgs_root(struct request *req, struct response *res);
+int h_orgs_lookup(struct request *req, struct response *res);
 int h_orgs_get(struct request *req, struct response *res);
 int h_orgs_children(struct request *req, struct response *res);
 int h_orgs_create(struct request *req, struct response *res);

@@ -181,3 +181,13 @@ int h_orgs_dissolve(struct request *req, struct response *res)
 	res->status = 204;
 	return 0;
 }
+
+int h_orgs_lookup(struct request *req, struct response *res)
+{
+	json_t *items = NULL;
+	int rc = org_lookup_branches(&req->ctx, req_query(req, "q"), 20, &items);
+	if (rc)
+		return rc;
+	api_reply_list(res, items, (int64_t)json_array_size(items), 1, 20);
+	return 0;
+}

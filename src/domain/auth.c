@@ -1,5 +1,6 @@
 #include "domain/auth.h"
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
@@ -93,6 +94,20 @@ static int record_failure(struct ctx *ctx, int64_t user_id, int failures)
 	return stmt_run(st, &ctx->err);
 }
 
+/* whole minutes (rounded up) from now to an ISO-8601 UTC instant written by time_iso_utc */
+static long long minutes_until(const char *iso, time_t now)
+{
+	struct date d;
+	char day[11];
+	int hh = 0, mm = 0, ss = 0;
+	long long secs;
+	strlcpy_z(day, iso, sizeof(day));
+	if (strlen(iso) < 20 || date_parse(day, &d) || sscanf(iso + 11, "%2d:%2d:%2d", &hh, &mm, &ss) != 3)
+		return 1;
+	secs = (long long)date_to_days(d) * 86400 + hh * 3600 + mm * 60 + ss - (long long)now;
+	return secs <= 0 ? 1 : (secs + 59) / 60;
+}
+
 int auth_login(struct ctx *ctx, const char *username, const char *password, int bearer, char **token,
 	       char **csrf, struct user *u)
 {
@@ -122,8 +137,8 @@ int auth_login(struct ctx *ctx, const char *username, const char *password, int 
 		return err_set(&ctx->err, E_UNAUTH, "password", "auth.credentials", "用户名或密码错误");
 	}
 	if (locked_until[0] && strcmp(locked_until, ctx->now_iso) > 0)
-		return err_set(&ctx->err, E_LOCKED, "username", "auth.locked", "账号因多次登录失败已锁定，请于 %s（UTC）后再试",
-			       locked_until);
+		return err_set(&ctx->err, E_LOCKED, "username", "auth.locked", "账号因多次登录失败已锁定，请 %lld 分钟后再试",
+			       minutes_until(locked_until, ctx->now));
 	if (u->disabled)
 		return err_set(&ctx->err, E_FORBIDDEN, "username", "auth.disabled", "账号已停用");
 	rc = db_begin(ctx->db, &ctx->err);

@@ -214,8 +214,9 @@ static int prepare_checked(struct ctx *ctx, struct member *m, struct member_seal
 	memset(s, 0, sizeof(*s));
 	text_normalize(m->name, buf, sizeof(buf));
 	strlcpy_z(m->name, buf, sizeof(m->name));
-	if ((rc = name_validate(m->name, &ctx->err, "name")))
-		return rc;
+	if (name_validate(m->name, &ctx->err, "name"))
+		return err_set(&ctx->err, E_INVALID, "name", "member.name", "姓名不能为空，最多 %d 个字，且不能含特殊字符",
+			       NAME_MAX_CHARS);
 	if ((rc = check_org(ctx, m)))
 		return rc;
 	if (m->id_set || require_id) {
@@ -580,6 +581,9 @@ int member_update(struct ctx *ctx, struct member *m)
 	}
 	if (!m->phone_set)
 		strlcpy_z(m->phone_mask, before.phone_mask, sizeof(m->phone_mask));
+	/* a 党小组 belongs to one branch: moving the member leaves the old group behind */
+	if (m->org_id != before.org_id && m->group_id == before.group_id)
+		m->group_id = 0;
 	if ((rc = member_prepare(ctx, m, &s, 0)))
 		return rc;
 	if (!m->id_set && (strcmp(m->birth_date, before.birth_date) || strcmp(m->gender, before.gender))) {
@@ -643,6 +647,7 @@ struct where {
 	int64_t ints[24];
 	int is_int[24];
 	int n;
+	int by_group; /* listing a 党小组: the per-org counts do not apply */
 };
 
 static void where_text(struct where *w, const char *clause, const char *v)
@@ -670,11 +675,25 @@ static int build_where(struct ctx *ctx, const struct member_filter *f, struct wh
 	int rc;
 	strbuf_init(&w->sql, 256);
 	w->n = 0;
+	w->by_group = 0;
 	if ((rc = org_scope_root(ctx, f->org_id, &root)))
 		return rc;
 	strlcpy_z(lo, root.path, PATH_MAX_LEN);
+	if (!strcmp(root.kind, "group")) {
+		/* members belong to the branch; a 党小组 lists those assigned to it */
+		char *slash = lo + strlen(lo) - 1;
+		while (slash > lo && slash[-1] != '/')
+			slash--;
+		*slash = '\0';
+		w->is_int[w->n] = 1;
+		w->ints[w->n++] = root.id;
+		w->by_group = 1;
+		strbuf_addstr(&w->sql, " WHERE m.group_id = ?");
+	} else {
+		strbuf_addstr(&w->sql, " WHERE 1 = 1");
+	}
 	path_range_end(lo, hi, PATH_MAX_LEN);
-	where_text(w, " WHERE m.org_path >= ?", lo);
+	where_text(w, " AND m.org_path >= ?", lo);
 	where_text(w, " AND m.org_path < ?", hi);
 	if (f->state[0]) {
 		if (strcmp(f->state, "all")) {
@@ -767,7 +786,7 @@ static int run_list(struct ctx *ctx, const struct member_filter *f, int count, i
 		return err_set(&ctx->err, E_MALFORMED, "sort", NULL, "不支持的排序字段 %s", f->sort);
 	if ((rc = build_where(ctx, f, &w, lo, hi, like, hash, dmin, dmax)))
 		goto out;
-	if (count && unfiltered(f)) {
+	if (count && unfiltered(f) && !w.by_group) {
 		/* the plain list of a subtree: the maintained per-org counts answer it */
 		st = db_prepare(ctx->db, "SELECT COALESCE(sum(direct_members), 0) FROM orgs WHERE path >= ? AND path < ?",
 				&ctx->err);

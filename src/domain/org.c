@@ -766,3 +766,36 @@ json_t *org_warnings(struct ctx *ctx, const struct org *o)
 	}
 	return arr;
 }
+
+int org_lookup_branches(struct ctx *ctx, const char *q, int limit, json_t **items)
+{
+	char like[160];
+	struct stmt *st;
+	json_t *arr;
+	if (!q || utf8_chars(q) < 2)
+		return err_set(&ctx->err, E_MALFORMED, "q", NULL, "请至少输入两个字查找组织");
+	xsnprintf(like, sizeof(like), "%%%.150s%%", q);
+	st = db_prepare(ctx->db,
+			"SELECT o.id, o.name, o.code, o.kind, COALESCE(p.name, '') FROM orgs o LEFT JOIN orgs p ON p.id = o.parent_id "
+			"WHERE o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL AND (o.name LIKE ? OR o.code = ?) "
+			"ORDER BY o.path LIMIT ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, like);
+	stmt_bind_text(st, 2, q);
+	stmt_bind_int(st, 3, limit);
+	arr = json_array();
+	while (stmt_step(st, &ctx->err) == STEP_ROW) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(stmt_int(st, 0)));
+		json_object_set_new(o, "name", json_string(stmt_text(st, 1)));
+		json_object_set_new(o, "code", json_string(stmt_text(st, 2)));
+		json_object_set_new(o, "kind", json_string(stmt_text(st, 3)));
+		json_object_set_new(o, "parent_name", json_string(stmt_text(st, 4)));
+		json_array_append_new(arr, o);
+	}
+	stmt_reset(st);
+	*items = arr;
+	return 0;
+}

@@ -51,6 +51,10 @@ int org_list(struct ctx *ctx, int64_t root_id, const char *kind, const char *q, 
 /* Branch-structure warnings from RULES.md §2 as [{"rule","message"}]. */
 json_t *org_warnings(struct ctx *ctx, const struct org *o);
 json_t *org_to_json(const struct org *o);
+/* Branches anywhere in the system whose name or code contains q, with their full
+ * names up the tree: the receiving side of a transfer is often outside the caller's
+ * scope. Only public facts (id, name, code, kind, the parents' names). */
+int org_lookup_branches(struct ctx *ctx, const char *q, int limit, json_t **items);
 /* Resolve an org by id within scope, requiring a kind family ("branch": 党支部/联合党支部). */
 int org_require_in_scope(struct ctx *ctx, int64_t id, struct org *o, const char *field);
 #endif

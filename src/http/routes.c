@@ -19,6 +19,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/orgs", h_orgs_list, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/orgs", h_orgs_create, ROLE_ORG_ADMIN, 0 },
 	{ "GET", "/api/v1/orgs/root", h_orgs_root, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/orgs/lookup", h_orgs_lookup, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/orgs/:id", h_orgs_get, ROLE_SECRETARY, 0 },
 	{ "PATCH", "/api/v1/orgs/:id", h_orgs_update, ROLE_SECRETARY, 0 },
 	{ "DELETE", "/api/v1/orgs/:id", h_orgs_dissolve, ROLE_ORG_ADMIN, 0 },

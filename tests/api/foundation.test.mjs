@@ -79,6 +79,7 @@ test('five failed logins lock the account (423), then even the right password is
   const r = await raw('POST', '/api/v1/session', { username: name, password: 'Right#2026' });
   assert.equal(r.status, 423);
   assert.equal(r.body.error.rule, 'auth.locked');
+  assert.match(r.body.error.message, /1[45] 分钟后再试/);
 });
 
 test('org kinds must fit their parent; codes are unique', async () => {
@@ -284,4 +285,37 @@ test('the audit chain verifies', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.body.ok, true, JSON.stringify(r.body));
   assert.ok(r.body.count > 10);
+});
+
+test('a 党小组 lists its own members; moving a member to another branch leaves the group', async () => {
+  const t = await makeTree(admin);
+  const g = await admin.post('/api/v1/orgs', { kind: 'group', name: '第一党小组', parent_id: t.b1.id });
+  const inGroup = await admin.post('/api/v1/members', memberBody(t.b1.id, { group_id: g.body.id }));
+  assert.equal(inGroup.status, 201, JSON.stringify(inGroup.body));
+  await admin.post('/api/v1/members', memberBody(t.b1.id));
+  let r = await admin.get(`/api/v1/members?org=${g.body.id}`);
+  assert.equal(r.body.total, 1);
+  assert.equal(r.body.items[0].id, inGroup.body.id);
+  r = await admin.post('/api/v1/members', memberBody(t.b2.id, { group_id: g.body.id }));
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.rule, 'member.group');
+  r = await admin.patch(`/api/v1/members/${inGroup.body.id}`, { version: inGroup.body.version, org_id: t.b2.id });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.group_id, null);
+  assert.equal(r.body.org_id, t.b2.id);
+});
+
+test('receiving branches can be looked up across the system by name, with public facts only', async () => {
+  const a = await makeTree(admin);
+  const b = await makeTree(admin);
+  const tag = a.tag.toLowerCase();
+  await admin.post('/api/v1/users', { username: `lk${tag}`, password: 'Branch#2026', role: 'secretary', org_id: a.b1.id });
+  const sec = await Client.login(`lk${tag}`, 'Branch#2026');
+  let r = await sec.get(`/api/v1/orgs/lookup?q=${encodeURIComponent(b.b2.name)}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.items.length, 1);
+  assert.deepEqual(Object.keys(r.body.items[0]).sort(), ['code', 'id', 'kind', 'name', 'parent_name']);
+  assert.equal(r.body.items[0].parent_name, b.town.name);
+  r = await sec.get('/api/v1/orgs/lookup?q=x');
+  assert.equal(r.status, 400);
 });
