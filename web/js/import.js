@@ -2,7 +2,7 @@
 import { api, qs, ApiError } from './api.js';
 import { h, replace, notice, loading } from './dom.js';
 import { orgReady, treeApi } from './layout.js';
-import { forgetBranches, isBranchKind } from './branches.js';
+import { isBranchKind } from './branches.js';
 
 const MAX_BYTES = 64 * 1024 * 1024;
 
@@ -50,7 +50,6 @@ export async function renderImport(view) {
       const n = (r && r.imported) ?? 0;
       result.append(notice(dry.checked ? `校验通过，可导入 ${n} 名党员（未写入）` : `成功导入 ${n} 名党员`, 'ok', 'import-success'));
       if (!dry.checked) {
-        forgetBranches();
         const tree = treeApi();
         if (tree) tree.reload(org.id).catch(() => {});
         file.value = '';

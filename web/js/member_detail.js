@@ -3,7 +3,7 @@ import { api } from './api.js';
 import { h, replace, notice, loading, toast, fmtTime } from './dom.js';
 import { loadCodes } from './codes.js';
 import { memberForm } from './member_form.js';
-import { loadBranches, isBranchKind } from './branches.js';
+import { isBranchKind } from './branches.js';
 import { orgReady } from './layout.js';
 import { navigate, rerender } from './router.js';
 import { isManager, isAdmin } from './session.js';
@@ -13,9 +13,8 @@ import { transferForm } from './transfers.js';
 export async function renderMemberDetail(view, id) {
   view.append(loading());
   const org = await orgReady();
-  const [member, branches] = await Promise.all([
+  const [member] = await Promise.all([
     id ? api.get(`/api/v1/members/${id}`) : null,
-    isManager() ? loadBranches().catch(() => []) : [],
     loadCodes(),
   ]);
   view.replaceChildren();
@@ -26,14 +25,14 @@ export async function renderMemberDetail(view, id) {
     view.append(
       h('div', { class: 'page-head' }, h('h2', null, '新增党员')),
       h('div', { class: 'card' }, memberForm({
-        defaults, branches,
+        defaults,
         onSaved: (m) => { toast(`已新增党员 ${m.name}`); navigate(`#/members/${m.id}`); },
       })));
     return;
   }
 
   const form = memberForm({
-    member, branches,
+    member,
     onSaved: (m) => { toast('修改已保存'); navigate(`#/members/${m.id}`); },
     onReload: () => rerender(),
   });
@@ -44,7 +43,7 @@ export async function renderMemberDetail(view, id) {
     h('div', { class: 'card' }, form),
     isAdmin() && revealCard(member),
     isManager() && member.state === 'active' && h('div', { class: 'card' },
-      h('h3', null, '转出组织关系'), transferForm(member, branches)),
+      h('h3', null, '转出组织关系'), transferForm(member)),
     historyCard(member));
 }
 

@@ -1,7 +1,10 @@
 // 党员信息 form (the national collection form's fields): create with POST, edit with PATCH + version.
+// 所在党支部 is a search picker over the caller's scope; 党小组 lists the chosen branch's groups.
 import { api, ApiError } from './api.js';
-import { h, notice } from './dom.js';
+import { h, notice, replace } from './dom.js';
 import { codeOptions, codeList } from './codes.js';
+import { orgPicker } from './org_picker.js';
+import { searchScopeBranches } from './branches.js';
 
 export const FIELDS = [
   { key: 'name', label: '姓名', type: 'text', group: 0, required: true, max: 50 },
@@ -12,6 +15,7 @@ export const FIELDS = [
   { key: 'education', label: '学历', type: 'code', table: 'education', group: 0 },
   { key: 'category', label: '人员类别', type: 'code', table: 'category', group: 1, required: true },
   { key: 'org_id', label: '所在党支部', type: 'org', group: 1, required: true },
+  { key: 'group_id', label: '党小组', type: 'group', group: 1 },
   { key: 'join_date', label: '入党日期', type: 'date', group: 1, required: true },
   { key: 'full_date', label: '转为正式党员日期', type: 'date', group: 1 },
   { key: 'party_status', label: '党籍状态', type: 'code', table: 'party_status', group: 1 },
@@ -47,12 +51,15 @@ export function clearFieldErrors(form) {
   for (const el of form.querySelectorAll('.has-error')) el.classList.remove('has-error');
 }
 
+// opts.control: the element to place instead of `input` when the input sits inside a widget (a picker).
 export function fieldBox(key, labelText, input, opts = {}) {
   const errId = `err-${key}`;
-  input.setAttribute('aria-describedby', errId);
+  const more = input.getAttribute('aria-describedby');
+  input.setAttribute('aria-describedby', more && !more.split(' ').includes(errId) ? `${errId} ${more}` : errId);
   return h('div', { class: `field${opts.wide ? ' wide' : ''}${opts.bool ? ' field-bool' : ''}`, testid: `field-${key}` },
     opts.bool ? h('label', { class: 'check' }, input, ` ${labelText}`)
-      : [h('label', { for: input.id }, labelText, opts.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null), input],
+      : [h('label', { for: input.id }, labelText, opts.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null),
+        opts.control || input],
     opts.hint ? h('div', { class: 'hint' }, opts.hint) : null,
     h('div', { class: 'field-error', id: errId, 'aria-live': 'polite', dataset: { errorFor: key }, testid: `field-error-${key}` }));
 }
@@ -64,11 +71,14 @@ function genderFromId(id) {
   return d % 2 ? (male ? male.code : '1') : (female ? female.code : '2');
 }
 
-// member: existing record (edit) or null (new). defaults: initial values for a new record.
-export function memberForm({ member, defaults = {}, branches = [], onSaved, onReload }) {
+// member: existing record (edit) or null (new). defaults: initial values for a new record
+// (org_id with org_name preselects the branch).
+export function memberForm({ member, defaults = {}, onSaved, onReload }) {
   const isNew = !member;
   const orig = member || {};
   const inputs = {};
+  let branchPicker = null;
+  const groups = { seq: 0, branchId: null }; // branchId: the branch whose 党小组 the select lists
 
   function makeInput(f) {
     const id = `f-${f.key}`;
@@ -77,13 +87,19 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
     switch (f.type) {
       case 'code':
         return h('select', { ...common, value: v }, codeOptions(f.table, v));
-      case 'org': {
-        const opts = branches.map((b) => h('option', { value: b.id }, b.name));
-        if (v && !branches.some((b) => String(b.id) === String(v))) {
-          opts.unshift(h('option', { value: v }, orig.org_name || defaults.org_name || `组织 ${v}`));
-        }
-        return h('select', { ...common, value: v }, h('option', { value: '' }, '请选择党支部'), opts);
-      }
+      case 'org':
+        branchPicker = orgPicker({
+          ...common, noun: '党支部', minChars: 0, search: searchScopeBranches,
+          placeholder: '输入支部名称查找',
+          value: v ? { id: v, name: (isNew ? defaults.org_name : orig.org_name) || `组织 ${v}` } : null,
+          describe: (o) => ({
+            label: o.name, main: o.name, sub: o.kind === 'joint_branch' ? '（联合党支部）' : '', note: o.code || '',
+          }),
+          onChange: (o) => loadGroups(o ? o.id : null, null),
+        });
+        return branchPicker.input;
+      case 'group':
+        return h('select', { ...common, disabled: true }, h('option', { value: '' }, '不分配党小组'));
       case 'bool':
         return h('input', { ...common, type: 'checkbox', checked: !!v });
       case 'date':
@@ -97,6 +113,29 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
   }
 
   for (const f of FIELDS) inputs[f.key] = makeInput(f);
+
+  // 党小组 of the chosen branch, from GET /orgs/{branch}/children.
+  async function loadGroups(branchId, keep) {
+    const sel = inputs.group_id;
+    const my = ++groups.seq;
+    groups.branchId = null;
+    sel.disabled = true;
+    replace(sel, h('option', { value: '' }, branchId ? '正在加载党小组……' : '请先选择党支部'));
+    if (!branchId) return;
+    try {
+      const r = await api.get(`/api/v1/orgs/${branchId}/children`);
+      if (my !== groups.seq) return;
+      const list = (Array.isArray(r) ? r : (r.items || [])).filter((o) => o.kind === 'group');
+      replace(sel, h('option', { value: '' }, list.length ? '不分配党小组' : '不分配党小组（本支部未设党小组）'),
+        list.map((g) => h('option', { value: g.id }, g.name)));
+      sel.value = keep && list.some((g) => String(g.id) === String(keep)) ? String(keep) : '';
+      sel.disabled = !list.length;
+      groups.branchId = branchId;
+    } catch (e) {
+      if (my !== groups.seq) return;
+      replace(sel, h('option', { value: '' }, `党小组加载失败：${e.message}`));
+    }
+  }
 
   // 出生日期 and 性别 follow the ID number (GB 11643: digits 7-14 birth date, 17th odd = male).
   inputs.id_number.addEventListener('input', () => {
@@ -119,7 +158,7 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
   const form = h('form', { class: 'member-form', novalidate: true, testid: 'member-form', onsubmit: submit },
     GROUPS.map((g, i) => h('fieldset', null, h('legend', null, g),
       h('div', { class: 'form-grid' }, FIELDS.filter((f) => f.group === i).map((f) => fieldBox(f.key, f.label, inputs[f.key], {
-        required: f.required, wide: f.wide, bool: f.type === 'bool',
+        required: f.required, wide: f.wide, bool: f.type === 'bool', control: f.type === 'org' ? branchPicker.el : null,
         hint: f.masked && !isNew ? '已脱敏显示；如需更正请直接输入新值' : null,
       }))))),
     formMsg,
@@ -128,8 +167,9 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
   function value(f) {
     const el = inputs[f.key];
     if (f.type === 'bool') return el.checked;
+    if (f.type === 'org') return branchPicker.value ? Number(branchPicker.value.id) : null;
     const v = el.value.trim();
-    if (f.type === 'org') return v ? Number(v) : null;
+    if (f.type === 'group') return v ? Number(v) : null;
     if (f.key === 'id_number') return v.toUpperCase();
     return v;
   }
@@ -138,6 +178,9 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
     const out = {};
     for (const f of FIELDS) {
       if (f.onlyIf && !inputs[f.onlyIf].checked) continue;
+      // 党小组 only once the select lists the chosen branch's groups (else the server keeps or clears it).
+      if (f.type === 'group' && (!groups.branchId || !branchPicker.value
+        || String(groups.branchId) !== String(branchPicker.value.id))) continue;
       const v = value(f);
       if (isNew) {
         if (f.type === 'bool' || (v !== '' && v !== null)) out[f.key] = v;
@@ -149,7 +192,7 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
       out[f.key] = v === '' && f.type === 'date' ? null : v;
     }
     // A 党小组 belongs to one branch: moving to another branch leaves the group.
-    if (!isNew && 'org_id' in out && orig.group_id) out.group_id = null;
+    if (!isNew && 'org_id' in out && orig.group_id && !('group_id' in out)) out.group_id = null;
     return out;
   }
 
@@ -157,6 +200,11 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
     ev.preventDefault();
     clearFieldErrors(form);
     formMsg.replaceChildren();
+    if (!branchPicker.value) {
+      showFieldError(form, 'org_id', inputs.org_id.value.trim() ? '请从查找结果中选择所在党支部' : '请选择所在党支部', '所在党支部');
+      formMsg.append(notice('请根据提示修改标红的项目后再保存', 'error', 'form-error'));
+      return;
+    }
     const b = body();
     if (!isNew && !Object.keys(b).length) {
       formMsg.append(notice('没有需要保存的修改', 'info'));
@@ -191,5 +239,6 @@ export function memberForm({ member, defaults = {}, branches = [], onSaved, onRe
   }
 
   syncLost();
+  loadGroups(branchPicker.value ? branchPicker.value.id : null, isNew ? defaults.group_id : orig.group_id);
   return form;
 }

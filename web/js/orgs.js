@@ -8,7 +8,6 @@ import { treeApi, orgReady } from './layout.js';
 import { rerender } from './router.js';
 import { isAdmin } from './session.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
-import { forgetBranches } from './branches.js';
 
 export async function renderOrg(view, id) {
   view.append(loading());
@@ -85,7 +84,6 @@ function childForm(parent) {
     try {
       const o = await api.post('/api/v1/orgs', body);
       toast(`已添加 ${o.name || body.name}`);
-      forgetBranches();
       const tree = treeApi();
       if (tree) await tree.reload(parent.id).catch(() => {});
       rerender();

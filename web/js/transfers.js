@@ -5,6 +5,8 @@ import { TRANSFER_STATUS, TRANSFER_KIND, label } from './labels.js';
 import { orgReady } from './layout.js';
 import { navigate, rerender } from './router.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
+import { orgPicker } from './org_picker.js';
+import { lookupBranches } from './branches.js';
 
 export async function renderTransfers(view, query) {
   const direction = query.get('direction') === 'out' ? 'out' : 'in';
@@ -105,21 +107,32 @@ function thisMonth() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 }
 
-// The 开具介绍信 form on a member's page.
-export function transferForm(member, branches) {
+// The 开具介绍信 form on a member's page. The receiving branch is found by name or code anywhere
+// in the system (GET /orgs/lookup), since it is usually outside the caller's own scope.
+export function transferForm(member) {
   const kindInt = h('input', { type: 'radio', name: 'kind', value: 'internal', checked: true, testid: 'transfer-kind-internal' });
   const kindExt = h('input', { type: 'radio', name: 'kind', value: 'external', testid: 'transfer-kind-external' });
-  const toOrg = h('select', { id: 't-to_org_id', name: 'to_org_id', testid: 'transfer-to-org' },
-    h('option', { value: '' }, '请选择接收党支部'),
-    branches.filter((b) => String(b.id) !== String(member.org_id)).map((b) => h('option', { value: b.id }, b.name)));
-  const toOrgId = h('input', { id: 't-to_org_id_manual', name: 'to_org_id_manual', inputmode: 'numeric', placeholder: '不在列表中时填写组织编号' });
+  const toOrg = orgPicker({
+    id: 't-to_org_id', name: 'to_org_id', testid: 'transfer-to-org', noun: '党支部', minChars: 2,
+    search: lookupBranches, placeholder: '输入支部名称或组织代码（至少 2 个字）',
+    describe: (o) => {
+      const here = String(o.id) === String(member.org_id);
+      return {
+        label: o.parent_name ? `${o.name}（${o.parent_name}）` : o.name,
+        main: o.name, sub: o.parent_name ? `（${o.parent_name}）` : '',
+        note: here ? '党员现所在支部' : (o.code || ''), disabled: here,
+      };
+    },
+  });
   const toName = h('input', { id: 't-to_org_name', name: 'to_org_name', maxlength: 100, testid: 'transfer-to-name' });
   const reason = h('input', { id: 't-reason', name: 'reason', maxlength: 200, placeholder: '如：工作调动、户籍迁移', testid: 'transfer-reason' });
   const dues = h('input', { id: 't-dues', name: 'dues_paid_to', type: 'month', value: thisMonth(), testid: 'transfer-dues' });
   const city = h('input', { id: 't-city', name: 'within_city', type: 'checkbox' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
   const intBox = h('div', { class: 'form-grid' },
-    fieldBox('to_org_id', '接收党支部', toOrg, { required: true }), fieldBox('to_org_id_manual', '或组织编号', toOrgId));
+    fieldBox('to_org_id', '接收党支部', toOrg.input, {
+      required: true, wide: true, control: toOrg.el, hint: '可查找系统内任一党支部，不限于本单位',
+    }));
   const extBox = h('div', { class: 'form-grid', hidden: true }, fieldBox('to_org_name', '接收党组织名称', toName, { required: true, wide: true }));
   const sync = () => { intBox.hidden = !kindInt.checked; extBox.hidden = kindInt.checked; };
   kindInt.addEventListener('change', sync);
@@ -145,9 +158,11 @@ export function transferForm(member, branches) {
     if (reason.value.trim()) body.reason = reason.value.trim();
     if (city.checked) body.within_city = true;
     if (body.kind === 'internal') {
-      const id = toOrgId.value.trim() || toOrg.value;
-      if (!id) { showFieldError(form, 'to_org_id', '请选择接收党支部'); return; }
-      body.to_org_id = Number(id);
+      if (!toOrg.value) {
+        showFieldError(form, 'to_org_id', toOrg.input.value.trim() ? '请从查找结果中选择接收党支部' : '请查找并选择接收党支部');
+        return;
+      }
+      body.to_org_id = Number(toOrg.value.id);
     } else {
       if (!toName.value.trim()) { showFieldError(form, 'to_org_name', '请填写接收党组织名称'); return; }
       body.to_org_name = toName.value.trim();
