@@ -182,13 +182,15 @@ static int check_text(struct ctx *ctx, const char *s, const char *field, const c
 }
 
 /* The member's branch (and 党小组) must be in scope and of the right kind. */
-static int check_org(struct ctx *ctx, struct member *m)
+static int check_org(struct ctx *ctx, struct member *m, const struct org *known)
 {
 	struct org o, g;
 	int rc;
 	if (!m->org_id)
 		return err_set(&ctx->err, E_INVALID, "org_id", "field.required", "所在党支部不能为空");
-	if ((rc = org_require_in_scope(ctx, m->org_id, &o, "org_id")))
+	if (known && known->id == m->org_id)
+		o = *known;
+	else if ((rc = org_require_in_scope(ctx, m->org_id, &o, "org_id")))
 		return rc;
 	if (!org_kind_is_branch(o.kind))
 		return err_set(&ctx->err, E_INVALID, "org_id", "member.org_kind", "党员应编入党支部，“%s”是%s", o.name,
@@ -204,7 +206,8 @@ static int check_org(struct ctx *ctx, struct member *m)
 	return 0;
 }
 
-static int prepare_checked(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id)
+static int prepare_checked(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id,
+			   const struct org *branch)
 {
 	struct idcard_info id;
 	struct date birth, join, full, lost;
@@ -217,7 +220,7 @@ static int prepare_checked(struct ctx *ctx, struct member *m, struct member_seal
 	if (name_validate(m->name, &ctx->err, "name"))
 		return err_set(&ctx->err, E_INVALID, "name", "member.name", "姓名不能为空，最多 %d 个字，且不能含特殊字符",
 			       NAME_MAX_CHARS);
-	if ((rc = check_org(ctx, m)))
+	if ((rc = check_org(ctx, m, branch)))
 		return rc;
 	if (m->id_set || require_id) {
 		if (!m->id_number[0])
@@ -317,7 +320,13 @@ out:
 int member_prepare(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id)
 {
 	/* every refusal, wherever it returns from, frees what sealing already made */
-	int rc = prepare_checked(ctx, m, s, require_id);
+	return member_prepare_in(ctx, m, s, require_id, NULL);
+}
+
+int member_prepare_in(struct ctx *ctx, struct member *m, struct member_sealed *s, int require_id,
+		      const struct org *branch)
+{
+	int rc = prepare_checked(ctx, m, s, require_id, branch);
 	if (rc)
 		member_sealed_release(s);
 	return rc;

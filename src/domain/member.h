@@ -78,6 +78,11 @@ void member_filter_init(struct member_filter *f);
  * number is mandatory (create). On error ctx->err names the field and rule.
  */
 int member_prepare(struct ctx *ctx, struct member *m, struct member_sealed *sealed, int require_id);
+/* The same, with m->org_id's branch already loaded and checked in scope by the caller
+ * (org_require_in_scope in this transaction): bulk imports skip a query per row. */
+struct org;
+int member_prepare_in(struct ctx *ctx, struct member *m, struct member_sealed *sealed, int require_id,
+		      const struct org *branch);
 void member_sealed_release(struct member_sealed *s);
 /* Insert a prepared member without opening a transaction or auditing (bulk import). */
 int member_insert_prepared(struct ctx *ctx, struct member *m, const struct member_sealed *s);

@@ -211,12 +211,13 @@ struct import_state {
 	int dry_run;
 	int64_t org_id;            /* the given org (query parameter / --org), 0 = none */
 	struct org fixed;          /* the branch of every row when the file has no branch column */
+	struct org last;           /* the branch of the previous row, checked in scope (files come grouped) */
 	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN]; /* path range where branch names resolve */
 	int col[COL__COUNT];       /* file column of each field, -1 = absent */
 	char *htext[COL__COUNT];   /* header text as in the file */
 	int in_tx;                 /* rows are being inserted (no bad row so far, not a dry run) */
 	int in_read;               /* a read transaction: one snapshot, no per-query lock round trips */
-	struct strbuf rebuild;     /* bulk load: the CREATE INDEX statements to run before commit */
+	int bulk;                  /* members indexes and triggers set aside (db_bulk_begin) */
 	int fatal;                 /* a file-level error stopped the read (ctx->err) */
 	struct id_set ids;
 	struct memo codes[4];      /* gender, ethnicity, education, job */
@@ -273,7 +274,7 @@ static void stop_writing(struct import_state *st)
 {
 	if (st->in_tx) {
 		end_transactions(st);
-		strbuf_reset(&st->rebuild);
+		st->bulk = 0;
 		start_reading(st);
 	}
 }
@@ -409,31 +410,22 @@ static int64_t estimate_rows(const void *data, size_t len)
 static int bulk_begin(struct import_state *st)
 {
 	struct ctx *ctx = st->ctx;
-	struct strbuf drop = STRBUF_INIT;
 	struct stmt *q;
 	int64_t existing = 0, est = estimate_rows(st->data, st->len);
-	int rc = 0;
+	int rc;
 
-	if (strcmp(db_backend(ctx->db), "sqlite") || est < BULK_MIN_ROWS)
+	if (est < BULK_MIN_ROWS)
 		return 0;
-	if (!(q = db_prepare(ctx->db, "SELECT max(id) FROM members", &ctx->err)))
+	if (!(q = db_prepare(ctx->db, "SELECT count(*) FROM members", &ctx->err)))
 		return E_DB;
 	if (stmt_step(q, &ctx->err) == STEP_ROW)
 		existing = stmt_int(q, 0);
 	stmt_reset(q);
 	if (est * 4 < existing)
-		return 0; /* rebuilding would cost more than it saves */
-	if (!(q = db_prepare(ctx->db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' "
-				      "AND sql IS NOT NULL", &ctx->err)))
-		return E_DB;
-	while (stmt_step(q, &ctx->err) == STEP_ROW) {
-		strbuf_addf(&drop, "DROP INDEX \"%s\";", stmt_text(q, 0));
-		strbuf_addf(&st->rebuild, "%s;", stmt_text(q, 1));
-	}
-	stmt_reset(q);
-	if (drop.len && (rc = db_exec(ctx->db, drop.buf, &ctx->err)))
-		strbuf_reset(&st->rebuild);
-	strbuf_release(&drop);
+		return 0; /* rebuilding the indexes would cost more than it saves */
+	rc = db_bulk_begin(ctx->db, "members", &ctx->err);
+	if (!rc)
+		st->bulk = 1;
 	return rc;
 }
 
@@ -915,7 +907,12 @@ static int import_row(struct import_state *st, int row_no, int ncells, const cha
 			return row_fail(st, row_no, ncells, cells, &e);
 		}
 	}
-	if (member_prepare(ctx, &st->m, &sealed, 1)) {
+	if (st->last.id != st->m.org_id) {
+		if (org_require_in_scope(ctx, st->m.org_id, &st->last, "org_id"))
+			memset(&st->last, 0, sizeof(st->last)); /* member_prepare reports it for this row */
+		err_clear(&ctx->err);
+	}
+	if (member_prepare_in(ctx, &st->m, &sealed, 1, st->last.id ? &st->last : NULL)) {
 		e = ctx->err;
 		err_clear(&ctx->err);
 		if (e.code == E_DB || e.code == E_INTERNAL)
@@ -1021,7 +1018,6 @@ int member_import(struct ctx *ctx, int64_t org_id, const void *data, size_t len,
 	st->r = r;
 	st->data = data;
 	st->len = len;
-	strbuf_init(&st->rebuild, 0);
 	st->dry_run = dry_run;
 	st->org_id = org_id;
 	for (i = 0; i < 4; i++)
@@ -1060,7 +1056,8 @@ int member_import(struct ctx *ctx, int64_t org_id, const void *data, size_t len,
 		rc = 0;
 		goto out;
 	}
-	if (st->rebuild.len && (rc = db_exec(ctx->db, st->rebuild.buf, &ctx->err)))
+	/* restore the indexes and triggers, then redo what the triggers would have counted */
+	if (st->bulk && ((rc = db_bulk_end(ctx->db, &ctx->err)) || (rc = org_recount_members(ctx))))
 		goto out;
 	after = json_pack("{s:I, s:s}", "count", (json_int_t)r->valid, "file_sha256", r->file_sha256);
 	if ((rc = audit_append(ctx, "import", "member", 0, NULL, after)) || (rc = db_commit(ctx->db, &ctx->err)))
@@ -1069,7 +1066,6 @@ int member_import(struct ctx *ctx, int64_t org_id, const void *data, size_t len,
 	r->imported = r->valid;
 out:
 	end_transactions(st);
-	strbuf_release(&st->rebuild);
 	for (i = 0; i < COL__COUNT; i++)
 		free(st->htext[i]);
 	for (i = 0; i < 4; i++)

@@ -799,3 +799,11 @@ int org_lookup_branches(struct ctx *ctx, const char *q, int limit, json_t **item
 	*items = arr;
 	return 0;
 }
+
+int org_recount_members(struct ctx *ctx)
+{
+	return db_exec(ctx->db,
+		       "UPDATE orgs SET direct_members = (SELECT count(*) FROM members m WHERE m.org_id = orgs.id "
+		       "AND m.state IN ('active', 'transferring'))",
+		       &ctx->err);
+}

@@ -51,6 +51,9 @@ int org_list(struct ctx *ctx, int64_t root_id, const char *kind, const char *q, 
 /* Branch-structure warnings from RULES.md §2 as [{"rule","message"}]. */
 json_t *org_warnings(struct ctx *ctx, const struct org *o);
 json_t *org_to_json(const struct org *o);
+/* Recount orgs.direct_members from the members table (after a bulk load that bypassed
+ * the counting triggers); inside the caller's transaction. */
+int org_recount_members(struct ctx *ctx);
 /* Branches anywhere in the system whose name or code contains q, with their full
  * names up the tree: the receiving side of a transfer is often outside the caller's
  * scope. Only public facts (id, name, code, kind, the parents' names). */

@@ -140,8 +140,20 @@ int db_commit(struct db *db, struct err *e)
 
 void db_rollback(struct db *db)
 {
+	if (OPS(db)->bulk_forget)
+		OPS(db)->bulk_forget(db); /* the rollback undid the set-aside as well */
 	OPS(db)->exec(db, "ROLLBACK", NULL);
 	((struct db_base *)db)->in_tx = 0;
+}
+
+int db_bulk_begin(struct db *db, const char *table, struct err *e)
+{
+	return OPS(db)->bulk_begin ? OPS(db)->bulk_begin(db, table, e) : 0;
+}
+
+int db_bulk_end(struct db *db, struct err *e)
+{
+	return OPS(db)->bulk_end ? OPS(db)->bulk_end(db, e) : 0;
 }
 
 struct stmt *db_prepare(struct db *db, const char *sql, struct err *e)

@@ -40,6 +40,10 @@ struct store_ops {
 	void (*reset)(struct stmt *st);                             /* clears bindings and results */
 	const char *(*errmsg)(struct db *db);
 	int64_t (*changes)(struct db *db);
+	/* optional (NULL = nothing to do): see db_bulk_begin */
+	int (*bulk_begin)(struct db *db, const char *table, struct err *e);
+	int (*bulk_end)(struct db *db, struct err *e);
+	void (*bulk_forget)(struct db *db);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -86,6 +90,17 @@ int stmt_is_null(struct stmt *st, int col);
 void stmt_reset(struct stmt *st);
 int64_t db_changes(struct db *db);
 const char *db_errmsg(struct db *db);
+
+/*
+ * Bulk load into one table inside the caller's open transaction. A backend whose row
+ * costs are dominated by index and trigger upkeep (SQLite) sets the table's secondary
+ * indexes and row triggers aside and restores them at db_bulk_end, in the same
+ * transaction, so a rollback restores everything. Unique constraints declared on
+ * columns stay in force. Rows written in between fire no triggers: the caller repairs
+ * whatever those triggers maintain (see org_recount_members).
+ */
+int db_bulk_begin(struct db *db, const char *table, struct err *e);
+int db_bulk_end(struct db *db, struct err *e);
 
 /* Convenience: run a prepared statement expecting no rows; 0 or error code. */
 int stmt_run(struct stmt *st, struct err *e);

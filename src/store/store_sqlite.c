@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "store/store.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+#define CACHE_PAGES_NORMAL "-16000"   /* KiB: 16 MB per connection */
+#define CACHE_PAGES_BULK "-262144"    /* 256 MB while one connection bulk loads */
 #define CACHE_SLOTS 512 /* power of two; distinct statements per connection */
 
 struct stmt {
@@ -23,6 +26,7 @@ struct db {
 	struct db_base base;
 	sqlite3 *h;
 	struct stmt *cache[CACHE_SLOTS];
+	struct strbuf bulk_restore; /* DDL set aside by bulk_begin, replayed by bulk_end */
 };
 
 static uint32_t hash_sql(const char *s)
@@ -38,6 +42,7 @@ static int sq_connect(struct db **out, const char *target, struct err *e)
 	struct db *db = xcalloc(1, sizeof(*db));
 	int rc;
 	db->base.ops = &store_sqlite_ops;
+	strbuf_init(&db->bulk_restore, 0);
 	rc = sqlite3_open_v2(target, &db->h,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -49,7 +54,7 @@ static int sq_connect(struct db **out, const char *target, struct err *e)
 	}
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;", NULL, NULL, NULL);
+			    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=" CACHE_PAGES_NORMAL ";", NULL, NULL, NULL);
 	*out = db;
 	return 0;
 }
@@ -65,6 +70,7 @@ static void sq_disconnect(struct db *db)
 		}
 	}
 	sqlite3_close(db->h);
+	strbuf_release(&db->bulk_restore);
 	free(db);
 }
 
@@ -174,6 +180,51 @@ static int64_t sq_changes(struct db *db)
 	return sqlite3_changes64(db->h);
 }
 
+
+/* Index and trigger DDL of the table (not the autoindexes of column constraints). */
+static int sq_bulk_begin(struct db *db, const char *table, struct err *e)
+{
+	struct strbuf drop = STRBUF_INIT;
+	sqlite3_stmt *q = NULL;
+	int rc = 0;
+	strbuf_reset(&db->bulk_restore);
+	if (sqlite3_prepare_v2(db->h, "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? "
+				      "AND type IN ('index', 'trigger') AND sql IS NOT NULL", -1, &q, NULL) != SQLITE_OK) {
+		rc = err_set(e, E_DB, NULL, NULL, "sqlite: %s", sqlite3_errmsg(db->h));
+		goto out;
+	}
+	sqlite3_bind_text(q, 1, table, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		strbuf_addf(&drop, "DROP %s \"%s\";", (const char *)sqlite3_column_text(q, 0),
+			    (const char *)sqlite3_column_text(q, 1));
+		strbuf_addf(&db->bulk_restore, "%s;\n", (const char *)sqlite3_column_text(q, 2));
+	}
+	strbuf_addstr(&drop, "PRAGMA cache_size=" CACHE_PAGES_BULK ";");
+	if ((rc = sq_exec(db, drop.buf, e)))
+		strbuf_reset(&db->bulk_restore);
+out:
+	sqlite3_finalize(q);
+	strbuf_release(&drop);
+	return rc;
+}
+
+static int sq_bulk_end(struct db *db, struct err *e)
+{
+	int rc = 0;
+	if (db->bulk_restore.len)
+		rc = sq_exec(db, db->bulk_restore.buf, e);
+	strbuf_reset(&db->bulk_restore);
+	sq_exec(db, "PRAGMA cache_size=" CACHE_PAGES_NORMAL, NULL);
+	return rc;
+}
+
+static void sq_bulk_forget(struct db *db)
+{
+	if (db->bulk_restore.len)
+		sq_exec(db, "PRAGMA cache_size=" CACHE_PAGES_NORMAL, NULL);
+	strbuf_reset(&db->bulk_restore);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.connect = sq_connect,
@@ -190,4 +241,7 @@ const struct store_ops store_sqlite_ops = {
 	.reset = sq_reset,
 	.errmsg = sq_errmsg,
 	.changes = sq_changes,
+	.bulk_begin = sq_bulk_begin,
+	.bulk_end = sq_bulk_end,
+	.bulk_forget = sq_bulk_forget,
 };
