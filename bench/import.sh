@@ -21,8 +21,13 @@ for tool in "$DJ" sqlite3 python3; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench/import.sh: $tool not found" >&2; exit 2; }
 done
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# DJ_BENCH_KEEP=DIR: work in DIR and leave the imported database there (bench/run.sh serves it next)
+if [ -n "${DJ_BENCH_KEEP:-}" ]; then
+	TMP=$DJ_BENCH_KEEP
+else
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench.XXXXXX")
+	trap 'rm -rf "$TMP"' EXIT
+fi
 
 now() { date +%s.%N; }
 

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# make bench: the issue's figures from one run, each with the reference it is compared to.
+#   1. import of N generated members (CSV) vs `sqlite3 .import` of the same CSV (bench/import.sh)
+#   2. wrk on an authenticated member list page (50 rows, scoped to a town) of a database
+#      holding those N members vs the server's own /api/v1/health, p99 and RSS (bench/http.sh)
+# N defaults to 1,000,000 (DJ_BENCH_MEMBERS to change it). A benchmark, not a test: it
+# prints figures and ratios and exits 0 unless something failed to run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+N=${DJ_BENCH_MEMBERS:-1000000}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-all.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+echo "== bench: $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N"
+DJ_BENCH_KEEP="$TMP" bash "$ROOT/bench/import.sh" "$BUILD" "$N"
+echo
+bash "$ROOT/bench/http.sh" "$BUILD" "sqlite:$TMP/dj.db" "$TMP/dj.key" 'Admin#2026'
