@@ -16,6 +16,14 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_TRANSFER_VALID_DAYS] = { "transfer.valid_days", CFG_INT, "30", 1, 365, NULL, "transfer letter validity" },
 	[CFG_TRANSFER_VALID_DAYS_CITY] = { "transfer.valid_days_city", CFG_INT, "10", 1, 365, NULL, "validity within a city" },
 	[CFG_IMPORT_MAX_BYTES] = { "import.max_bytes", CFG_INT, "67108864", 1024, 1073741824, NULL, "largest import file" },
+	[CFG_RECRUIT_ACTIVIST_WAIT_MONTHS] = { "recruit.activist_wait_months", CFG_INT, "0", 0, 24, NULL, "申请后多久可确定积极分子" },
+	[CFG_RECRUIT_PUBLICITY_WORKDAYS] = { "recruit.publicity_workdays", CFG_INT, "5", 1, 30, NULL, "公示工作日" },
+	[CFG_RECRUIT_SCORES_ENABLED] = { "recruit.scores_enabled", CFG_INT, "1", 0, 1, NULL, "百分制量化考评" },
+	[CFG_RECRUIT_SCORE_ELIGIBLE] = { "recruit.score_eligible", CFG_INT, "80", 1, 100, NULL, "可确定为发展对象的分数" },
+	[CFG_RECRUIT_SCORE_CONTINUE] = { "recruit.score_continue", CFG_INT, "60", 1, 100, NULL, "继续培养的最低分数" },
+	[CFG_ATTACH_MAX_BYTES] = { "attach.max_bytes", CFG_INT, "52428800", 1024, 1073741824, NULL, "largest attachment" },
+	[CFG_ATTACH_DIR] = { "attach.dir", CFG_STR, "attachments", 0, 0, NULL, "attachment store directory" },
+	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 
 static int set_value(struct config *cfg, int k, const char *value, struct err *e)

@@ -16,6 +16,14 @@ enum config_key {
 	CFG_TRANSFER_VALID_DAYS,  /* 组织关系介绍信 validity */
 	CFG_TRANSFER_VALID_DAYS_CITY,
 	CFG_IMPORT_MAX_BYTES,
+	CFG_RECRUIT_ACTIVIST_WAIT_MONTHS, /* 递交申请 → 积极分子 (local rules use 3 or 6) */
+	CFG_RECRUIT_PUBLICITY_WORKDAYS,   /* 公示 length */
+	CFG_RECRUIT_SCORES_ENABLED,       /* 百分制 review gates 确定发展对象 */
+	CFG_RECRUIT_SCORE_ELIGIBLE,
+	CFG_RECRUIT_SCORE_CONTINUE,
+	CFG_ATTACH_MAX_BYTES,
+	CFG_ATTACH_DIR,
+	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
 	CFG__COUNT
 };
 
