@@ -48,4 +48,19 @@ int h_members_export(struct request *req, struct response *res);
 /* audit_api.c */
 int h_audit_list(struct request *req, struct response *res);
 int h_audit_verify(struct request *req, struct response *res);
+/* recruit_api.c */
+int h_recruits_list(struct request *req, struct response *res);
+int h_recruits_create(struct request *req, struct response *res);
+int h_recruits_get(struct request *req, struct response *res);
+int h_recruits_step(struct request *req, struct response *res);
+int h_recruits_score(struct request *req, struct response *res);
+int h_recruits_reminders(struct request *req, struct response *res);
+int h_recruits_stats(struct request *req, struct response *res);
+int h_recruit_plans_list(struct request *req, struct response *res);
+int h_recruit_plans_set(struct request *req, struct response *res);
+/* attachment_api.c */
+int h_attachments_upload(struct request *req, struct response *res);
+int h_attachments_list(struct request *req, struct response *res);
+int h_attachment_get(struct request *req, struct response *res);
+int h_recruit_archive(struct request *req, struct response *res);
 #endif

@@ -32,9 +32,52 @@ struct recruit_rules {
 int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rules *r);
 json_t *recruit_rules_json(const struct recruit_rules *r);
 
+/* Settings keys (table settings, org_id = the top-level org) that override the defaults. */
+#define RECRUIT_SETTING_PREFIX "recruit."
+
+/* One record as stored (recruits); personal data only as masks. */
+struct recruit {
+	int64_t id;
+	int64_t org_id;
+	char org_path[PATH_MAX_LEN];
+	char org_name[128];
+	char name[96];
+	char gender[16];
+	char id_mask[24];
+	char birth_date[11];
+	char ethnicity[40];
+	char education[40];
+	char job[80];
+	char work_unit[128];
+	char phone_mask[24];
+	int stage;
+	int last_step;
+	char status[16];          /* active | not_developed | cancelled | archived */
+	char applied_on[11], talked_on[11], activist_on[11], target_on[11], branch_meeting_on[11], approved_on[11],
+		probation_end[11], full_on[11];
+	int extended_months;
+	int64_t member_id;        /* 0 until step 17 */
+	int64_t version;
+};
+
+/* Loads a record in the actor's scope (E_NOTFOUND outside it). */
+int recruit_load(struct ctx *ctx, int64_t id, struct recruit *r);
+/* The record object of docs/API.md without "steps" and "next"; caller owns the result. */
+json_t *recruit_to_json(const struct ctx *ctx, const struct recruit *r);
+/* The steps that may be recorded now, with their earliest dates and what blocks them
+ * (docs/API.md "Next entry"); caller owns the array. */
+int recruit_next(struct ctx *ctx, const struct recruit *r, json_t **out);
+/* Appends one row to recruit_steps inside the caller's transaction, signed by the actor.
+ * level: "branch" | "committee" | "county"; people/data borrowed (NULL = none). */
+int recruit_insert_step(struct ctx *ctx, int64_t recruit_id, int step, const char *done_on, int64_t org_id,
+			const char *level, json_t *people, json_t *data, const char *note);
+/* Person stage (1 申请入党 … 5 正式党员) after last_step, and its name. */
+int recruit_stage_after(int last_step);
+const char *recruit_stage_name(int stage);
+
 /* Statutory step names (1..25 and the RSTEP_ codes); NULL if unknown. */
 const char *recruit_step_name(int step);
-int recruit_step_stage(int step);  /* 1..5 */
+int recruit_step_stage(int step);  /* 1..5 of RULES.md §1; RSTEP_ codes: the stage they belong to, 0 for 95 (any) */
 
 /*
  * Create the record with step 1 (递交入党申请书). body: {"org_id","name","id_number",

@@ -22,6 +22,10 @@ struct request {
 	int via_cookie;                  /* authenticated with the session cookie */
 	char csrf[64];                   /* the session's CSRF token */
 	char session_token_hash[65];
+	/* ROUTE_STREAM uploads: the body went to this temp file, hashed on the way */
+	char upload_path[1100];
+	char upload_sha256[65];
+	int64_t upload_size;
 	struct ctx ctx;
 };
 

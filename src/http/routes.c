@@ -49,6 +49,20 @@ const struct route routes[] = {
 
 	{ "GET", "/api/v1/audit", h_audit_list, ROLE_ORG_ADMIN, 0 },
 	{ "GET", "/api/v1/audit/verify", h_audit_verify, ROLE_ORG_ADMIN, 0 },
+
+	{ "GET", "/api/v1/recruits", h_recruits_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/recruits", h_recruits_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/recruits/reminders", h_recruits_reminders, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/recruits/stats", h_recruits_stats, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/recruits/:id", h_recruits_get, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/recruits/:id/steps", h_recruits_step, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/recruits/:id/scores", h_recruits_score, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/recruit-plans", h_recruit_plans_list, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/recruit-plans", h_recruit_plans_set, ROLE_ORG_ADMIN, 0 },
+	{ "POST", "/api/v1/recruits/:id/attachments", h_attachments_upload, ROLE_SECRETARY, ROUTE_STREAM },
+	{ "GET", "/api/v1/recruits/:id/attachments", h_attachments_list, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/recruits/:id/archive", h_recruit_archive, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/attachments/:id", h_attachment_get, ROLE_SECRETARY, 0 },
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };
 

@@ -11,6 +11,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1,      /* no session needed */
 	ROUTE_UPLOAD = 2,      /* raw body up to the upload cap (imports) */
 	ROUTE_NO_CSRF = 4,     /* login itself */
+	ROUTE_STREAM = 8,      /* body streamed to a temp file (attachments), up to attach.max_bytes */
 };
 
 struct route {

@@ -13,11 +13,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 #include "api/api.h"
+#include "domain/attachment.h"
 #include "domain/auth.h"
 #include "http/routes.h"
 #include "util/embedded.h"
 #include "util/limits.h"
+#include "util/pii.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -30,6 +33,8 @@ struct server {
 struct pending {
 	struct request req;
 	size_t cap;
+	int fd;                          /* ROUTE_STREAM: the temp file, else -1 */
+	struct sha256_stream *hash;
 };
 
 const char *req_query(struct request *req, const char *name)
@@ -229,16 +234,49 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			}
 			return serve_asset(conn, url);
 		}
+		int flags = routes_flags_for(method, url);
 		p = xcalloc(1, sizeof(*p));
 		strbuf_init(&p->req.body, 0);
 		p->req.conn = conn;
 		p->req.method = method;
 		p->req.path = url;
-		p->cap = (routes_flags_for(method, url) & ROUTE_UPLOAD)
-				 ? (size_t)config_int(srv->cfg, CFG_IMPORT_MAX_BYTES)
-				 : CAP_REQUEST_BODY;
+		p->fd = -1;
+		p->cap = (flags & ROUTE_UPLOAD) ? (size_t)config_int(srv->cfg, CFG_IMPORT_MAX_BYTES) : CAP_REQUEST_BODY;
+		if (flags & ROUTE_STREAM) {
+			/* large files go straight to disk, next to where they will be kept */
+			struct ctx c;
+			char dir[1024];
+			memset(&c, 0, sizeof(c));
+			c.cfg = srv->cfg;
+			p->cap = (size_t)config_int(srv->cfg, CFG_ATTACH_MAX_BYTES);
+			if (!attachment_dir(&c, dir, sizeof(dir), NULL)) {
+				xsnprintf(p->req.upload_path, sizeof(p->req.upload_path), "%s/upload-XXXXXX", dir);
+				p->fd = mkstemp(p->req.upload_path);
+			}
+			if (p->fd < 0)
+				p->req.upload_path[0] = '\0';
+			else
+				p->hash = sha256_begin();
+		}
 		*con_cls = p;
 		return MHD_YES;
+	}
+	if (*upload_data_size && p->fd >= 0) {
+		if (!p->req.body_too_large && (size_t)p->req.upload_size + *upload_data_size <= p->cap &&
+		    write(p->fd, upload_data, *upload_data_size) == (ssize_t)*upload_data_size) {
+			sha256_update(p->hash, upload_data, *upload_data_size);
+			p->req.upload_size += (int64_t)*upload_data_size;
+		} else {
+			p->req.body_too_large = 1;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (p->fd >= 0) {
+		close(p->fd);
+		p->fd = -1;
+		sha256_end(p->hash, p->req.upload_sha256);
+		p->hash = NULL;
 	}
 	if (*upload_data_size) {
 		if (!p->req.body_too_large && p->req.body.len + *upload_data_size <= p->cap)
@@ -251,6 +289,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	memset(&res, 0, sizeof(res));
 	ctx_set_clock(&p->req.ctx, time(NULL));
 	p->req.ctx.cfg = srv->cfg;
+	if (config_str(srv->cfg, CFG_TEST_CLOCK)[0]) {
+		/* tests replay years of records against a fixed calendar day */
+		struct date fixed;
+		if (!date_parse(config_str(srv->cfg, CFG_TEST_CLOCK), &fixed))
+			p->req.ctx.today = fixed;
+	}
 	if (strlen(url) > CAP_URL_LEN) {
 		err_set(&p->req.ctx.err, E_TOOLARGE, NULL, NULL, "URL 太长");
 		api_reply_error(&p->req, &res);
@@ -271,6 +315,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	(void)toe;
 	if (!p)
 		return;
+	if (p->fd >= 0)
+		close(p->fd);
+	if (p->hash) {
+		char discard[65];
+		sha256_end(p->hash, discard);
+	}
+	if (p->req.upload_path[0])
+		unlink(p->req.upload_path); /* kept files were renamed away by the handler */
 	strbuf_release(&p->req.body);
 	free(p);
 	*con_cls = NULL;

@@ -152,3 +152,27 @@ char *random_token(size_t nbytes)
 	free(b);
 	return s;
 }
+
+struct sha256_stream {
+	crypto_hash_sha256_state st;
+};
+
+struct sha256_stream *sha256_begin(void)
+{
+	struct sha256_stream *h = xmalloc(sizeof(*h));
+	crypto_hash_sha256_init(&h->st);
+	return h;
+}
+
+void sha256_update(struct sha256_stream *h, const void *data, size_t len)
+{
+	crypto_hash_sha256_update(&h->st, data, len);
+}
+
+void sha256_end(struct sha256_stream *h, char *out)
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final(&h->st, d);
+	to_hex(d, sizeof(d), out);
+	free(h);
+}

@@ -22,6 +22,12 @@ int pii_decrypt(const char *b64, char **out, struct err *e);
 void pii_hash(const char *plain, char *out);
 /* SHA-256 hex of data into out[65] (audit chain, tokens) */
 void sha256_hex(const void *data, size_t len, char *out);
+/* Streaming SHA-256 (uploads hashed as they arrive). */
+struct sha256_stream;
+struct sha256_stream *sha256_begin(void);
+void sha256_update(struct sha256_stream *h, const void *data, size_t len);
+/* hex digest into out[65]; frees h */
+void sha256_end(struct sha256_stream *h, char *out);
 /* n random bytes as URL-safe base64 (tokens), caller frees */
 char *random_token(size_t nbytes);
 #endif

@@ -1,0 +1,29 @@
+#ifndef ATTACHMENT_H
+#define ATTACHMENT_H
+#include <jansson.h>
+#include <stdint.h>
+#include "domain/ctx.h"
+/*
+ * Attachments of a recruit's archive (一人一事一档): PDF, JPEG, PNG and MP4 files,
+ * stored on disk content-addressed by SHA-256 under attach.dir (ab/abcdef…), so the
+ * same photo uploaded twice is kept once and a file's name can never escape the
+ * directory. The HTTP layer streams the upload into a temp file inside attach.dir and
+ * hashes it on the way; attachment_store takes it from there.
+ */
+/* mime for the first bytes of a file, or NULL when it is none of the accepted types */
+const char *attachment_sniff(const unsigned char *head, size_t n);
+/* Create attach.dir (and its parents) if needed; the temp-file directory of uploads. */
+int attachment_dir(const struct ctx *ctx, char *out, size_t size, struct err *e);
+/*
+ * Take the uploaded temp file (renamed into place or removed when the content is
+ * already stored) for recruit id at step (0 = the archive in general). Refusals:
+ * attachment.type, attachment.step, attachment.filename; 404 outside scope.
+ */
+int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *filename, const char *tmp_path,
+		     const char *sha256, int64_t size, json_t **out);
+int attachment_list(struct ctx *ctx, int64_t recruit_id, json_t **items);
+/* For download: the stored file's path, type and original name (each malloc'd). */
+int attachment_open(struct ctx *ctx, int64_t id, char **path, char **mime, char **filename);
+/* The whole archive as one ZIP: every attachment plus timeline.html. *out malloc'd. */
+int recruit_archive_zip(struct ctx *ctx, int64_t recruit_id, char **out, size_t *len);
+#endif
