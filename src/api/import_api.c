@@ -181,9 +181,11 @@ int h_members_export(struct request *req, struct response *res)
 	enum table_format fmt;
 	char *data = NULL;
 	size_t len = 0;
+	int64_t reveal;
 	int rc;
 	if ((rc = query_format(req, &fmt)) || (rc = member_filter_from_query(req, &f)) ||
-	    (rc = member_export(&req->ctx, &f, fmt, &data, &len)))
+	    (rc = api_query_int(req, "reveal", 0, 0, 1, &reveal)) ||
+	    (rc = member_export(&req->ctx, &f, fmt, (int)reveal, &data, &len)))
 		return rc;
 	reply_table(res, fmt, data, len, "members");
 	return 0;

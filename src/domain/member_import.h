@@ -69,7 +69,7 @@ int member_import_template(enum table_format fmt, char **out, size_t *out_len, s
  * numbers and phones are masked: this version never exports plaintext personal data.
  * *out: free(). Errors in ctx->err.
  */
-int member_export(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, char **out,
+int member_export(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, char **out,
 		  size_t *out_len);
 
 /*

@@ -26,6 +26,8 @@
 #define INSPECTION_MONTHS 6      /* one 考察 record every 6 months */
 #define INSPECTION_NOTICE_DAYS 30
 #define ONE_YEAR_NOTICE_DAYS 30
+/* and for this long after: every activist past a year is not news (most wait longer) */
+#define ONE_YEAR_PAST_DAYS 30
 #define PUBLICITY_WINDOW_DAYS 7  /* after 支委会审查 (step 12): 公示 then 预审 */
 #define APPROVAL_MONTHS 3        /* upper 党委 decides within 3 months of the 支部大会 */
 #define APPROVAL_MAX_MONTHS 6    /* extended for cause, never beyond */
@@ -274,7 +276,16 @@ static void add_reminder(struct reminders *r, int64_t id, int64_t org_id, const 
 	va_end(ap);
 }
 
+/* by id, then date (bsearch with a key compares ids only: see insp_key) */
 static int cmp_insp(const void *a, const void *b)
+{
+	const struct last_insp *x = a, *y = b;
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return date_cmp(x->on, y->on);
+}
+
+static int insp_key(const void *a, const void *b)
 {
 	const struct last_insp *x = a, *y = b;
 	return (x->id > y->id) - (x->id < y->id);
@@ -298,25 +309,33 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /*
- * The last 考察 (steps 6 and 21; 90 is the schema's name for a standalone 考察 record)
- * of every open record in [lo, hi) that is still being inspected: one grouped query
- * whose join reads recruit_steps_dates by index only.
+ * The last 考察 of every open record in [lo, hi) that is still being inspected (named
+ * 积极分子, no 支部大会 yet), for the records that can be due at all: with an activist date
+ * after cutoff even the activist date is too recent. Only step 6 can exist before the
+ * 支部大会 (21 is the 预备党员's 继续教育考察). One query whose join reads
+ * recruit_steps_dates by index only; the rows are reduced to one per record here rather
+ * than with GROUP BY, which costs SQLite a temporary B-tree as large as the input.
+ * recruits.last_inspection_on, kept by recruit.c, would replace the join altogether.
  */
-static int load_last_inspections(struct ctx *ctx, const char *lo, const char *hi, struct last_insp **out, size_t *n_out)
+static int load_last_inspections(struct ctx *ctx, const char *lo, const char *hi, struct date cutoff,
+				 struct last_insp **out, size_t *n_out)
 {
 	struct stmt *st;
 	struct last_insp *v = NULL;
-	size_t n = 0, alloc = 0;
+	size_t n = 0, alloc = 0, i, k = 0;
+	char cut[11];
 	int step;
+	date_format(cutoff, cut);
 	st = db_prepare(ctx->db,
-			"SELECT s.recruit_id, max(s.done_on) FROM recruits r JOIN recruit_steps s ON s.recruit_id = r.id "
-			"AND s.step IN (6, 21, 90) WHERE r.status = 'active' AND r.org_path >= ? AND r.org_path < ? "
-			"AND r.activist_on IS NOT NULL AND r.branch_meeting_on IS NULL GROUP BY s.recruit_id",
+			"SELECT r.id, s.done_on FROM recruits r JOIN recruit_steps s ON s.recruit_id = r.id AND s.step = 6 "
+			"WHERE r.status = 'active' AND r.org_path >= ? AND r.org_path < ? AND r.activist_on <= ? "
+			"AND r.branch_meeting_on IS NULL",
 			&ctx->err);
 	if (!st)
 		return E_DB;
 	stmt_bind_text(st, 1, lo);
 	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, cut);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		struct date d;
 		if (!col_date(st, 1, &d))
@@ -333,8 +352,15 @@ static int load_last_inspections(struct ctx *ctx, const char *lo, const char *hi
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_insp);
+	/* sorted by id, then date: the last of each run is that record's latest */
+	for (i = 0; i < n; i++) {
+		if (k && v[k - 1].id == v[i].id)
+			v[k - 1] = v[i];
+		else
+			v[k++] = v[i];
+	}
 	*out = v;
-	*n_out = n;
+	*n_out = k;
 	return 0;
 }
 
@@ -388,7 +414,7 @@ static void record_reminders(const struct ctx *ctx, struct stmt *st, const struc
 	if (has_activist && !has_meeting) {
 		struct last_insp key = { id, activist }, *hit = NULL;
 		if (n_insp)
-			hit = bsearch(&key, insp, n_insp, sizeof(*insp), cmp_insp);
+			hit = bsearch(&key, insp, n_insp, sizeof(*insp), insp_key);
 		last = hit && date_cmp(hit->on, activist) > 0 ? hit->on : activist;
 		due = date_add_months(last, INSPECTION_MONTHS);
 		date_format(last, d1);
@@ -400,10 +426,11 @@ static void record_reminders(const struct ctx *ctx, struct stmt *st, const struc
 			add_reminder(out, id, org_id, name, "inspection_due", due, "上次考察（或确定为积极分子）在 %s，应在 %s 前再考察", d1, d2);
 	}
 
-	/* 确定发展对象 needs a year as 积极分子: the day it becomes possible */
+	/* 确定发展对象 needs a year as 积极分子: the day it becomes possible, shortly before
+	 * and after */
 	if (has_activist && !has_target) {
 		due = date_add_months(activist, 12);
-		if (days_between(today, due) <= ONE_YEAR_NOTICE_DAYS) {
+		if (days_between(today, due) <= ONE_YEAR_NOTICE_DAYS && days_between(due, today) <= ONE_YEAR_PAST_DAYS) {
 			date_format(activist, d1);
 			date_format(due, d2);
 			add_reminder(out, id, org_id, name, "activist_one_year", due, "%s 确定为入党积极分子，%s 满一年，可按程序确定为发展对象",
@@ -470,7 +497,7 @@ static int publicity_reminders(struct ctx *ctx, const struct at_step12 *pending,
 	return 0;
 }
 
-/* name by id for the records and orgs an item shows: sorted ids, one seek each */
+/* org name by id for the orgs the items show: sorted distinct ids, one seek each */
 struct name_map {
 	int64_t *ids;
 	char (*names)[128];
@@ -526,7 +553,7 @@ int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
 	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN];
 	struct last_insp *insp = NULL;
 	struct reminders r = { 0 };
-	struct name_map people = { 0 }, orgs = { 0 };
+	struct name_map orgs = { 0 };
 	struct at_step12 at12 = { 0 };
 	struct stmt *st;
 	int64_t *ids;
@@ -534,7 +561,12 @@ int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
 	int rc, step;
 
 	*items = NULL;
-	if ((rc = scope_range(ctx, org_id, &root, lo, hi)) || (rc = load_last_inspections(ctx, lo, hi, &insp, &n_insp)))
+	/* due = last + 6 months <= today + 30 needs last <= about today + 30 - 6 months; a
+	 * few days of slack cover the month-end clamping of date_add_months */
+	if ((rc = scope_range(ctx, org_id, &root, lo, hi)) ||
+	    (rc = load_last_inspections(ctx, lo, hi,
+					date_add_days(date_add_months(ctx->today, -INSPECTION_MONTHS), INSPECTION_NOTICE_DAYS + 4),
+					&insp, &n_insp)))
 		goto out;
 	/* index-only on recruits_open_report: the columns are its columns, in its order */
 	st = db_prepare(ctx->db,
@@ -562,11 +594,6 @@ int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
 
 	ids = xcalloc(r.n + 1, sizeof(*ids));
 	for (i = 0; i < r.n; i++)
-		ids[i] = r.v[i].recruit_id;
-	if ((rc = load_names(ctx, "SELECT name FROM recruits WHERE id = ?", ids, r.n, &people)))
-		goto out;
-	ids = xcalloc(r.n + 1, sizeof(*ids));
-	for (i = 0; i < r.n; i++)
 		ids[i] = r.v[i].org_id;
 	if ((rc = load_names(ctx, "SELECT name FROM orgs WHERE id = ?", ids, r.n, &orgs)))
 		goto out;
@@ -578,7 +605,7 @@ int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
 		json_t *j = json_object();
 		date_format(it->due, due);
 		json_object_set_new(j, "recruit_id", json_integer(it->recruit_id));
-		json_object_set_new(j, "name", json_string(name_of(&people, it->recruit_id)));
+		json_object_set_new(j, "name", json_string(it->name));
 		json_object_set_new(j, "org_id", json_integer(it->org_id));
 		json_object_set_new(j, "org_name", json_string(name_of(&orgs, it->org_id)));
 		json_object_set_new(j, "kind", json_string(it->kind));
@@ -590,12 +617,34 @@ out:
 	free(insp);
 	free(r.v);
 	free(at12.v);
-	name_map_free(&people);
 	name_map_free(&orgs);
 	return rc;
 }
 
 /* ---- statistics ---- */
+
+/*
+ * Days since 1970 of a date column, -1 when NULL or not 'YYYY-MM-DD'. The statistics
+ * pass reads five dates on every record of a county; the writers validated them, so
+ * the shape is checked here but not the calendar (date_parse costs a third of the pass).
+ */
+static int64_t column_days(struct stmt *st, int col)
+{
+	const char *s = stmt_text(st, col);
+	struct date d;
+	int i;
+	if (!s)
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return -1;
+	if (s[10])
+		return -1;
+	d.y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	d.m = (s[5] - '0') * 10 + (s[6] - '0');
+	d.d = (s[8] - '0') * 10 + (s[9] - '0');
+	return d.m >= 1 && d.m <= 12 && d.d >= 1 && d.d <= 31 ? date_to_days(d) : -1;
+}
 
 static int status_index(const char *s)
 {
@@ -697,17 +746,9 @@ out:
 
 int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out)
 {
-	/* the four intervals of RULES.md §1, as columns of the scan below */
-	static const struct {
-		const char *from, *to;
-		int col_from, col_to;
-	} spans[] = {
-		{ "applied_on", "activist_on", 3, 4 },
-		{ "activist_on", "target_on", 4, 5 },
-		{ "target_on", "branch_meeting_on", 5, 6 },
-		{ "branch_meeting_on", "full_on", 6, 7 },
-	};
-	enum { NSPAN = sizeof(spans) / sizeof(spans[0]), NSTAGE = 5, NSTEP = 26 };
+	/* the four intervals of RULES.md §1: consecutive milestones, columns 3..7 of the scan */
+	static const char *const milestones[] = { "applied_on", "activist_on", "target_on", "branch_meeting_on", "full_on" };
+	enum { NSPAN = sizeof(milestones) / sizeof(milestones[0]) - 1, NSTAGE = 5, NSTEP = 26 };
 	int64_t by_stage[NSTAGE + 1][NSTATUS + 1], by_status[NSTATUS], by_step[NSTEP], total = 0;
 	int64_t span_days[NSPAN], span_n[NSPAN];
 	struct org root;
@@ -736,20 +777,21 @@ int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out)
 	stmt_bind_text(st, 2, hi);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		int s = status_index(stmt_text(st, 0));
-		int64_t stage = stmt_int(st, 1), last = stmt_int(st, 2);
+		int64_t stage = stmt_int(st, 1), last = stmt_int(st, 2), on[NSPAN + 1];
 		total++;
-		if (stage >= 1 && stage <= NSTAGE) {
+		if (stage >= 1 && stage <= NSTAGE)
 			by_stage[stage][s < 0 ? NSTATUS : (size_t)s]++;
-		}
 		if (s >= 0)
 			by_status[s]++;
 		/* where the open records stand now */
 		if (s == 0 && last >= 1 && last < NSTEP)
 			by_step[last]++;
+		/* each milestone once: the spans share their ends */
+		for (k = 0; k <= NSPAN; k++)
+			on[k] = column_days(st, 3 + (int)k);
 		for (k = 0; k < NSPAN; k++) {
-			struct date a, b;
-			if (col_date(st, spans[k].col_from, &a) && col_date(st, spans[k].col_to, &b) && date_cmp(b, a) >= 0) {
-				span_days[k] += days_between(a, b);
+			if (on[k] >= 0 && on[k + 1] >= on[k]) {
+				span_days[k] += on[k + 1] - on[k];
 				span_n[k]++;
 			}
 		}
@@ -781,7 +823,7 @@ int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out)
 			json_array_append_new(steps, json_pack("{s:i, s:I}", "step", (int)i, "count", (json_int_t)by_step[i]));
 	days = json_array();
 	for (k = 0; k < NSPAN; k++)
-		json_array_append_new(days, json_pack("{s:s, s:s, s:I, s:o}", "from", spans[k].from, "to", spans[k].to, "records",
+		json_array_append_new(days, json_pack("{s:s, s:s, s:I, s:o}", "from", milestones[k], "to", milestones[k + 1], "records",
 						      (json_int_t)span_n[k], "average_days",
 						      span_n[k] ? json_real(average1(span_days[k], span_n[k])) : json_null()));
 	*out = json_pack("{s:o, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "org_id", root.id ? json_integer(root.id) : json_null(),

@@ -319,3 +319,26 @@ test('receiving branches can be looked up across the system by name, with public
   r = await sec.get('/api/v1/orgs/lookup?q=x');
   assert.equal(r.status, 400);
 });
+
+test('export masks personal data unless an administrator asks to reveal it, which is audited', async () => {
+  const t = await makeTree(admin);
+  const id = idNumber('1970-07-07', 1);
+  const m = await admin.post('/api/v1/members', memberBody(t.b1.id, { id_number: id, phone: '13655556666' }));
+  assert.equal(m.status, 201, JSON.stringify(m.body));
+  let r = await admin.get(`/api/v1/members/export?format=csv&org=${t.b1.id}`);
+  assert.equal(r.status, 200);
+  let csv = Buffer.from(r.body).toString('utf8');
+  assert.ok(!csv.includes(id) && csv.includes(id.slice(14)), 'masked by default');
+  r = await admin.get(`/api/v1/members/export?format=csv&org=${t.b1.id}&reveal=1`);
+  assert.equal(r.status, 200);
+  csv = Buffer.from(r.body).toString('utf8');
+  assert.ok(csv.includes(id) && csv.includes('13655556666'), 'revealed for the admin');
+  const audit = await admin.get('/api/v1/audit?entity=member&entity_id=0');
+  assert.ok(audit.body.items.some((e) => e.action === 'reveal_export' && e.after.rows === 1));
+  const tag = t.tag.toLowerCase();
+  await admin.post('/api/v1/users', { username: `ex${tag}`, password: 'Branch#2026', role: 'secretary', org_id: t.b1.id });
+  const sec = await Client.login(`ex${tag}`, 'Branch#2026');
+  r = await sec.get(`/api/v1/members/export?format=csv&reveal=1`);
+  assert.equal(r.status, 403);
+  assert.equal(r.body.error.rule, 'member.reveal_role');
+});

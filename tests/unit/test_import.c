@@ -429,7 +429,7 @@ static void test_template_and_export(void **state)
 	member_filter_init(&f);
 	f.org_id = fx.committee;
 	err_clear(&fx.ctx.err);
-	if (member_export(&fx.ctx, &f, TABLE_CSV, &data, &len))
+	if (member_export(&fx.ctx, &f, TABLE_CSV, 0, &data, &len))
 		fail_ctx("member_export", &fx.ctx);
 	strbuf_add(&sb, data, len);
 	free(data);
@@ -443,7 +443,7 @@ static void test_template_and_export(void **state)
 		assert_true(strspn(sb.buf + i, "0123456789X") < 18);
 	strbuf_release(&sb);
 	err_clear(&fx.ctx.err);
-	assert_int_equal(member_export(&fx.ctx, &f, TABLE_XLSX, &data, &len), 0);
+	assert_int_equal(member_export(&fx.ctx, &f, TABLE_XLSX, 0, &data, &len), 0);
 	assert_memory_equal(data, "PK", 2);
 	free(data);
 }

@@ -299,7 +299,7 @@ static void test_reminders(void **state)
 	size_t i;
 	char prev[11] = "";
 	int64_t talk_today, talk_late, talked, insp_today, insp_late, insp_30, insp_31, insp_recent, insp_old_step,
-		one_30, one_31, one_target, pub_7, pub_8, pub_0, appr_today, appr_30, appr_31, appr_late, appr_done, prob_30,
+		one_30, one_31, one_past30, one_past31, one_target, pub_7, pub_8, pub_0, appr_today, appr_30, appr_31, appr_late, appr_done, prob_30,
 		prob_31, prob_past, prob_full, prob_24, ext_5, closed, elsewhere;
 	(void)state;
 
@@ -343,6 +343,13 @@ static void test_reminders(void **state)
 	r.activist = "2025-04-15";
 	one_31 = insert_recruit(fx.town_b2, "满一年31天", &r);
 	insert_step(one_31, 6, "2026-03-01", fx.town_b2, NULL);
+	/* and for 30 days after the anniversary (2026-02-13 = today - 30) */
+	r.activist = "2025-02-13";
+	one_past30 = insert_recruit(fx.town_b2, "满一年已30天", &r);
+	insert_step(one_past30, 6, "2026-03-01", fx.town_b2, NULL);
+	r.activist = "2025-02-12";
+	one_past31 = insert_recruit(fx.town_b2, "满一年已31天", &r);
+	insert_step(one_past31, 6, "2026-03-01", fx.town_b2, NULL);
 	r.activist = "2024-01-01";
 	r.target = "2025-02-01";
 	r.stage = 3;
@@ -420,6 +427,8 @@ static void test_reminders(void **state)
 	ONLY(items, insp_old_step, "inspection_overdue", "2026-03-10");
 	ONLY(items, one_30, "activist_one_year", "2026-04-14");
 	NONE(items, one_31);
+	ONLY(items, one_past30, "activist_one_year", "2026-02-13");
+	NONE(items, one_past31);
 	NONE(items, one_target);
 	ONLY(items, pub_7, "publicity_ending", "2026-03-15");
 	NONE(items, pub_8);
@@ -475,6 +484,7 @@ static void test_reminders(void **state)
 	ONLY(items, insp_today, "inspection_overdue", "2026-03-15");
 	ONLY(items, insp_31, "inspection_due", "2026-04-15");
 	ONLY(items, one_31, "activist_one_year", "2026-04-15");
+	NONE(items, one_past30);
 	NONE(items, pub_7);
 	ONLY(items, appr_31, "approval_deadline", "2026-04-15");
 	ONLY(items, prob_31, "probation_ending", "2026-04-15");
