@@ -16,3 +16,5 @@ echo "== bench: $(nproc) cores, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N"
 DJ_BENCH_KEEP="$TMP" bash "$ROOT/bench/import.sh" "$BUILD" "$N"
 echo
 bash "$ROOT/bench/http.sh" "$BUILD" "sqlite:$TMP/dj.db" "$TMP/dj.key" 'Admin#2026'
+echo
+bash "$ROOT/bench/recruit.sh" "$BUILD"
