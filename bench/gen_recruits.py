@@ -78,7 +78,9 @@ def main():
                          "110105********%04d" % (seq % 10000), "1995-05-05", "01", stage, last_step, status,
                          day(dates.get("applied")), day(dates.get("talked")), day(dates.get("activist")),
                          day(dates.get("target")), day(dates.get("meeting")), day(dates.get("approved")),
-                         day(dates.get("pend")), dates.get("extended", 0), day(dates.get("full")), RULES, now, now))
+                         day(dates.get("pend")), dates.get("extended", 0), day(dates.get("full")),
+                         # recruits.last_inspection_on (007): the latest 考察 (step 6), as recruit_steps.c keeps it
+                         day(max((on for s, on, _ in hist if s == 6), default=None)), RULES, now, now))
         comm = committee_of(path) or org_id
         for step, on, data in hist:
             level = "committee" if step in (4, 8, 13, 16, 17, 24, 91) else "branch"
@@ -177,8 +179,8 @@ def main():
     with db:
         db.executemany("INSERT INTO recruits (id, org_id, org_path, name, gender, id_enc, id_hash, id_mask, birth_date, "
                        "ethnicity, stage, last_step, status, applied_on, talked_on, activist_on, target_on, "
-                       "branch_meeting_on, approved_on, probation_end, extended_months, full_on, rules, created_at, "
-                       "updated_at) VALUES (" + ", ".join("?" * 25) + ")", recruits)
+                       "branch_meeting_on, approved_on, probation_end, extended_months, full_on, last_inspection_on, rules, "
+                       "created_at, updated_at) VALUES (" + ", ".join("?" * 26) + ")", recruits)
         db.executemany("INSERT INTO recruit_steps (recruit_id, step, done_on, org_id, level, data, signer, created_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", steps)
     db.close()

@@ -146,7 +146,8 @@ start_server() {
 	local log=$1 port i
 	shift
 	port=$(free_port) || return 1
-	"$BUILD/dangjian" serve "$@" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+	# archive attachments go under the log's directory, never into the work tree
+	"$BUILD/dangjian" serve "$@" --listen "127.0.0.1:$port" --set attach.dir="$(dirname "$log")/attachments" >"$log" 2>&1 &
 	SERVER_PID=$!
 	SERVER_URL=http://127.0.0.1:$port
 	for ((i = 0; i < 100; i++)); do

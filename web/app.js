@@ -15,6 +15,9 @@ import { renderImport } from './js/import.js';
 import { renderUsers } from './js/users.js';
 import { renderAudit } from './js/audit.js';
 import { renderMe } from './js/me.js';
+import { renderRecruitBoard, renderRecruitNew } from './js/recruits.js';
+import { renderRecruitDetail } from './js/recruit_detail.js';
+import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
 
 const ROUTES = [
   { re: /^\/login$/, layout: 'bare', public: true, render: renderLogin },
@@ -25,6 +28,12 @@ const ROUTES = [
   { re: /^\/orgs\/(\d+)$/, nav: 'org', render: (el, m) => renderOrg(el, m[1]) },
   { re: /^\/transfers$/, nav: 'transfers', need: isManager, render: (el, m, q) => renderTransfers(el, q) },
   { re: /^\/transfers\/(\d+)\/print$/, nav: 'transfers', need: isManager, render: (el, m) => renderTransferPrint(el, m[1]) },
+  { re: /^\/recruits$/, nav: 'recruits', need: isManager, render: renderRecruitBoard },
+  { re: /^\/recruits\/new$/, nav: 'recruits', need: isManager, render: renderRecruitNew },
+  { re: /^\/recruits\/reminders$/, nav: 'recruits', need: isManager, render: renderRecruitReminders },
+  { re: /^\/recruits\/plans$/, nav: 'recruits', need: isManager, render: (el, m, q) => renderRecruitPlans(el, q) },
+  { re: /^\/recruits\/stats$/, nav: 'recruits', need: isManager, render: renderRecruitStats },
+  { re: /^\/recruits\/(\d+)$/, nav: 'recruits', need: isManager, render: (el, m) => renderRecruitDetail(el, m[1]) },
   { re: /^\/import$/, nav: 'import', need: isManager, render: renderImport },
   { re: /^\/users$/, nav: 'users', need: isAdmin, render: renderUsers },
   { re: /^\/audit$/, nav: 'audit', need: isAdmin, render: renderAudit },

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "domain/ctx.h"
+#include "util/strbuf.h"
 /*
  * Recruitment (发展党员), RULES.md §1: a record per person, the 25 statutory steps in
  * order, each checked against every rule at the moment it is recorded. Schema:
@@ -106,6 +107,8 @@ int workdays_between(struct ctx *ctx, struct date from, struct date to, int *out
 /* Quantitative review and reports (domain/recruit_report.c) */
 int recruit_add_score(struct ctx *ctx, int64_t id, json_t *body, json_t **out);
 int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items);
+/* The same array rendered into out (the API's reply; tests compare the two). */
+int recruit_reminders_json(struct ctx *ctx, int64_t org_id, struct strbuf *out);
 int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out);
 int recruit_plan_list(struct ctx *ctx, int64_t org_id, int year, json_t **items);
 int recruit_plan_set(struct ctx *ctx, json_t *body, json_t **out);

@@ -3,7 +3,7 @@
  * reminder list, statistics and the annual plans per 基层党委.
  *
  * DESIGN.md "Scale": every report over a subtree is an index range read once and
- * aggregated here in C (indexes in 006_recruit_report.sql), never a join per row over
+ * aggregated here in C (indexes in 006_recruit_report.sql and 007), never a join per row over
  * recruit_steps. Decisions use the milestone date columns of recruits, not recruits.stage,
  * so they hold whatever stage a record is filed under while a step is in progress.
  */
@@ -17,6 +17,7 @@
 #include "domain/org.h"
 #include "util/config.h"
 #include "util/json_util.h"
+#include "util/jsonw.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -249,12 +250,6 @@ struct at_step12 {
 	size_t n, alloc;
 };
 
-/* last 考察 date per record, sorted by id for bsearch */
-struct last_insp {
-	int64_t id;
-	struct date on;
-};
-
 static void add_reminder(struct reminders *r, int64_t id, int64_t org_id, const char *name, const char *kind,
 			 struct date due, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
@@ -276,21 +271,6 @@ static void add_reminder(struct reminders *r, int64_t id, int64_t org_id, const 
 	va_end(ap);
 }
 
-/* by id, then date (bsearch with a key compares ids only: see insp_key) */
-static int cmp_insp(const void *a, const void *b)
-{
-	const struct last_insp *x = a, *y = b;
-	if (x->id != y->id)
-		return (x->id > y->id) - (x->id < y->id);
-	return date_cmp(x->on, y->on);
-}
-
-static int insp_key(const void *a, const void *b)
-{
-	const struct last_insp *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
-}
-
 static int cmp_reminder(const void *a, const void *b)
 {
 	const struct reminder *x = a, *y = b;
@@ -306,62 +286,6 @@ static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return (x > y) - (x < y);
-}
-
-/*
- * The last 考察 of every open record in [lo, hi) that is still being inspected (named
- * 积极分子, no 支部大会 yet), for the records that can be due at all: with an activist date
- * after cutoff even the activist date is too recent. Only step 6 can exist before the
- * 支部大会 (21 is the 预备党员's 继续教育考察). One query whose join reads
- * recruit_steps_dates by index only; the rows are reduced to one per record here rather
- * than with GROUP BY, which costs SQLite a temporary B-tree as large as the input.
- * recruits.last_inspection_on, kept by recruit.c, would replace the join altogether.
- */
-static int load_last_inspections(struct ctx *ctx, const char *lo, const char *hi, struct date cutoff,
-				 struct last_insp **out, size_t *n_out)
-{
-	struct stmt *st;
-	struct last_insp *v = NULL;
-	size_t n = 0, alloc = 0, i, k = 0;
-	char cut[11];
-	int step;
-	date_format(cutoff, cut);
-	st = db_prepare(ctx->db,
-			"SELECT r.id, s.done_on FROM recruits r JOIN recruit_steps s ON s.recruit_id = r.id AND s.step = 6 "
-			"WHERE r.status = 'active' AND r.org_path >= ? AND r.org_path < ? AND r.activist_on <= ? "
-			"AND r.branch_meeting_on IS NULL",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_text(st, 1, lo);
-	stmt_bind_text(st, 2, hi);
-	stmt_bind_text(st, 3, cut);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct date d;
-		if (!col_date(st, 1, &d))
-			continue;
-		ALLOC_GROW(v, n + 1, alloc);
-		v[n].id = stmt_int(st, 0);
-		v[n].on = d;
-		n++;
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		free(v);
-		return db_fail(ctx);
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_insp);
-	/* sorted by id, then date: the last of each run is that record's latest */
-	for (i = 0; i < n; i++) {
-		if (k && v[k - 1].id == v[i].id)
-			v[k - 1] = v[i];
-		else
-			v[k++] = v[i];
-	}
-	*out = v;
-	*n_out = k;
-	return 0;
 }
 
 /* The date of the latest 支部委员会审查 (step 12) of a record. */
@@ -385,17 +309,17 @@ static int64_t days_between(struct date a, struct date b)
 }
 
 /* The reminder rules for one open record (columns of the scan in recruit_reminders). */
-static void record_reminders(const struct ctx *ctx, struct stmt *st, const struct last_insp *insp, size_t n_insp,
-			     struct reminders *out, struct at_step12 *pending)
+static void record_reminders(const struct ctx *ctx, struct stmt *st, struct reminders *out, struct at_step12 *pending)
 {
-	struct date today = ctx->today, applied, talked, activist, target, meeting, approved, pend, full, due, last;
-	int64_t id = stmt_int(st, 12), org_id = stmt_int(st, 10);
-	const char *name = stmt_text(st, 11);
-	int last_step = (int)stmt_int(st, 0), extended = (int)stmt_int(st, 8);
+	struct date today = ctx->today, applied, talked, activist, insp, target, meeting, approved, pend, full, due, last;
+	int64_t id = stmt_int(st, 13), org_id = stmt_int(st, 11);
+	const char *name = stmt_text(st, 12);
+	int last_step = (int)stmt_int(st, 0), extended = (int)stmt_int(st, 9);
 	int has_applied = col_date(st, 1, &applied), has_talked = col_date(st, 2, &talked);
-	int has_activist = col_date(st, 3, &activist), has_target = col_date(st, 4, &target);
-	int has_meeting = col_date(st, 5, &meeting), has_approved = col_date(st, 6, &approved);
-	int has_pend = col_date(st, 7, &pend), has_full = col_date(st, 9, &full);
+	int has_activist = col_date(st, 3, &activist), has_insp = col_date(st, 4, &insp);
+	int has_target = col_date(st, 5, &target);
+	int has_meeting = col_date(st, 6, &meeting), has_approved = col_date(st, 7, &approved);
+	int has_pend = col_date(st, 8, &pend), has_full = col_date(st, 10, &full);
 	char d1[11], d2[11];
 
 	/* 谈话: within one month of receiving the application (RULES.md §1 talk) */
@@ -412,18 +336,19 @@ static void record_reminders(const struct ctx *ctx, struct stmt *st, const struc
 
 	/* 培养教育考察: one record every 6 months from the day named 积极分子 until the 支部大会 */
 	if (has_activist && !has_meeting) {
-		struct last_insp key = { id, activist }, *hit = NULL;
-		if (n_insp)
-			hit = bsearch(&key, insp, n_insp, sizeof(*insp), insp_key);
-		last = hit && date_cmp(hit->on, activist) > 0 ? hit->on : activist;
+		last = has_insp && date_cmp(insp, activist) > 0 ? insp : activist;
 		due = date_add_months(last, INSPECTION_MONTHS);
-		date_format(last, d1);
-		date_format(due, d2);
-		if (date_cmp(today, due) > 0)
+		/* most of a county's activists are not due: format dates only for an item */
+		if (date_cmp(today, due) > 0) {
+			date_format(last, d1);
+			date_format(due, d2);
 			add_reminder(out, id, org_id, name, "inspection_overdue", due, "上次考察（或确定为积极分子）在 %s，%s 前应再考察，已过 %" PRId64 " 天",
 				     d1, d2, days_between(due, today));
-		else if (days_between(today, due) <= INSPECTION_NOTICE_DAYS)
+		} else if (days_between(today, due) <= INSPECTION_NOTICE_DAYS) {
+			date_format(last, d1);
+			date_format(due, d2);
 			add_reminder(out, id, org_id, name, "inspection_due", due, "上次考察（或确定为积极分子）在 %s，应在 %s 前再考察", d1, d2);
+		}
 	}
 
 	/* 确定发展对象 needs a year as 积极分子: the day it becomes possible, shortly before
@@ -547,31 +472,30 @@ static void name_map_free(struct name_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
+/*
+ * The reminders of the subtree of org_id, sorted (due, kind, record), with the names of
+ * their orgs. On success the caller releases *r and *orgs (also on failure: both are
+ * always left freeable).
+ */
+static int collect_reminders(struct ctx *ctx, int64_t org_id, struct reminders *r, struct name_map *orgs)
 {
 	struct org root;
 	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN];
-	struct last_insp *insp = NULL;
-	struct reminders r = { 0 };
-	struct name_map orgs = { 0 };
 	struct at_step12 at12 = { 0 };
 	struct stmt *st;
 	int64_t *ids;
-	size_t n_insp = 0, i;
+	size_t i;
 	int rc, step;
 
-	*items = NULL;
-	/* due = last + 6 months <= today + 30 needs last <= about today + 30 - 6 months; a
-	 * few days of slack cover the month-end clamping of date_add_months */
-	if ((rc = scope_range(ctx, org_id, &root, lo, hi)) ||
-	    (rc = load_last_inspections(ctx, lo, hi,
-					date_add_days(date_add_months(ctx->today, -INSPECTION_MONTHS), INSPECTION_NOTICE_DAYS + 4),
-					&insp, &n_insp)))
+	memset(r, 0, sizeof(*r));
+	memset(orgs, 0, sizeof(*orgs));
+	if ((rc = scope_range(ctx, org_id, &root, lo, hi)))
 		goto out;
-	/* index-only on recruits_open_report: the columns are its columns, in its order */
+	/* index-only on recruits_open_report (007): the columns are its columns, in its order;
+	 * last_inspection_on is kept by recruit_steps.c with every 考察 (step 6) */
 	st = db_prepare(ctx->db,
-			"SELECT last_step, applied_on, talked_on, activist_on, target_on, branch_meeting_on, approved_on, "
-			"probation_end, extended_months, full_on, org_id, name, id FROM recruits "
+			"SELECT last_step, applied_on, talked_on, activist_on, last_inspection_on, target_on, branch_meeting_on, "
+			"approved_on, probation_end, extended_months, full_on, org_id, name, id FROM recruits "
 			"WHERE status = 'active' AND org_path >= ? AND org_path < ?",
 			&ctx->err);
 	if (!st) {
@@ -581,23 +505,36 @@ int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
 	stmt_bind_text(st, 1, lo);
 	stmt_bind_text(st, 2, hi);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
-		record_reminders(ctx, st, insp, n_insp, &r, &at12);
+		record_reminders(ctx, st, r, &at12);
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		rc = db_fail(ctx);
 		goto out;
 	}
-	if ((rc = publicity_reminders(ctx, &at12, &r)))
+	if ((rc = publicity_reminders(ctx, &at12, r)))
 		goto out;
-	if (r.n)
-		qsort(r.v, r.n, sizeof(*r.v), cmp_reminder);
+	if (r->n)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_reminder);
 
-	ids = xcalloc(r.n + 1, sizeof(*ids));
-	for (i = 0; i < r.n; i++)
-		ids[i] = r.v[i].org_id;
-	if ((rc = load_names(ctx, "SELECT name FROM orgs WHERE id = ?", ids, r.n, &orgs)))
+	ids = xcalloc(r->n + 1, sizeof(*ids));
+	for (i = 0; i < r->n; i++)
+		ids[i] = r->v[i].org_id;
+	rc = load_names(ctx, "SELECT name FROM orgs WHERE id = ?", ids, r->n, orgs);
+out:
+	free(at12.v);
+	return rc;
+}
+
+int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
+{
+	struct reminders r;
+	struct name_map orgs;
+	size_t i;
+	int rc;
+
+	*items = NULL;
+	if ((rc = collect_reminders(ctx, org_id, &r, &orgs)))
 		goto out;
-
 	*items = json_array();
 	for (i = 0; i < r.n; i++) {
 		const struct reminder *it = &r.v[i];
@@ -614,9 +551,44 @@ int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items)
 		json_array_append_new(*items, j);
 	}
 out:
-	free(insp);
 	free(r.v);
-	free(at12.v);
+	name_map_free(&orgs);
+	return rc;
+}
+
+/* The same array written straight into out (util/jsonw.h): a county's list is thousands
+ * of items, and a jansson tree per item cost more than the whole scan. */
+int recruit_reminders_json(struct ctx *ctx, int64_t org_id, struct strbuf *out)
+{
+	struct reminders r;
+	struct name_map orgs;
+	struct jw w;
+	size_t i;
+	int rc;
+
+	if ((rc = collect_reminders(ctx, org_id, &r, &orgs)))
+		goto out;
+	jw_init(&w, out);
+	strbuf_grow(out, r.n * 320 + 2); /* an item renders to ~250 bytes */
+	jw_array(&w);
+	for (i = 0; i < r.n; i++) {
+		const struct reminder *it = &r.v[i];
+		char due[11];
+		date_format(it->due, due);
+		jw_elem(&w);
+		jw_open(&w);
+		jw_int(&w, "recruit_id", it->recruit_id);
+		jw_str(&w, "name", it->name);
+		jw_int(&w, "org_id", it->org_id);
+		jw_str(&w, "org_name", name_of(&orgs, it->org_id));
+		jw_str(&w, "kind", it->kind);
+		jw_str(&w, "due", due);
+		jw_str(&w, "message", it->message);
+		jw_close(&w);
+	}
+	jw_array_end(&w);
+out:
+	free(r.v);
 	name_map_free(&orgs);
 	return rc;
 }

@@ -230,6 +230,10 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
+/* recruits.last_inspection_on as YYYYMMDD, 0 when NULL (both backends) */
+#define LAST_INSPECTION_SQL \
+	"SELECT COALESCE(CAST(replace(last_inspection_on, '-', '') AS INTEGER), 0) FROM recruits WHERE id = ?"
+
 /* The standard schedule: dates that satisfy every rule (step 6 is recorded twice). */
 static const char *const schedule[26] = {
 	NULL,         "2023-11-01", "2023-11-20", "2024-02-01", "2024-02-05", "2024-02-10", "2024-07-01",
@@ -663,13 +667,18 @@ static void test_activist_period_and_inspections(void **state)
 	/* 2024-12-20 + 6 months = 2025-06-20: a day later needs another inspection */
 	refused(id, 7, "2025-06-21", NULL, "recruit.inspection_gap");
 	ok_step(id, 7, "2025-06-20", NULL);
+	/* recruits.last_inspection_on (007): the latest 考察, untouched by other steps */
+	assert_int_equal(query_int(LAST_INSPECTION_SQL, id), 20241220);
 
 	/* a gap between two inspections */
 	id2 = new_recruit(fx.a);
 	walk(id2, 5);
+	assert_int_equal(query_int(LAST_INSPECTION_SQL, id2), 0);
 	ok_step(id2, 6, "2024-08-01", NULL);
+	assert_int_equal(query_int(LAST_INSPECTION_SQL, id2), 20240801);
 	ok_step(id2, 6, "2025-02-02", NULL); /* 2024-08-01 + 6 months = 2025-02-01 */
 	refused(id2, 7, "2025-02-10", NULL, "recruit.inspection_gap");
+	assert_int_equal(query_int(LAST_INSPECTION_SQL, id2), 20250202);
 }
 
 static void test_scores(void **state)

@@ -134,6 +134,20 @@ static void insert_step(int64_t recruit_id, int step, const char *done_on, int64
 	stmt_bind_text(st, 6, fx.ctx.now_iso);
 	if (stmt_run(st, &fx.ctx.err))
 		fail_ctx("insert step", &fx.ctx);
+	if (step != 6)
+		return;
+	/* recruits.last_inspection_on (007) as recruit_steps.c keeps it: the latest 考察 */
+	st = db_prepare(fx.ctx.db,
+			"UPDATE recruits SET last_inspection_on = ? WHERE id = ? AND (last_inspection_on IS NULL OR "
+			"last_inspection_on < ?)",
+			&fx.ctx.err);
+	if (!st)
+		fail_ctx("prepare last inspection", &fx.ctx);
+	stmt_bind_text(st, 1, done_on);
+	stmt_bind_int(st, 2, recruit_id);
+	stmt_bind_text(st, 3, done_on);
+	if (stmt_run(st, &fx.ctx.err))
+		fail_ctx("update last inspection", &fx.ctx);
 }
 
 static int64_t count_sql(const char *sql)
@@ -277,8 +291,19 @@ static json_t *reminders(struct ctx *c, int64_t org)
 {
 	json_t *items = NULL;
 	err_clear(&c->err);
+	struct strbuf sb = STRBUF_INIT;
+	char *dump;
+	err_clear(&c->err);
 	if (recruit_reminders(c, org, &items))
 		fail_ctx("recruit_reminders", c);
+	/* the API's streamed rendering says exactly what the tree says */
+	if (recruit_reminders_json(c, org, &sb))
+		fail_ctx("recruit_reminders_json", c);
+	dump = json_dumps(items, JSON_COMPACT);
+	assert_non_null(dump);
+	assert_string_equal(sb.buf, dump);
+	free(dump);
+	strbuf_release(&sb);
 	return items;
 }
 

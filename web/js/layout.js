@@ -22,6 +22,7 @@ export function mountMain() {
   const nav = h('nav', { class: 'mainnav', 'aria-label': '功能' },
     navLink('members', '党员名册', '#/members'),
     navLink('org', '组织信息', '#/orgs/'),
+    isManager() && navLink('recruits', '发展党员', '#/recruits'),
     isManager() && navLink('transfers', '组织关系转接', '#/transfers'),
     isManager() && navLink('import', '导入', '#/import'),
     isAdmin() && navLink('users', '账号管理', '#/users'),
@@ -85,6 +86,7 @@ function onTreeSelect(org) {
   const { path } = currentRoute();
   if (path.startsWith('/orgs/')) navigate(`#/orgs/${org.id}`);
   else if (/^\/members\/(\d+|new)$/.test(path) || path.startsWith('/transfers/')) navigate('#/members');
+  else if (/^\/recruits\/(\d+|new)$/.test(path)) navigate('#/recruits');
   else rerender();
 }
 
