@@ -63,4 +63,18 @@ int h_attachments_upload(struct request *req, struct response *res);
 int h_attachments_list(struct request *req, struct response *res);
 int h_attachment_get(struct request *req, struct response *res);
 int h_recruit_archive(struct request *req, struct response *res);
+/* recruit_api.c: controls (ladder, scores list) */
+int h_recruits_scores_list(struct request *req, struct response *res);
+int h_recruits_ladder(struct request *req, struct response *res);
+int h_recruit_ladder_get(struct request *req, struct response *res);
+int h_recruit_ladder_set(struct request *req, struct response *res);
+/* meeting_api.c */
+int h_meetings_list(struct request *req, struct response *res);
+int h_meetings_create(struct request *req, struct response *res);
+int h_meetings_get(struct request *req, struct response *res);
+int h_meetings_update(struct request *req, struct response *res);
+int h_compliance(struct request *req, struct response *res);
+int h_compliance_hours(struct request *req, struct response *res);
+int h_compliance_at_risk(struct request *req, struct response *res);
+int h_member_hours(struct request *req, struct response *res);
 #endif

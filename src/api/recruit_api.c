@@ -102,9 +102,9 @@ int h_recruits_list(struct request *req, struct response *res)
 int h_recruits_create(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "org_id", "name", "id_number", "ethnicity", "education", "job",
-					      "work_unit", "phone", "applied_on", "note", NULL };
+					      "work_unit", "phone", "applied_on", "note", "special", NULL };
 	static const char *const strings[] = { "name", "id_number", "ethnicity", "education", "job", "work_unit",
-					       "phone", "applied_on", "note", NULL };
+					       "phone", "applied_on", "note", "special", NULL };
 	static const char *const ints[] = { "org_id", NULL };
 	json_t *body = NULL, *out = NULL;
 	int rc;
@@ -247,6 +247,72 @@ int h_recruit_plans_set(struct request *req, struct response *res)
 	if ((rc = recruit_plan_set(&req->ctx, body, &out)))
 		goto out;
 	api_reply_json(res, 200, out ? out : json_object());
+	out = NULL;
+out:
+	json_decref(out);
+	json_decref(body);
+	return rc;
+}
+
+int h_recruits_scores_list(struct request *req, struct response *res)
+{
+	json_t *out = NULL;
+	int rc = recruit_scores_list(&req->ctx, req->params[0], &out);
+	if (rc) {
+		json_decref(out);
+		return rc;
+	}
+	api_reply_json(res, 200, out);
+	return 0;
+}
+
+int h_recruits_ladder(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "year", "stage", "result", "done_on", "note", NULL };
+	static const char *const strings[] = { "stage", "result", "done_on", "note", NULL };
+	static const char *const ints[] = { "year", NULL };
+	json_t *body = NULL, *out = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = check_strings(req, body, strings)) || (rc = check_ints(req, body, ints)))
+		goto out;
+	if ((rc = recruit_ladder_add(&req->ctx, req->params[0], body, &out)))
+		goto out;
+	api_reply_json(res, 201, out);
+	out = NULL;
+out:
+	json_decref(out);
+	json_decref(body);
+	return rc;
+}
+
+int h_recruit_ladder_get(struct request *req, struct response *res)
+{
+	json_t *out = NULL;
+	int64_t org;
+	int rc;
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)))
+		return rc;
+	if ((rc = recruit_ladder_config_get(&req->ctx, org, &out))) {
+		json_decref(out);
+		return rc;
+	}
+	api_reply_json(res, 200, out);
+	return 0;
+}
+
+int h_recruit_ladder_set(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "org_id", "stages", NULL };
+	static const char *const ints[] = { "org_id", NULL };
+	json_t *body = NULL, *out = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = check_ints(req, body, ints)))
+		goto out;
+	if ((rc = recruit_ladder_config_set(&req->ctx, body, &out)))
+		goto out;
+	api_reply_json(res, 200, out);
 	out = NULL;
 out:
 	json_decref(out);

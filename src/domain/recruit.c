@@ -23,7 +23,8 @@
 	"r.id, r.org_id, r.org_path, o.name, r.name, r.gender, r.id_mask, r.birth_date, r.ethnicity, r.education, " \
 	"r.job, r.work_unit, r.phone_mask, r.stage, r.last_step, r.status, r.applied_on, r.talked_on, "            \
 	"r.activist_on, r.target_on, r.branch_meeting_on, r.approved_on, r.probation_end, r.extended_months, "    \
-	"r.full_on, r.member_id, r.version"
+	"r.full_on, r.member_id, r.version, r.special, "                                                          \
+	"(SELECT max(s.done_on) FROM recruit_steps s WHERE s.recruit_id = r.id)"
 #define RECRUIT_FROM " FROM recruits r JOIN orgs o ON o.id = r.org_id "
 
 static const char *const step_names[26] = {
@@ -43,6 +44,7 @@ const char *recruit_step_name(int step)
 		return step_names[step];
 	switch (step) {
 	case RSTEP_REVISIT: return "回访考察";
+	case RSTEP_PRIOR_REPORT: return "事前报告";
 	case RSTEP_NOT_DEVELOPED: return "不予发展/淘汰";
 	case RSTEP_EXTEND: return "延长预备期";
 	case RSTEP_CANCEL: return "取消预备党员资格";
@@ -54,7 +56,7 @@ int recruit_step_stage(int step)
 {
 	if (step >= 1 && step <= 2)
 		return 1;
-	if ((step >= 3 && step <= 6) || step == RSTEP_REVISIT)
+	if ((step >= 3 && step <= 6) || step == RSTEP_REVISIT || step == RSTEP_PRIOR_REPORT)
 		return 2;
 	if (step >= 7 && step <= 11)
 		return 3;
@@ -122,6 +124,38 @@ static const struct rule_key rule_keys[] = {
 	RK("approval_max_months", approval_max_months, 1, 6),
 };
 
+/* settings 'recruit.ladder': a JSON array of distinct, clean stage names ([] = off) */
+static int ladder_parse(const char *value, struct recruit_rules *r)
+{
+	json_t *arr = value ? json_loads(value, 0, NULL) : NULL, *v;
+	size_t i, k;
+	int rc = 0;
+	r->ladder_n = 0;
+	if (!arr || !json_is_array(arr) || json_array_size(arr) > RECRUIT_LADDER_MAX) {
+		rc = -1;
+		goto out;
+	}
+	json_array_foreach(arr, i, v) {
+		const char *name = json_is_string(v) ? json_string_value(v) : NULL;
+		if (!name || !name[0] || strlen(name) >= RECRUIT_LADDER_NAME || !text_is_clean(name)) {
+			rc = -1;
+			goto out;
+		}
+		for (k = 0; k < i; k++)
+			if (!strcmp(r->ladder[k], name)) {
+				rc = -1;
+				goto out;
+			}
+		strlcpy_z(r->ladder[i], name, RECRUIT_LADDER_NAME);
+		r->ladder_n = (int)i + 1;
+	}
+out:
+	if (rc)
+		r->ladder_n = 0;
+	json_decref(arr);
+	return rc;
+}
+
 int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rules *r)
 {
 	struct stmt *st;
@@ -136,6 +170,7 @@ int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rul
 	r->score_continue = cfg_int(ctx, CFG_RECRUIT_SCORE_CONTINUE);
 	r->approval_months = 3;
 	r->approval_max_months = 6;
+	r->ladder_n = 0;
 
 	st = db_prepare(ctx->db, "SELECT key, value FROM settings WHERE org_id = ?", &ctx->err);
 	if (!st)
@@ -147,6 +182,12 @@ int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rul
 		long v;
 		if (!key || strncmp(key, RECRUIT_SETTING_PREFIX, strlen(RECRUIT_SETTING_PREFIX)))
 			continue;
+		if (!strcmp(key, RECRUIT_SETTING_PREFIX "ladder")) {
+			if (ladder_parse(value, r))
+				rc = err_set(&ctx->err, E_INTERNAL, NULL, "recruit.settings",
+					     "本地规则设置 recruit.ladder 无效（应为不超过 %d 个不重复阶梯名称的 JSON 数组）", RECRUIT_LADDER_MAX);
+			continue;
+		}
 		for (i = 0; i < sizeof(rule_keys) / sizeof(rule_keys[0]); i++)
 			if (!strcmp(rule_keys[i].key, key))
 				break;
@@ -171,10 +212,19 @@ int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rul
 
 json_t *recruit_rules_json(const struct recruit_rules *r)
 {
-	return json_pack("{s:i, s:i, s:i, s:b, s:i, s:i, s:i, s:i}", "activist_wait_months", r->activist_wait_months,
+	json_t *j, *ladder;
+	int i;
+	j = json_pack("{s:i, s:i, s:i, s:b, s:i, s:i, s:i, s:i}", "activist_wait_months", r->activist_wait_months,
 			 "talk_months", r->talk_days, "publicity_workdays", r->publicity_workdays, "scores_enabled",
 			 r->scores_enabled, "score_eligible", r->score_eligible, "score_continue", r->score_continue,
 			 "approval_months", r->approval_months, "approval_max_months", r->approval_max_months);
+	if (r->ladder_n) { /* only when on: rule sets from before the ladder stay as they were */
+		ladder = json_array();
+		for (i = 0; i < r->ladder_n; i++)
+			json_array_append_new(ladder, json_string(r->ladder[i]));
+		json_object_set_new(j, "ladder", ladder);
+	}
+	return j;
 }
 
 /* ---- reading -------------------------------------------------------------------- */
@@ -209,6 +259,8 @@ static void read_recruit(struct stmt *st, struct recruit *r)
 	stmt_text_copy(st, 24, r->full_on, sizeof(r->full_on));
 	r->member_id = stmt_is_null(st, 25) ? 0 : stmt_int(st, 25);
 	r->version = stmt_int(st, 26);
+	stmt_text_copy(st, 27, r->special, sizeof(r->special));
+	stmt_text_copy(st, 28, r->last_on, sizeof(r->last_on));
 }
 
 int recruit_load(struct ctx *ctx, int64_t id, struct recruit *r)
@@ -261,6 +313,9 @@ json_t *recruit_to_json(const struct ctx *ctx, const struct recruit *r)
 	json_object_set_new(j, "extended_months", json_integer(r->extended_months));
 	json_object_set_new(j, "full_on", json_str_or_null(r->full_on));
 	json_object_set_new(j, "member_id", r->member_id ? json_integer(r->member_id) : json_null());
+	json_object_set_new(j, "special", json_str_or_null(r->special));
+	json_object_set_new(j, "special_name", json_str_or_null(recruit_special_name(r->special)));
+	json_object_set_new(j, "last_on", json_str_or_null(r->last_on));
 	json_object_set_new(j, "version", json_integer(r->version));
 	return j;
 }
@@ -273,9 +328,42 @@ static json_t *json_column(struct stmt *st, int col)
 	return j ? j : json_null();
 }
 
+/* people as {"role":[{"id","name"}]}: the names of the registry members a step names */
+static json_t *people_names(struct ctx *ctx, json_t *people)
+{
+	const char *role;
+	json_t *ids, *v, *out = json_object();
+	struct stmt *st;
+	size_t i;
+	json_object_foreach(people, role, ids) {
+		json_t *arr = json_array();
+		json_object_set_new(out, role, arr);
+		if (!json_is_array(ids))
+			continue;
+		json_array_foreach(ids, i, v) {
+			char name[128] = "";
+			if (!json_is_integer(v))
+				continue;
+			st = db_prepare(ctx->db, "SELECT name FROM members WHERE id = ?", &ctx->err);
+			if (st) {
+				stmt_bind_int(st, 1, json_integer_value(v));
+				if (stmt_step(st, &ctx->err) == STEP_ROW)
+					stmt_text_copy(st, 0, name, sizeof(name));
+				stmt_reset(st);
+			}
+			json_array_append_new(arr, json_pack("{s:I, s:o}", "id", json_integer_value(v), "name",
+							     json_str_or_null(name)));
+		}
+	}
+	err_clear(&ctx->err); /* a name is decoration: a missing one is null, never a failure */
+	return out;
+}
+
 static int load_timeline(struct ctx *ctx, int64_t id, json_t *arr)
 {
 	struct stmt *st;
+	json_t *entry;
+	size_t i;
 	int step;
 	st = db_prepare(ctx->db,
 			"SELECT s.id, s.step, s.done_on, s.org_id, o.name, s.level, s.people, s.data, s.note, s.signer, "
@@ -295,6 +383,7 @@ static int load_timeline(struct ctx *ctx, int64_t id, json_t *arr)
 		json_object_set_new(e, "org_name", json_str_or_null(stmt_text(st, 4)));
 		json_object_set_new(e, "level", json_str_or_null(stmt_text(st, 5)));
 		json_object_set_new(e, "people", json_column(st, 6));
+		json_object_set_new(e, "people_names", json_object());
 		json_object_set_new(e, "data", json_column(st, 7));
 		json_object_set_new(e, "note", json_str_or_null(stmt_text(st, 8)));
 		json_object_set_new(e, "signer", json_str_or_null(stmt_text(st, 9)));
@@ -302,27 +391,38 @@ static int load_timeline(struct ctx *ctx, int64_t id, json_t *arr)
 		json_array_append_new(arr, e);
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : (ctx->err.code ? (int)ctx->err.code : E_DB);
+	if (step != STEP_DONE)
+		return ctx->err.code ? (int)ctx->err.code : E_DB;
+	/* after the scan: one statement open at a time */
+	json_array_foreach(arr, i, entry) {
+		json_t *people = json_object_get(entry, "people");
+		if (json_is_object(people))
+			json_object_set_new(entry, "people_names", people_names(ctx, people));
+	}
+	return 0;
 }
 
 int recruit_get(struct ctx *ctx, int64_t id, json_t **out)
 {
 	struct recruit r;
-	json_t *j = NULL, *steps = NULL, *next = NULL;
+	json_t *j = NULL, *steps = NULL, *next = NULL, *ladder = NULL;
 	int rc;
 	if ((rc = recruit_load(ctx, id, &r)))
 		return rc;
 	steps = json_array();
-	if ((rc = load_timeline(ctx, id, steps)) || (rc = recruit_next(ctx, &r, &next)))
+	if ((rc = load_timeline(ctx, id, steps)) || (rc = recruit_next(ctx, &r, &next)) ||
+	    (rc = recruit_ladder_json(ctx, &r, &ladder)))
 		goto out;
 	j = recruit_to_json(ctx, &r);
 	json_object_set_new(j, "steps", steps);
 	json_object_set_new(j, "next", next);
-	steps = next = NULL;
+	json_object_set_new(j, "ladder", ladder);
+	steps = next = ladder = NULL;
 	*out = j;
 out:
 	json_decref(steps);
 	json_decref(next);
+	json_decref(ladder);
 	return rc;
 }
 
@@ -491,7 +591,8 @@ static int insert_recruit(struct ctx *ctx, struct recruit *r, const struct membe
 	st = db_prepare(ctx->db,
 			"INSERT INTO recruits (org_id, org_path, name, gender, id_enc, id_hash, id_mask, birth_date, ethnicity, "
 			"education, job, work_unit, phone_enc, phone_mask, stage, last_step, status, applied_on, rules, version, "
-			"created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 'active', ?, ?, 1, ?, ?) "
+			"created_at, updated_at, special) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 'active', ?, ?, 1, ?, ?, "
+			"?) "
 			"RETURNING id",
 			&ctx->err);
 	if (!st)
@@ -514,6 +615,7 @@ static int insert_recruit(struct ctx *ctx, struct recruit *r, const struct membe
 	stmt_bind_text(st, 16, rules);
 	stmt_bind_text(st, 17, ctx->now_iso);
 	stmt_bind_text(st, 18, ctx->now_iso);
+	stmt_bind_text(st, 19, r->special[0] ? r->special : NULL);
 	step = stmt_step(st, &ctx->err);
 	if (step == STEP_ROW)
 		r->id = stmt_int(st, 0);
@@ -529,7 +631,7 @@ static int insert_recruit(struct ctx *ctx, struct recruit *r, const struct membe
 int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 {
 	static const char *const allowed[] = { "org_id", "name", "id_number", "ethnicity", "education", "job", "work_unit",
-					       "phone", "applied_on", "note", NULL };
+					       "phone", "applied_on", "note", "special", NULL };
 	struct member m;
 	struct member_sealed s;
 	struct recruit r;
@@ -561,8 +663,13 @@ int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 	    (rc = body_str(ctx, body, "work_unit", m.work_unit, sizeof(m.work_unit), NULL)) ||
 	    (rc = body_str(ctx, body, "phone", m.phone, sizeof(m.phone), &phone_set)) ||
 	    (rc = body_str(ctx, body, "applied_on", r.applied_on, sizeof(r.applied_on), NULL)) ||
-	    (rc = body_str(ctx, body, "note", note, sizeof(note), NULL)))
+	    (rc = body_str(ctx, body, "note", note, sizeof(note), NULL)) ||
+	    (rc = body_str(ctx, body, "special", r.special, sizeof(r.special), NULL)))
 		return rc;
+	if (r.special[0] && !recruit_special_name(r.special))
+		return err_set(&ctx->err, E_INVALID, "special", "field.enum",
+			       "special 须为 private_owner（非公有制经济组织出资人）、new_social_class（新的社会阶层人士）或 "
+			       "special_unit（党委确定的特殊单位）");
 	if (note[0] && (!text_is_clean(note) || utf8_chars(note) > 200))
 		return err_set(&ctx->err, E_INVALID, "note", "field.text", "备注含有非法字符或超过 200 个字");
 	if (!r.applied_on[0])
@@ -606,6 +713,7 @@ int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 	strlcpy_z(r.work_unit, m.work_unit, sizeof(r.work_unit));
 	strlcpy_z(r.phone_mask, s.phone_enc ? m.phone_mask : "", sizeof(r.phone_mask));
 	strlcpy_z(r.status, "active", sizeof(r.status));
+	strlcpy_z(r.last_on, r.applied_on, sizeof(r.last_on));
 	r.stage = 1;
 	r.last_step = 1;
 	r.version = 1;

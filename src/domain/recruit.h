@@ -13,9 +13,13 @@
  * repeatable; the others once each, in order. Exits and side records:
  */
 #define RSTEP_REVISIT 91        /* 回访考察 by the 基层党委 (needed before eliminating a < 60 activist) */
+#define RSTEP_PRIOR_REPORT 92   /* 事前报告 of a special person to the county 组织部门, before step 7 */
 #define RSTEP_NOT_DEVELOPED 95  /* 不予发展/淘汰, with reason; before step 17 */
 #define RSTEP_EXTEND 96         /* 延长预备期: once, 6..12 months, during probation */
 #define RSTEP_CANCEL 97         /* 取消预备党员资格, during probation */
+
+#define RECRUIT_LADDER_MAX 12   /* stages of the ladder */
+#define RECRUIT_LADDER_NAME 64  /* bytes of one stage name (UTF-8, 20 characters) */
 
 /* The rule set in force for an organization: config defaults overlaid by the settings
  * of its top-level org. Snapshotted into recruits.rules with every decision. */
@@ -28,6 +32,10 @@ struct recruit_rules {
 	int score_continue;         /* 60..79 keeps training; below: eliminated after 回访考察 */
 	int approval_months;        /* upper approval within (default 3) */
 	int approval_max_months;    /* extended for cause, never beyond (default 6) */
+	/* 七阶梯: the ordered stages an activist passes each year before step 7; setting
+	 * 'recruit.ladder' (a JSON array of names), default none = off */
+	int ladder_n;
+	char ladder[RECRUIT_LADDER_MAX][RECRUIT_LADDER_NAME];
 };
 
 int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rules *r);
@@ -58,6 +66,8 @@ struct recruit {
 		probation_end[11], full_on[11];
 	int extended_months;
 	int64_t member_id;        /* 0 until step 17 */
+	char special[24];         /* "" or private_owner | new_social_class | special_unit (事前报告, 比例) */
+	char last_on[11];         /* the latest date of any recorded step */
 	int64_t version;
 };
 
@@ -112,4 +122,18 @@ int recruit_reminders_json(struct ctx *ctx, int64_t org_id, struct strbuf *out);
 int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out);
 int recruit_plan_list(struct ctx *ctx, int64_t org_id, int year, json_t **items);
 int recruit_plan_set(struct ctx *ctx, json_t *body, json_t **out);
+/* Scores of a record with each year's average and band: {"items":[…],"years":[…]} */
+int recruit_scores_list(struct ctx *ctx, int64_t id, json_t **out);
+
+/* Controls (domain/recruit_controls.c): the 七阶梯 ladder, special persons, quotas */
+/* The special categories; NULL-terminated; name in Chinese or NULL if unknown. */
+extern const char *const recruit_special_kinds[];
+const char *recruit_special_name(const char *kind);
+/* body {"year","stage","result","done_on","note"?}: one result of the ladder; *out the row */
+int recruit_ladder_add(struct ctx *ctx, int64_t id, json_t *body, json_t **out);
+/* {"stages":[…],"results":[…]} of a record (the detail's "ladder") */
+int recruit_ladder_json(struct ctx *ctx, const struct recruit *r, json_t **out);
+/* The ladder configured for the top-level org of org_id: {"org_id","org_name","stages"} */
+int recruit_ladder_config_get(struct ctx *ctx, int64_t org_id, json_t **out);
+int recruit_ladder_config_set(struct ctx *ctx, json_t *body, json_t **out);
 #endif

@@ -115,4 +115,18 @@ int recruit_data_text(struct job *j, const char *key, const char **out);
 int recruit_voting_members(struct ctx *ctx, int64_t branch, int64_t **ids, int *n);
 /* Every rule of j->step against the record, its timeline and the body (RULES.md §1). */
 int recruit_check_step(struct job *j);
+
+/* ---- recruit_controls.c ---- */
+
+/* Step 7: the 七阶梯 of the step's year (recruit.ladder_failed, recruit.ladder_incomplete). */
+int recruit_check_ladder(struct job *j);
+/* What the ladder blocks step 7 with in year (NULL: nothing); for the next list. */
+int recruit_ladder_blocker(struct ctx *ctx, const struct recruit *r, const struct recruit_rules *rules, int year,
+			   const char **blocked);
+/* Step 7 of a special person: the 事前报告 is recorded (recruit.special_report). */
+int recruit_check_special_report(struct job *j);
+/* Step 92 事前报告: a special person, data.reported_by; derives data.reported_to. */
+int recruit_check_prior_report(struct job *j);
+/* Step 17: the plans above the branch (recruit.plan_exceeded, recruit.special_ratio). */
+int recruit_check_quota(struct job *j);
 #endif

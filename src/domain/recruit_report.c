@@ -226,6 +226,64 @@ out:
 	return rc;
 }
 
+/* the band under the record's own rule set (local settings), as step 7 decides */
+static const char *rules_band(const struct recruit_rules *rules, int64_t sum, int64_t count)
+{
+	if (sum >= (int64_t)rules->score_eligible * count)
+		return "eligible";
+	if (sum >= (int64_t)rules->score_continue * count)
+		return "continue";
+	return "eliminate";
+}
+
+int recruit_scores_list(struct ctx *ctx, int64_t id, json_t **out)
+{
+	struct recruit r;
+	struct recruit_rules rules;
+	struct stmt *st;
+	json_t *items, *years;
+	int rc, step, year = 0;
+	int64_t sum = 0, count = 0;
+
+	*out = NULL;
+	if ((rc = require_officer(ctx)) || (rc = recruit_load(ctx, id, &r)) ||
+	    (rc = recruit_rules_load(ctx, r.org_path, &rules)))
+		return rc;
+	st = db_prepare(ctx->db, "SELECT id, year, rater, score, scored_on, created_at FROM recruit_scores WHERE recruit_id = ? "
+				 "ORDER BY year, scored_on, id", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	items = json_array();
+	years = json_array();
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int y = (int)stmt_int(st, 1);
+		int64_t score = stmt_int(st, 3);
+		if (count && y != year) {
+			json_array_append_new(years, json_pack("{s:i, s:f, s:I, s:s}", "year", year, "average", average1(sum, count),
+							       "count", (json_int_t)count, "band", rules_band(&rules, sum, count)));
+			sum = count = 0;
+		}
+		year = y;
+		sum += score;
+		count++;
+		json_array_append_new(items, json_pack("{s:I, s:i, s:s?, s:I, s:s?, s:s?}", "id", (json_int_t)stmt_int(st, 0),
+						       "year", y, "rater", stmt_text(st, 2), "score", (json_int_t)score,
+						       "scored_on", stmt_text(st, 4), "at", stmt_text(st, 5)));
+	}
+	stmt_reset(st);
+	if (count)
+		json_array_append_new(years, json_pack("{s:i, s:f, s:I, s:s}", "year", year, "average", average1(sum, count),
+						       "count", (json_int_t)count, "band", rules_band(&rules, sum, count)));
+	if (step != STEP_DONE) {
+		json_decref(items);
+		json_decref(years);
+		return db_fail(ctx);
+	}
+	*out = json_pack("{s:o, s:o}", "items", items, "years", years);
+	return 0;
+}
+
 /* ---- reminders ---- */
 
 struct reminder {

@@ -43,7 +43,8 @@ int recruit_latest_score(struct ctx *ctx, int64_t id, int *year, int64_t *sum, i
 
 static int is_committee_step(int step)
 {
-	return step == 4 || step == 8 || step == 13 || step == 16 || step == 17 || step == 24 || step == RSTEP_REVISIT;
+	return step == 4 || step == 8 || step == 13 || step == 16 || step == 17 || step == 24 || step == RSTEP_REVISIT ||
+	       step == RSTEP_PRIOR_REPORT;
 }
 
 /* 0 if step may follow the record's progress; else the reason in why. */
@@ -66,6 +67,11 @@ int recruit_order_allows(const struct recruit *r, int step, char *why, size_t si
 		if (r->last_step >= 3 && r->last_step <= 6)
 			return 0;
 		xsnprintf(why, size, "回访考察只适用于入党积极分子（当前已完成第 %d 步）", r->last_step);
+		return -1;
+	case RSTEP_PRIOR_REPORT:
+		if (r->last_step >= 1 && r->last_step < 7)
+			return 0;
+		xsnprintf(why, size, "事前报告须在确定发展对象（第 7 步）之前登记（当前已完成第 %d 步）", r->last_step);
 		return -1;
 	case RSTEP_NOT_DEVELOPED:
 		if (r->last_step < 17)
@@ -730,6 +736,8 @@ int recruit_check_step(struct job *j)
 	case 7:
 		if (!(rc = check_activist_period(j)) && !(rc = check_opinions(j)))
 			rc = check_score(j, j->rules.score_eligible, "recruit.score", "不能确定为发展对象");
+		if (!rc && !(rc = recruit_check_special_report(j)))
+			rc = recruit_check_ladder(j);
 		break;
 	case 9: rc = check_introducers(j); break;
 	case 10:
@@ -744,7 +752,11 @@ int recruit_check_step(struct job *j)
 	case 13: rc = check_publicity(j); break;
 	case 15: rc = check_meeting(j); break;
 	case 16: rc = check_talkers(j); break;
-	case 17: rc = check_deadline(j, j->r.branch_meeting_on); break;
+	case 17:
+		if (!(rc = check_deadline(j, j->r.branch_meeting_on)))
+			rc = recruit_check_quota(j);
+		break;
+	case RSTEP_PRIOR_REPORT: rc = recruit_check_prior_report(j); break;
 	case 22:
 		d = date_add_days(parse_or_zero(j->r.probation_end), -FULL_APPLY_DAYS);
 		if (date_cmp(j->on, d) < 0) {

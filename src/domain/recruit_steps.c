@@ -311,6 +311,7 @@ static void apply_step(struct job *j)
 	struct date bm;
 	json_int_t months = 0;
 	*a = j->r;
+	strlcpy_z(a->last_on, j->on_s, sizeof(a->last_on)); /* never before the latest step: recruit.date_order */
 	if (j->step <= 25)
 		a->last_step = j->step;
 	switch (j->step) {
@@ -394,6 +395,8 @@ static int parse_body(struct job *j, json_t *body)
 	json_object_del(j->data, "voting_members");
 	json_object_del(j->data, "expected_voting");
 	json_object_del(j->data, "publicity_workdays");
+	json_object_del(j->data, "reported_to");
+	json_object_del(j->data, "reported_to_id");
 	v = json_object_get(body, "note");
 	if (v && !json_is_null(v)) {
 		if (!json_is_string(v))
@@ -557,6 +560,10 @@ int recruit_next(struct ctx *ctx, const struct recruit *r, json_t **out)
 				blocked = "recruit.inspection_gap";
 			else if (rules.scores_enabled && !avg_at_least(sum, count, rules.score_eligible))
 				blocked = "recruit.score";
+			else if (r->special[0] && !last_of(&tl, RSTEP_PRIOR_REPORT))
+				blocked = "recruit.special_report";
+			else if ((rc = recruit_ladder_blocker(ctx, r, &rules, later(e, ctx->today).y, &blocked)))
+				goto fail;
 			break;
 		case 12:
 			s = last_of(&tl, 10);
@@ -581,6 +588,8 @@ int recruit_next(struct ctx *ctx, const struct recruit *r, json_t **out)
 	}
 	if (r->last_step >= 3 && r->last_step <= 6)
 		next_add(arr, RSTEP_REVISIT, base, NULL, NULL);
+	if (r->special[0] && r->last_step >= 1 && r->last_step < 7 && !last_of(&tl, RSTEP_PRIOR_REPORT))
+		next_add(arr, RSTEP_PRIOR_REPORT, base, NULL, NULL);
 	if (r->last_step < 17) {
 		blocked = NULL;
 		if (rules.scores_enabled && r->last_step >= 3 && r->last_step <= 6 && count &&

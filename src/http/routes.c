@@ -63,6 +63,19 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/recruits/:id/attachments", h_attachments_list, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/recruits/:id/archive", h_recruit_archive, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/attachments/:id", h_attachment_get, ROLE_SECRETARY, 0 },
+
+	{ "GET", "/api/v1/meetings", h_meetings_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/meetings", h_meetings_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/meetings/:id", h_meetings_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/meetings/:id", h_meetings_update, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/compliance", h_compliance, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/compliance/hours", h_compliance_hours, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/compliance/at-risk", h_compliance_at_risk, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/members/:id/hours", h_member_hours, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/recruits/:id/scores", h_recruits_scores_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/recruits/:id/ladder", h_recruits_ladder, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/recruit-ladder", h_recruit_ladder_get, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/recruit-ladder", h_recruit_ladder_set, ROLE_ORG_ADMIN, 0 },
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };
 

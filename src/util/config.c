@@ -23,6 +23,7 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_RECRUIT_SCORE_CONTINUE] = { "recruit.score_continue", CFG_INT, "60", 1, 100, NULL, "继续培养的最低分数" },
 	[CFG_ATTACH_MAX_BYTES] = { "attach.max_bytes", CFG_INT, "52428800", 1024, 1073741824, NULL, "largest attachment" },
 	[CFG_ATTACH_DIR] = { "attach.dir", CFG_STR, "attachments", 0, 0, NULL, "attachment store directory" },
+	[CFG_STUDY_TARGET_HOURS] = { "study.target_hours", CFG_INT, "32", 1, 500, NULL, "每名党员每年学时目标" },
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 

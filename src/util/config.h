@@ -23,6 +23,7 @@ enum config_key {
 	CFG_RECRUIT_SCORE_CONTINUE,
 	CFG_ATTACH_MAX_BYTES,
 	CFG_ATTACH_DIR,
+	CFG_STUDY_TARGET_HOURS,           /* 学时 per member per year (RULES.md §2) */
 	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
 	CFG__COUNT
 };

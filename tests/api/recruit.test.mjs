@@ -445,3 +445,160 @@ test('reminders, stats and annual plans', async () => {
   refused(await townAdmin.req('PUT', '/api/v1/recruit-plans', { org_id: town.id, year, planned: 3 }), 403);
   refused(await deptAdmin.req('PUT', '/api/v1/recruit-plans', { org_id: town.id, year, planned: 3, bogus: 1 }), 400);
 });
+
+// ---- controls (issue 3): 七阶梯, special persons, plans; and what the UI reads ----
+
+// A tree of its own: its top-level org's ladder and its committee's plans touch no other test.
+const t2 = await makeTree(admin);
+const mt2 = await fullMembers(t2.b1, 8);
+const yearOf = (s) => Number(s.slice(0, 4));
+
+test('七阶梯: a failed stage bars 确定发展对象 for that year; the whole ladder must pass', async () => {
+  let r = await admin.req('PUT', '/api/v1/recruit-ladder', { org_id: t2.dept.id, stages: ['思想汇报', '党员评议'] });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.stages, ['思想汇报', '党员评议']);
+  refused(await admin.req('PUT', '/api/v1/recruit-ladder', { org_id: t2.dept.id, stages: ['公示', '公示'] }), 422, 'recruit.ladder_config');
+  refused(await admin.req('PUT', '/api/v1/recruit-ladder', { org_id: t2.dept.id, stages: [], bogus: 1 }), 400);
+  refused(await sec1.req('PUT', '/api/v1/recruit-ladder', { org_id: t2.dept.id, stages: [] }), 403);
+  r = await admin.get(`/api/v1/recruit-ladder?org=${t2.b1.id}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.org_id, t2.dept.id);
+  assert.deepEqual(r.body.stages, ['思想汇报', '党员评议']);
+  try {
+    const w = await Recruit.create(admin, t2.b1, mt2);
+    const lad = (body) => admin.post(`/api/v1/recruits/${w.id}/ladder`, body);
+    refused(await lad({ year: yearOf(A), stage: '思想汇报', result: 'passed', done_on: A }), 422, 'recruit.ladder_person');
+    await w.to(7);
+    const on = w.actions[w.i].done_on, year = yearOf(on);
+    refused(await w.try(), 422, 'recruit.ladder_incomplete');
+    r = await lad({ year, stage: '思想汇报', result: 'passed', done_on: on, note: '按时提交' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    for (const k of ['id', 'year', 'stage', 'result', 'done_on', 'note', 'signer', 'at']) assert.ok(k in r.body, `ladder row has ${k}`);
+    r = await lad({ year, stage: '党员评议', result: 'failed', done_on: on });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    r = await w.try();
+    refused(r, 422, 'recruit.ladder_failed');
+    assert.match(r.body.error.message, /党员评议/);
+    assert.match(r.body.error.message, new RegExp(String(year)));
+    refused(await lad({ year, stage: '党员评议', result: 'passed', done_on: on }), 422, 'recruit.ladder_duplicate');
+    refused(await lad({ year, stage: '群众测评', result: 'passed', done_on: on }), 422, 'recruit.ladder_stage');
+    refused(await lad({ year: year - 1, stage: '群众测评', result: 'passed', done_on: on }), 422);
+    refused(await lad({ year, stage: '思想汇报', result: 'passed', done_on: on, extra: 1 }), 400);
+    refused(await lad({ year: String(year), stage: '思想汇报', result: 'passed', done_on: on }), 400);
+    const detail = await w.refresh();
+    assert.deepEqual(detail.ladder.stages, ['思想汇报', '党员评议']);
+    assert.equal(detail.ladder.results.length, 2);
+    assert.ok(detail.next.some((n) => n.step === 7 && n.blocked_by), JSON.stringify(detail.next));
+
+    const ok = await Recruit.create(admin, t2.b1, mt2);
+    await ok.to(7);
+    for (const stage of ['思想汇报', '党员评议']) {
+      r = await admin.post(`/api/v1/recruits/${ok.id}/ladder`, { year, stage, result: 'passed', done_on: on });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    await ok.next();
+    assert.equal(ok.rec.stage, 3);
+    assert.deepEqual(ok.done(7).data.rules.ladder, ['思想汇报', '党员评议'], 'the decision keeps the ladder it was made under');
+  } finally {
+    r = await admin.req('PUT', '/api/v1/recruit-ladder', { org_id: t2.dept.id, stages: [] });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body.stages, []);
+  }
+});
+
+const REPORT = (w, done_on) => ({ step: 92, version: w.rec.version, done_on, data: { reported_by: '镇党委组织委员' } });
+
+test('special persons: 事前报告 to the county 组织部门 before 确定发展对象', async () => {
+  refused(await admin.post('/api/v1/recruits', { org_id: b1.id, name: chineseName(), id_number: idNumber('1994-01-01', 1), ethnicity: '01', applied_on: A, special: 'boss' }), 422, 'field.enum');
+  const w = await Recruit.create(admin, b1, m1, { body: { special: 'private_owner' } });
+  assert.equal(w.rec.special, 'private_owner');
+  assert.equal(w.rec.special_name, '非公有制经济组织出资人');
+  await w.to(7);
+  refused(await w.try(), 422, 'recruit.special_report');
+  const plain = await Recruit.create(admin, b1, m1);
+  await plain.to(7);
+  const on = addDays(w.actions[w.i].done_on, -2);
+  refused(await admin.post(`/api/v1/recruits/${plain.id}/steps`, REPORT(plain, on)), 422, 'recruit.not_special');
+  refused(await sec1.post(`/api/v1/recruits/${w.id}/steps`, REPORT(w, on)), 422, 'recruit.level');
+  refused(await townAdmin.post(`/api/v1/recruits/${w.id}/steps`, { ...REPORT(w, on), data: {} }), 422, 'field.required');
+  const r = await townAdmin.post(`/api/v1/recruits/${w.id}/steps`, REPORT(w, on));
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  w.rec = r.body;
+  const rep = w.done(92);
+  assert.equal(rep.name, '事前报告');
+  assert.equal(rep.level, 'committee');
+  assert.equal(rep.data.reported_by, '镇党委组织委员');
+  assert.equal(rep.data.reported_to, dept.name);
+  assert.equal(w.rec.last_step, 6, 'a side record, not a step of the 25');
+  await w.next();
+  assert.equal(w.rec.stage, 3);
+  refused(await townAdmin.post(`/api/v1/recruits/${w.id}/steps`, REPORT(w, w.rec.last_on)), 422, 'recruit.step_order');
+});
+
+test('step 17 within the annual plan (recruit.plan_exceeded) and the special share (recruit.special_ratio)', async () => {
+  const walkTo17 = async (opts = {}) => {
+    const w = await Recruit.create(admin, t2.b1, mt2, opts);
+    await w.to(7);
+    if (opts.body?.special) {
+      const r = await admin.post(`/api/v1/recruits/${w.id}/steps`, REPORT(w, w.actions[w.i].done_on));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      w.rec = r.body;
+    }
+    await w.to(17);
+    return w;
+  };
+  const a1 = await walkTo17();
+  const a2 = await walkTo17();
+  const year = yearOf(a1.actions[a1.i].done_on);
+  const setPlan = async (planned, pct) => {
+    const body = { org_id: t2.town.id, year, planned };
+    if (pct !== undefined) body.special_units_max_pct = pct;
+    const r = await admin.req('PUT', '/api/v1/recruit-plans', body);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+  await setPlan(1);
+  await a1.next();
+  let r = await a2.try();
+  refused(r, 422, 'recruit.plan_exceeded');
+  assert.match(r.body.error.message, /计划发展 1 名，已发展 1 名/);
+  await setPlan(2);
+  await a2.next();
+  assert.equal(a2.rec.stage, 4);
+
+  const s1 = await walkTo17({ body: { special: 'new_social_class' } });
+  const s2 = await walkTo17({ body: { special: 'special_unit' } });
+  await setPlan(10, 10);   // at most 1 special person in the year
+  await s1.next();
+  r = await s2.try();
+  refused(r, 422, 'recruit.special_ratio');
+  assert.match(r.body.error.message, /已审批特殊对象 1 名/);
+  await setPlan(10, 20);
+  await s2.next();
+  const p = (await admin.get(`/api/v1/recruit-plans?org=${t2.town.id}&year=${year}`)).body.items.find((x) => x.org_id === t2.town.id);
+  assert.equal(p.developed, 4);
+});
+
+test('the list carries last_on; scores with the year average; people with names', async () => {
+  const w = await Recruit.create(admin, b2, m2);
+  await w.to(7);
+  let r = await admin.get(`/api/v1/recruits?org=${b2.id}&per_page=200`);
+  const item = r.body.items.find((x) => x.id === w.id);
+  assert.equal(item.last_on, w.rec.steps[w.rec.steps.length - 1].done_on);
+  assert.equal(item.last_on, d(12, 20));
+  r = await admin.post(`/api/v1/recruits/${w.id}/scores`, { rater: '党小组', score: 81, scored_on: d(12, 26) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  r = await admin.get(`/api/v1/recruits/${w.id}/scores`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.items.length, 2);
+  for (const k of ['id', 'year', 'rater', 'score', 'scored_on']) assert.ok(k in r.body.items[0], `score has ${k}`);
+  assert.equal(r.body.years.length, 1);
+  assert.equal(r.body.years[0].year, yearOf(d(12, 25)));
+  assert.equal(r.body.years[0].average, 85.5);
+  assert.equal(r.body.years[0].count, 2);
+  assert.equal(r.body.years[0].band, 'eligible');
+  assert.ok([403, 404].includes((await sec1.get(`/api/v1/recruits/${w.id}/scores`)).status));
+  const talk = w.done(2);
+  assert.deepEqual(talk.people, { talkers: [m2[0]] }, 'people keeps the ids');
+  assert.equal(talk.people_names.talkers[0].id, m2[0]);
+  assert.ok(talk.people_names.talkers[0].name, JSON.stringify(talk.people_names));
+});

@@ -5,7 +5,8 @@ import { h, replace, notice, loading, toast, fmtDate, fmtTime } from './dom.js';
 import { loadCodes, codeName } from './codes.js';
 import { rerender } from './router.js';
 import {
-  STEP_CODES, RECRUIT_STATUS, LEVEL, BLOCKED_BY, SCORE_BAND, REMINDER_KIND, URGENT_KINDS, stepName, label,
+  STEP_CODES, RECRUIT_STATUS, LEVEL, BLOCKED_BY, SCORE_BAND, REMINDER_KIND, URGENT_KINDS, SPECIAL_KINDS, LADDER_RESULT,
+  stepName, label,
 } from './recruit_labels.js';
 import { stepForm } from './recruit_step_form.js';
 import { ruleError } from './recruits.js';
@@ -35,6 +36,10 @@ export async function renderRecruitDetail(view, id) {
   ]);
   const ids = [];
   for (const s of r.steps || []) {
+    // people_names carries the names with the ids: no look-up for those
+    for (const v of Object.values(s.people_names || {})) {
+      if (Array.isArray(v)) for (const p of v) if (p && p.name) memberNames.set(String(p.id), p.name);
+    }
     for (const v of Object.values(s.people || {})) if (Array.isArray(v)) ids.push(...v);
     if (s.data && Array.isArray(s.data.excused)) ids.push(...s.data.excused);
   }
@@ -64,6 +69,7 @@ export async function renderRecruitDetail(view, id) {
     nextCard(r, formBox),
     formBox,
     timeline(r, files),
+    ladderCard(r),
     r.status === 'active' && r.stage >= 2 && r.stage <= 3 ? scoreCard(r) : null,
     attachmentsCard(r, files));
 }
@@ -78,6 +84,8 @@ function facts(r) {
     ['学历', codeName('education', r.education)],
     ['工作单位', r.work_unit],
     ['联系电话', r.phone],
+    ['特殊对象', r.special ? (r.special_name || label(SPECIAL_KINDS, r.special)) : ''],
+    ['事前报告', priorReport(r)],
     ['所处阶段', r.stage_name],
     ['状态', label(RECRUIT_STATUS, r.status)],
     ['递交申请', r.applied_on],
@@ -139,7 +147,9 @@ const DATA_LABELS = {
   leaving_unit_within_3_months: '3 个月内离开单位', present_voting: '实到会有表决权', in_favour: '赞成',
   against: '反对', abstain: '弃权', expected_voting: '应到会有表决权', voting_members: '有表决权党员',
   extension_reason: '延期原因', group_id: '党小组', reason: '原因', months: '延长月数', late: '超期谈话',
+  reported_by: '报告人', reported_to: '报告至',
 };
+const HIDDEN_DATA = new Set(['rules', 'reported_to_id']);
 const PEOPLE_LABELS = { talkers: '谈话人', contacts: '培养联系人', introducers: '入党介绍人' };
 const OPINION_LABELS = { group: '党小组', contacts: '培养联系人', members: '党员', masses: '群众' };
 
@@ -150,7 +160,7 @@ function dataSummary(s) {
   }
   const d = s.data || {};
   for (const [k, v] of Object.entries(d)) {
-    if (k === 'rules' || v === null || v === undefined) continue;
+    if (HIDDEN_DATA.has(k) || v === null || v === undefined) continue;
     if (k === 'opinions' && typeof v === 'object') {
       out.push(`意见：${Object.entries(v).map(([a, b]) => `${OPINION_LABELS[a] || a}“${b}”`).join('；')}`);
     } else if (k === 'excused' && Array.isArray(v)) {
@@ -274,4 +284,69 @@ function scoreCard(r) {
   h('div', { class: 'field' }, h('label', { for: 'sc-on' }, '日期'), on),
   h('button', { class: 'btn btn-primary', type: 'submit', testid: 'score-save' }, '添加评分'));
   return h('div', { class: 'card', testid: 'recruit-scores' }, h('h3', null, '百分制量化考评'), form, out);
+}
+
+// 事前报告 (step 92) of a special person: when, by whom, to which 组织部门; '' for others.
+function priorReport(r) {
+  if (!r.special) return '';
+  const s = (r.steps || []).filter((x) => x.step === 92).pop();
+  if (!s) return h('span', { class: 'badge badge-warn', testid: 'prior-report' }, '尚未事前报告（确定发展对象前须报告）');
+  const d = s.data || {};
+  return h('span', { testid: 'prior-report' }, `${s.done_on} 由${d.reported_by || s.signer || ''}报告${d.reported_to ? `至${d.reported_to}` : ''}（登记人：${s.signer || ''}）`);
+}
+
+// 七阶梯: the configured stages and each year's results; a small form records one result.
+function ladderCard(r) {
+  const lad = r.ladder || { stages: [], results: [] };
+  const stages = lad.stages || [];
+  const results = lad.results || [];
+  if (!stages.length && !results.length) return null;
+  const years = [...new Set(results.map((x) => x.year))].sort();
+  const table = years.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'grid', testid: 'ladder-table' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, '年度'),
+      [...new Set([...stages, ...results.map((x) => x.stage)])].map((st) => h('th', { scope: 'col' }, st)))),
+    h('tbody', null, years.map((y) => h('tr', { testid: 'ladder-year', dataset: { year: y } }, h('td', null, String(y)),
+      [...new Set([...stages, ...results.map((x) => x.stage)])].map((st) => {
+        const x = results.find((e) => e.year === y && e.stage === st);
+        return h('td', { class: x ? `ladder-${x.result}` : 'muted', title: x ? `${x.done_on} ${x.signer || ''}${x.note ? `：${x.note}` : ''}` : '' },
+          x ? `${label(LADDER_RESULT, x.result)}（${x.done_on}）` : '—');
+      }))))))
+    : h('p', { class: 'muted' }, '尚无阶梯考核结果。');
+  const canAdd = r.status === 'active' && r.last_step >= 3 && r.last_step <= 6 && stages.length;
+  let form = null;
+  const out = h('div', { 'aria-live': 'polite', testid: 'ladder-msg' });
+  if (canAdd) {
+    const today = new Date().toISOString().slice(0, 10);
+    const stage = h('select', { id: 'ld-stage', name: 'stage', testid: 'ladder-stage' }, stages.map((st) => h('option', { value: st }, st)));
+    const result = h('select', { id: 'ld-result', name: 'result', testid: 'ladder-result' },
+      h('option', { value: 'passed' }, '通过'), h('option', { value: 'failed' }, '未通过'));
+    const on = h('input', { id: 'ld-on', name: 'done_on', type: 'date', value: today, max: today, testid: 'ladder-date' });
+    const note = h('input', { id: 'ld-note', name: 'note', maxlength: 200, testid: 'ladder-note' });
+    form = h('form', {
+      class: 'score-form', novalidate: true,
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        out.replaceChildren();
+        if (!on.value) { out.append(notice('请填写考核日期', 'error')); return; }
+        try {
+          const body = { year: Number(on.value.slice(0, 4)), stage: stage.value, result: result.value, done_on: on.value };
+          if (note.value.trim()) body.note = note.value.trim();
+          await api.post(`/api/v1/recruits/${r.id}/ladder`, body);
+          toast(`已登记：${stage.value}`);
+          rerender();
+        } catch (e) {
+          out.append(e.rule ? ruleError(e) : notice(e.message, 'error'));
+        }
+      },
+    },
+    h('div', { class: 'field' }, h('label', { for: 'ld-stage' }, '环节'), stage),
+    h('div', { class: 'field' }, h('label', { for: 'ld-result' }, '结果'), result),
+    h('div', { class: 'field' }, h('label', { for: 'ld-on' }, '日期'), on),
+    h('div', { class: 'field' }, h('label', { for: 'ld-note' }, '备注'), note),
+    h('button', { class: 'btn btn-primary', type: 'submit', testid: 'ladder-save' }, '登记结果'));
+  }
+  return h('div', { class: 'card', testid: 'recruit-ladder' },
+    h('h3', null, '阶梯考核（七阶梯）'),
+    stages.length ? h('p', { class: 'hint' }, `环节：${stages.join(' → ')}。某一环节未通过，当年不能确定为发展对象。`) : null,
+    table, form, out);
 }

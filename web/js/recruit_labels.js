@@ -13,7 +13,7 @@ export const STEP_NAMES = {
   11: '集中培训', 12: '支部委员会审查', 13: '上级党委预审', 14: '填写入党志愿书', 15: '支部大会讨论',
   16: '上级党委派人谈话', 17: '上级党委审批', 18: '再上一级党委组织部门备案', 19: '编入党支部和党小组', 20: '入党宣誓',
   21: '继续教育考察', 22: '提出转正申请', 23: '支部大会讨论转正', 24: '上级党委审批转正', 25: '材料归档',
-  91: '回访考察', 95: '不予发展/淘汰', 96: '延长预备期', 97: '取消预备党员资格',
+  91: '回访考察', 92: '事前报告', 95: '不予发展/淘汰', 96: '延长预备期', 97: '取消预备党员资格',
 };
 
 export const STEP_CODES = Object.keys(STEP_NAMES).map(Number);
@@ -51,7 +51,15 @@ export const BLOCKED_BY = {
   'recruit.approval_deadline': '已超过上级党委审批期限',
   'recruit.eliminate_revisit': '考评不足 60 分的积极分子须先进行回访考察',
   'recruit.extension_once': '预备期只能延长一次',
+  'recruit.special_report': '特殊对象须先向县级党委组织部门事前报告',
+  'recruit.ladder_failed': '本年度阶梯考核有未通过的环节',
+  'recruit.ladder_incomplete': '本年度阶梯考核尚未全部通过',
 };
+
+export const SPECIAL_KINDS = {
+  private_owner: '非公有制经济组织出资人', new_social_class: '新的社会阶层人士', special_unit: '特殊单位人员',
+};
+export const LADDER_RESULT = { passed: '通过', failed: '未通过' };
 
 export const SCORE_BAND = { eligible: '可确定为发展对象', continue: '继续培养', eliminate: '应予淘汰' };
 

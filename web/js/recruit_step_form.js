@@ -86,6 +86,7 @@ export const STEP_FIELDS = {
   21: [{ key: 'content', kind: 'textarea', label: '考察内容', required: true }],
   23: MEETING,
   91: [{ key: 'content', kind: 'textarea', label: '回访考察情况', required: true }],
+  92: [{ key: 'reported_by', kind: 'text', label: '报告人（向县级党委组织部门事前报告）', required: true }],
   95: [{ key: 'reason', kind: 'textarea', label: '不予发展/淘汰原因', required: true }],
   96: [
     { key: 'months', kind: 'int', label: '延长月数（6–12）', required: true, min: 6, max: 12 },

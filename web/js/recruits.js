@@ -9,7 +9,7 @@ import { orgPicker } from './org_picker.js';
 import { searchScopeBranches, isBranchKind } from './branches.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
 import {
-  STAGES, RECRUIT_STATUS, REMINDER_KIND, URGENT_KINDS, stepName, label,
+  STAGES, RECRUIT_STATUS, REMINDER_KIND, URGENT_KINDS, SPECIAL_KINDS, stepName, label,
 } from './recruit_labels.js';
 
 const filters = { status: 'active', q: '' };
@@ -143,6 +143,8 @@ export async function renderRecruitNew(view) {
   const phone = inp('phone', { type: 'tel', inputmode: 'tel', maxlength: 20 });
   const applied = inp('applied_on', { type: 'date' });
   const note = h('textarea', { id: 'r-note', name: 'note', rows: 2, testid: 'input-note' });
+  const special = h('select', { id: 'r-special', name: 'special', testid: 'input-special' },
+    h('option', { value: '' }, '否'), Object.entries(SPECIAL_KINDS).map(([k, v]) => h('option', { value: k }, v)));
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite', testid: 'form-msg' });
   const form = h('form', { class: 'card', novalidate: true, testid: 'recruit-form', onsubmit: submit },
     h('div', { class: 'form-grid' },
@@ -154,6 +156,7 @@ export async function renderRecruitNew(view) {
       fieldBox('work_unit', '工作单位', unit),
       fieldBox('phone', '联系电话', phone),
       fieldBox('applied_on', '递交申请日期', applied, { required: true, hint: '递交入党申请书的日期，须年满 18 周岁' }),
+      fieldBox('special', '特殊对象', special, { hint: '确定发展对象前须向县级党委组织部门事前报告，并计入特殊对象比例' }),
       fieldBox('note', '备注', note, { wide: true })),
     msg,
     h('div', { class: 'form-actions' },
@@ -180,6 +183,7 @@ export async function renderRecruitNew(view) {
     if (unit.value.trim()) body.work_unit = unit.value.trim();
     if (phone.value.trim()) body.phone = phone.value.trim();
     if (note.value.trim()) body.note = note.value.trim();
+    if (special.value) body.special = special.value;
     const btn = form.querySelector('[type=submit]');
     btn.disabled = true;
     try {

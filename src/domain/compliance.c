@@ -1,0 +1,694 @@
+/*
+ * Reports over meeting records (RULES.md §2, §4): the compliance check per branch and
+ * period, study hours, and the members at risk.
+ *
+ * DESIGN.md "Scale": the compliance check reads the subtree's orgs once (a path range)
+ * and the subtree's meetings of the year once, grouped by org, kind and month inside
+ * the meetings_report index (009_meetings.sql); the rules are applied here in C over
+ * at most a few thousand branches. No query per branch.
+ */
+#include "domain/meeting.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/member.h"
+#include "domain/org.h"
+#include "util/config.h"
+#include "util/jsonw.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define AT_RISK_MONTHS 6         /* RULES.md §4: 6 consecutive months; lost contact ≥ 6 months */
+
+static int db_fail(struct ctx *ctx)
+{
+	return ctx->err.code ? (int)ctx->err.code : E_DB;
+}
+
+static int require_officer(struct ctx *ctx)
+{
+	if (ctx->actor.role < ROLE_SECRETARY)
+		return err_set(&ctx->err, E_FORBIDDEN, NULL, "meeting.role", "只有支部书记或管理员可以查看组织生活情况");
+	return 0;
+}
+
+/* '/12/7/' → 12: local rules are kept per top-level org */
+static int64_t top_org_of(const char *path)
+{
+	int64_t id = 0;
+	if (*path == '/')
+		path++;
+	while (*path >= '0' && *path <= '9')
+		id = id * 10 + (*path++ - '0');
+	return id;
+}
+
+int life_rules_load(struct ctx *ctx, const char *org_path, struct life_rules *r)
+{
+	struct stmt *st;
+	int step, rc = 0;
+	r->lecture_months = 3;
+	/* unit tests run without a config: the table's default is the documented value */
+	r->target_hours = (int)(ctx->cfg ? config_int(ctx->cfg, CFG_STUDY_TARGET_HOURS)
+					 : strtoll(config_defs[CFG_STUDY_TARGET_HOURS].def, NULL, 10));
+	st = db_prepare(ctx->db, "SELECT key, value FROM settings WHERE org_id = ? AND key IN ('life.lecture_months', "
+				 "'study.target_hours')",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, top_org_of(org_path));
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *key = stmt_text(st, 0), *value = stmt_text(st, 1);
+		char *end;
+		long v = value ? strtol(value, &end, 10) : 0;
+		int lecture = key && !strcmp(key, "life.lecture_months");
+		int ok = value && *value && !*end &&
+			 (lecture ? (v == 1 || v == 3 || v == 6 || v == 12) : (v >= 1 && v <= 500));
+		/* a bad local setting must not silently fall back to another rule set */
+		if (!ok) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, "life.settings", "本地规则设置 %s=%s 无效", key ? key : "",
+				     value ? value : "");
+			continue;
+		}
+		if (lecture)
+			r->lecture_months = (int)v;
+		else
+			r->target_hours = (int)v;
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return db_fail(ctx);
+	return rc;
+}
+
+/* ---- compliance ------------------------------------------------------------------ */
+
+enum { ST_GREEN, ST_AMBER, ST_RED };
+static const char *const status_names[] = { "green", "amber", "red" };
+
+struct corg {
+	int64_t id, parent_id, top_id;
+	char name[128];
+	char kind[20];
+	int committee_size;
+	char founded_on[11];
+	int parent;              /* index in the array, -1 above the subtree */
+	int branch;              /* index into the branch stats, -1 if not a branch */
+	int nbranch, count[3];   /* roll-up of the branches below */
+};
+
+struct cbranch {
+	int org;
+	int ngroups;
+	int lecture_months;
+	uint16_t held[MK__COUNT][12];   /* meetings per kind and month */
+	uint16_t group_held[12];        /* 党小组 that met in the month */
+	int status;
+};
+
+struct id_idx {
+	int64_t id;
+	int idx;
+};
+
+static int id_idx_cmp(const void *a, const void *b)
+{
+	const struct id_idx *x = a, *y = b;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int find_org(const struct id_idx *ix, size_t n, int64_t id)
+{
+	struct id_idx key, *hit;
+	key.id = id;
+	hit = n ? bsearch(&key, ix, n, sizeof(*ix), id_idx_cmp) : NULL;
+	return hit ? hit->idx : -1;
+}
+
+/* The rules of RULES.md §2 checked per branch; lecture frequency is local (life_rules). */
+struct rule {
+	int kind;
+	int months;              /* 1 month, 3 quarter, 6, 12 year */
+};
+
+static int branch_rules(const struct corg *o, const struct cbranch *b, struct rule *out)
+{
+	int n = 0;
+	out[n++] = (struct rule){ MK_PARTY_CONGRESS, 3 };
+	if (o->committee_size > 0)
+		out[n++] = (struct rule){ MK_COMMITTEE, 1 };
+	if (b->ngroups > 0)
+		out[n++] = (struct rule){ MK_GROUP, 1 };
+	out[n++] = (struct rule){ MK_LECTURE, b->lecture_months };
+	out[n++] = (struct rule){ MK_THEME_DAY, 1 };
+	out[n++] = (struct rule){ MK_LIFE_MEETING, 12 };
+	out[n++] = (struct rule){ MK_APPRAISAL, 12 };
+	return n;
+}
+
+static void period_label(char *out, size_t size, int year, int months, int end_month)
+{
+	int k = end_month / months;
+	if (months == 1)
+		xsnprintf(out, size, "%04d-%02d", year, end_month);
+	else if (months == 3)
+		xsnprintf(out, size, "%04d-Q%d", year, k);
+	else if (months == 6)
+		xsnprintf(out, size, "%04d-H%d", year, k);
+	else
+		xsnprintf(out, size, "%04d", year);
+}
+
+/*
+ * One branch against its rules over the months [m1, m2] of year. A rule period is
+ * checked where it ends inside the view (a month view checks that month's monthly
+ * rules and the quarter or year that ends with it), so a month turns green once its
+ * own meetings are held. A missing meeting is red once its period is over, amber while
+ * the period is still open. Writes the items when w is set; returns the status.
+ */
+static int evaluate(const struct ctx *ctx, const struct corg *o, const struct cbranch *b, int year, int m1, int m2,
+		    struct jw *w)
+{
+	struct rule rules[8];
+	int nr = branch_rules(o, b, rules), r, status = ST_GREEN;
+	struct date founded;
+	int has_founded = !date_parse(o->founded_on, &founded);
+
+	if (w) {
+		jw_key(w, "items");
+		jw_array(w);
+	}
+	for (r = 0; r < nr; r++) {
+		int L = rules[r].months, k = rules[r].kind, e, mm, required = 0, held = 0, meetings = 0;
+		struct jw mw;
+		struct strbuf missing = STRBUF_INIT;
+		jw_init(&mw, &missing);
+		jw_array(&mw);
+		for (mm = m1; mm <= m2; mm++)
+			meetings += b->held[k][mm - 1];
+		for (e = L; e <= 12; e += L) {
+			struct date due = { year, e, date_days_in_month(year, e) };
+			int need, got = 0, st;
+			char label[16], due_s[11];
+			if (e < m1 || e > m2 || (has_founded && date_cmp(due, founded) < 0))
+				continue;
+			if (k == MK_GROUP) {
+				need = b->ngroups;
+				got = b->group_held[e - 1] < need ? b->group_held[e - 1] : need;
+			} else {
+				need = 1;
+				for (mm = e - L + 1; mm <= e; mm++)
+					got += b->held[k][mm - 1];
+				got = got > 0;
+			}
+			required += need;
+			held += got;
+			if (got >= need)
+				continue;
+			st = date_cmp(due, ctx->today) < 0 ? ST_RED : ST_AMBER;
+			if (st > status)
+				status = st;
+			if (!w)
+				continue;
+			period_label(label, sizeof(label), year, L, e);
+			date_format(due, due_s);
+			jw_elem(&mw);
+			jw_open(&mw);
+			jw_str(&mw, "period", label);
+			jw_str(&mw, "due", due_s);
+			jw_int(&mw, "missing", need - got);
+			jw_str(&mw, "status", status_names[st]);
+			jw_close(&mw);
+		}
+		jw_array_end(&mw);
+		if (w) {
+			jw_elem(w);
+			jw_open(w);
+			jw_str(w, "kind", meeting_kind_code(k));
+			jw_str(w, "name", meeting_kind_name(k));
+			jw_int(w, "every_months", L);
+			jw_int(w, "required", required);
+			jw_int(w, "held", held);
+			jw_int(w, "meetings", meetings);
+			jw_key(w, "missing");
+			strbuf_add(w->sb, missing.buf, missing.len);
+			jw_close(w);
+		}
+		strbuf_release(&missing);
+	}
+	if (w)
+		jw_array_end(w);
+	return status;
+}
+
+static void write_share(struct jw *w, int green, int total)
+{
+	jw_key(w, "share");
+	/* per mille, so the share is exact to three places without floating point */
+	if (!total)
+		strbuf_addstr(w->sb, "null");
+	else
+		strbuf_addf(w->sb, "%d.%03d", green / total, (int)((green % total) * 1000LL / total));
+}
+
+/* Orgs of [lo, hi) that are not dissolved, in path order. */
+static int load_orgs(struct ctx *ctx, const char *lo, const char *hi, struct corg **out, size_t *n)
+{
+	struct stmt *st;
+	size_t alloc = 0;
+	int step;
+	st = db_prepare(ctx->db, "SELECT id, parent_id, kind, name, committee_size, founded_on, path FROM orgs "
+				 "WHERE path >= ? AND path < ? AND dissolved_on IS NULL ORDER BY path",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct corg *o;
+		ALLOC_GROW(*out, *n + 1, alloc);
+		o = &(*out)[(*n)++];
+		memset(o, 0, sizeof(*o));
+		o->id = stmt_int(st, 0);
+		o->parent_id = stmt_is_null(st, 1) ? 0 : stmt_int(st, 1);
+		stmt_text_copy(st, 2, o->kind, sizeof(o->kind));
+		stmt_text_copy(st, 3, o->name, sizeof(o->name));
+		o->committee_size = (int)stmt_int(st, 4);
+		stmt_text_copy(st, 5, o->founded_on, sizeof(o->founded_on));
+		o->top_id = top_org_of(stmt_text(st, 6) ? stmt_text(st, 6) : "");
+		o->branch = -1;
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out)
+{
+	struct org root;
+	struct corg *orgs = NULL;
+	struct cbranch *br = NULL;
+	struct id_idx *ix = NULL;
+	struct stmt *st;
+	struct jw w;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], from[11], to[11], label[16], today[11];
+	size_t norgs = 0, nbr = 0, i;
+	int64_t tops[16] = { 0 };
+	int top_lecture[16], ntops = 0, rc, step, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 };
+
+	if ((rc = require_officer(ctx)))
+		return rc;
+	if (year < 2000 || year > 2100)
+		return err_set(&ctx->err, E_MALFORMED, "year", NULL, "年份须在 2000–2100 之间");
+	if (month && quarter)
+		return err_set(&ctx->err, E_MALFORMED, "quarter", NULL, "month 和 quarter 只能指定一个");
+	if (month < 0 || month > 12 || quarter < 0 || quarter > 4)
+		return err_set(&ctx->err, E_MALFORMED, month ? "month" : "quarter", NULL, "月份须为 1–12，季度须为 1–4");
+	if (month)
+		m1 = m2 = month;
+	else if (quarter)
+		m1 = quarter * 3 - 2, m2 = quarter * 3;
+	if ((rc = org_scope_root(ctx, org_id, &root)))
+		return rc;
+	strlcpy_z(lo, root.path, sizeof(lo));
+	path_range_end(lo, hi, sizeof(hi));
+	if ((rc = load_orgs(ctx, lo, hi, &orgs, &norgs)))
+		goto out;
+
+	/* branches and their 党小组; the lecture rule of each branch's top-level org */
+	ix = xcalloc(norgs ? norgs : 1, sizeof(*ix));
+	for (i = 0; i < norgs; i++) {
+		ix[i].id = orgs[i].id;
+		ix[i].idx = (int)i;
+	}
+	qsort(ix, norgs, sizeof(*ix), id_idx_cmp);
+	br = xcalloc(norgs ? norgs : 1, sizeof(*br));
+	for (i = 0; i < norgs; i++) {
+		struct corg *o = &orgs[i];
+		o->parent = find_org(ix, norgs, o->parent_id);
+		if (org_kind_is_branch(o->kind)) {
+			int t;
+			struct life_rules lr;
+			for (t = 0; t < ntops && tops[t] != o->top_id; t++)
+				;
+			if (t == ntops) {
+				char top_path[32];
+				xsnprintf(top_path, sizeof(top_path), "/%" PRId64 "/", o->top_id);
+				if ((rc = life_rules_load(ctx, top_path, &lr)))
+					goto out;
+				if (ntops < (int)(sizeof(tops) / sizeof(tops[0]))) {
+					tops[ntops] = o->top_id;
+					top_lecture[ntops++] = lr.lecture_months;
+				}
+			} else {
+				lr.lecture_months = top_lecture[t];
+			}
+			o->branch = (int)nbr;
+			br[nbr].org = (int)i;
+			br[nbr].lecture_months = lr.lecture_months;
+			nbr++;
+		} else if (!strcmp(o->kind, "group") && o->parent >= 0 && orgs[o->parent].branch >= 0) {
+			br[orgs[o->parent].branch].ngroups++;
+		}
+	}
+
+	/* the one read of the meetings: per org, kind and month of the year */
+	xsnprintf(from, sizeof(from), "%04d-01-01", year);
+	xsnprintf(to, sizeof(to), "%04d-12-31", year);
+	st = db_prepare(ctx->db, "SELECT org_id, kind, substr(held_on, 6, 2), count(*) FROM meetings "
+				 "WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ? "
+				 "GROUP BY org_id, kind, substr(held_on, 6, 2)",
+			&ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto out;
+	}
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, from);
+	stmt_bind_text(st, 4, to);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int oi = find_org(ix, norgs, stmt_int(st, 0)), kind = meeting_kind_parse(stmt_text(st, 1));
+		const char *mon = stmt_text(st, 2);
+		int mo = mon ? (mon[0] - '0') * 10 + (mon[1] - '0') : 0;
+		int64_t n = stmt_int(st, 3);
+		if (oi < 0 || kind < 0 || mo < 1 || mo > 12)
+			continue;
+		if (orgs[oi].branch >= 0) {
+			uint16_t *h = &br[orgs[oi].branch].held[kind][mo - 1];
+			*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
+		} else if (kind == MK_GROUP && orgs[oi].parent >= 0 && orgs[orgs[oi].parent].branch >= 0) {
+			/* one row per 党小组 and month: the group met that month */
+			br[orgs[orgs[oi].parent].branch].group_held[mo - 1]++;
+		}
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		rc = db_fail(ctx);
+		goto out;
+	}
+
+	/* status per branch, rolled up every org above it in the subtree */
+	for (i = 0; i < nbr; i++) {
+		int p;
+		br[i].status = evaluate(ctx, &orgs[br[i].org], &br[i], year, m1, m2, NULL);
+		count[br[i].status]++;
+		for (p = orgs[br[i].org].parent; p >= 0; p = orgs[p].parent) {
+			orgs[p].nbranch++;
+			orgs[p].count[br[i].status]++;
+		}
+	}
+
+	jw_init(&w, out);
+	jw_open(&w);
+	jw_key(&w, "org");
+	jw_open(&w);
+	jw_int_or_null(&w, "id", root.id);
+	jw_str_or_null(&w, "name", root.name);
+	jw_str(&w, "kind", root.kind);
+	jw_close(&w);
+	jw_int(&w, "year", year);
+	if (month)
+		xsnprintf(label, sizeof(label), "%04d-%02d", year, month);
+	else if (quarter)
+		xsnprintf(label, sizeof(label), "%04d-Q%d", year, quarter);
+	else
+		xsnprintf(label, sizeof(label), "%04d", year);
+	jw_str(&w, "period", label);
+	xsnprintf(from, sizeof(from), "%04d-%02d-01", year, m1);
+	xsnprintf(to, sizeof(to), "%04d-%02d-%02d", year, m2, date_days_in_month(year, m2));
+	jw_str(&w, "from", from);
+	jw_str(&w, "to", to);
+	date_format(ctx->today, today);
+	jw_str(&w, "today", today);
+	jw_key(&w, "summary");
+	jw_open(&w);
+	jw_int(&w, "branches", (int64_t)nbr);
+	jw_int(&w, "green", count[ST_GREEN]);
+	jw_int(&w, "amber", count[ST_AMBER]);
+	jw_int(&w, "red", count[ST_RED]);
+	write_share(&w, count[ST_GREEN], (int)nbr);
+	jw_close(&w);
+
+	jw_key(&w, "rollup");
+	jw_array(&w);
+	for (i = 0; i < norgs; i++) {
+		const struct corg *o = &orgs[i];
+		if (o->branch >= 0 || !o->nbranch)
+			continue;
+		jw_elem(&w);
+		jw_open(&w);
+		jw_int(&w, "org_id", o->id);
+		jw_str(&w, "name", o->name);
+		jw_str(&w, "kind", o->kind);
+		jw_int_or_null(&w, "parent_id", o->parent_id);
+		jw_int(&w, "branches", o->nbranch);
+		jw_int(&w, "green", o->count[ST_GREEN]);
+		jw_int(&w, "amber", o->count[ST_AMBER]);
+		jw_int(&w, "red", o->count[ST_RED]);
+		write_share(&w, o->count[ST_GREEN], o->nbranch);
+		jw_close(&w);
+	}
+	jw_array_end(&w);
+
+	jw_key(&w, "branches");
+	jw_array(&w);
+	for (i = 0; i < nbr; i++) {
+		const struct corg *o = &orgs[br[i].org];
+		jw_elem(&w);
+		jw_open(&w);
+		jw_int(&w, "org_id", o->id);
+		jw_str(&w, "name", o->name);
+		jw_int_or_null(&w, "parent_id", o->parent_id);
+		jw_str(&w, "status", status_names[br[i].status]);
+		jw_int(&w, "groups", br[i].ngroups);
+		evaluate(ctx, o, &br[i], year, m1, m2, &w);
+		jw_close(&w);
+	}
+	jw_array_end(&w);
+	jw_close(&w);
+out:
+	free(orgs);
+	free(br);
+	free(ix);
+	return rc;
+}
+
+/* ---- study hours ----------------------------------------------------------------- */
+
+static void hours_json(json_t *j, const char *key, int64_t tenths)
+{
+	json_object_set_new(j, key, json_real((double)tenths / 10.0));
+}
+
+int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t **out)
+{
+	struct member mem;
+	struct life_rules lr;
+	struct stmt *st;
+	char from[11], to[11];
+	json_t *j = NULL, *arr;
+	int64_t total = 0;
+	int rc, step;
+
+	*out = NULL;
+	if (year < 2000 || year > 2100)
+		return err_set(&ctx->err, E_MALFORMED, "year", NULL, "年份须在 2000–2100 之间");
+	if ((rc = member_get(ctx, member_id, &mem)) || (rc = life_rules_load(ctx, mem.org_path, &lr)))
+		return rc;
+	xsnprintf(from, sizeof(from), "%04d-01-01", year);
+	xsnprintf(to, sizeof(to), "%04d-12-31", year);
+	st = db_prepare(ctx->db, "SELECT mt.id, mt.kind, mt.held_on, mt.org_id, o.name, mt.hours_x10, a.status, a.reason "
+				 "FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id JOIN orgs o ON o.id = mt.org_id "
+				 "WHERE a.member_id = ? AND mt.held_on >= ? AND mt.held_on <= ? ORDER BY mt.held_on, mt.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, member_id);
+	stmt_bind_text(st, 2, from);
+	stmt_bind_text(st, 3, to);
+	arr = json_array();
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int kind = meeting_kind_parse(stmt_text(st, 1));
+		const char *status = stmt_text(st, 6);
+		int present = status && !strcmp(status, "present");
+		int64_t credit = present ? stmt_int(st, 5) : 0;
+		json_t *e = json_pack("{s:I, s:s, s:s, s:s?, s:I, s:s?, s:s?, s:s?}", "meeting_id", (json_int_t)stmt_int(st, 0),
+				      "kind", meeting_kind_code(kind), "kind_name", meeting_kind_name(kind), "held_on",
+				      stmt_text(st, 2), "org_id", (json_int_t)stmt_int(st, 3), "org_name", stmt_text(st, 4),
+				      "status", status, "reason", stmt_text(st, 7));
+		hours_json(e, "hours", credit);
+		total += credit;
+		json_array_append_new(arr, e);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		json_decref(arr);
+		return db_fail(ctx);
+	}
+	j = json_pack("{s:I, s:s, s:I, s:s, s:i, s:i, s:b, s:o}", "member_id", (json_int_t)mem.id, "name", mem.name,
+		      "org_id", (json_int_t)mem.org_id, "org_name", mem.org_name, "year", year, "target_hours",
+		      lr.target_hours, "met", total >= (int64_t)lr.target_hours * 10, "meetings", arr);
+	hours_json(j, "hours", total);
+	*out = j;
+	return 0;
+}
+
+int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **out)
+{
+	struct org root;
+	struct life_rules lr;
+	struct stmt *st;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], from[11], to[11], sql[1024];
+	json_t *items = NULL;
+	int64_t total = 0;
+	int rc, step, met = 0;
+
+	*out = NULL;
+	if ((rc = require_officer(ctx)))
+		return rc;
+	if (year < 2000 || year > 2100)
+		return err_set(&ctx->err, E_MALFORMED, "year", NULL, "年份须在 2000–2100 之间");
+	if ((rc = org_scope_root(ctx, org_id, &root)) || (rc = life_rules_load(ctx, root.path, &lr)))
+		return rc;
+	strlcpy_z(lo, root.path, sizeof(lo));
+	path_range_end(lo, hi, sizeof(hi));
+	xsnprintf(from, sizeof(from), "%04d-01-01", year);
+	xsnprintf(to, sizeof(to), "%04d-12-31", year);
+	st = db_prepare(ctx->db, "SELECT count(*) FROM members WHERE org_path >= ? AND org_path < ? AND state = 'active'",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		total = stmt_int(st, 0);
+	stmt_reset(st);
+	if (step != STEP_ROW)
+		return db_fail(ctx);
+	/* the hours subquery runs for the page's rows only */
+	xsnprintf(sql, sizeof(sql),
+		  "SELECT m.id, m.name, m.org_id, o.name, m.category, (SELECT COALESCE(sum(mt.hours_x10), 0) FROM "
+		  "meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id WHERE a.member_id = m.id AND "
+		  "a.status = 'present' AND mt.held_on >= ? AND mt.held_on <= ?) FROM members m JOIN orgs o ON o.id = "
+		  "m.org_id WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' ORDER BY m.org_path, m.name, "
+		  "m.id LIMIT %d OFFSET %" PRId64,
+		  per_page, (int64_t)(page - 1) * per_page);
+	st = db_prepare(ctx->db, sql, &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, from);
+	stmt_bind_text(st, 2, to);
+	stmt_bind_text(st, 3, lo);
+	stmt_bind_text(st, 4, hi);
+	items = json_array();
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int64_t tenths = stmt_int(st, 5);
+		int ok = tenths >= (int64_t)lr.target_hours * 10;
+		json_t *e = json_pack("{s:I, s:s?, s:I, s:s?, s:s?, s:b}", "member_id", (json_int_t)stmt_int(st, 0), "name",
+				      stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2), "org_name", stmt_text(st, 3),
+				      "category", stmt_text(st, 4), "met", ok);
+		hours_json(e, "hours", tenths);
+		met += ok;
+		json_array_append_new(items, e);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		json_decref(items);
+		return db_fail(ctx);
+	}
+	*out = json_pack("{s:i, s:i, s:o, s:I, s:i, s:i, s:i}", "year", year, "target_hours", lr.target_hours, "items",
+			 items, "total", (json_int_t)total, "page", page, "per_page", per_page, "met_on_page", met);
+	return 0;
+}
+
+/* ---- members at risk ------------------------------------------------------------- */
+
+int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
+{
+	struct org root;
+	struct stmt *st;
+	struct date start, cutoff;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], from[11], today[11], cut[11];
+	json_t *items;
+	int rc, step;
+
+	*out = NULL;
+	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
+		return rc;
+	strlcpy_z(lo, root.path, sizeof(lo));
+	path_range_end(lo, hi, sizeof(hi));
+	/* the 6 whole calendar months before this one, and this month so far */
+	start.y = ctx->today.y;
+	start.m = ctx->today.m;
+	start.d = 1;
+	start = date_add_months(start, -AT_RISK_MONTHS);
+	date_format(start, from);
+	date_format(ctx->today, today);
+	cutoff = date_add_months(ctx->today, -AT_RISK_MONTHS);
+	date_format(cutoff, cut);
+
+	/*
+	 * Members with meetings recorded for them in the window and none attended: neither
+	 * present nor on leave with a reason (a proper reason, RULES.md §4). A member whose
+	 * branch recorded nothing is not flagged here; the branch shows red in compliance.
+	 */
+	st = db_prepare(ctx->db,
+			"SELECT m.id, m.name, m.org_id, o.name, m.join_date, count(*) FROM members m "
+			"JOIN orgs o ON o.id = m.org_id JOIN meeting_attendance a ON a.member_id = m.id "
+			"JOIN meetings mt ON mt.id = a.meeting_id "
+			"WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND mt.held_on >= ? AND mt.held_on <= ? "
+			"GROUP BY m.id, m.name, m.org_id, o.name, m.join_date "
+			"HAVING sum(CASE WHEN a.status = 'present' OR (a.status = 'leave' AND a.reason IS NOT NULL) "
+			"THEN 1 ELSE 0 END) = 0 ORDER BY m.org_id, m.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, from);
+	stmt_bind_text(st, 4, today);
+	items = json_array();
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *joined = stmt_text(st, 4);
+		/* a member for the whole window only: a newcomer cannot have missed 6 months */
+		if (joined && strcmp(joined, from) > 0)
+			continue;
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:I, s:s, s:s}", "flag", "no_life",
+						       "rule", "member.no_life", "member_id", (json_int_t)stmt_int(st, 0),
+						       "name", stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2),
+						       "org_name", stmt_text(st, 3), "meetings_missed",
+						       (json_int_t)stmt_int(st, 5), "since", from, "proposal", "自行脱党"));
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		json_decref(items);
+		return db_fail(ctx);
+	}
+
+	st = db_prepare(ctx->db, "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM members m JOIN orgs o ON o.id = "
+				 "m.org_id WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND m.lost_contact = 1 "
+				 "AND m.lost_since IS NOT NULL AND m.lost_since <> '' AND m.lost_since <= ? ORDER BY m.org_id, m.id",
+			&ctx->err);
+	if (!st) {
+		json_decref(items);
+		return E_DB;
+	}
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, cut);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:s?, s:s}", "flag", "lost_contact",
+						       "rule", "member.lost_contact", "member_id", (json_int_t)stmt_int(st, 0),
+						       "name", stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2),
+						       "org_name", stmt_text(st, 3), "since", stmt_text(st, 4), "proposal",
+						       "停止党籍"));
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		json_decref(items);
+		return db_fail(ctx);
+	}
+	*out = json_pack("{s:s, s:{s:s, s:s}, s:s, s:I, s:o}", "today", today, "window", "from", from, "to", today,
+			 "lost_before", cut, "total", (json_int_t)json_array_size(items), "items", items);
+	return 0;
+}

@@ -1,0 +1,86 @@
+#ifndef MEETING_H
+#define MEETING_H
+#include <jansson.h>
+#include <stdint.h>
+#include "domain/ctx.h"
+#include "util/strbuf.h"
+/*
+ * Organizational life (RULES.md §2, §4): a branch records a meeting once (三会一课, 主题党日,
+ * 组织生活会, 民主评议, 谈心谈话, 集中学习) with its attendance, and everything else is read
+ * from that record: study hours for those present, the compliance check per branch and
+ * period, and the members at risk of 自行脱党.
+ *
+ * meeting.c owns the records (create, read, list, update; every write audited in the
+ * same transaction); compliance.c owns the reports.
+ */
+#define MEETING_SHORT_MAX_CHARS 60     /* place, host, lecturer */
+#define MEETING_TOPIC_MAX_CHARS 100
+#define MEETING_TEXT_MAX_CHARS 2000    /* agenda, resolutions */
+#define MEETING_MINUTES_MAX_CHARS 20000
+#define MEETING_REASON_MAX_CHARS 100   /* 请假事由 */
+#define MEETING_MAX_HOURS_X10 240      /* one day */
+
+enum meeting_kind {
+	MK_PARTY_CONGRESS, /* 支部党员大会 */
+	MK_COMMITTEE,      /* 支委会 */
+	MK_GROUP,          /* 党小组会: held by a 党小组 */
+	MK_LECTURE,        /* 党课 */
+	MK_THEME_DAY,      /* 主题党日 */
+	MK_LIFE_MEETING,   /* 组织生活会 */
+	MK_APPRAISAL,      /* 民主评议党员 */
+	MK_TALK,           /* 谈心谈话 */
+	MK_STUDY,          /* 集中学习 / 轮训 */
+	MK__COUNT
+};
+
+/* "theme_day" → MK_THEME_DAY; -1 if unknown */
+int meeting_kind_parse(const char *s);
+const char *meeting_kind_code(int kind);
+const char *meeting_kind_name(int kind);   /* 主题党日 */
+
+struct meeting_filter {
+	int64_t org_id;          /* subtree root; 0 = the actor's scope */
+	int kind;                /* -1 = any */
+	char from[11], to[11];   /* held_on bounds, inclusive; "" = open */
+	int page, per_page;
+};
+void meeting_filter_init(struct meeting_filter *f);
+
+/*
+ * Record a meeting from the API body (docs/API.md "Organizational life"). Attendance
+ * defaults to present for every member of the org's roster (active full and
+ * probationary members; for a 党小组 its members) except for 谈心谈话; a given list
+ * records the roster members it omits as absent. A vote (party_congress only) needs
+ * present voting members > ½ of those expected (rule meeting.quorum). *id set on success.
+ */
+int meeting_create(struct ctx *ctx, json_t *body, int64_t *id);
+/* Change the fields body names (org and kind are fixed); body "version" must be current. */
+int meeting_update(struct ctx *ctx, int64_t id, json_t *body);
+/* The record with its attendance; *out owned by the caller. E_NOTFOUND outside scope. */
+int meeting_get(struct ctx *ctx, int64_t id, json_t **out);
+/* Newest first, without minutes and attendance; *items owned by the caller. */
+int meeting_list(struct ctx *ctx, const struct meeting_filter *f, json_t **items, int64_t *total);
+
+/* ---- compliance.c ---- */
+
+/*
+ * The compliance check of every branch under org_id (0: the actor's scope) for a year,
+ * a month of it (month 1..12) or a quarter (quarter 1..4); both 0 = the whole year.
+ * Written as JSON into out. One range read of orgs and one grouped read of the
+ * subtree's meetings of the year; the rules are applied here in C.
+ */
+int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out);
+/* A member's study hours in a year with the meetings behind them. */
+int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t **out);
+/* Hours per member of a subtree against the target, one page. */
+int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **out);
+/* Members of a subtree flagged under RULES.md §4: 6 months without organizational life, lost contact ≥ 6 months. */
+int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out);
+
+/* Local rules for organizational life, per top-level org (settings rows) over the config defaults. */
+struct life_rules {
+	int lecture_months;      /* 党课 frequency: 1, 3, 6 or 12 months (default 3) */
+	int target_hours;        /* 学时 per member per year (default 32) */
+};
+int life_rules_load(struct ctx *ctx, const char *org_path, struct life_rules *r);
+#endif

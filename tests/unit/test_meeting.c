@@ -1,0 +1,604 @@
+/*
+ * Organizational life in the domain layer with injected dates (RULES.md §2, §4): each
+ * frequency rule of the compliance check with its period boundaries, red vs amber, the
+ * quorum of a vote, default attendance and hours, and the 6-month members-at-risk flag
+ * with and without leave reasons. Runs on SQLite and again on PostgreSQL when
+ * DJ_TEST_PG_URL is set.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "domain/meeting.h"
+#include "domain/member.h"
+#include "domain/org.h"
+#include "util/pii.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct fixture {
+	char url[512];
+	char sqlite_path[256]; /* "" for PostgreSQL */
+	struct store *store;
+	struct ctx ctx;
+	int64_t top, committee;
+	int64_t a, b, c, d;     /* a: with a 支委会 and two 党小组; b: plain; c: at-risk; d: lecture setting */
+	int64_t ga1, ga2;
+	int64_t a_members[5];   /* full, full, full, full under 留党察看, probationary */
+};
+
+static struct fixture fx;
+static unsigned id_counter;
+
+static void fail_ctx(const char *what, const struct ctx *ctx)
+{
+	fail_msg("%s: %s (field %s, rule %s)", what, ctx->err.message, ctx->err.field, ctx->err.rule);
+}
+
+/* today = y-m-d in Asia/Shanghai (noon) */
+static void set_today(int y, int m, int d)
+{
+	struct date dt = { y, m, d };
+	ctx_set_clock(&fx.ctx, (time_t)(date_to_days(dt) * 86400 + 4 * 3600));
+}
+
+static int64_t make_org(int64_t parent, const char *kind, const char *name, int committee_size)
+{
+	struct org o;
+	memset(&o, 0, sizeof(o));
+	o.parent_id = parent;
+	o.committee_size = committee_size;
+	strlcpy_z(o.kind, kind, sizeof(o.kind));
+	strlcpy_z(o.name, name, sizeof(o.name));
+	err_clear(&fx.ctx.err);
+	if (org_create(&fx.ctx, &o))
+		fail_ctx("org_create", &fx.ctx);
+	return o.id;
+}
+
+static int64_t make_member_ex(int64_t org_id, int64_t group_id, const char *category, const char *discipline,
+			      const char *lost_since)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	struct member m;
+	char id[19];
+	unsigned i = id_counter++, s = 0, k;
+	memset(&m, 0, sizeof(m));
+	xsnprintf(id, sizeof(id), "1101051980%02u%02u%03u", 1 + i % 12, 1 + (i / 12) % 28, (unsigned)(getpid() + i / 336) % 1000);
+	for (k = 0; k < 17; k++)
+		s += (unsigned)(id[k] - '0') * (unsigned)w[k];
+	id[17] = "10X98765432"[s % 11];
+	id[18] = '\0';
+	m.org_id = org_id;
+	m.group_id = group_id;
+	strlcpy_z(m.name, "测试党员", sizeof(m.name));
+	strlcpy_z(m.id_number, id, sizeof(m.id_number));
+	strlcpy_z(m.ethnicity, "01", sizeof(m.ethnicity));
+	strlcpy_z(m.category, category, sizeof(m.category));
+	strlcpy_z(m.join_date, "2005-07-01", sizeof(m.join_date));
+	if (!strcmp(category, "full"))
+		strlcpy_z(m.full_date, "2006-07-01", sizeof(m.full_date));
+	strlcpy_z(m.discipline, discipline, sizeof(m.discipline));
+	if (lost_since) {
+		m.lost_contact = 1;
+		strlcpy_z(m.lost_since, lost_since, sizeof(m.lost_since));
+	}
+	err_clear(&fx.ctx.err);
+	if (member_create(&fx.ctx, &m))
+		fail_ctx("member_create", &fx.ctx);
+	return m.id;
+}
+
+static int64_t make_member(int64_t org_id)
+{
+	return make_member_ex(org_id, 0, "full", "none", NULL);
+}
+
+static int open_fixture(void)
+{
+	struct err e = { 0 };
+	struct db *db;
+	char key[300];
+	xsnprintf(key, sizeof(key), "%s/dj-test-meeting-%d.key", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	if (!pii_keys_loaded() && pii_load_keys(key, 1, &e)) {
+		fprintf(stderr, "pii_load_keys: %s\n", e.message);
+		return -1;
+	}
+	unlink(key);
+	if (store_open(&fx.store, fx.url, 2, &e)) {
+		fprintf(stderr, "store_open: %s\n", e.message);
+		return -1;
+	}
+	db = store_acquire(fx.store);
+	if (store_migrate(db, &e)) {
+		fprintf(stderr, "store_migrate: %s\n", e.message);
+		store_release(fx.store, db);
+		return -1;
+	}
+	fx.ctx.db = db;
+	ctx_as_system(&fx.ctx);
+	ctx_set_clock(&fx.ctx, time(NULL));
+	fx.top = make_org(0, "dept", "测试组织部", 0);
+	fx.committee = make_org(fx.top, "committee", "测试党委", 0);
+	fx.a = make_org(fx.committee, "branch", "第一党支部", 3);
+	fx.b = make_org(fx.committee, "branch", "第二党支部", 0);
+	fx.c = make_org(fx.committee, "branch", "第三党支部", 0);
+	fx.ga1 = make_org(fx.a, "group", "第一党小组", 0);
+	fx.ga2 = make_org(fx.a, "group", "第二党小组", 0);
+	fx.a_members[0] = make_member_ex(fx.a, fx.ga1, "full", "none", NULL);
+	fx.a_members[1] = make_member_ex(fx.a, fx.ga1, "full", "none", NULL);
+	fx.a_members[2] = make_member_ex(fx.a, fx.ga2, "full", "none", NULL);
+	fx.a_members[3] = make_member_ex(fx.a, fx.ga2, "full", "probation", NULL);
+	fx.a_members[4] = make_member_ex(fx.a, 0, "probationary", "none", NULL);
+	make_member(fx.b);
+	/* a tree of its own for the local lecture rule (settings are per top-level org) */
+	fx.d = make_org(make_org(make_org(0, "dept", "另一组织部", 0), "committee", "另一党委", 0), "branch", "另一党支部", 0);
+	make_member(fx.d);
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	int fd;
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	xsnprintf(fx.sqlite_path, sizeof(fx.sqlite_path), "%s/dj-test-meeting-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	fd = mkstemp(fx.sqlite_path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	xsnprintf(fx.url, sizeof(fx.url), "sqlite:%s", fx.sqlite_path);
+	return open_fixture();
+}
+
+static int setup_pg(void **state)
+{
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	strlcpy_z(fx.url, getenv("DJ_TEST_PG_URL"), sizeof(fx.url));
+	return open_fixture();
+}
+
+static int teardown(void **state)
+{
+	char path[300];
+	(void)state;
+	if (fx.ctx.db)
+		store_release(fx.store, fx.ctx.db);
+	store_close(fx.store);
+	if (fx.sqlite_path[0]) {
+		unlink(fx.sqlite_path);
+		xsnprintf(path, sizeof(path), "%s-wal", fx.sqlite_path);
+		unlink(path);
+		xsnprintf(path, sizeof(path), "%s-shm", fx.sqlite_path);
+		unlink(path);
+	}
+	memset(&fx, 0, sizeof(fx));
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+/* Records a meeting (attendance: NULL = default); returns its id or fails. */
+static int64_t meet(int64_t org, const char *kind, const char *on, json_t *attendance)
+{
+	json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)org, "kind", kind, "held_on",
+				 on, "start_time", "09:00", "end_time", "11:00", "lecturer", "书记", "topic", "学习");
+	int64_t id = 0;
+	if (attendance)
+		json_object_set_new(body, "attendance", attendance);
+	err_clear(&fx.ctx.err);
+	if (meeting_create(&fx.ctx, body, &id))
+		fail_ctx(kind, &fx.ctx);
+	json_decref(body);
+	return id;
+}
+
+static json_t *report(int64_t org, int year, int month, int quarter)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_error_t jerr;
+	json_t *j;
+	err_clear(&fx.ctx.err);
+	if (compliance_report_json(&fx.ctx, org, year, month, quarter, &sb))
+		fail_ctx("compliance_report_json", &fx.ctx);
+	j = json_loads(sb.buf, 0, &jerr);
+	if (!j)
+		fail_msg("report is not JSON: %s", jerr.text);
+	strbuf_release(&sb);
+	return j;
+}
+
+static json_t *branch_of(json_t *rep, int64_t org)
+{
+	size_t i;
+	json_t *b;
+	json_array_foreach(json_object_get(rep, "branches"), i, b)
+		if (json_integer_value(json_object_get(b, "org_id")) == org)
+			return b;
+	fail_msg("branch %" PRId64 " not in the report", org);
+	return NULL;
+}
+
+/* the item of kind in branch org, or NULL if the branch has no such rule */
+static json_t *item_of(json_t *rep, int64_t org, const char *kind)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(branch_of(rep, org), "items"), i, it)
+		if (!strcmp(json_string_value(json_object_get(it, "kind")), kind))
+			return it;
+	return NULL;
+}
+
+static const char *status_of(json_t *rep, int64_t org)
+{
+	return json_string_value(json_object_get(branch_of(rep, org), "status"));
+}
+
+static int held(json_t *rep, int64_t org, const char *kind)
+{
+	return (int)json_integer_value(json_object_get(item_of(rep, org, kind), "held"));
+}
+
+static int required(json_t *rep, int64_t org, const char *kind)
+{
+	return (int)json_integer_value(json_object_get(item_of(rep, org, kind), "required"));
+}
+
+/* ---- frequency rules ---- */
+
+static void test_theme_day_month_boundary(void **state)
+{
+	json_t *rep;
+	(void)state;
+	set_today(2026, 1, 15);
+	meet(fx.b, "theme_day", "2025-03-31", NULL); /* the last day of March counts for March */
+	meet(fx.b, "theme_day", "2025-05-01", NULL); /* the 1st of May does not count for April */
+	rep = report(fx.b, 2025, 3, 0);
+	assert_int_equal(required(rep, fx.b, "theme_day"), 1);
+	assert_int_equal(held(rep, fx.b, "theme_day"), 1);
+	json_decref(rep);
+	rep = report(fx.b, 2025, 4, 0);
+	assert_int_equal(held(rep, fx.b, "theme_day"), 0);
+	assert_string_equal(status_of(rep, fx.b), "red");
+	json_decref(rep);
+	rep = report(fx.b, 2025, 5, 0);
+	assert_int_equal(held(rep, fx.b, "theme_day"), 1);
+	json_decref(rep);
+}
+
+static void test_quarterly_congress_and_month_green(void **state)
+{
+	json_t *rep;
+	(void)state;
+	set_today(2026, 1, 15);
+	/* March closes Q1: the month is green with its theme day, a congress and a lecture in the quarter */
+	rep = report(fx.b, 2025, 3, 0);
+	assert_string_equal(status_of(rep, fx.b), "red");
+	json_decref(rep);
+	meet(fx.b, "party_congress", "2025-01-02", NULL);
+	meet(fx.b, "lecture", "2025-02-20", NULL);
+	rep = report(fx.b, 2025, 3, 0);
+	assert_string_equal(status_of(rep, fx.b), "green");
+	assert_int_equal(held(rep, fx.b, "party_congress"), 1);
+	json_decref(rep);
+	/* February checks only the monthly rules: no theme day → red, the quarter is not due */
+	rep = report(fx.b, 2025, 2, 0);
+	assert_int_equal(required(rep, fx.b, "party_congress"), 0);
+	assert_string_equal(status_of(rep, fx.b), "red");
+	json_decref(rep);
+	/* Q2: a congress on 30 June counts, one on 1 July belongs to Q3 */
+	meet(fx.b, "party_congress", "2025-07-01", NULL);
+	rep = report(fx.b, 2025, 0, 2);
+	assert_int_equal(required(rep, fx.b, "party_congress"), 1);
+	assert_int_equal(held(rep, fx.b, "party_congress"), 0);
+	json_decref(rep);
+	meet(fx.b, "party_congress", "2025-06-30", NULL);
+	rep = report(fx.b, 2025, 0, 2);
+	assert_int_equal(held(rep, fx.b, "party_congress"), 1);
+	/* a quarter view checks each of its months' theme days */
+	assert_int_equal(required(rep, fx.b, "theme_day"), 3);
+	json_decref(rep);
+}
+
+static void test_amber_while_open(void **state)
+{
+	json_t *rep;
+	(void)state;
+	set_today(2025, 9, 15);
+	rep = report(fx.b, 2025, 9, 0); /* September still open, nothing held */
+	assert_string_equal(status_of(rep, fx.b), "amber");
+	json_decref(rep);
+	rep = report(fx.b, 2025, 8, 0); /* August is over */
+	assert_string_equal(status_of(rep, fx.b), "red");
+	json_decref(rep);
+	meet(fx.b, "theme_day", "2025-09-15", NULL);
+	rep = report(fx.b, 2025, 9, 0); /* the quarter (Q3) still lacks its congress and lecture: amber */
+	assert_int_equal(held(rep, fx.b, "theme_day"), 1);
+	assert_string_equal(status_of(rep, fx.b), "amber");
+	json_decref(rep);
+}
+
+static void test_committee_and_groups(void **state)
+{
+	json_t *rep;
+	(void)state;
+	set_today(2026, 1, 15);
+	/* committee meetings are required only where there is a 支委会 */
+	rep = report(fx.committee, 2025, 6, 0);
+	assert_non_null(item_of(rep, fx.a, "committee"));
+	assert_null(item_of(rep, fx.b, "committee"));
+	assert_null(item_of(rep, fx.b, "group"));
+	assert_int_equal(required(rep, fx.a, "group"), 2); /* one per 党小组 */
+	assert_int_equal(held(rep, fx.a, "committee"), 0);
+	json_decref(rep);
+	meet(fx.a, "committee", "2025-06-30", NULL);
+	meet(fx.ga1, "group", "2025-06-10", NULL);
+	meet(fx.ga1, "group", "2025-06-20", NULL); /* two meetings of one group are still one group */
+	rep = report(fx.committee, 2025, 6, 0);
+	assert_int_equal(held(rep, fx.a, "committee"), 1);
+	assert_int_equal(held(rep, fx.a, "group"), 1);
+	json_decref(rep);
+	meet(fx.ga2, "group", "2025-06-01", NULL);
+	rep = report(fx.committee, 2025, 6, 0);
+	assert_int_equal(held(rep, fx.a, "group"), 2);
+	json_decref(rep);
+	/* a 党小组会 must be held by a 党小组, a 支委会 by a branch */
+	{
+		json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)fx.a, "kind", "group", "held_on",
+					 "2025-06-01", "start_time", "09:00", "end_time", "10:00");
+		int64_t id;
+		err_clear(&fx.ctx.err);
+		assert_int_equal(meeting_create(&fx.ctx, body, &id), E_RULE);
+		assert_string_equal(fx.ctx.err.rule, "meeting.org_kind");
+		json_decref(body);
+	}
+}
+
+static void test_lecture_local_rule_and_yearly(void **state)
+{
+	struct stmt *st;
+	json_t *rep;
+	struct org d;
+	(void)state;
+	set_today(2026, 1, 15);
+	assert_int_equal(org_get(&fx.ctx, fx.d, &d), 0);
+	/* default: one 党课 a quarter, so January alone does not ask for one */
+	rep = report(fx.d, 2025, 1, 0);
+	assert_int_equal(required(rep, fx.d, "lecture"), 0);
+	json_decref(rep);
+	st = db_prepare(fx.ctx.db, "INSERT INTO settings (org_id, key, value) VALUES (?, 'life.lecture_months', '1')", &fx.ctx.err);
+	assert_non_null(st);
+	{
+		/* the top-level org is the first id of the path */
+		int64_t top_id = 0;
+		const char *p = d.path + 1;
+		while (*p >= '0' && *p <= '9')
+			top_id = top_id * 10 + (*p++ - '0');
+		stmt_bind_int(st, 1, top_id);
+	}
+	assert_int_equal(stmt_run(st, &fx.ctx.err), 0);
+	rep = report(fx.d, 2025, 1, 0);
+	assert_int_equal(required(rep, fx.d, "lecture"), 1);
+	assert_int_equal(json_integer_value(json_object_get(item_of(rep, fx.d, "lecture"), "every_months")), 1);
+	json_decref(rep);
+
+	/* yearly: 组织生活会 and 民主评议 are due with the year */
+	rep = report(fx.d, 2025, 0, 0);
+	assert_int_equal(required(rep, fx.d, "life_meeting"), 1);
+	assert_int_equal(required(rep, fx.d, "appraisal"), 1);
+	assert_int_equal(required(rep, fx.d, "theme_day"), 12);
+	assert_int_equal(required(rep, fx.d, "party_congress"), 4);
+	assert_int_equal(held(rep, fx.d, "life_meeting"), 0);
+	json_decref(rep);
+	meet(fx.d, "life_meeting", "2025-12-31", NULL);
+	meet(fx.d, "appraisal", "2025-01-01", NULL);
+	rep = report(fx.d, 2025, 12, 0);
+	assert_int_equal(held(rep, fx.d, "life_meeting"), 1);
+	assert_int_equal(held(rep, fx.d, "appraisal"), 1);
+	json_decref(rep);
+	/* in a year still open, a missing 组织生活会 is amber, not red */
+	set_today(2025, 6, 1);
+	rep = report(fx.d, 2025, 0, 0);
+	{
+		json_t *miss = json_object_get(item_of(rep, fx.d, "party_congress"), "missing");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(miss, 0), "status")), "red");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(miss, 1), "status")), "amber");
+	}
+	json_decref(rep);
+}
+
+/* ---- quorum, attendance, hours ---- */
+
+static json_t *att(int64_t id, const char *status, const char *reason)
+{
+	return reason ? json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)id, "status", status, "reason", reason)
+		      : json_pack("{s:I, s:s}", "member_id", (json_int_t)id, "status", status);
+}
+
+static int congress_vote(json_t *attendance, int64_t *id)
+{
+	json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:o}", "org_id", (json_int_t)fx.a, "kind", "party_congress",
+				 "held_on", "2025-11-05", "start_time", "14:00", "end_time", "15:30", "vote", 1, "attendance",
+				 attendance);
+	int rc;
+	err_clear(&fx.ctx.err);
+	rc = meeting_create(&fx.ctx, body, id);
+	json_decref(body);
+	return rc;
+}
+
+static void test_quorum(void **state)
+{
+	json_t *j;
+	int64_t id = 0;
+	(void)state;
+	set_today(2026, 1, 15);
+	/* voters: the three full members not under 留党察看; the probationary member does not vote */
+	assert_int_equal(congress_vote(json_pack("[o, o, o, o, o]", att(fx.a_members[0], "present", NULL),
+						 att(fx.a_members[1], "leave", "出差"), att(fx.a_members[2], "absent", NULL),
+						 att(fx.a_members[3], "present", NULL), att(fx.a_members[4], "present", NULL)),
+				 &id),
+			 E_RULE);
+	assert_string_equal(fx.ctx.err.rule, "meeting.quorum");
+	assert_non_null(strstr(fx.ctx.err.message, "应到 3 名，实到 1 名"));
+	/* members the list omits are absent, never present */
+	assert_int_equal(congress_vote(json_pack("[o]", att(fx.a_members[0], "present", NULL)), &id), E_RULE);
+	assert_string_equal(fx.ctx.err.rule, "meeting.quorum");
+	/* 2 of 3 is more than half */
+	if (congress_vote(json_pack("[o, o]", att(fx.a_members[0], "present", NULL), att(fx.a_members[1], "present", NULL)), &id))
+		fail_ctx("congress with quorum", &fx.ctx);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(meeting_get(&fx.ctx, id, &j), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "quorum"), "expected_voters")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "absent")), 3);
+	json_decref(j);
+	/* exactly half is not more than half */
+	{
+		int64_t e = make_org(fx.committee, "branch", "第五党支部", 0), v1 = make_member(e), v2 = make_member(e);
+		json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:[o, o]}", "org_id", (json_int_t)e, "kind",
+					 "party_congress", "held_on", "2025-11-05", "start_time", "14:00", "end_time", "15:30",
+					 "vote", 1, "attendance", att(v1, "present", NULL), att(v2, "leave", "病假"));
+		err_clear(&fx.ctx.err);
+		assert_int_equal(meeting_create(&fx.ctx, body, &id), E_RULE);
+		assert_string_equal(fx.ctx.err.rule, "meeting.quorum");
+		json_decref(body);
+	}
+	/* a non-member of the branch cannot be on the list */
+	assert_int_equal(congress_vote(json_pack("[o]", att(make_member(fx.b), "present", NULL)), &id), E_RULE);
+	assert_string_equal(fx.ctx.err.rule, "meeting.attendee");
+}
+
+static void test_default_attendance_and_hours(void **state)
+{
+	json_t *j, *body;
+	int64_t id;
+	(void)state;
+	set_today(2026, 1, 15);
+	id = meet(fx.a, "study", "2025-10-10", NULL); /* 09:00–11:00 */
+	err_clear(&fx.ctx.err);
+	assert_int_equal(meeting_get(&fx.ctx, id, &j), 0);
+	/* everyone on the branch roster (full and probationary, also under 留党察看) is present */
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "present")), 5);
+	assert_true(json_real_value(json_object_get(j, "hours")) == 2.0);
+	json_decref(j);
+	/* hours follow the times until given */
+	body = json_pack("{s:I, s:s}", "version", (json_int_t)1, "end_time", "10:30");
+	err_clear(&fx.ctx.err);
+	if (meeting_update(&fx.ctx, id, body))
+		fail_ctx("meeting_update", &fx.ctx);
+	json_decref(body);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(meeting_get(&fx.ctx, id, &j), 0);
+	assert_true(json_real_value(json_object_get(j, "hours")) == 1.5);
+	json_decref(j);
+	/* a stale version is refused */
+	body = json_pack("{s:I, s:f}", "version", (json_int_t)1, "hours", 3.0);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(meeting_update(&fx.ctx, id, body), E_CONFLICT);
+	json_decref(body);
+	/* the member's year */
+	err_clear(&fx.ctx.err);
+	assert_int_equal(compliance_member_hours(&fx.ctx, fx.a_members[4], 2025, &j), 0);
+	assert_true(json_real_value(json_object_get(j, "hours")) >= 1.5);
+	assert_int_equal(json_integer_value(json_object_get(j, "target_hours")), 32);
+	json_decref(j);
+}
+
+/* ---- members at risk ---- */
+
+static int flagged(json_t *rep, int64_t member, const char *flag)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(rep, "items"), i, it)
+		if (json_integer_value(json_object_get(it, "member_id")) == member &&
+		    !strcmp(json_string_value(json_object_get(it, "flag")), flag))
+			return 1;
+	return 0;
+}
+
+static void test_six_months(void **state)
+{
+	int64_t absent, excused, no_reason, present_once, edge_in, edge_out, lost_long, lost_recent;
+	json_t *rep;
+	int mo;
+	char on[11];
+	(void)state;
+	absent = make_member(fx.c);
+	excused = make_member(fx.c);
+	no_reason = make_member(fx.c);
+	present_once = make_member(fx.c);
+	edge_in = make_member(fx.c);
+	edge_out = make_member(fx.c);
+	set_today(2025, 12, 31); /* lost_since must not be in the future when recorded */
+	lost_long = make_member_ex(fx.c, 0, "full", "none", "2025-12-01");
+	lost_recent = make_member_ex(fx.c, 0, "full", "none", "2025-12-20");
+	set_today(2026, 8, 10); /* window: the 6 whole months February–July 2026, and August so far */
+	for (mo = 2; mo <= 7; mo++) {
+		xsnprintf(on, sizeof(on), "2026-%02d-15", mo);
+		/* everyone not listed is recorded absent */
+		meet(fx.c, "theme_day", on,
+		     json_pack("[o, o, o]", att(excused, mo == 4 ? "leave" : "absent", mo == 4 ? "外出务工" : NULL),
+			       att(no_reason, "leave", NULL), att(present_once, mo == 7 ? "present" : "absent", NULL)));
+	}
+	meet(fx.c, "study", "2026-01-31", json_pack("[o]", att(edge_out, "present", NULL)));
+	meet(fx.c, "study", "2026-02-01", json_pack("[o]", att(edge_in, "present", NULL)));
+	err_clear(&fx.ctx.err);
+	assert_int_equal(compliance_at_risk(&fx.ctx, fx.c, &rep), 0);
+	assert_true(flagged(rep, absent, "no_life"));
+	assert_false(flagged(rep, excused, "no_life"));   /* a leave with a reason is a proper reason */
+	assert_true(flagged(rep, no_reason, "no_life"));  /* a leave without one is not */
+	assert_false(flagged(rep, present_once, "no_life"));
+	assert_false(flagged(rep, edge_in, "no_life"));   /* 1 February is inside the window */
+	assert_true(flagged(rep, edge_out, "no_life"));   /* 31 January is not */
+	json_decref(rep);
+	/* on 1 September the window moves to March–August: edge_in is now 6 months out too */
+	set_today(2026, 9, 1);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(compliance_at_risk(&fx.ctx, fx.c, &rep), 0);
+	assert_true(flagged(rep, edge_in, "no_life"));
+	json_decref(rep);
+	/* lost contact: ≥ 6 months flagged, less not */
+	set_today(2026, 6, 1);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(compliance_at_risk(&fx.ctx, fx.c, &rep), 0);
+	assert_true(flagged(rep, lost_long, "lost_contact"));
+	assert_false(flagged(rep, lost_recent, "lost_contact"));
+	json_decref(rep);
+}
+
+#define MEETING_TESTS                                                \
+	{                                                            \
+		cmocka_unit_test(test_theme_day_month_boundary),     \
+		cmocka_unit_test(test_quarterly_congress_and_month_green), \
+		cmocka_unit_test(test_amber_while_open),             \
+		cmocka_unit_test(test_committee_and_groups),         \
+		cmocka_unit_test(test_lecture_local_rule_and_yearly), \
+		cmocka_unit_test(test_quorum),                       \
+		cmocka_unit_test(test_default_attendance_and_hours), \
+		cmocka_unit_test(test_six_months),                   \
+	}
+
+int main(void)
+{
+	const struct CMUnitTest sqlite_tests[] = MEETING_TESTS;
+	const struct CMUnitTest pg_tests[] = MEETING_TESTS;
+	const char *pg = getenv("DJ_TEST_PG_URL");
+	int failed;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	failed = cmocka_run_group_tests_name("meeting/sqlite", sqlite_tests, setup_sqlite, teardown);
+	if (pg && *pg)
+		failed += cmocka_run_group_tests_name("meeting/postgres", pg_tests, setup_pg, teardown);
+	else
+		printf("meeting/postgres: skipped (DJ_TEST_PG_URL not set)\n");
+	return failed ? 1 : 0;
+}
