@@ -18,7 +18,7 @@
 	"m.id, m.org_id, m.group_id, m.org_path, o.name, m.name, m.gender, m.id_mask, m.birth_date, m.ethnicity, " \
 	"m.education, m.category, m.join_date, m.full_date, m.job, m.person_type, m.work_unit, m.phone_mask, "     \
 	"m.address, m.party_status, m.lost_contact, m.lost_since, m.floating, m.grid, m.discipline, m.state, "     \
-	"m.version"
+	"m.version, m.dues_from"
 #define MEMBER_FROM " FROM members m JOIN orgs o ON o.id = m.org_id "
 
 static const struct {
@@ -83,6 +83,7 @@ static void read_member(struct stmt *st, struct member *m)
 	stmt_text_copy(st, 24, m->discipline, sizeof(m->discipline));
 	stmt_text_copy(st, 25, m->state, sizeof(m->state));
 	m->version = stmt_int(st, 26);
+	stmt_text_copy(st, 27, m->dues_from, sizeof(m->dues_from));
 }
 
 void member_write_json(struct jw *w, struct ctx *ctx, const struct member *m)
@@ -116,6 +117,7 @@ void member_write_json(struct jw *w, struct ctx *ctx, const struct member *m)
 	jw_str_or_null(w, "grid", m->grid);
 	jw_str(w, "discipline", m->discipline);
 	jw_str(w, "state", m->state);
+	jw_str_or_null(w, "dues_from", m->dues_from);
 	jw_int(w, "version", m->version);
 	jw_close(w);
 }
@@ -340,8 +342,8 @@ int member_insert_prepared(struct ctx *ctx, struct member *m, const struct membe
 			"INSERT INTO members (org_id, org_path, group_id, name, gender, id_enc, id_hash, id_mask, id_tail, "
 			"birth_date, ethnicity, education, category, join_date, full_date, job, person_type, work_unit, "
 			"phone_enc, phone_hash, phone_mask, phone_tail, address, party_status, lost_contact, lost_since, "
-			"floating, grid, discipline, state, created_at, updated_at) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			"floating, grid, discipline, state, created_at, updated_at, dues_from) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			"RETURNING id",
 			&ctx->err);
 	if (!st)
@@ -381,6 +383,10 @@ int member_insert_prepared(struct ctx *ctx, struct member *m, const struct membe
 	stmt_bind_text(st, 30, m->state);
 	stmt_bind_text(st, 31, ctx->now_iso);
 	stmt_bind_text(st, 32, ctx->now_iso);
+	/* dues start in the month of 入党 unless the caller (recruitment) says otherwise */
+	if (!m->dues_from[0])
+		strlcpy_z(m->dues_from, m->join_date, 8);
+	stmt_bind_text(st, 33, m->dues_from);
 	step = stmt_step(st, &ctx->err);
 	if (step == STEP_ROW)
 		m->id = stmt_int(st, 0);

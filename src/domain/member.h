@@ -37,6 +37,7 @@ struct member {
 	char grid[64];
 	char discipline[16];     /* none | probation */
 	char state[16];          /* active | transferring | transferred_out | removed | deceased */
+	char dues_from[8];       /* YYYY-MM: dues start (default: the month of join_date) */
 	int64_t version;
 
 	/* input only: plain values to (re)encrypt; *_set says the caller supplied them */

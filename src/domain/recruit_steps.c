@@ -208,6 +208,8 @@ static int make_member(struct job *j)
 	strlcpy_z(m.work_unit, j->r.work_unit, sizeof(m.work_unit));
 	strlcpy_z(m.category, "probationary", sizeof(m.category));
 	strlcpy_z(m.join_date, j->r.branch_meeting_on, sizeof(m.join_date));
+	/* RULES.md §3: dues start the month the 支部大会 accepted the person */
+	strlcpy_z(m.dues_from, j->r.branch_meeting_on, sizeof(m.dues_from));
 	/* re-sealed with the same keys: the keyed hash is the applicant's, so a person already
 	 * in the registry is refused here (member.duplicate) */
 	if ((rc = member_prepare_in(ctx, &m, &s, 1, &j->branch)) || (rc = member_insert_prepared(ctx, &m, &s)))

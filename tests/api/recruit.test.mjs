@@ -233,6 +233,7 @@ test('all 25 steps: 申请人 → 积极分子 → 发展对象 → 预备党员
       assert.equal(m.name, w.rec.name);
       assert.equal(m.category, 'probationary');
       assert.equal(m.join_date, d(16), '入党日期 = the 支部大会 date');
+      assert.equal(m.dues_from, d(16).slice(0, 7), 'dues start the month the 支部大会 accepted them');
       assert.equal(m.full_date, null);
       assert.equal(w.done(17).org_id, town.id);
     }

@@ -472,6 +472,7 @@ static void test_full_walk(void **state)
 			get_member(member_id, &m);
 			assert_string_equal(m.category, "probationary");
 			assert_string_equal(m.join_date, "2025-03-25");
+			assert_string_equal(m.dues_from, "2025-03"); /* dues from the 支部大会's month */
 			assert_int_equal(m.org_id, fx.b);
 			assert_string_equal(m.state, "active");
 			assert_string_equal(m.phone_mask, "138****5678");
