@@ -3,6 +3,9 @@
 #   1. import of N generated members (CSV) vs `sqlite3 .import` of the same CSV (bench/import.sh)
 #   2. wrk on an authenticated member list page (50 rows, scoped to a town) of a database
 #      holding those N members vs the server's own /api/v1/health, p99 and RSS (bench/http.sh)
+#   3. recruitment reminders and stats over a county (bench/recruit.sh)
+#   4. organizational-life compliance over a county and a town vs the straightforward
+#      GROUP BY join on the same store, and the at-risk list (bench/life.sh)
 # N defaults to 1,000,000 (DJ_BENCH_MEMBERS to change it). A benchmark, not a test: it
 # prints figures and ratios and exits 0 unless something failed to run.
 set -euo pipefail
@@ -18,3 +21,5 @@ echo
 bash "$ROOT/bench/http.sh" "$BUILD" "sqlite:$TMP/dj.db" "$TMP/dj.key" 'Admin#2026'
 echo
 bash "$ROOT/bench/recruit.sh" "$BUILD"
+echo
+bash "$ROOT/bench/life.sh" "$BUILD"

@@ -77,4 +77,16 @@ int h_compliance(struct request *req, struct response *res);
 int h_compliance_hours(struct request *req, struct response *res);
 int h_compliance_at_risk(struct request *req, struct response *res);
 int h_member_hours(struct request *req, struct response *res);
+/* meeting_api.c: 主题党日年度计划 and the calendar */
+int h_meeting_plans_list(struct request *req, struct response *res);
+int h_meeting_plans_set(struct request *req, struct response *res);
+int h_meetings_calendar(struct request *req, struct response *res);
+/* appraisal_api.c */
+int h_appraisals_list(struct request *req, struct response *res);
+int h_appraisals_open(struct request *req, struct response *res);
+int h_appraisals_get(struct request *req, struct response *res);
+int h_appraisals_decide(struct request *req, struct response *res);
+int h_appraisals_close(struct request *req, struct response *res);
+int h_appraisal_followups_list(struct request *req, struct response *res);
+int h_appraisal_followups_record(struct request *req, struct response *res);
 #endif

@@ -135,3 +135,46 @@ int h_member_hours(struct request *req, struct response *res)
 	api_reply_json(res, 200, out);
 	return 0;
 }
+
+/* ---- 主题党日年度计划 and the calendar (domain/meeting_plan.c) ---- */
+
+int h_meeting_plans_list(struct request *req, struct response *res)
+{
+	json_t *items = NULL;
+	int64_t org, year, total = 0;
+	int page, per_page, rc;
+	if ((rc = api_paging(req, &page, &per_page)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) ||
+	    (rc = query_year(req, &year)) ||
+	    (rc = meeting_plan_list(&req->ctx, org, (int)year, page, per_page, &items, &total)))
+		return rc;
+	api_reply_list(res, items, total, page, per_page);
+	return 0;
+}
+
+int h_meeting_plans_set(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "org_id", "year", "items", "version", NULL };
+	json_t *body = NULL, *j = NULL;
+	int64_t id = 0;
+	int rc, created = 0;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = meeting_plan_set(&req->ctx, body, &id, &created)) || (rc = meeting_plan_get(&req->ctx, id, &j)))
+		goto out;
+	api_reply_json(res, created ? 201 : 200, j);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int h_meetings_calendar(struct request *req, struct response *res)
+{
+	json_t *out = NULL;
+	int64_t org, year, month;
+	int rc;
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = query_year(req, &year)) ||
+	    (rc = api_query_int(req, "month", req->ctx.today.m, 1, 12, &month)) ||
+	    (rc = meeting_calendar(&req->ctx, org, (int)year, (int)month, &out)))
+		return rc;
+	api_reply_json(res, 200, out);
+	return 0;
+}

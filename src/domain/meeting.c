@@ -68,6 +68,7 @@ struct att {
 	char status[8];          /* present | leave | absent; "" = on the roster, not yet set */
 	char reason[REASON_SIZE];
 	int voter;               /* 有表决权: full, normal party status, not under 留党察看 */
+	int committee;           /* a 支委 at this 支委会 (given per attendee, see check_quorum) */
 };
 
 struct meeting {
@@ -80,6 +81,7 @@ struct meeting {
 	char topic[TOPIC_SIZE];
 	char *agenda, *minutes, *resolutions; /* owned; NULL = none */
 	int hours_x10, hours_set, vote, expected_voters, present_voters;
+	int committee_size, committee_present; /* 支委会: the branch's size when recorded, 支委 present */
 	int64_t version;
 	char created_at[21], updated_at[21];
 	struct att *att;         /* owned; sorted by member_id */
@@ -152,13 +154,18 @@ static json_t *meeting_to_json(const struct meeting *m, int with_attendance)
 	json_object_set_new(j, "quorum", m->vote ? json_pack("{s:i, s:i}", "expected_voters", m->expected_voters,
 							      "present_voters", m->present_voters)
 						 : json_null());
+	json_object_set_new(j, "committee_quorum",
+			    m->kind == MK_COMMITTEE ? json_pack("{s:i, s:i}", "committee_size", m->committee_size, "present",
+								 m->committee_present)
+						    : json_null());
 	json_object_set_new(j, "counts", att_counts(m));
 	if (with_attendance) {
 		arr = json_array();
 		for (i = 0; i < m->natt; i++)
-			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o}", "member_id", (json_int_t)m->att[i].member_id,
-							     "name", m->att[i].name, "status", m->att[i].status, "reason",
-							     json_str_or_null(m->att[i].reason)));
+			json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:o, s:b}", "member_id",
+							     (json_int_t)m->att[i].member_id, "name", m->att[i].name,
+							     "status", m->att[i].status, "reason",
+							     json_str_or_null(m->att[i].reason), "committee", m->att[i].committee));
 		json_object_set_new(j, "attendance", arr);
 	}
 	json_object_set_new(j, "version", json_integer(m->version));
@@ -257,6 +264,7 @@ static void read_att(struct stmt *st, struct att *a)
 	a->voter = cat && !strcmp(cat, "full") && ps && !strcmp(ps, "normal") && (!disc || strcmp(disc, "probation"));
 	stmt_text_copy(st, 5, a->status, sizeof(a->status));
 	stmt_text_copy(st, 6, a->reason, sizeof(a->reason));
+	a->committee = (int)stmt_int(st, 7);
 }
 
 #define ATT_MEMBER_COLS "m.id, m.name, m.category, m.party_status, m.discipline"
@@ -288,7 +296,7 @@ static int add_rows(struct ctx *ctx, struct stmt *st, struct meeting *m)
 static int load_attendance(struct ctx *ctx, struct meeting *m)
 {
 	struct stmt *st = db_prepare(ctx->db,
-				     "SELECT " ATT_MEMBER_COLS ", a.status, a.reason FROM meeting_attendance a "
+				     "SELECT " ATT_MEMBER_COLS ", a.status, a.reason, a.committee FROM meeting_attendance a "
 				     "JOIN members m ON m.id = a.member_id WHERE a.meeting_id = ? ORDER BY m.id",
 				     &ctx->err);
 	if (!st)
@@ -308,7 +316,7 @@ static int load_roster(struct ctx *ctx, struct meeting *m)
 	char hi[PATH_MAX_LEN];
 	int rc;
 	if (m->kind == MK_GROUP) {
-		st = db_prepare(ctx->db, "SELECT " ATT_MEMBER_COLS ", '', '' FROM members m WHERE m.group_id = ? "
+		st = db_prepare(ctx->db, "SELECT " ATT_MEMBER_COLS ", '', '', 0 FROM members m WHERE m.group_id = ? "
 					 "AND m.state = 'active' AND m.category IN ('full', 'probationary')",
 				&ctx->err);
 		if (!st)
@@ -316,7 +324,7 @@ static int load_roster(struct ctx *ctx, struct meeting *m)
 		stmt_bind_int(st, 1, m->org_id);
 	} else {
 		path_range_end(m->org_path, hi, sizeof(hi));
-		st = db_prepare(ctx->db, "SELECT " ATT_MEMBER_COLS ", '', '' FROM members m WHERE m.org_path >= ? "
+		st = db_prepare(ctx->db, "SELECT " ATT_MEMBER_COLS ", '', '', 0 FROM members m WHERE m.org_path >= ? "
 					 "AND m.org_path < ? AND m.state = 'active' AND m.category IN ('full', 'probationary')",
 				&ctx->err);
 		if (!st)
@@ -344,7 +352,7 @@ static int load_roster(struct ctx *ctx, struct meeting *m)
  */
 static int apply_attendance(struct ctx *ctx, struct meeting *m, json_t *list)
 {
-	static const char *const allowed[] = { "member_id", "status", "reason", NULL };
+	static const char *const allowed[] = { "member_id", "status", "reason", "committee", NULL };
 	size_t i, k, n = 0;
 	json_t *e, *v;
 	const char *key;
@@ -395,6 +403,12 @@ static int apply_attendance(struct ctx *ctx, struct meeting *m, json_t *list)
 				       MEETING_REASON_MAX_CHARS);
 		if (buf[0] && strcmp(status, "leave"))
 			return err_set(&ctx->err, E_INVALID, field, "meeting.reason", "只有请假可以填写事由");
+		v = json_object_get(e, "committee");
+		if (v && !json_is_null(v) && !json_is_boolean(v))
+			return err_set(&ctx->err, E_MALFORMED, field, NULL, "%s.committee 必须是 true 或 false", field);
+		if (json_is_true(v) && m->kind != MK_COMMITTEE)
+			return err_set(&ctx->err, E_INVALID, field, "meeting.committee_flag", "只有支委会标明出席的支委");
+		a->committee = json_is_true(v);
 		strlcpy_z(a->status, status, sizeof(a->status));
 		strlcpy_z(a->reason, buf, sizeof(a->reason));
 		n++;
@@ -427,11 +441,48 @@ static int default_attendance(struct ctx *ctx, struct meeting *m)
 	return 0;
 }
 
+/*
+ * RULES.md §2: a 支委会 needs more than half of the branch's committee members
+ * (orgs.committee_size when the meeting was first recorded) present. The registry does
+ * not know who the 支委 are, so the attendance list says so: "committee": true on each
+ * 支委 listed (present or not). Without such a list nobody is a 支委 and the meeting is
+ * refused, never assumed quorate.
+ */
+static int check_committee_quorum(struct ctx *ctx, struct meeting *m)
+{
+	int flagged = 0;
+	size_t i;
+	m->committee_present = 0;
+	if (m->kind != MK_COMMITTEE)
+		return 0;
+	for (i = 0; i < m->natt; i++) {
+		if (!m->att[i].committee)
+			continue;
+		flagged++;
+		if (!strcmp(m->att[i].status, "present"))
+			m->committee_present++;
+	}
+	if (m->committee_size <= 0)
+		return err_set(&ctx->err, E_RULE, "org_id", "meeting.committee_quorum", "%s未设支部委员会（委员人数为 0），不能召开支委会",
+			       m->org_name);
+	if (flagged > m->committee_size)
+		return err_set(&ctx->err, E_INVALID, "attendance", "meeting.committee_members",
+			       "标明的支委 %d 名多于支部委员会委员 %d 名", flagged, m->committee_size);
+	if (m->committee_present * 2 <= m->committee_size)
+		return err_set(&ctx->err, E_RULE, "attendance", "meeting.committee_quorum",
+			       "支委会须有半数以上委员到会：委员 %d 名，到会 %d 名（在出席名单中以 committee: true 标明支委）",
+			       m->committee_size, m->committee_present);
+	return 0;
+}
+
 /* RULES.md §1/§2: present voting members > ½ of the voting members expected. */
 static int check_quorum(struct ctx *ctx, struct meeting *m)
 {
 	size_t i;
+	int rc;
 	m->expected_voters = m->present_voters = 0;
+	if ((rc = check_committee_quorum(ctx, m)))
+		return rc;
 	if (!m->vote)
 		return 0;
 	for (i = 0; i < m->natt; i++) {
@@ -559,7 +610,8 @@ static int write_attendance(struct ctx *ctx, const struct meeting *m, int replac
 			return rc;
 	}
 	for (i = 0; i < m->natt; i++) {
-		st = db_prepare(ctx->db, "INSERT INTO meeting_attendance (meeting_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
+		st = db_prepare(ctx->db,
+				"INSERT INTO meeting_attendance (meeting_id, member_id, status, reason, committee) VALUES (?, ?, ?, ?, ?)",
 				&ctx->err);
 		if (!st)
 			return E_DB;
@@ -567,6 +619,7 @@ static int write_attendance(struct ctx *ctx, const struct meeting *m, int replac
 		stmt_bind_int(st, 2, m->att[i].member_id);
 		stmt_bind_text(st, 3, m->att[i].status);
 		stmt_bind_text(st, 4, m->att[i].reason[0] ? m->att[i].reason : NULL);
+		stmt_bind_int(st, 5, m->att[i].committee);
 		if ((rc = stmt_run(st, &ctx->err)))
 			return rc;
 	}
@@ -578,11 +631,11 @@ static void bind_opt(struct stmt *st, int idx, const char *s)
 	stmt_bind_text(st, idx, s && s[0] ? s : NULL);
 }
 
-/* The columns both writes set, bound from index 1 (16 values). */
+/* The columns both writes set, bound from index 1 (17 values). */
 #define MEETING_SET_COLS                                                                                        \
 	"held_on = ?, start_time = ?, end_time = ?, place = ?, host = ?, lecturer = ?, topic = ?, agenda = ?, " \
 	"minutes = ?, resolutions = ?, hours_x10 = ?, hours_set = ?, vote = ?, expected_voters = ?, "             \
-	"present_voters = ?, updated_at = ?"
+	"present_voters = ?, committee_present = ?, updated_at = ?"
 static void bind_fields(struct ctx *ctx, struct stmt *st, const struct meeting *m)
 {
 	stmt_bind_text(st, 1, m->held_on);
@@ -600,7 +653,8 @@ static void bind_fields(struct ctx *ctx, struct stmt *st, const struct meeting *
 	stmt_bind_int(st, 13, m->vote);
 	stmt_bind_int(st, 14, m->expected_voters);
 	stmt_bind_int(st, 15, m->present_voters);
-	stmt_bind_text(st, 16, ctx->now_iso);
+	stmt_bind_int(st, 16, m->committee_present);
+	stmt_bind_text(st, 17, ctx->now_iso);
 }
 
 int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
@@ -638,6 +692,7 @@ int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
 	if ((rc = org_require_in_scope(ctx, org_id, &o, "org_id")) || (rc = check_org_kind(ctx, m.kind, &o)))
 		goto out;
 	m.org_id = o.id;
+	m.committee_size = o.committee_size;
 	strlcpy_z(m.org_path, o.path, sizeof(m.org_path));
 	strlcpy_z(m.org_name, o.name, sizeof(m.org_name));
 	if ((rc = parse_fields(ctx, body, &m)) || (rc = load_roster(ctx, &m)))
@@ -651,8 +706,9 @@ int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
 		goto out;
 	st = db_prepare(ctx->db,
 			"INSERT INTO meetings (held_on, start_time, end_time, place, host, lecturer, topic, agenda, minutes, "
-			"resolutions, hours_x10, hours_set, vote, expected_voters, present_voters, updated_at, org_id, org_path, "
-			"kind, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			"resolutions, hours_x10, hours_set, vote, expected_voters, present_voters, committee_present, updated_at, "
+			"org_id, org_path, kind, created_by, created_at, committee_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			"RETURNING id",
 			&ctx->err);
 	if (!st) {
@@ -660,14 +716,15 @@ int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
 		goto rollback;
 	}
 	bind_fields(ctx, st, &m);
-	stmt_bind_int(st, 17, m.org_id);
-	stmt_bind_text(st, 18, m.org_path);
-	stmt_bind_text(st, 19, meeting_kind_code(m.kind));
+	stmt_bind_int(st, 18, m.org_id);
+	stmt_bind_text(st, 19, m.org_path);
+	stmt_bind_text(st, 20, meeting_kind_code(m.kind));
 	if (ctx->actor.user_id)
-		stmt_bind_int(st, 20, ctx->actor.user_id);
+		stmt_bind_int(st, 21, ctx->actor.user_id);
 	else
-		stmt_bind_null(st, 20);
-	stmt_bind_text(st, 21, ctx->now_iso);
+		stmt_bind_null(st, 21);
+	stmt_bind_text(st, 22, ctx->now_iso);
+	stmt_bind_int(st, 23, m.committee_size);
 	step = stmt_step(st, &ctx->err);
 	if (step == STEP_ROW)
 		m.id = stmt_int(st, 0);
@@ -697,7 +754,7 @@ out:
 #define MEETING_COLS                                                                                            \
 	"mt.id, mt.org_id, mt.org_path, o.name, mt.kind, mt.held_on, mt.start_time, mt.end_time, mt.place, mt.host, " \
 	"mt.lecturer, mt.topic, mt.agenda, mt.hours_x10, mt.hours_set, mt.vote, mt.expected_voters, "                \
-	"mt.present_voters, mt.version, mt.created_at, mt.updated_at"
+	"mt.present_voters, mt.version, mt.created_at, mt.updated_at, mt.committee_size, mt.committee_present"
 #define MEETING_FROM " FROM meetings mt JOIN orgs o ON o.id = mt.org_id "
 
 static void read_meeting(struct stmt *st, struct meeting *m)
@@ -726,6 +783,8 @@ static void read_meeting(struct stmt *st, struct meeting *m)
 	m->version = stmt_int(st, 18);
 	stmt_text_copy(st, 19, m->created_at, sizeof(m->created_at));
 	stmt_text_copy(st, 20, m->updated_at, sizeof(m->updated_at));
+	m->committee_size = (int)stmt_int(st, 21);
+	m->committee_present = (int)stmt_int(st, 22);
 }
 
 /* The whole record (texts and attendance) if it lies in the actor's scope. */
@@ -744,9 +803,9 @@ static int load_meeting(struct ctx *ctx, int64_t id, struct meeting *m)
 		const char *s;
 		found = 1;
 		read_meeting(st, m);
-		if ((s = stmt_text(st, 21)))
+		if ((s = stmt_text(st, 23)))
 			m->minutes = xstrdup(s);
-		if ((s = stmt_text(st, 22)))
+		if ((s = stmt_text(st, 24)))
 			m->resolutions = xstrdup(s);
 	}
 	stmt_reset(st);
@@ -804,6 +863,13 @@ int meeting_update(struct ctx *ctx, int64_t id, json_t *body)
 	m.natt = m.alloc = 0;
 	if ((rc = parse_fields(ctx, body, &m)))
 		goto out;
+	/* a 支委会 recorded before its committee size was kept takes the branch's present one */
+	if (m.kind == MK_COMMITTEE && !m.committee_size) {
+		struct org o;
+		if ((rc = org_get(ctx, m.org_id, &o)))
+			goto out;
+		m.committee_size = o.committee_size;
+	}
 	v = json_object_get(body, "attendance");
 	if (v && !json_is_null(v)) {
 		if ((rc = load_roster(ctx, &m)) || (rc = apply_attendance(ctx, &m, v)))
@@ -826,8 +892,8 @@ int meeting_update(struct ctx *ctx, int64_t id, json_t *body)
 		goto rollback;
 	}
 	bind_fields(ctx, st, &m);
-	stmt_bind_int(st, 17, id);
-	stmt_bind_int(st, 18, version);
+	stmt_bind_int(st, 18, id);
+	stmt_bind_int(st, 19, version);
 	if ((rc = stmt_run(st, &ctx->err)))
 		goto rollback;
 	if (db_changes(ctx->db) != 1) {
@@ -923,9 +989,9 @@ int meeting_list(struct ctx *ctx, const struct meeting_filter *f, json_t **items
 		json_t *j;
 		read_meeting(st, &m);
 		j = meeting_to_json(&m, 0);
-		json_object_set_new(j, "counts", json_pack("{s:I, s:I, s:I}", "present", (json_int_t)stmt_int(st, 21),
-							   "leave", (json_int_t)stmt_int(st, 22), "absent",
-							   (json_int_t)stmt_int(st, 23)));
+		json_object_set_new(j, "counts", json_pack("{s:I, s:I, s:I}", "present", (json_int_t)stmt_int(st, 23),
+							   "leave", (json_int_t)stmt_int(st, 24), "absent",
+							   (json_int_t)stmt_int(st, 25)));
 		json_array_append_new(arr, j);
 		meeting_release(&m);
 	}

@@ -61,13 +61,30 @@ int meeting_get(struct ctx *ctx, int64_t id, json_t **out);
 /* Newest first, without minutes and attendance; *items owned by the caller. */
 int meeting_list(struct ctx *ctx, const struct meeting_filter *f, json_t **items, int64_t *total);
 
+/* ---- meeting_plan.c: 主题党日年度计划 and the calendar ---- */
+
+#define MEETING_PLAN_MAX_CALENDAR 5000 /* meetings in one calendar month reply ("truncated" past it) */
+
+/*
+ * body {org_id (a 党支部), year, items:[{month, topic}], version}: the branch's 主题党日
+ * topics of a year, one per month. The first write creates the plan (*created = 1);
+ * later writes replace its items and need the current version. *id set on success.
+ */
+int meeting_plan_set(struct ctx *ctx, json_t *body, int64_t *id, int *created);
+int meeting_plan_get(struct ctx *ctx, int64_t id, json_t **out);
+/* Plans of a year under org_id (0: the actor's scope), one page in tree order. */
+int meeting_plan_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **items,
+		      int64_t *total);
+/* One month under org_id: the planned topics (with whether a 主题党日 was held) and the meetings of each day. */
+int meeting_calendar(struct ctx *ctx, int64_t org_id, int year, int month, json_t **out);
+
 /* ---- compliance.c ---- */
 
 /*
  * The compliance check of every branch under org_id (0: the actor's scope) for a year,
  * a month of it (month 1..12) or a quarter (quarter 1..4); both 0 = the whole year.
- * Written as JSON into out. One range read of orgs and one grouped read of the
- * subtree's meetings of the year; the rules are applied here in C.
+ * Written as JSON into out. One range read of orgs and one read of their kept meeting
+ * counts of the year (meeting_counts, 012); the rules are applied here in C.
  */
 int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out);
 /* A member's study hours in a year with the meetings behind them. */

@@ -76,6 +76,16 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/recruits/:id/ladder", h_recruits_ladder, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/recruit-ladder", h_recruit_ladder_get, ROLE_SECRETARY, 0 },
 	{ "PUT", "/api/v1/recruit-ladder", h_recruit_ladder_set, ROLE_ORG_ADMIN, 0 },
+	{ "GET", "/api/v1/meetings/calendar", h_meetings_calendar, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/meeting-plans", h_meeting_plans_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/meeting-plans", h_meeting_plans_set, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/appraisals", h_appraisals_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/appraisals", h_appraisals_open, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/appraisals/followups", h_appraisal_followups_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/appraisals/followups/:id", h_appraisal_followups_record, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/appraisals/:id", h_appraisals_get, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/appraisals/:id/members/:id", h_appraisals_decide, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/appraisals/:id/close", h_appraisals_close, ROLE_SECRETARY, 0 },
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };
 

@@ -24,6 +24,7 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_ATTACH_MAX_BYTES] = { "attach.max_bytes", CFG_INT, "52428800", 1024, 1073741824, NULL, "largest attachment" },
 	[CFG_ATTACH_DIR] = { "attach.dir", CFG_STR, "attachments", 0, 0, NULL, "attachment store directory" },
 	[CFG_STUDY_TARGET_HOURS] = { "study.target_hours", CFG_INT, "32", 1, 500, NULL, "每名党员每年学时目标" },
+	[CFG_APPRAISAL_CORRECTION_MONTHS] = { "appraisal.correction_months", CFG_INT, "12", 1, 36, NULL, "不合格党员限期改正月数" },
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 

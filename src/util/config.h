@@ -24,6 +24,7 @@ enum config_key {
 	CFG_ATTACH_MAX_BYTES,
 	CFG_ATTACH_DIR,
 	CFG_STUDY_TARGET_HOURS,           /* 学时 per member per year (RULES.md §2) */
+	CFG_APPRAISAL_CORRECTION_MONTHS,  /* 民主评议 不合格 → 限期改正 length (RULES.md §4) */
 	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
 	CFG__COUNT
 };

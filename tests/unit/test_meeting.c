@@ -339,7 +339,10 @@ static void test_committee_and_groups(void **state)
 	assert_int_equal(required(rep, fx.a, "group"), 2); /* one per 党小组 */
 	assert_int_equal(held(rep, fx.a, "committee"), 0);
 	json_decref(rep);
-	meet(fx.a, "committee", "2025-06-30", NULL);
+	/* a 支委会 names its 支委 (two of three present: quorate) */
+	meet(fx.a, "committee", "2025-06-30",
+	     json_pack("[{s:I, s:s, s:b}, {s:I, s:s, s:b}]", "member_id", (json_int_t)fx.a_members[0], "status", "present",
+		       "committee", 1, "member_id", (json_int_t)fx.a_members[1], "status", "present", "committee", 1));
 	meet(fx.ga1, "group", "2025-06-10", NULL);
 	meet(fx.ga1, "group", "2025-06-20", NULL); /* two meetings of one group are still one group */
 	rep = report(fx.committee, 2025, 6, 0);
@@ -575,6 +578,135 @@ static void test_six_months(void **state)
 	json_decref(rep);
 }
 
+/* ---- kept counts ---- */
+
+/*
+ * "org|year|kind|month|n" lines in that order: from meeting_counts (what compliance
+ * reads) when kept is set, else straight from the meetings.
+ */
+static char *count_lines(int kept)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stmt *st;
+	int step, mo;
+	if (kept)
+		st = db_prepare(fx.ctx.db, "SELECT org_id, year, kind, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 "
+					   "FROM meeting_counts ORDER BY org_id, year, kind",
+				&fx.ctx.err);
+	else
+		st = db_prepare(fx.ctx.db, "SELECT org_id, CAST(substr(held_on, 1, 4) AS INTEGER), kind, "
+					   "CAST(substr(held_on, 6, 2) AS INTEGER), count(*) FROM meetings "
+					   "GROUP BY org_id, substr(held_on, 1, 4), kind, substr(held_on, 6, 2) "
+					   "ORDER BY org_id, substr(held_on, 1, 4), kind, substr(held_on, 6, 2)",
+				&fx.ctx.err);
+	if (!st)
+		fail_ctx("count_lines", &fx.ctx);
+	while ((step = stmt_step(st, &fx.ctx.err)) == STEP_ROW) {
+		for (mo = 1; mo <= 12; mo++) {
+			int64_t n = kept ? stmt_int(st, 2 + mo) : (mo == stmt_int(st, 3) ? stmt_int(st, 4) : 0);
+			/* a kept row may hold zeros (its meetings moved away): they count nothing */
+			if (n)
+				strbuf_addf(&sb, "%" PRId64 "|%" PRId64 "|%s|%d|%" PRId64 "\n", stmt_int(st, 0), stmt_int(st, 1),
+					    stmt_text(st, 2), mo, n);
+		}
+	}
+	stmt_reset(st);
+	assert_int_equal(step, STEP_DONE);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int64_t query_count(const char *sql, int64_t org, const char *kind, const char *from, const char *to)
+{
+	struct stmt *st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
+	int64_t n = -1;
+	if (!st)
+		fail_ctx("query_count", &fx.ctx);
+	stmt_bind_int(st, 1, org);
+	stmt_bind_text(st, 2, kind);
+	stmt_bind_text(st, 3, from);
+	stmt_bind_text(st, 4, to);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		n = stmt_int(st, 0);
+	stmt_reset(st);
+	return n;
+}
+
+/*
+ * Random meetings written, moved in time and deleted: the counts kept by the triggers
+ * of 012 equal a GROUP BY over the meetings, and the compliance report built on them
+ * equals the straightforward count of each branch's meetings per kind.
+ */
+static void test_kept_counts_match_meetings(void **state)
+{
+	static const char *const branch_kinds[] = { "party_congress", "lecture", "theme_day", "life_meeting",
+						    "appraisal", "study" };
+	const int64_t branches[] = { fx.a, fx.b, fx.c, fx.d }, groups[] = { fx.ga1, fx.ga2 };
+	int64_t ids[120];
+	char *kept, *direct, day[11];
+	unsigned seed = 20261126;
+	int i, year;
+	(void)state;
+	set_today(2026, 12, 31);
+	for (i = 0; i < 120; i++) {
+		int g = rand_r(&seed) % 4 == 0;
+		xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2024 + rand_r(&seed) % 3, 1 + rand_r(&seed) % 12,
+			  1 + rand_r(&seed) % 28);
+		ids[i] = g ? meet(groups[rand_r(&seed) % 2], "group", day, NULL)
+			   : meet(branches[rand_r(&seed) % 4], branch_kinds[rand_r(&seed) % 6], day, NULL);
+	}
+	/* a third moved to another date (month and year may change), a few deleted */
+	for (i = 0; i < 120; i += 3) {
+		json_t *got = NULL, *body;
+		err_clear(&fx.ctx.err);
+		if (meeting_get(&fx.ctx, ids[i], &got))
+			fail_ctx("meeting_get", &fx.ctx);
+		xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2024 + rand_r(&seed) % 3, 1 + rand_r(&seed) % 12,
+			  1 + rand_r(&seed) % 28);
+		body = json_pack("{s:s, s:O}", "held_on", day, "version", json_object_get(got, "version"));
+		if (meeting_update(&fx.ctx, ids[i], body))
+			fail_ctx("meeting_update", &fx.ctx);
+		json_decref(body);
+		json_decref(got);
+	}
+	for (i = 1; i < 120; i += 10) {
+		char sql[160];
+		xsnprintf(sql, sizeof(sql), "DELETE FROM meeting_attendance WHERE meeting_id = %" PRId64, ids[i]);
+		assert_int_equal(db_exec(fx.ctx.db, sql, &fx.ctx.err), 0);
+		xsnprintf(sql, sizeof(sql), "DELETE FROM meetings WHERE id = %" PRId64, ids[i]);
+		assert_int_equal(db_exec(fx.ctx.db, sql, &fx.ctx.err), 0);
+	}
+	kept = count_lines(1);
+	direct = count_lines(0);
+	assert_string_equal(kept, direct);
+	free(kept);
+	free(direct);
+
+	for (year = 2024; year <= 2026; year++) {
+		json_t *rep = report(0, year, 0, 0);
+		char from[11], to[11];
+		size_t k;
+		xsnprintf(from, sizeof(from), "%04d-01-01", year);
+		xsnprintf(to, sizeof(to), "%04d-12-31", year);
+		for (i = 0; i < 4; i++)
+			for (k = 0; k < sizeof(branch_kinds) / sizeof(branch_kinds[0]); k++) {
+				json_t *it = item_of(rep, branches[i], branch_kinds[k]);
+				if (!it)
+					continue;
+				assert_int_equal(json_integer_value(json_object_get(it, "meetings")),
+						 query_count("SELECT count(*) FROM meetings WHERE org_id = ? AND kind = ? AND "
+							     "held_on >= ? AND held_on <= ?",
+							     branches[i], branch_kinds[k], from, to));
+			}
+		/* fx.a's 党小组 rule: a group counts once per month it met, at most the number of groups */
+		assert_int_equal(held(rep, fx.a, "group"),
+				 query_count("SELECT count(*) FROM (SELECT DISTINCT o.id, substr(mt.held_on, 6, 2) FROM orgs o "
+					     "JOIN meetings mt ON mt.org_id = o.id WHERE o.parent_id = ? AND mt.kind = ? AND "
+					     "mt.held_on >= ? AND mt.held_on <= ?) t",
+					     fx.a, "group", from, to));
+		json_decref(rep);
+	}
+}
+
 #define MEETING_TESTS                                                \
 	{                                                            \
 		cmocka_unit_test(test_theme_day_month_boundary),     \
@@ -585,6 +717,7 @@ static void test_six_months(void **state)
 		cmocka_unit_test(test_quorum),                       \
 		cmocka_unit_test(test_default_attendance_and_hours), \
 		cmocka_unit_test(test_six_months),                   \
+		cmocka_unit_test(test_kept_counts_match_meetings),   \
 	}
 
 int main(void)

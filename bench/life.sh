@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Organizational life over a whole county: a database made by `dangjian init` and filled
+# by bench/gen_life.py (3,400 branches, 74,000 members, the 12 months up to today of
+# meetings and attendance), served, and GET /api/v1/compliance for the root and for one
+# town (last whole month) timed with curl, 20 requests each after one warm-up, median and
+# max. Targets: county <= 200 ms, town <= 20 ms. In the same run the straightforward
+# query on the same store — one GROUP BY of the subtree's meetings of the year joined
+# over its orgs, as SQL would compute it without the kept counts — is timed through
+# python's sqlite3 (median of 5) and the ratio printed. GET /api/v1/compliance/at-risk
+# (a join over the window's attendance) is timed for the county and one town as well.
+#   bash bench/life.sh BUILD_DIR
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+BIN=$BUILD/dangjian
+N=20
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-life.XXXXXX")
+PID=
+cleanup() {
+	if [ -n "$PID" ]; then
+		kill "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+"$BIN" init --db "sqlite:$TMP/dj.db" --key "$TMP/dj.key" --admin-password 'Admin#2026' --set auth.pwhash=min \
+	> "$TMP/init.log" 2>&1
+python3 "$ROOT/bench/gen_life.py" "$TMP/dj.db" | sed 's/^/life: /'
+
+PORT=$(( 20000 + RANDOM % 20000 ))
+"$BIN" serve --db "sqlite:$TMP/dj.db" --key "$TMP/dj.key" --listen 127.0.0.1:$PORT > "$TMP/serve.log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/session" \
+	-d '{"username":"admin","password":"Admin#2026","bearer":true}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+read -r ORG OPATH TOWN TPATH < <(python3 - "$TMP/dj.db" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+root = db.execute("SELECT id, path FROM orgs WHERE parent_id IS NULL").fetchone()
+town = db.execute("SELECT id, path FROM orgs WHERE parent_id = ? AND kind = 'committee' ORDER BY id LIMIT 1",
+                  (root[0],)).fetchone()
+print(root[0], root[1], town[0], town[1])
+EOF
+)
+# the last whole month and its year
+read -r YEAR MONTH < <(python3 -c 'import datetime as d;t=d.date.today().replace(day=1)-d.timedelta(days=1);print(t.year,t.month)')
+
+# time_total of N requests (seconds, one per line) after one warm-up
+timed() {
+	local url=$1 i
+	curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"
+	for i in $(seq $N); do
+		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$url"
+	done
+}
+# name target_ms url [sql_median_ms]: prints the median and, given the SQL figure, the ratio
+report() {
+	local name=$1 target=$2 url=$3 sql=${4:-} size
+	size=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$url" | wc -c)
+	timed "$url" | python3 -c '
+import statistics, sys
+name, target, size, sql = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+t = sorted(float(x) * 1000 for x in sys.stdin if x.strip())
+med = statistics.median(t)
+verdict = ("ok" if med <= target else "OVER") if target > 0 else "(no target)"
+line = f"life: {name:<16} median {med:7.2f} ms  max {t[-1]:7.2f} ms  ({len(t)} requests, {size} bytes)"
+if target > 0:
+    line += f"  target <= {target:.0f} ms: {verdict}"
+if sql:
+    line += f"\nlife: {name:<16} straightforward SQL (query only, no JSON) {float(sql):7.2f} ms: ratio SQL / HTTP = {float(sql) / med:.1f}x"
+print(line)
+' "$name" "$target" "$size" "$sql"
+}
+
+# The straightforward query: the subtree's orgs joined with their meetings of the year,
+# grouped per org, kind and month — the counts the rules need, without the rules or the
+# reply. Median of 5 after a warm-up, milliseconds.
+sql_ms() {
+	python3 - "$TMP/dj.db" "$1" "$YEAR" <<'EOF'
+import sqlite3, statistics, sys, time
+db = sqlite3.connect(sys.argv[1])
+path, year = sys.argv[2], sys.argv[3]
+hi = path[:-1] + chr(ord(path[-1]) + 1)
+q = """SELECT o.id, mt.kind, substr(mt.held_on, 6, 2), count(*)
+FROM orgs o JOIN meetings mt ON mt.org_id = o.id
+WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL AND mt.held_on >= ? AND mt.held_on <= ?
+GROUP BY o.id, mt.kind, substr(mt.held_on, 6, 2)"""
+args = (path, hi, year + "-01-01", year + "-12-31")
+t = []
+for _ in range(6):
+    t0 = time.perf_counter()
+    rows = db.execute(q, args).fetchall()
+    t.append((time.perf_counter() - t0) * 1000)
+print("%.2f" % statistics.median(t[1:]))
+EOF
+}
+
+BASE="http://127.0.0.1:$PORT/api/v1"
+echo "life: compliance $YEAR-$MONTH, county org $ORG, town org $TOWN"
+report "compliance county" 200 "$BASE/compliance?org=$ORG&year=$YEAR&month=$MONTH" "$(sql_ms "$OPATH")"
+report "compliance town" 20 "$BASE/compliance?org=$TOWN&year=$YEAR&month=$MONTH" "$(sql_ms "$TPATH")"
+RISK=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/compliance/at-risk?org=$ORG" |
+	python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
+echo "life: at-risk for the county: $RISK members"
+report "at-risk county" 0 "$BASE/compliance/at-risk?org=$ORG"
+report "at-risk town" 0 "$BASE/compliance/at-risk?org=$TOWN"
