@@ -17,6 +17,9 @@ import { renderAudit } from './js/audit.js';
 import { renderMe } from './js/me.js';
 import { renderRecruitBoard, renderRecruitNew } from './js/recruits.js';
 import { renderRecruitDetail } from './js/recruit_detail.js';
+import { renderLifeCalendar, renderLifeList } from './js/life.js';
+import { renderMeetingForm } from './js/life_form.js';
+import { renderLifeCompliance, renderLifeHours, renderLifeRisk } from './js/life_compliance.js';
 import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
 
 const ROUTES = [
@@ -34,6 +37,13 @@ const ROUTES = [
   { re: /^\/recruits\/plans$/, nav: 'recruits', need: isManager, render: (el, m, q) => renderRecruitPlans(el, q) },
   { re: /^\/recruits\/stats$/, nav: 'recruits', need: isManager, render: renderRecruitStats },
   { re: /^\/recruits\/(\d+)$/, nav: 'recruits', need: isManager, render: (el, m) => renderRecruitDetail(el, m[1]) },
+  { re: /^\/life$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeCalendar(el, q) },
+  { re: /^\/life\/list$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeList(el, q) },
+  { re: /^\/life\/compliance$/, nav: 'life', need: isManager, render: renderLifeCompliance },
+  { re: /^\/life\/hours$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeHours(el, q) },
+  { re: /^\/life\/risk$/, nav: 'life', need: isManager, render: renderLifeRisk },
+  { re: /^\/life\/new$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, null, q) },
+  { re: /^\/life\/(\d+)$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, m[1], q) },
   { re: /^\/import$/, nav: 'import', need: isManager, render: renderImport },
   { re: /^\/users$/, nav: 'users', need: isAdmin, render: renderUsers },
   { re: /^\/audit$/, nav: 'audit', need: isAdmin, render: renderAudit },

@@ -23,6 +23,7 @@ export function mountMain() {
     navLink('members', '党员名册', '#/members'),
     navLink('org', '组织信息', '#/orgs/'),
     isManager() && navLink('recruits', '发展党员', '#/recruits'),
+    isManager() && navLink('life', '组织生活', '#/life'),
     isManager() && navLink('transfers', '组织关系转接', '#/transfers'),
     isManager() && navLink('import', '导入', '#/import'),
     isAdmin() && navLink('users', '账号管理', '#/users'),
@@ -87,6 +88,8 @@ function onTreeSelect(org) {
   if (path.startsWith('/orgs/')) navigate(`#/orgs/${org.id}`);
   else if (/^\/members\/(\d+|new)$/.test(path) || path.startsWith('/transfers/')) navigate('#/members');
   else if (/^\/recruits\/(\d+|new)$/.test(path)) navigate('#/recruits');
+  else if (/^\/life\/\d+$/.test(path)) navigate('#/life');
+  else if (path === '/life/new') navigate('#/life/new');
   else rerender();
 }
 

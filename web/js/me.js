@@ -6,6 +6,41 @@ import { session, logout } from './session.js';
 import { clearState } from './state.js';
 import { navigate, rerender } from './router.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
+import { ATT_STATUS } from './life_labels.js';
+
+// 我的组织生活: this year's meetings with the member's attendance, and 学时 against the target.
+function lifeCard(me) {
+  const year = new Date().getFullYear();
+  const body = h('div', { 'aria-live': 'polite' }, loading());
+  const card = h('section', { class: 'me-card me-life', testid: 'me-life' }, h('h2', null, `我的组织生活（${year}年）`), body);
+  const id = me.id || (session.user && session.user.member_id);
+  api.get(`/api/v1/members/${id}/hours?year=${year}`).then((r) => {
+    const target = Number(r.target_hours) || 0;
+    const hours = Number(r.hours) || 0;
+    const p = target > 0 ? Math.min(100, Math.round((hours / target) * 100)) : 0;
+    const list = r.meetings || [];
+    const c = { present: 0, leave: 0, absent: 0 };
+    for (const x of list) if (c[x.status] !== undefined) c[x.status]++;
+    body.replaceChildren(
+      h('div', { class: 'me-hours', testid: 'me-hours' },
+        h('span', { class: 'me-hours-num', testid: 'me-hours-value' }, String(hours)),
+        h('span', { class: 'me-hours-target' }, ` / ${target} 学时`),
+        h('span', { class: `badge ${r.met ? 'state-active' : 'badge-warn'}`, testid: 'me-hours-met' }, r.met ? '已达标' : '未达标')),
+      h('div', { class: `progress${p >= 100 ? ' done' : ''}`, role: 'progressbar', 'aria-label': '学时完成度',
+        'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(p) },
+      h('div', { class: 'progress-fill', style: `width:${p}%` }), h('span', { class: 'progress-text' }, `${p}%`)),
+      h('p', { class: 'me-att-sum', testid: 'me-att-counts' },
+        `出席 ${c.present} 次 · 请假 ${c.leave} 次 · 缺席 ${c.absent} 次`),
+      list.length ? h('ul', { class: 'me-meetings', testid: 'me-meetings' }, list.map((x) => h('li', { class: 'me-meeting', testid: 'me-meeting' },
+        h('div', { class: 'me-meeting-top' },
+          h('span', { class: 'me-meeting-date' }, fmtDate(x.held_on)),
+          h('span', { class: `me-att att-${x.status}` }, ATT_STATUS[x.status] || x.status)),
+        h('div', { class: 'me-meeting-kind' }, x.kind_name || x.kind, x.status === 'present' && x.hours ? h('span', { class: 'muted' }, ` · ${x.hours} 学时`) : null),
+        x.reason ? h('div', { class: 'muted' }, `事由：${x.reason}`) : null)))
+        : h('p', { class: 'muted', testid: 'me-meetings-empty' }, '今年还没有组织生活记录。'));
+  }).catch((e) => body.replaceChildren(notice(e.message, 'error', 'me-life-error')));
+  return card;
+}
 
 export async function renderMe(view) {
   const page = h('div', { class: 'me-page', testid: 'me-page' });
@@ -50,6 +85,7 @@ export async function renderMe(view) {
         row('身份证号', h('span', { class: 'mono' }, me.id_number || ''), 'me-id-number'),
         row('联系电话', me.phone, 'me-phone-masked'),
         row('家庭住址', me.address, 'me-address-text'))),
+    lifeCard(me),
     h('section', { class: 'me-card' }, h('h2', null, '修改联系方式'), form));
 
   async function submit(ev) {
