@@ -1,4 +1,4 @@
-/* Attachments of a recruit's archive and the archive ZIP. */
+/* Attachments of a recruit's archive and of meetings, and the archive ZIP. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,36 @@ int h_attachments_list(struct request *req, struct response *res)
 {
 	json_t *items = NULL;
 	int rc = attachment_list(&req->ctx, req->params[0], &items);
+	if (rc)
+		return rc;
+	api_reply_list(res, items, (int64_t)json_array_size(items), 1, (int)json_array_size(items));
+	return 0;
+}
+
+/* POST /api/v1/meetings/{id}/attachments?filename=: a meeting's photo or file, streamed like a recruit's */
+int h_meeting_attachments_upload(struct request *req, struct response *res)
+{
+	const char *filename = req_query(req, "filename");
+	json_t *out = NULL;
+	int rc;
+	if (!req->upload_path[0])
+		return err_set(&req->ctx.err, E_IO, NULL, NULL, "附件目录不可写");
+	if (!req->upload_size)
+		return err_set(&req->ctx.err, E_MALFORMED, "file", NULL, "请求体为空：请上传文件内容");
+	rc = attachment_store_meeting(&req->ctx, req->params[0], filename ? filename : "", req->upload_path,
+				      req->upload_sha256, req->upload_size, &out);
+	if (access(req->upload_path, F_OK) != 0)
+		req->upload_path[0] = '\0'; /* taken: nothing left for the server to clean up */
+	if (rc)
+		return rc;
+	api_reply_json(res, 201, out);
+	return 0;
+}
+
+int h_meeting_attachments_list(struct request *req, struct response *res)
+{
+	json_t *items = NULL;
+	int rc = attachment_list_meeting(&req->ctx, req->params[0], &items);
 	if (rc)
 		return rc;
 	api_reply_list(res, items, (int64_t)json_array_size(items), 1, (int)json_array_size(items));

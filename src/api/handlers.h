@@ -89,4 +89,13 @@ int h_appraisals_decide(struct request *req, struct response *res);
 int h_appraisals_close(struct request *req, struct response *res);
 int h_appraisal_followups_list(struct request *req, struct response *res);
 int h_appraisal_followups_record(struct request *req, struct response *res);
+/* attachment_api.c: meeting photos */
+int h_meeting_attachments_upload(struct request *req, struct response *res);
+int h_meeting_attachments_list(struct request *req, struct response *res);
+/* training_api.c: 冬春轮训 */
+int h_trainings_list(struct request *req, struct response *res);
+int h_trainings_create(struct request *req, struct response *res);
+int h_trainings_get(struct request *req, struct response *res);
+/* meeting_api.c: reminders before a period ends */
+int h_compliance_reminders(struct request *req, struct response *res);
 #endif

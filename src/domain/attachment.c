@@ -80,6 +80,25 @@ static int recruit_in_scope(struct ctx *ctx, int64_t id, char *name, size_t size
 	return 0;
 }
 
+/* A meeting's photos are its org's: the record must lie in the actor's scope. */
+static int meeting_in_scope(struct ctx *ctx, int64_t id)
+{
+	struct stmt *st = db_prepare(ctx->db, "SELECT org_path FROM meetings WHERE id = ?", &ctx->err);
+	char path[PATH_MAX_LEN] = "";
+	int found = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	if (stmt_step(st, &ctx->err) == STEP_ROW) {
+		found = 1;
+		stmt_text_copy(st, 0, path, sizeof(path));
+	}
+	stmt_reset(st);
+	if (!found || !ctx_path_in_scope(ctx, path) || ctx->actor.role < ROLE_SECRETARY)
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "会议记录不存在或不在您的管理范围内");
+	return 0;
+}
+
 static int filename_ok(const char *s)
 {
 	size_t n = strlen(s);
@@ -107,8 +126,9 @@ static json_t *row_json(struct stmt *st)
 
 #define ATT_COLS "id, COALESCE(step, 0), filename, mime, size, sha256, created_at"
 
-int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *filename, const char *tmp_path,
-		     const char *sha256, int64_t size, json_t **out)
+/* The owner is a recruit (recruit_id) or a meeting (meeting_id), never both (015's CHECK). */
+static int store(struct ctx *ctx, int64_t recruit_id, int64_t meeting_id, int step, const char *filename,
+		 const char *tmp_path, const char *sha256, int64_t size, json_t **out)
 {
 	unsigned char head[16];
 	char dir[1024], sub[1100], dest[1200];
@@ -119,7 +139,7 @@ int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *
 	int fd, rc, step_row;
 	int64_t id = 0;
 
-	if ((rc = recruit_in_scope(ctx, recruit_id, NULL, 0)))
+	if ((rc = recruit_id ? recruit_in_scope(ctx, recruit_id, NULL, 0) : meeting_in_scope(ctx, meeting_id)))
 		return rc;
 	if (step != 0 && !recruit_step_name(step))
 		return err_set(&ctx->err, E_INVALID, "step", "attachment.step", "步骤 %d 不存在", step);
@@ -147,13 +167,16 @@ int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *
 		return err_set(&ctx->err, E_IO, NULL, NULL, "cannot store attachment: %s", strerror(errno));
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
-	st = db_prepare(ctx->db, "INSERT INTO attachments (recruit_id, step, sha256, filename, mime, size, created_by, created_at) "
-				 "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &ctx->err);
+	st = db_prepare(ctx->db, "INSERT INTO attachments (recruit_id, step, sha256, filename, mime, size, created_by, created_at, "
+				 "meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id", &ctx->err);
 	if (!st) {
 		rc = E_DB;
 		goto out;
 	}
-	stmt_bind_int(st, 1, recruit_id);
+	if (recruit_id)
+		stmt_bind_int(st, 1, recruit_id);
+	else
+		stmt_bind_null(st, 1);
 	if (step)
 		stmt_bind_int(st, 2, step);
 	else
@@ -164,6 +187,10 @@ int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *
 	stmt_bind_int(st, 6, size);
 	stmt_bind_int(st, 7, ctx->actor.user_id);
 	stmt_bind_text(st, 8, ctx->now_iso);
+	if (meeting_id)
+		stmt_bind_int(st, 9, meeting_id);
+	else
+		stmt_bind_null(st, 9);
 	step_row = stmt_step(st, &ctx->err);
 	if (step_row == STEP_ROW)
 		id = stmt_int(st, 0);
@@ -172,9 +199,12 @@ int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *
 		rc = E_DB;
 		goto out;
 	}
-	after = json_pack("{s:I, s:i, s:s, s:s, s:s, s:I}", "recruit_id", (json_int_t)recruit_id, "step", step,
-			  "filename", filename, "mime", mime, "sha256", sha256, "size", (json_int_t)size);
-	if ((rc = audit_append(ctx, "attach", "recruit", recruit_id, NULL, after)) || (rc = db_commit(ctx->db, &ctx->err)))
+	after = json_pack("{s:I, s:i, s:s, s:s, s:s, s:I}", recruit_id ? "recruit_id" : "meeting_id",
+			  (json_int_t)(recruit_id ? recruit_id : meeting_id), "step", step, "filename", filename, "mime", mime,
+			  "sha256", sha256, "size", (json_int_t)size);
+	if ((rc = audit_append(ctx, "attach", recruit_id ? "recruit" : "meeting", recruit_id ? recruit_id : meeting_id,
+			       NULL, after)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
 		goto out;
 	st = db_prepare(ctx->db, "SELECT " ATT_COLS " FROM attachments WHERE id = ?", &ctx->err);
 	if (!st) {
@@ -190,6 +220,40 @@ out:
 		db_rollback(ctx->db);
 	json_decref(after);
 	return rc;
+}
+
+int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *filename, const char *tmp_path,
+		     const char *sha256, int64_t size, json_t **out)
+{
+	return store(ctx, recruit_id, 0, step, filename, tmp_path, sha256, size, out);
+}
+
+int attachment_store_meeting(struct ctx *ctx, int64_t meeting_id, const char *filename, const char *tmp_path,
+			     const char *sha256, int64_t size, json_t **out)
+{
+	/* 0 would mean "a recruit's" to store(); no meeting has id 0 either */
+	if (meeting_id <= 0)
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "会议记录不存在或不在您的管理范围内");
+	return store(ctx, 0, meeting_id, 0, filename, tmp_path, sha256, size, out);
+}
+
+int attachment_list_meeting(struct ctx *ctx, int64_t meeting_id, json_t **items)
+{
+	struct stmt *st;
+	json_t *arr;
+	int rc;
+	if ((rc = meeting_in_scope(ctx, meeting_id)))
+		return rc;
+	st = db_prepare(ctx->db, "SELECT " ATT_COLS " FROM attachments WHERE meeting_id = ? ORDER BY id", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, meeting_id);
+	arr = json_array();
+	while (stmt_step(st, &ctx->err) == STEP_ROW)
+		json_array_append_new(arr, row_json(st));
+	stmt_reset(st);
+	*items = arr;
+	return 0;
 }
 
 int attachment_list(struct ctx *ctx, int64_t recruit_id, json_t **items)
@@ -216,9 +280,10 @@ int attachment_open(struct ctx *ctx, int64_t id, char **path, char **mime, char 
 {
 	struct stmt *st;
 	char dir[1024], p[1200], sha[65] = "", m[64] = "", fn[256] = "";
-	int64_t recruit_id = 0;
+	int64_t recruit_id = 0, meeting_id = 0;
 	int rc;
-	st = db_prepare(ctx->db, "SELECT recruit_id, sha256, mime, filename FROM attachments WHERE id = ?", &ctx->err);
+	st = db_prepare(ctx->db, "SELECT COALESCE(recruit_id, 0), sha256, mime, filename, COALESCE(meeting_id, 0) "
+				 "FROM attachments WHERE id = ?", &ctx->err);
 	if (!st)
 		return E_DB;
 	stmt_bind_int(st, 1, id);
@@ -227,11 +292,13 @@ int attachment_open(struct ctx *ctx, int64_t id, char **path, char **mime, char 
 		stmt_text_copy(st, 1, sha, sizeof(sha));
 		stmt_text_copy(st, 2, m, sizeof(m));
 		stmt_text_copy(st, 3, fn, sizeof(fn));
+		meeting_id = stmt_int(st, 4);
 	}
 	stmt_reset(st);
-	if (!recruit_id)
+	if (!recruit_id && !meeting_id)
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "附件不存在");
-	if ((rc = recruit_in_scope(ctx, recruit_id, NULL, 0)) || (rc = attachment_dir(ctx, dir, sizeof(dir), &ctx->err)))
+	if ((rc = recruit_id ? recruit_in_scope(ctx, recruit_id, NULL, 0) : meeting_in_scope(ctx, meeting_id)) ||
+	    (rc = attachment_dir(ctx, dir, sizeof(dir), &ctx->err)))
 		return rc;
 	stored_path(dir, sha, p, sizeof(p));
 	*path = xstrdup(p);

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include "domain/ctx.h"
 /*
- * Attachments of a recruit's archive (一人一事一档): PDF, JPEG, PNG and MP4 files,
+ * Attachments of a recruit's archive (一人一事一档) and of meetings (photos, 015): PDF, JPEG, PNG and MP4 files,
  * stored on disk content-addressed by SHA-256 under attach.dir (ab/abcdef…), so the
  * same photo uploaded twice is kept once and a file's name can never escape the
  * directory. The HTTP layer streams the upload into a temp file inside attach.dir and
@@ -22,7 +22,13 @@ int attachment_dir(const struct ctx *ctx, char *out, size_t size, struct err *e)
 int attachment_store(struct ctx *ctx, int64_t recruit_id, int step, const char *filename, const char *tmp_path,
 		     const char *sha256, int64_t size, json_t **out);
 int attachment_list(struct ctx *ctx, int64_t recruit_id, json_t **items);
-/* For download: the stored file's path, type and original name (each malloc'd). */
+/* A meeting's photos and files (会议照片): the same checks, store and refusals; the
+ * meeting must lie in the actor's scope (404 otherwise). */
+int attachment_store_meeting(struct ctx *ctx, int64_t meeting_id, const char *filename, const char *tmp_path,
+			     const char *sha256, int64_t size, json_t **out);
+int attachment_list_meeting(struct ctx *ctx, int64_t meeting_id, json_t **items);
+/* For download (a recruit's or a meeting's, scope-checked by its owner): the stored
+ * file's path, type and original name (each malloc'd). */
 int attachment_open(struct ctx *ctx, int64_t id, char **path, char **mime, char **filename);
 /* The whole archive as one ZIP: every attachment plus timeline.html. *out malloc'd. */
 int recruit_archive_zip(struct ctx *ctx, int64_t recruit_id, char **out, size_t *len);

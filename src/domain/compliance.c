@@ -19,6 +19,11 @@
 #include "util/banned.h"
 
 #define AT_RISK_MONTHS 6         /* RULES.md §4: 6 consecutive months; lost contact ≥ 6 months */
+#define TALK_NAMES_MAX 50        /* members not yet talked with named per branch; the count is whole */
+/* a period's missing meetings are reminded of this many days before its end (issue 4) */
+#define REMIND_MONTH_DAYS 7
+#define REMIND_QUARTER_DAYS 15   /* quarter and half year */
+#define REMIND_YEAR_DAYS 30
 
 static int db_fail(struct ctx *ctx)
 {
@@ -103,12 +108,32 @@ struct cbranch {
 	int lecture_months;
 	uint16_t held[MK__COUNT][12];   /* meetings per kind and month */
 	uint16_t group_held[12];        /* 党小组 that met in the month */
+	int roster, talked;             /* 谈心谈话 of the year: members on the roster, talked with */
+	int talk_first, talk_names;     /* members not talked with: their first index in talk_miss, how many kept */
 	int status;
+};
+
+/* a member not yet talked with this year (RULES.md §2 谈心谈话) */
+struct talk_miss {
+	int64_t id;
+	char name[96];
 };
 
 struct id_idx {
 	int64_t id;
 	int idx;
+};
+
+/* A subtree's orgs with its branches' meeting counts of a year (and, when asked, 谈心谈话). */
+struct ctree {
+	struct org root;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN];
+	struct corg *orgs;
+	struct cbranch *br;
+	struct id_idx *ix;
+	struct talk_miss *miss;
+	size_t norgs, nbr, nmiss, miss_alloc;
+	int talks;               /* the talk figures were read */
 };
 
 static int id_idx_cmp(const void *a, const void *b)
@@ -131,6 +156,8 @@ struct rule {
 	int months;              /* 1 month, 3 quarter, 6, 12 year */
 };
 
+#define MAX_RULES 8
+
 static int branch_rules(const struct corg *o, const struct cbranch *b, struct rule *out)
 {
 	int n = 0;
@@ -143,7 +170,48 @@ static int branch_rules(const struct corg *o, const struct cbranch *b, struct ru
 	out[n++] = (struct rule){ MK_THEME_DAY, 1 };
 	out[n++] = (struct rule){ MK_LIFE_MEETING, 12 };
 	out[n++] = (struct rule){ MK_APPRAISAL, 12 };
+	out[n++] = (struct rule){ MK_TALK, 12 };
 	return n;
+}
+
+/*
+ * What rule kind asks of branch b in the period of L months ending with month e, and
+ * how much of it was held: one meeting; for 党小组会 each group once; for 谈心谈话 each
+ * member on the roster present at one in the year.
+ */
+static void rule_need(const struct cbranch *b, int k, int L, int e, int *need, int *got)
+{
+	int mm;
+	if (k == MK_GROUP) {
+		*need = b->ngroups;
+		*got = b->group_held[e - 1] < *need ? b->group_held[e - 1] : *need;
+	} else if (k == MK_TALK) {
+		*need = b->roster;
+		*got = b->talked;
+	} else {
+		*need = 1;
+		*got = 0;
+		for (mm = e - L + 1; mm <= e; mm++)
+			*got += b->held[k][mm - 1];
+		*got = *got > 0;
+	}
+}
+
+/* the members of b not yet talked with, as far as kept (TALK_NAMES_MAX) */
+static void write_talk_names(struct jw *w, const struct ctree *t, const struct cbranch *b)
+{
+	int i;
+	jw_key(w, "members");
+	jw_array(w);
+	for (i = 0; i < b->talk_names; i++) {
+		const struct talk_miss *m = &t->miss[b->talk_first + i];
+		jw_elem(w);
+		jw_open(w);
+		jw_int(w, "member_id", m->id);
+		jw_str(w, "name", m->name);
+		jw_close(w);
+	}
+	jw_array_end(w);
 }
 
 static void period_label(char *out, size_t size, int year, int months, int end_month)
@@ -166,10 +234,11 @@ static void period_label(char *out, size_t size, int year, int months, int end_m
  * own meetings are held. A missing meeting is red once its period is over, amber while
  * the period is still open. Writes the items when w is set; returns the status.
  */
-static int evaluate(const struct ctx *ctx, const struct corg *o, const struct cbranch *b, int year, int m1, int m2,
+static int evaluate(const struct ctx *ctx, const struct ctree *t, const struct cbranch *b, int year, int m1, int m2,
 		    struct jw *w)
 {
-	struct rule rules[8];
+	const struct corg *o = &t->orgs[b->org];
+	struct rule rules[MAX_RULES];
 	int nr = branch_rules(o, b, rules), r, status = ST_GREEN;
 	struct date founded;
 	int has_founded = !date_parse(o->founded_on, &founded);
@@ -188,19 +257,11 @@ static int evaluate(const struct ctx *ctx, const struct corg *o, const struct cb
 			meetings += b->held[k][mm - 1];
 		for (e = L; e <= 12; e += L) {
 			struct date due = { year, e, date_days_in_month(year, e) };
-			int need, got = 0, st;
+			int need, got, st;
 			char label[16], due_s[11];
 			if (e < m1 || e > m2 || (has_founded && date_cmp(due, founded) < 0))
 				continue;
-			if (k == MK_GROUP) {
-				need = b->ngroups;
-				got = b->group_held[e - 1] < need ? b->group_held[e - 1] : need;
-			} else {
-				need = 1;
-				for (mm = e - L + 1; mm <= e; mm++)
-					got += b->held[k][mm - 1];
-				got = got > 0;
-			}
+			rule_need(b, k, L, e, &need, &got);
 			required += need;
 			held += got;
 			if (got >= need)
@@ -218,6 +279,8 @@ static int evaluate(const struct ctx *ctx, const struct corg *o, const struct cb
 			jw_str(&mw, "due", due_s);
 			jw_int(&mw, "missing", need - got);
 			jw_str(&mw, "status", status_names[st]);
+			if (k == MK_TALK)
+				write_talk_names(&mw, t, b);
 			jw_close(&mw);
 		}
 		jw_array_end(&mw);
@@ -282,18 +345,176 @@ static int load_orgs(struct ctx *ctx, const char *lo, const char *hi, struct cor
 	return step == STEP_DONE ? 0 : db_fail(ctx);
 }
 
+static void ctree_release(struct ctree *t)
+{
+	free(t->orgs);
+	free(t->br);
+	free(t->ix);
+	free(t->miss);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * 谈心谈话 of the year per branch: each member on the roster (active full and
+ * probationary members, as meeting.c's roster) present at one in the year, read from
+ * the per-member figures of 014 (member_life_months.talks) with one index seek per
+ * member, the names of the first TALK_NAMES_MAX not talked with kept per branch.
+ * Members are read in path order, so a branch's members come together.
+ */
+static int load_talks(struct ctx *ctx, struct ctree *t, int year)
+{
+	struct stmt *st;
+	int step;
+	st = db_prepare(ctx->db, "SELECT m.org_id, m.id, m.name, (SELECT count(*) FROM member_life_months l "
+				 "WHERE l.member_id = m.id AND l.year = CAST(? AS INTEGER) AND l.talks > 0) FROM members m "
+				 "WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' "
+				 "AND m.category IN ('full', 'probationary') ORDER BY m.org_path, m.name, m.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, year);
+	stmt_bind_text(st, 2, t->lo);
+	stmt_bind_text(st, 3, t->hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int oi = find_org(t->ix, t->norgs, stmt_int(st, 0));
+		struct cbranch *b;
+		struct talk_miss *m;
+		if (oi < 0 || t->orgs[oi].branch < 0)
+			continue;
+		b = &t->br[t->orgs[oi].branch];
+		b->roster++;
+		if (stmt_int(st, 3) > 0) {
+			b->talked++;
+			continue;
+		}
+		if (b->talk_names >= TALK_NAMES_MAX)
+			continue;
+		if (!b->talk_names)
+			b->talk_first = (int)t->nmiss;
+		ALLOC_GROW(t->miss, t->nmiss + 1, t->miss_alloc);
+		m = &t->miss[t->nmiss++];
+		m->id = stmt_int(st, 1);
+		stmt_text_copy(st, 2, m->name, sizeof(m->name));
+		b->talk_names++;
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return db_fail(ctx);
+	t->talks = 1;
+	return 0;
+}
+
+/*
+ * The subtree under org_id (0: the actor's scope) with its branches' meeting counts of
+ * year; with talks, the 谈心谈话 figures too (a read of the subtree's members, so only
+ * when the year's end is looked at).
+ */
+static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, struct ctree *t)
+{
+	struct stmt *st;
+	size_t i;
+	int64_t tops[16] = { 0 };
+	int top_lecture[16], ntops = 0, rc, step;
+
+	memset(t, 0, sizeof(*t));
+	if ((rc = org_scope_root(ctx, org_id, &t->root)))
+		return rc;
+	strlcpy_z(t->lo, t->root.path, sizeof(t->lo));
+	path_range_end(t->lo, t->hi, sizeof(t->hi));
+	if ((rc = load_orgs(ctx, t->lo, t->hi, &t->orgs, &t->norgs)))
+		return rc;
+
+	/* branches and their 党小组; the lecture rule of each branch's top-level org */
+	t->ix = xcalloc(t->norgs ? t->norgs : 1, sizeof(*t->ix));
+	for (i = 0; i < t->norgs; i++) {
+		t->ix[i].id = t->orgs[i].id;
+		t->ix[i].idx = (int)i;
+	}
+	qsort(t->ix, t->norgs, sizeof(*t->ix), id_idx_cmp);
+	t->br = xcalloc(t->norgs ? t->norgs : 1, sizeof(*t->br));
+	for (i = 0; i < t->norgs; i++) {
+		struct corg *o = &t->orgs[i];
+		o->parent = find_org(t->ix, t->norgs, o->parent_id);
+		if (org_kind_is_branch(o->kind)) {
+			int k;
+			struct life_rules lr;
+			for (k = 0; k < ntops && tops[k] != o->top_id; k++)
+				;
+			if (k == ntops) {
+				char top_path[32];
+				xsnprintf(top_path, sizeof(top_path), "/%" PRId64 "/", o->top_id);
+				if ((rc = life_rules_load(ctx, top_path, &lr)))
+					return rc;
+				if (ntops < (int)(sizeof(tops) / sizeof(tops[0]))) {
+					tops[ntops] = o->top_id;
+					top_lecture[ntops++] = lr.lecture_months;
+				}
+			} else {
+				lr.lecture_months = top_lecture[k];
+			}
+			o->branch = (int)t->nbr;
+			t->br[t->nbr].org = (int)i;
+			t->br[t->nbr].lecture_months = lr.lecture_months;
+			t->nbr++;
+		} else if (!strcmp(o->kind, "group") && o->parent >= 0 && t->orgs[o->parent].branch >= 0) {
+			t->br[t->orgs[o->parent].branch].ngroups++;
+		}
+	}
+
+	/*
+	 * The one read of the meetings: the counts kept per org, year and kind with the months
+	 * as columns (012_meeting_counts), a few rows per org of the subtree, in place of
+	 * grouping the subtree's meetings of the year (100,000+ rows for a county) here.
+	 */
+	st = db_prepare(ctx->db, "SELECT c.org_id, c.kind, c.m1, c.m2, c.m3, c.m4, c.m5, c.m6, c.m7, c.m8, c.m9, c.m10, "
+				 "c.m11, c.m12 FROM orgs o JOIN meeting_counts c ON c.org_id = o.id AND c.year = CAST(? AS INTEGER) "
+				 "WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, year);
+	stmt_bind_text(st, 2, t->lo);
+	stmt_bind_text(st, 3, t->hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int oi = find_org(t->ix, t->norgs, stmt_int(st, 0)), kind = meeting_kind_parse(stmt_text(st, 1)), mo;
+		if (oi < 0 || kind < 0)
+			continue;
+		for (mo = 1; mo <= 12; mo++) {
+			int64_t n = stmt_int(st, 1 + mo);
+			if (n <= 0)
+				continue;
+			if (t->orgs[oi].branch >= 0) {
+				uint16_t *h = &t->br[t->orgs[oi].branch].held[kind][mo - 1];
+				*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
+			} else if (kind == MK_GROUP && t->orgs[oi].parent >= 0 && t->orgs[t->orgs[oi].parent].branch >= 0) {
+				/* one row per 党小组: the group met that month */
+				t->br[t->orgs[t->orgs[oi].parent].branch].group_held[mo - 1]++;
+			}
+		}
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return db_fail(ctx);
+	return talks ? load_talks(ctx, t, year) : 0;
+}
+
+static void write_root(struct jw *w, const struct org *root)
+{
+	jw_key(w, "org");
+	jw_open(w);
+	jw_int_or_null(w, "id", root->id);
+	jw_str_or_null(w, "name", root->name);
+	jw_str(w, "kind", root->kind);
+	jw_close(w);
+}
+
 int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out)
 {
-	struct org root;
-	struct corg *orgs = NULL;
-	struct cbranch *br = NULL;
-	struct id_idx *ix = NULL;
-	struct stmt *st;
+	struct ctree t;
 	struct jw w;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], from[11], to[11], label[16], today[11];
-	size_t norgs = 0, nbr = 0, i;
-	int64_t tops[16] = { 0 };
-	int top_lecture[16], ntops = 0, rc, step, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 };
+	char from[11], to[11], label[16], today[11];
+	size_t i;
+	int rc, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 };
 
 	if ((rc = require_officer(ctx)))
 		return rc;
@@ -307,108 +528,24 @@ int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month,
 		m1 = m2 = month;
 	else if (quarter)
 		m1 = quarter * 3 - 2, m2 = quarter * 3;
-	if ((rc = org_scope_root(ctx, org_id, &root)))
-		return rc;
-	strlcpy_z(lo, root.path, sizeof(lo));
-	path_range_end(lo, hi, sizeof(hi));
-	if ((rc = load_orgs(ctx, lo, hi, &orgs, &norgs)))
+	/* the yearly rules (谈心谈话 among them) are checked only where the view holds December */
+	if ((rc = ctree_load(ctx, org_id, year, m2 == 12, &t)))
 		goto out;
-
-	/* branches and their 党小组; the lecture rule of each branch's top-level org */
-	ix = xcalloc(norgs ? norgs : 1, sizeof(*ix));
-	for (i = 0; i < norgs; i++) {
-		ix[i].id = orgs[i].id;
-		ix[i].idx = (int)i;
-	}
-	qsort(ix, norgs, sizeof(*ix), id_idx_cmp);
-	br = xcalloc(norgs ? norgs : 1, sizeof(*br));
-	for (i = 0; i < norgs; i++) {
-		struct corg *o = &orgs[i];
-		o->parent = find_org(ix, norgs, o->parent_id);
-		if (org_kind_is_branch(o->kind)) {
-			int t;
-			struct life_rules lr;
-			for (t = 0; t < ntops && tops[t] != o->top_id; t++)
-				;
-			if (t == ntops) {
-				char top_path[32];
-				xsnprintf(top_path, sizeof(top_path), "/%" PRId64 "/", o->top_id);
-				if ((rc = life_rules_load(ctx, top_path, &lr)))
-					goto out;
-				if (ntops < (int)(sizeof(tops) / sizeof(tops[0]))) {
-					tops[ntops] = o->top_id;
-					top_lecture[ntops++] = lr.lecture_months;
-				}
-			} else {
-				lr.lecture_months = top_lecture[t];
-			}
-			o->branch = (int)nbr;
-			br[nbr].org = (int)i;
-			br[nbr].lecture_months = lr.lecture_months;
-			nbr++;
-		} else if (!strcmp(o->kind, "group") && o->parent >= 0 && orgs[o->parent].branch >= 0) {
-			br[orgs[o->parent].branch].ngroups++;
-		}
-	}
-
-	/*
-	 * The one read of the meetings: the counts kept per org, year and kind with the months
-	 * as columns (012_meeting_counts), a few rows per org of the subtree, in place of
-	 * grouping the subtree's meetings of the year (100,000+ rows for a county) here.
-	 */
-	st = db_prepare(ctx->db, "SELECT c.org_id, c.kind, c.m1, c.m2, c.m3, c.m4, c.m5, c.m6, c.m7, c.m8, c.m9, c.m10, "
-				 "c.m11, c.m12 FROM orgs o JOIN meeting_counts c ON c.org_id = o.id AND c.year = CAST(? AS INTEGER) "
-				 "WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto out;
-	}
-	stmt_bind_int(st, 1, year);
-	stmt_bind_text(st, 2, lo);
-	stmt_bind_text(st, 3, hi);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int oi = find_org(ix, norgs, stmt_int(st, 0)), kind = meeting_kind_parse(stmt_text(st, 1)), mo;
-		if (oi < 0 || kind < 0)
-			continue;
-		for (mo = 1; mo <= 12; mo++) {
-			int64_t n = stmt_int(st, 1 + mo);
-			if (n <= 0)
-				continue;
-			if (orgs[oi].branch >= 0) {
-				uint16_t *h = &br[orgs[oi].branch].held[kind][mo - 1];
-				*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
-			} else if (kind == MK_GROUP && orgs[oi].parent >= 0 && orgs[orgs[oi].parent].branch >= 0) {
-				/* one row per 党小组: the group met that month */
-				br[orgs[orgs[oi].parent].branch].group_held[mo - 1]++;
-			}
-		}
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
-		goto out;
-	}
 
 	/* status per branch, rolled up every org above it in the subtree */
-	for (i = 0; i < nbr; i++) {
+	for (i = 0; i < t.nbr; i++) {
 		int p;
-		br[i].status = evaluate(ctx, &orgs[br[i].org], &br[i], year, m1, m2, NULL);
-		count[br[i].status]++;
-		for (p = orgs[br[i].org].parent; p >= 0; p = orgs[p].parent) {
-			orgs[p].nbranch++;
-			orgs[p].count[br[i].status]++;
+		t.br[i].status = evaluate(ctx, &t, &t.br[i], year, m1, m2, NULL);
+		count[t.br[i].status]++;
+		for (p = t.orgs[t.br[i].org].parent; p >= 0; p = t.orgs[p].parent) {
+			t.orgs[p].nbranch++;
+			t.orgs[p].count[t.br[i].status]++;
 		}
 	}
 
 	jw_init(&w, out);
 	jw_open(&w);
-	jw_key(&w, "org");
-	jw_open(&w);
-	jw_int_or_null(&w, "id", root.id);
-	jw_str_or_null(&w, "name", root.name);
-	jw_str(&w, "kind", root.kind);
-	jw_close(&w);
+	write_root(&w, &t.root);
 	jw_int(&w, "year", year);
 	if (month)
 		xsnprintf(label, sizeof(label), "%04d-%02d", year, month);
@@ -425,17 +562,17 @@ int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month,
 	jw_str(&w, "today", today);
 	jw_key(&w, "summary");
 	jw_open(&w);
-	jw_int(&w, "branches", (int64_t)nbr);
+	jw_int(&w, "branches", (int64_t)t.nbr);
 	jw_int(&w, "green", count[ST_GREEN]);
 	jw_int(&w, "amber", count[ST_AMBER]);
 	jw_int(&w, "red", count[ST_RED]);
-	write_share(&w, count[ST_GREEN], (int)nbr);
+	write_share(&w, count[ST_GREEN], (int)t.nbr);
 	jw_close(&w);
 
 	jw_key(&w, "rollup");
 	jw_array(&w);
-	for (i = 0; i < norgs; i++) {
-		const struct corg *o = &orgs[i];
+	for (i = 0; i < t.norgs; i++) {
+		const struct corg *o = &t.orgs[i];
 		if (o->branch >= 0 || !o->nbranch)
 			continue;
 		jw_elem(&w);
@@ -455,24 +592,132 @@ int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month,
 
 	jw_key(&w, "branches");
 	jw_array(&w);
-	for (i = 0; i < nbr; i++) {
-		const struct corg *o = &orgs[br[i].org];
+	for (i = 0; i < t.nbr; i++) {
+		const struct corg *o = &t.orgs[t.br[i].org];
 		jw_elem(&w);
 		jw_open(&w);
 		jw_int(&w, "org_id", o->id);
 		jw_str(&w, "name", o->name);
 		jw_int_or_null(&w, "parent_id", o->parent_id);
-		jw_str(&w, "status", status_names[br[i].status]);
-		jw_int(&w, "groups", br[i].ngroups);
-		evaluate(ctx, o, &br[i], year, m1, m2, &w);
+		jw_str(&w, "status", status_names[t.br[i].status]);
+		jw_int(&w, "groups", t.br[i].ngroups);
+		evaluate(ctx, &t, &t.br[i], year, m1, m2, &w);
 		jw_close(&w);
 	}
 	jw_array_end(&w);
 	jw_close(&w);
 out:
-	free(orgs);
-	free(br);
-	free(ix);
+	ctree_release(&t);
+	return rc;
+}
+
+/* ---- reminders ------------------------------------------------------------------- */
+
+struct reminder {
+	int64_t due_days;        /* the period's end, days since the epoch */
+	int branch, rule;        /* tree order within a day, then the rule order */
+	int kind, months, end_month, missing;
+};
+
+static int reminder_cmp(const void *a, const void *b)
+{
+	const struct reminder *x = a, *y = b;
+	if (x->due_days != y->due_days)
+		return x->due_days < y->due_days ? -1 : 1;
+	if (x->branch != y->branch)
+		return x->branch < y->branch ? -1 : 1;
+	return (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* how close to its end a period must be to remind of it: a week, half a month, a month */
+static int remind_days(int months)
+{
+	return months == 1 ? REMIND_MONTH_DAYS : months == 12 ? REMIND_YEAR_DAYS : REMIND_QUARTER_DAYS;
+}
+
+int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out)
+{
+	struct ctree t;
+	struct reminder *rem = NULL;
+	struct jw w;
+	size_t nrem = 0, alloc = 0, i;
+	int64_t today_days = date_to_days(ctx->today);
+	char today[11];
+	int rc, year = ctx->today.y;
+
+	if ((rc = require_officer(ctx)))
+		return rc;
+	/* 谈心谈话 can only be due within REMIND_YEAR_DAYS of 31 December: read it in December only */
+	if ((rc = ctree_load(ctx, org_id, year, ctx->today.m == 12, &t)))
+		goto out;
+	for (i = 0; i < t.nbr; i++) {
+		const struct cbranch *b = &t.br[i];
+		const struct corg *o = &t.orgs[b->org];
+		struct rule rules[MAX_RULES];
+		struct date founded;
+		int nr = branch_rules(o, b, rules), r, has_founded = !date_parse(o->founded_on, &founded);
+		for (r = 0; r < nr; r++) {
+			int L = rules[r].months, k = rules[r].kind, e = ((ctx->today.m - 1) / L + 1) * L, need, got;
+			struct date due = { year, e, date_days_in_month(year, e) };
+			int64_t left = date_to_days(due) - today_days;
+			struct reminder *x;
+			if (left > remind_days(L) || (has_founded && date_cmp(due, founded) < 0))
+				continue;
+			if (k == MK_TALK && !t.talks)
+				continue;
+			rule_need(b, k, L, e, &need, &got);
+			if (got >= need)
+				continue;
+			ALLOC_GROW(rem, nrem + 1, alloc);
+			x = &rem[nrem++];
+			x->due_days = date_to_days(due);
+			x->branch = (int)i;
+			x->rule = r;
+			x->kind = k;
+			x->months = L;
+			x->end_month = e;
+			x->missing = need - got;
+		}
+	}
+	if (nrem)
+		qsort(rem, nrem, sizeof(*rem), reminder_cmp);
+
+	jw_init(&w, out);
+	jw_open(&w);
+	write_root(&w, &t.root);
+	date_format(ctx->today, today);
+	jw_str(&w, "today", today);
+	jw_int(&w, "total", (int64_t)nrem);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < nrem; i++) {
+		const struct reminder *x = &rem[i];
+		const struct cbranch *b = &t.br[x->branch];
+		const struct corg *o = &t.orgs[b->org];
+		char label[16], due_s[11];
+		period_label(label, sizeof(label), year, x->months, x->end_month);
+		date_format(date_from_days(x->due_days), due_s);
+		jw_elem(&w);
+		jw_open(&w);
+		jw_int(&w, "org_id", o->id);
+		jw_str(&w, "org_name", o->name);
+		jw_int_or_null(&w, "parent_id", o->parent_id);
+		jw_str(&w, "kind", meeting_kind_code(x->kind));
+		jw_str(&w, "name", meeting_kind_name(x->kind));
+		jw_int(&w, "every_months", x->months);
+		jw_str(&w, "period", label);
+		jw_str(&w, "due", due_s);
+		jw_int(&w, "days_left", x->due_days - today_days);
+		jw_int(&w, "missing", x->missing);
+		if (x->kind == MK_TALK)
+			write_talk_names(&w, &t, b);
+		jw_close(&w);
+	}
+	jw_array_end(&w);
+	jw_close(&w);
+out:
+	free(rem);
+	ctree_release(&t);
 	return rc;
 }
 
@@ -635,33 +880,45 @@ int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 	 * Members with meetings recorded for them in the window and none attended: neither
 	 * present nor on leave with a reason (a proper reason, RULES.md §4). A member whose
 	 * branch recorded nothing is not flagged here; the branch shows red in compliance.
+	 * Only a member for the whole window: a newcomer cannot have missed 6 months.
+	 *
+	 * Read from the figures kept per member (014_member_life_months): the candidates are
+	 * the members whose last month attended or excused is before the window (an index
+	 * range on member_life.ok_ym), and only for them the window's months are summed,
+	 * where joining the window's attendance with its meetings took seconds for a county.
+	 * CROSS JOIN keeps that order on SQLite. The window ends today with its last month
+	 * whole, the same as held_on <= today: no meeting is recorded after today
+	 * (field.date_future).
 	 */
 	st = db_prepare(ctx->db,
-			"SELECT m.id, m.name, m.org_id, o.name, m.join_date, count(*) FROM members m "
-			"JOIN orgs o ON o.id = m.org_id JOIN meeting_attendance a ON a.member_id = m.id "
-			"JOIN meetings mt ON mt.id = a.meeting_id "
-			"WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND mt.held_on >= ? AND mt.held_on <= ? "
-			"GROUP BY m.id, m.name, m.org_id, o.name, m.join_date "
-			"HAVING sum(CASE WHEN a.status = 'present' OR (a.status = 'leave' AND a.reason IS NOT NULL) "
-			"THEN 1 ELSE 0 END) = 0 ORDER BY m.org_id, m.id",
+			"SELECT m.id, m.name, m.org_id, o.name, (SELECT sum(l.meetings) FROM member_life_months l "
+			"WHERE l.member_id = m.id AND l.year >= CAST(? AS INTEGER) AND l.year <= CAST(? AS INTEGER) "
+			"AND l.year * 100 + l.month >= CAST(? AS INTEGER) AND l.year * 100 + l.month <= CAST(? AS INTEGER)) "
+			"FROM member_life k CROSS JOIN members m CROSS JOIN orgs o "
+			"WHERE k.ok_ym < CAST(? AS INTEGER) AND m.id = k.member_id AND o.id = m.org_id "
+			"AND m.org_path >= ? AND m.org_path < ? AND m.state = 'active' "
+			"AND (m.join_date IS NULL OR m.join_date <= ?) ORDER BY m.org_id, m.id",
 			&ctx->err);
 	if (!st)
 		return E_DB;
-	stmt_bind_text(st, 1, lo);
-	stmt_bind_text(st, 2, hi);
-	stmt_bind_text(st, 3, from);
-	stmt_bind_text(st, 4, today);
+	stmt_bind_int(st, 1, start.y);
+	stmt_bind_int(st, 2, ctx->today.y);
+	stmt_bind_int(st, 3, start.y * 100 + start.m);
+	stmt_bind_int(st, 4, ctx->today.y * 100 + ctx->today.m);
+	stmt_bind_int(st, 5, start.y * 100 + start.m);
+	stmt_bind_text(st, 6, lo);
+	stmt_bind_text(st, 7, hi);
+	stmt_bind_text(st, 8, from);
 	items = json_array();
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		const char *joined = stmt_text(st, 4);
-		/* a member for the whole window only: a newcomer cannot have missed 6 months */
-		if (joined && strcmp(joined, from) > 0)
+		/* nothing recorded for the member in the window: not flagged (the branch is red) */
+		if (stmt_is_null(st, 4) || stmt_int(st, 4) <= 0)
 			continue;
 		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:I, s:s, s:s}", "flag", "no_life",
 						       "rule", "member.no_life", "member_id", (json_int_t)stmt_int(st, 0),
 						       "name", stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2),
 						       "org_name", stmt_text(st, 3), "meetings_missed",
-						       (json_int_t)stmt_int(st, 5), "since", from, "proposal", "自行脱党"));
+						       (json_int_t)stmt_int(st, 4), "since", from, "proposal", "自行脱党"));
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {

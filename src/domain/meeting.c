@@ -348,9 +348,10 @@ static int load_roster(struct ctx *ctx, struct meeting *m)
 /*
  * The attendance list of the body over the roster in m->att. Members the list omits
  * are absent (never silently present: that would count toward a quorum); a 谈心谈话
- * records only the members it names.
+ * records only the members it names. A training's branch meeting (no vote, one-tap
+ * list of exceptions) passes omitted = "present" instead.
  */
-static int apply_attendance(struct ctx *ctx, struct meeting *m, json_t *list)
+static int apply_attendance(struct ctx *ctx, struct meeting *m, json_t *list, const char *omitted)
 {
 	static const char *const allowed[] = { "member_id", "status", "reason", "committee", NULL };
 	size_t i, k, n = 0;
@@ -424,7 +425,7 @@ static int apply_attendance(struct ctx *ctx, struct meeting *m, json_t *list)
 		return err_set(&ctx->err, E_RULE, "attendance", "meeting.attendance", "谈心谈话须记录谈话对象");
 	for (i = 0; i < m->natt; i++)
 		if (!m->att[i].status[0])
-			strlcpy_z(m->att[i].status, "absent", sizeof(m->att[i].status));
+			strlcpy_z(m->att[i].status, omitted, sizeof(m->att[i].status));
 	return 0;
 }
 
@@ -657,7 +658,8 @@ static void bind_fields(struct ctx *ctx, struct stmt *st, const struct meeting *
 	stmt_bind_text(st, 17, ctx->now_iso);
 }
 
-int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
+/* own_tx 0: the caller (training.c) holds the transaction and rolls it back on error. */
+static int create(struct ctx *ctx, json_t *body, int64_t training_id, int own_tx, int64_t *id)
 {
 	struct meeting m;
 	struct org o;
@@ -698,17 +700,18 @@ int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
 	if ((rc = parse_fields(ctx, body, &m)) || (rc = load_roster(ctx, &m)))
 		goto out;
 	v = json_object_get(body, "attendance");
-	if ((rc = v && !json_is_null(v) ? apply_attendance(ctx, &m, v) : default_attendance(ctx, &m)) ||
+	if ((rc = v && !json_is_null(v) ? apply_attendance(ctx, &m, v, training_id ? "present" : "absent")
+					: default_attendance(ctx, &m)) ||
 	    (rc = check_quorum(ctx, &m)))
 		goto out;
 
-	if ((rc = db_begin(ctx->db, &ctx->err)))
+	if (own_tx && (rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
 	st = db_prepare(ctx->db,
 			"INSERT INTO meetings (held_on, start_time, end_time, place, host, lecturer, topic, agenda, minutes, "
 			"resolutions, hours_x10, hours_set, vote, expected_voters, present_voters, committee_present, updated_at, "
-			"org_id, org_path, kind, created_by, created_at, committee_size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			"org_id, org_path, kind, created_by, created_at, committee_size, training_id) VALUES (?, ?, ?, ?, ?, ?, "
+			"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			"RETURNING id",
 			&ctx->err);
 	if (!st) {
@@ -725,6 +728,10 @@ int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
 		stmt_bind_null(st, 21);
 	stmt_bind_text(st, 22, ctx->now_iso);
 	stmt_bind_int(st, 23, m.committee_size);
+	if (training_id)
+		stmt_bind_int(st, 24, training_id);
+	else
+		stmt_bind_null(st, 24);
 	step = stmt_step(st, &ctx->err);
 	if (step == STEP_ROW)
 		m.id = stmt_int(st, 0);
@@ -739,16 +746,30 @@ int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
 	if ((rc = write_attendance(ctx, &m, 0)))
 		goto rollback;
 	ja = meeting_to_json(&m, 1);
-	if ((rc = audit_append(ctx, "create", "meeting", m.id, NULL, ja)) || (rc = db_commit(ctx->db, &ctx->err)))
+	if (training_id)
+		json_object_set_new(ja, "training_id", json_integer(training_id));
+	if ((rc = audit_append(ctx, "create", "meeting", m.id, NULL, ja)) ||
+	    (own_tx && (rc = db_commit(ctx->db, &ctx->err))))
 		goto rollback;
 	*id = m.id;
 	goto out;
 rollback:
-	db_rollback(ctx->db);
+	if (own_tx)
+		db_rollback(ctx->db);
 out:
 	json_decref(ja);
 	meeting_release(&m);
 	return rc;
+}
+
+int meeting_create(struct ctx *ctx, json_t *body, int64_t *id)
+{
+	return create(ctx, body, 0, 1, id);
+}
+
+int meeting_create_in_tx(struct ctx *ctx, json_t *body, int64_t training_id, int64_t *id)
+{
+	return create(ctx, body, training_id, 0, id);
 }
 
 #define MEETING_COLS                                                                                            \
@@ -872,7 +893,7 @@ int meeting_update(struct ctx *ctx, int64_t id, json_t *body)
 	}
 	v = json_object_get(body, "attendance");
 	if (v && !json_is_null(v)) {
-		if ((rc = load_roster(ctx, &m)) || (rc = apply_attendance(ctx, &m, v)))
+		if ((rc = load_roster(ctx, &m)) || (rc = apply_attendance(ctx, &m, v, "absent")))
 			goto out;
 	} else {
 		ALLOC_GROW(m.att, before.natt, m.alloc);

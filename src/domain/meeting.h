@@ -54,6 +54,13 @@ void meeting_filter_init(struct meeting_filter *f);
  * present voting members > ½ of those expected (rule meeting.quorum). *id set on success.
  */
 int meeting_create(struct ctx *ctx, json_t *body, int64_t *id);
+/*
+ * For training.c: one participating branch's meeting of training training_id, written
+ * inside the caller's open transaction (no begin/commit here; the caller rolls back on
+ * error). Members the attendance list omits are present (a training's list names the
+ * exceptions only).
+ */
+int meeting_create_in_tx(struct ctx *ctx, json_t *body, int64_t training_id, int64_t *id);
 /* Change the fields body names (org and kind are fixed); body "version" must be current. */
 int meeting_update(struct ctx *ctx, int64_t id, json_t *body);
 /* The record with its attendance; *out owned by the caller. E_NOTFOUND outside scope. */
@@ -84,15 +91,27 @@ int meeting_calendar(struct ctx *ctx, int64_t org_id, int year, int month, json_
  * The compliance check of every branch under org_id (0: the actor's scope) for a year,
  * a month of it (month 1..12) or a quarter (quarter 1..4); both 0 = the whole year.
  * Written as JSON into out. One range read of orgs and one read of their kept meeting
- * counts of the year (meeting_counts, 012); the rules are applied here in C.
+ * counts of the year (meeting_counts, 012); the rules are applied here in C. Where the
+ * view holds December, 谈心谈话 (each member on the roster present at one in the year)
+ * reads the subtree's members with their kept figures (014) and names up to 50 per
+ * branch not yet talked with.
  */
 int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out);
 /* A member's study hours in a year with the meetings behind them. */
 int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t **out);
 /* Hours per member of a subtree against the target, one page. */
 int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **out);
-/* Members of a subtree flagged under RULES.md §4: 6 months without organizational life, lost contact ≥ 6 months. */
+/*
+ * Members of a subtree flagged under RULES.md §4: 6 months without organizational life,
+ * lost contact ≥ 6 months. Read from the per-member figures kept by 014.
+ */
 int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out);
+/*
+ * Reminders before a period ends: for the month, quarter (or half year) and year that
+ * hold ctx->today, each branch's requirements still missing, only once the period ends
+ * within 7 / 15 / 30 days; sorted by the end date, then tree order. JSON into out.
+ */
+int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out);
 
 /* Local rules for organizational life, per top-level org (settings rows) over the config defaults. */
 struct life_rules {

@@ -86,6 +86,12 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/appraisals/:id", h_appraisals_get, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/appraisals/:id/members/:id", h_appraisals_decide, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/appraisals/:id/close", h_appraisals_close, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/meetings/:id/attachments", h_meeting_attachments_upload, ROLE_SECRETARY, ROUTE_STREAM },
+	{ "GET", "/api/v1/meetings/:id/attachments", h_meeting_attachments_list, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/trainings", h_trainings_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/trainings", h_trainings_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/trainings/:id", h_trainings_get, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/compliance/reminders", h_compliance_reminders, ROLE_SECRETARY, 0 },
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };
 

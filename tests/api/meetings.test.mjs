@@ -123,7 +123,7 @@ test('a secretary records for their own branch only', async () => {
 
 test('compliance: a branch with its month\'s meetings is green, an open month amber, a past one red; rolled up', async () => {
   const tt = await makeTree(admin);
-  await created(await admin.post('/api/v1/members', memberBody(tt.b1.id)), 'member');
+  const mem = await created(await admin.post('/api/v1/members', memberBody(tt.b1.id)), 'member');
   let r = await admin.get(`/api/v1/compliance?org=${tt.town.id}&year=${now.year}&month=${now.month}`);
   assert.equal(r.status, 200);
   assert.equal(r.body.branches.find((b) => b.org_id === tt.b1.id).status, 'amber');
@@ -131,6 +131,8 @@ test('compliance: a branch with its month\'s meetings is green, an open month am
   for (const kind of ['theme_day', 'party_congress', 'lecture', 'life_meeting', 'appraisal']) {
     await created(await admin.post('/api/v1/meetings', meeting({ org_id: tt.b1.id, kind, lecturer: '书记' })), kind);
   }
+  // 谈心谈话 falls due with the year (in December): each member talked with
+  await created(await admin.post('/api/v1/meetings', meeting({ org_id: tt.b1.id, kind: 'talk', attendance: [{ member_id: mem.id, status: 'present' }] })), 'talk');
   r = await admin.get(`/api/v1/compliance?org=${tt.town.id}&year=${now.year}&month=${now.month}`);
   const b1 = r.body.branches.find((b) => b.org_id === tt.b1.id);
   assert.equal(b1.status, 'green', JSON.stringify(b1));
@@ -177,4 +179,46 @@ test('members at risk: the list answers with its window', async () => {
   assert.ok(Array.isArray(r.body.items));
   // everyone took part this month
   assert.equal(r.body.items.filter((i) => i.flag === 'no_life').length, 0);
+});
+
+test('谈心谈话: the year view counts each member talked with and names those not yet', async () => {
+  const tt = await makeTree(admin);
+  const a = await created(await admin.post('/api/v1/members', memberBody(tt.b1.id)), 'member');
+  const b = await created(await admin.post('/api/v1/members', memberBody(tt.b1.id)), 'member');
+  let r = await admin.get(`/api/v1/compliance?org=${tt.b1.id}&year=${now.year}`);
+  assert.equal(r.status, 200);
+  let talk = r.body.branches[0].items.find((i) => i.kind === 'talk');
+  assert.deepEqual([talk.name, talk.every_months, talk.required, talk.held], ['谈心谈话', 12, 2, 0]);
+  assert.equal(talk.missing[0].missing, 2);
+  assert.equal(talk.missing[0].due, `${now.year}-12-31`);
+  assert.deepEqual(talk.missing[0].members.map((m) => m.member_id).sort((x, y) => x - y), [a.id, b.id].sort((x, y) => x - y));
+  await created(await admin.post('/api/v1/meetings', meeting({ org_id: tt.b1.id, kind: 'talk', attendance: [{ member_id: a.id, status: 'present' }] })), 'talk');
+  r = await admin.get(`/api/v1/compliance?org=${tt.b1.id}&year=${now.year}`);
+  talk = r.body.branches[0].items.find((i) => i.kind === 'talk');
+  assert.deepEqual([talk.required, talk.held, talk.missing[0].missing], [2, 1, 1]);
+  assert.deepEqual(talk.missing[0].members.map((m) => [m.member_id, m.name]), [[b.id, b.name]]);
+  assert.ok(r.body.branches[0].status !== 'green');
+});
+
+test('reminders: what is still missing in the periods that end soon, sorted by end date', async () => {
+  const tt = await makeTree(admin);
+  await created(await admin.post('/api/v1/members', memberBody(tt.b1.id)), 'member');
+  const r = await admin.get(`/api/v1/compliance/reminders?org=${tt.town.id}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.body.today, now.today);
+  assert.equal(r.body.total, r.body.items.length);
+  const window = { 1: 7, 3: 15, 6: 15, 12: 30 };
+  for (const it of r.body.items) {
+    assert.ok(it.days_left >= 0 && it.days_left <= window[it.every_months], JSON.stringify(it));
+    assert.ok(it.missing > 0);
+  }
+  const dues = r.body.items.map((i) => i.due);
+  assert.deepEqual(dues, [...dues].sort());
+  // a new branch has held nothing: this month's 主题党日 is reminded exactly when the month ends within 7 days
+  const last = new Date(Date.UTC(now.year, now.month, 0)).toISOString().slice(0, 10);
+  const left = Math.round((Date.parse(last) - Date.parse(now.today)) / 86400e3);
+  const theme = r.body.items.find((i) => i.org_id === tt.b1.id && i.kind === 'theme_day');
+  assert.equal(Boolean(theme), left <= 7);
+  if (theme) assert.deepEqual([theme.due, theme.days_left, theme.name], [last, left, '主题党日']);
+  assert.equal((await admin.get('/api/v1/compliance/reminders?org=abc')).status, 400);
 });

@@ -707,6 +707,396 @@ static void test_kept_counts_match_meetings(void **state)
 	}
 }
 
+/* ---- kept per-member figures, 谈心谈话, reminders ---- */
+
+/* "a|b|c…" lines of a query's integer columns, in its order */
+static char *int_lines(const char *sql, int ncols)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stmt *st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
+	int step, c;
+	if (!st)
+		fail_ctx("int_lines", &fx.ctx);
+	while ((step = stmt_step(st, &fx.ctx.err)) == STEP_ROW) {
+		for (c = 0; c < ncols; c++)
+			strbuf_addf(&sb, c ? "|%" PRId64 : "%" PRId64, stmt_int(st, c));
+		strbuf_addch(&sb, '\n');
+	}
+	stmt_reset(st);
+	assert_int_equal(step, STEP_DONE);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void exec_sql(const char *fmt, int64_t a, int64_t b)
+{
+	char sql[400];
+	xsnprintf(sql, sizeof(sql), fmt, a, b);
+	err_clear(&fx.ctx.err);
+	if (db_exec(fx.ctx.db, sql, &fx.ctx.err))
+		fail_ctx(sql, &fx.ctx);
+}
+
+/* "member|missed" of the no_life flags at today, from compliance_at_risk and straight from the attendance */
+static void assert_at_risk_direct(int y, int m, int d)
+{
+	struct strbuf got = STRBUF_INIT;
+	json_t *rep, *it;
+	struct stmt *st;
+	char *direct;
+	const char *from, *today;
+	size_t i;
+	int step;
+	set_today(y, m, d);
+	err_clear(&fx.ctx.err);
+	if (compliance_at_risk(&fx.ctx, fx.top, &rep))
+		fail_ctx("compliance_at_risk", &fx.ctx);
+	json_array_foreach(json_object_get(rep, "items"), i, it)
+		if (!strcmp(json_string_value(json_object_get(it, "flag")), "no_life"))
+			strbuf_addf(&got, "%" PRId64 "|%" PRId64 "\n", (int64_t)json_integer_value(json_object_get(it, "member_id")),
+				    (int64_t)json_integer_value(json_object_get(it, "meetings_missed")));
+	from = json_string_value(json_object_get(json_object_get(rep, "window"), "from"));
+	today = json_string_value(json_object_get(rep, "today"));
+	/* the query compliance.c ran before 014 */
+	st = db_prepare(fx.ctx.db,
+			"SELECT m.id, count(*) FROM members m JOIN meeting_attendance a ON a.member_id = m.id "
+			"JOIN meetings mt ON mt.id = a.meeting_id WHERE m.state = 'active' AND mt.held_on >= ? "
+			"AND mt.held_on <= ? AND (m.join_date IS NULL OR m.join_date <= ?) GROUP BY m.id, m.org_id "
+			"HAVING sum(CASE WHEN a.status = 'present' OR (a.status = 'leave' AND a.reason IS NOT NULL) "
+			"THEN 1 ELSE 0 END) = 0 ORDER BY m.org_id, m.id",
+			&fx.ctx.err);
+	assert_non_null(st);
+	stmt_bind_text(st, 1, from);
+	stmt_bind_text(st, 2, today);
+	stmt_bind_text(st, 3, from);
+	{
+		struct strbuf sb = STRBUF_INIT;
+		while ((step = stmt_step(st, &fx.ctx.err)) == STEP_ROW)
+			strbuf_addf(&sb, "%" PRId64 "|%" PRId64 "\n", stmt_int(st, 0), stmt_int(st, 1));
+		stmt_reset(st);
+		assert_int_equal(step, STEP_DONE);
+		direct = strbuf_detach(&sb, NULL);
+	}
+	assert_string_equal(got.buf ? got.buf : "", direct);
+	free(direct);
+	strbuf_release(&got);
+	json_decref(rep);
+}
+
+/*
+ * Random attendance written through meeting_create, rewritten through meeting_update
+ * (attendance lists and dates), edited and deleted by hand: the per-member figures kept
+ * by the triggers of 014 equal a GROUP BY over the attendance, the kept last month
+ * attended equals its max, and the members-at-risk list read from them equals the
+ * straightforward join at several dates.
+ */
+static void test_kept_member_figures(void **state)
+{
+	static const char *const kinds[] = { "theme_day", "lecture", "talk", "study", "party_congress" };
+	static const char *const statuses[] = { "present", "leave", "absent" };
+	int64_t br, mem[6], ids[60];
+	unsigned seed = 20261126;
+	char day[11], *kept, *direct;
+	int i, j;
+	(void)state;
+	set_today(2026, 12, 31);
+	br = make_org(fx.committee, "branch", "随机党支部", 0);
+	for (i = 0; i < 6; i++)
+		mem[i] = make_member(br);
+	for (i = 0; i < 60; i++) {
+		json_t *list = json_array();
+		for (j = 0; j < 6; j++) {
+			int s = rand_r(&seed) % 3;
+			/* mem[5] never attends: at risk whenever it was recorded in the window */
+			if (j == 5)
+				s = 2;
+			json_array_append_new(list, att(mem[j], statuses[s], s == 1 && rand_r(&seed) % 2 ? "出差" : NULL));
+		}
+		xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2025 + rand_r(&seed) % 2, 1 + rand_r(&seed) % 12,
+			  1 + rand_r(&seed) % 28);
+		ids[i] = meet(br, kinds[rand_r(&seed) % 5], day, list);
+	}
+	for (i = 0; i < 60; i++) {
+		int64_t who = mem[1 + rand_r(&seed) % 4];
+		json_t *got = NULL, *body;
+		switch (i % 5) {
+		case 0: /* moved to another date, month and year may change */
+		case 1: /* a new attendance list */
+			err_clear(&fx.ctx.err);
+			if (meeting_get(&fx.ctx, ids[i], &got))
+				fail_ctx("meeting_get", &fx.ctx);
+			if (i % 5 == 0) {
+				xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2025 + rand_r(&seed) % 2, 1 + rand_r(&seed) % 12,
+					  1 + rand_r(&seed) % 28);
+				body = json_pack("{s:s, s:O}", "held_on", day, "version", json_object_get(got, "version"));
+			} else {
+				body = json_pack("{s:[o, o], s:O}", "attendance", att(mem[0], "present", NULL),
+						 att(who, "leave", "病假"), "version", json_object_get(got, "version"));
+			}
+			if (meeting_update(&fx.ctx, ids[i], body))
+				fail_ctx("meeting_update", &fx.ctx);
+			json_decref(body);
+			json_decref(got);
+			break;
+		case 2: /* status and reason edited in place */
+			exec_sql("UPDATE meeting_attendance SET status = CASE status WHEN 'present' THEN 'absent' "
+				 "WHEN 'absent' THEN 'leave' ELSE 'present' END, reason = CASE status WHEN 'absent' THEN "
+				 "'家中有事' ELSE NULL END WHERE meeting_id = %" PRId64 " AND member_id = %" PRId64,
+				 ids[i], who);
+			break;
+		case 3: /* a reason added or taken away only */
+			exec_sql("UPDATE meeting_attendance SET reason = CASE WHEN reason IS NULL THEN '出差' ELSE NULL END "
+				 "WHERE meeting_id = %" PRId64 " AND member_id <> %" PRId64,
+				 ids[i], mem[5]);
+			break;
+		default: /* one row, or the whole meeting, deleted */
+			exec_sql("DELETE FROM meeting_attendance WHERE meeting_id = %" PRId64 " AND member_id = %" PRId64,
+				 ids[i], who);
+			if (i % 10 == 9) {
+				exec_sql("DELETE FROM meeting_attendance WHERE meeting_id = %" PRId64 " AND %" PRId64 " = 0",
+					 ids[i], 0);
+				exec_sql("DELETE FROM meetings WHERE id = %" PRId64 " AND %" PRId64 " = 0", ids[i], 0);
+			}
+			break;
+		}
+	}
+	kept = int_lines("SELECT member_id, year, month, meetings, attended, excused, talks FROM member_life_months "
+			 "WHERE meetings <> 0 OR attended <> 0 OR excused <> 0 OR talks <> 0 ORDER BY member_id, year, month",
+			 7);
+	direct = int_lines("SELECT a.member_id, CAST(substr(mt.held_on, 1, 4) AS INTEGER), "
+			   "CAST(substr(mt.held_on, 6, 2) AS INTEGER), count(*), "
+			   "sum(CASE WHEN a.status = 'present' THEN 1 ELSE 0 END), "
+			   "sum(CASE WHEN a.status = 'leave' AND a.reason IS NOT NULL THEN 1 ELSE 0 END), "
+			   "sum(CASE WHEN a.status = 'present' AND mt.kind = 'talk' THEN 1 ELSE 0 END) "
+			   "FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id "
+			   "GROUP BY a.member_id, substr(mt.held_on, 1, 4), substr(mt.held_on, 6, 2) "
+			   "ORDER BY a.member_id, substr(mt.held_on, 1, 4), substr(mt.held_on, 6, 2)",
+			   7);
+	assert_true(strlen(direct) > 0);
+	assert_string_equal(kept, direct);
+	free(kept);
+	free(direct);
+	kept = int_lines("SELECT member_id, ok_ym FROM member_life WHERE ok_ym <> 0 ORDER BY member_id", 2);
+	direct = int_lines("SELECT a.member_id, max(CAST(substr(mt.held_on, 1, 4) AS INTEGER) * 100 + "
+			   "CAST(substr(mt.held_on, 6, 2) AS INTEGER)) FROM meeting_attendance a JOIN meetings mt ON "
+			   "mt.id = a.meeting_id WHERE a.status = 'present' OR (a.status = 'leave' AND a.reason IS NOT NULL) "
+			   "GROUP BY a.member_id ORDER BY a.member_id",
+			   2);
+	assert_string_equal(kept, direct);
+	free(kept);
+	free(direct);
+	/* dates on or after every meeting recorded, month ends and a mid-month day */
+	assert_at_risk_direct(2026, 12, 31);
+	assert_at_risk_direct(2027, 3, 31);
+	assert_at_risk_direct(2027, 5, 15);
+	assert_at_risk_direct(2027, 6, 30);
+}
+
+static json_t *missing_of(json_t *rep, int64_t org, const char *kind)
+{
+	return json_array_get(json_object_get(item_of(rep, org, kind), "missing"), 0);
+}
+
+static int in_names(json_t *miss, int64_t member)
+{
+	size_t i;
+	json_t *m;
+	json_array_foreach(json_object_get(miss, "members"), i, m)
+		if (json_integer_value(json_object_get(m, "member_id")) == member)
+			return 1;
+	return 0;
+}
+
+/*
+ * 谈心谈话 (RULES.md §2): each member on the roster present at one in the year; counted
+ * in the year (and Q4, December) views with the names of those not talked with, capped.
+ */
+static void test_talks_yearly(void **state)
+{
+	int64_t br, m[53], lapsed, solo, one;
+	json_t *rep, *miss;
+	struct org o;
+	int i;
+	(void)state;
+	set_today(2026, 6, 1);
+	br = make_org(fx.committee, "branch", "谈心党支部", 0);
+	for (i = 0; i < 52; i++)
+		m[i] = make_member(br);
+	m[52] = make_member_ex(br, 0, "probationary", "none", NULL);
+	lapsed = make_member(br);
+	exec_sql("UPDATE members SET state = 'removed' WHERE id = %" PRId64 " AND %" PRId64 " = 0", lapsed, 0);
+	/* the year's first day counts; the day before the year, a leave and an absence do not */
+	meet(br, "talk", "2026-01-01", json_pack("[o]", att(m[0], "present", NULL)));
+	meet(br, "talk", "2025-12-31", json_pack("[o]", att(m[1], "present", NULL)));
+	meet(br, "talk", "2026-05-31", json_pack("[o, o, o]", att(m[2], "leave", "出差"), att(m[3], "present", NULL),
+						 att(m[52], "present", NULL)));
+	rep = report(br, 2026, 0, 0);
+	assert_int_equal(required(rep, br, "talk"), 53);   /* full and probationary, not the removed */
+	assert_int_equal(held(rep, br, "talk"), 3);
+	miss = missing_of(rep, br, "talk");
+	assert_int_equal(json_integer_value(json_object_get(miss, "missing")), 50);
+	assert_string_equal(json_string_value(json_object_get(miss, "status")), "amber");
+	assert_string_equal(json_string_value(json_object_get(miss, "due")), "2026-12-31");
+	assert_int_equal(json_array_size(json_object_get(miss, "members")), 50);
+	assert_true(in_names(miss, m[1]) && in_names(miss, m[2]));
+	assert_false(in_names(miss, m[0]) || in_names(miss, m[3]) || in_names(miss, m[52]) || in_names(miss, lapsed));
+	json_decref(rep);
+	/* 51 not talked with: the count is whole, the names stop at 50 */
+	set_today(2026, 6, 2);
+	meet(br, "talk", "2026-06-02", json_pack("[o]", att(m[3], "absent", NULL)));
+	exec_sql("UPDATE meeting_attendance SET status = 'absent' WHERE member_id = %" PRId64 " AND %" PRId64 " = 0",
+		 m[52], 0);
+	rep = report(br, 2026, 12, 0);
+	miss = missing_of(rep, br, "talk");
+	assert_int_equal(json_integer_value(json_object_get(miss, "missing")), 51);
+	assert_int_equal(json_array_size(json_object_get(miss, "members")), 50);
+	json_decref(rep);
+	rep = report(br, 2026, 0, 4);
+	assert_int_equal(required(rep, br, "talk"), 53);
+	json_decref(rep);
+	/* a month before December does not check the year's talks */
+	rep = report(br, 2026, 11, 0);
+	assert_int_equal(required(rep, br, "talk"), 0);
+	json_decref(rep);
+	/* once the year is over it is red */
+	set_today(2027, 1, 1);
+	rep = report(br, 2026, 0, 0);
+	assert_string_equal(json_string_value(json_object_get(missing_of(rep, br, "talk"), "status")), "red");
+	json_decref(rep);
+
+	/* the talk decides the branch's status: everything else of December held, founded 1 December */
+	set_today(2026, 12, 20);
+	memset(&o, 0, sizeof(o));
+	o.parent_id = fx.committee;
+	strlcpy_z(o.kind, "branch", sizeof(o.kind));
+	strlcpy_z(o.name, "新建党支部", sizeof(o.name));
+	strlcpy_z(o.founded_on, "2026-12-01", sizeof(o.founded_on));
+	err_clear(&fx.ctx.err);
+	if (org_create(&fx.ctx, &o))
+		fail_ctx("org_create", &fx.ctx);
+	solo = o.id;
+	one = make_member(solo);
+	meet(solo, "theme_day", "2026-12-02", NULL);
+	meet(solo, "party_congress", "2026-12-02", NULL);
+	meet(solo, "lecture", "2026-12-02", NULL);
+	meet(solo, "life_meeting", "2026-12-02", NULL);
+	meet(solo, "appraisal", "2026-12-02", NULL);
+	rep = report(solo, 2026, 12, 0);
+	assert_string_equal(status_of(rep, solo), "amber");
+	assert_int_equal(json_integer_value(json_object_get(missing_of(rep, solo, "talk"), "missing")), 1);
+	json_decref(rep);
+	meet(solo, "talk", "2026-12-03", json_pack("[o]", att(one, "present", NULL)));
+	rep = report(solo, 2026, 12, 0);
+	assert_string_equal(status_of(rep, solo), "green");
+	json_decref(rep);
+}
+
+static json_t *reminders(int64_t org)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_error_t jerr;
+	json_t *j;
+	err_clear(&fx.ctx.err);
+	if (compliance_reminders(&fx.ctx, org, &sb))
+		fail_ctx("compliance_reminders", &fx.ctx);
+	j = json_loads(sb.buf, 0, &jerr);
+	if (!j)
+		fail_msg("reminders are not JSON: %s", jerr.text);
+	strbuf_release(&sb);
+	return j;
+}
+
+/* the reminder of kind for org, or NULL */
+static json_t *reminder_of(json_t *rep, int64_t org, const char *kind)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(rep, "items"), i, it)
+		if (json_integer_value(json_object_get(it, "org_id")) == org &&
+		    !strcmp(json_string_value(json_object_get(it, "kind")), kind))
+			return it;
+	return NULL;
+}
+
+/*
+ * Reminders: the month's missing meetings from 7 days before its end, the quarter's
+ * from 15, the year's from 30; held ones drop out; sorted by the end date.
+ */
+static void test_reminders(void **state)
+{
+	int64_t br, one;
+	json_t *rep, *it, *prev = NULL;
+	size_t i;
+	(void)state;
+	set_today(2027, 1, 2);
+	br = make_org(fx.committee, "branch", "提醒党支部", 0);
+	one = make_member(br);
+
+	set_today(2027, 3, 23);     /* 8 days to the month's end, 8 to the quarter's */
+	rep = reminders(fx.committee);
+	assert_null(reminder_of(rep, br, "theme_day"));
+	assert_non_null(reminder_of(rep, br, "party_congress"));
+	json_decref(rep);
+	set_today(2027, 3, 24);     /* 7 days */
+	rep = reminders(fx.committee);
+	it = reminder_of(rep, br, "theme_day");
+	assert_non_null(it);
+	assert_string_equal(json_string_value(json_object_get(it, "due")), "2027-03-31");
+	assert_string_equal(json_string_value(json_object_get(it, "period")), "2027-03");
+	assert_int_equal(json_integer_value(json_object_get(it, "days_left")), 7);
+	assert_int_equal(json_integer_value(json_object_get(it, "missing")), 1);
+	it = reminder_of(rep, br, "lecture");
+	assert_non_null(it);
+	assert_string_equal(json_string_value(json_object_get(it, "period")), "2027-Q1");
+	assert_null(reminder_of(rep, br, "life_meeting"));   /* the year is 282 days from its end */
+	json_decref(rep);
+	/* a held meeting drops out */
+	meet(br, "theme_day", "2027-03-24", NULL);
+	rep = reminders(fx.committee);
+	assert_null(reminder_of(rep, br, "theme_day"));
+	assert_non_null(reminder_of(rep, br, "party_congress"));
+	json_decref(rep);
+	set_today(2027, 3, 16);     /* 15 days to the quarter's end */
+	rep = reminders(br);
+	assert_non_null(reminder_of(rep, br, "party_congress"));
+	json_decref(rep);
+	set_today(2027, 3, 15);     /* 16 */
+	rep = reminders(br);
+	assert_null(reminder_of(rep, br, "party_congress"));
+	assert_int_equal(json_integer_value(json_object_get(rep, "total")), 0);
+	json_decref(rep);
+	set_today(2027, 5, 20);     /* mid-quarter, 11 days to the month's end: nothing */
+	rep = reminders(br);
+	assert_int_equal(json_integer_value(json_object_get(rep, "total")), 0);
+	json_decref(rep);
+	/* the year: from 1 December (30 days), with the members not talked with */
+	set_today(2027, 11, 30);
+	rep = reminders(br);
+	assert_null(reminder_of(rep, br, "life_meeting"));
+	json_decref(rep);
+	set_today(2027, 12, 1);
+	rep = reminders(br);
+	assert_non_null(reminder_of(rep, br, "life_meeting"));
+	assert_non_null(reminder_of(rep, br, "appraisal"));
+	it = reminder_of(rep, br, "talk");
+	assert_non_null(it);
+	assert_int_equal(json_integer_value(json_object_get(it, "days_left")), 30);
+	assert_true(in_names(it, one));
+	assert_null(reminder_of(rep, br, "theme_day"));      /* December's end is 30 days away */
+	json_decref(rep);
+	/* the whole scope sorted by end date */
+	set_today(2027, 12, 31);
+	rep = reminders(0);
+	assert_true(json_array_size(json_object_get(rep, "items")) > 0);
+	json_array_foreach(json_object_get(rep, "items"), i, it) {
+		if (prev)
+			assert_true(strcmp(json_string_value(json_object_get(prev, "due")),
+					   json_string_value(json_object_get(it, "due"))) <= 0);
+		prev = it;
+	}
+	assert_int_equal(json_integer_value(json_object_get(reminder_of(rep, br, "theme_day"), "days_left")), 0);
+	json_decref(rep);
+}
+
 #define MEETING_TESTS                                                \
 	{                                                            \
 		cmocka_unit_test(test_theme_day_month_boundary),     \
@@ -718,6 +1108,9 @@ static void test_kept_counts_match_meetings(void **state)
 		cmocka_unit_test(test_default_attendance_and_hours), \
 		cmocka_unit_test(test_six_months),                   \
 		cmocka_unit_test(test_kept_counts_match_meetings),   \
+		cmocka_unit_test(test_kept_member_figures),          \
+		cmocka_unit_test(test_talks_yearly),                 \
+		cmocka_unit_test(test_reminders),                    \
 	}
 
 int main(void)
