@@ -20,6 +20,8 @@ import { renderRecruitDetail } from './js/recruit_detail.js';
 import { renderLifeCalendar, renderLifeList } from './js/life.js';
 import { renderMeetingForm } from './js/life_form.js';
 import { renderLifeCompliance, renderLifeHours, renderLifeRisk } from './js/life_compliance.js';
+import { renderLifeAppraisal, renderLifePlans } from './js/life_appraisal.js';
+import { renderLifeTrainings } from './js/life_training.js';
 import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
 
 const ROUTES = [
@@ -42,6 +44,9 @@ const ROUTES = [
   { re: /^\/life\/compliance$/, nav: 'life', need: isManager, render: renderLifeCompliance },
   { re: /^\/life\/hours$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeHours(el, q) },
   { re: /^\/life\/risk$/, nav: 'life', need: isManager, render: renderLifeRisk },
+  { re: /^\/life\/appraisal$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeAppraisal(el, q) },
+  { re: /^\/life\/plans$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifePlans(el, q) },
+  { re: /^\/life\/trainings$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeTrainings(el, q) },
   { re: /^\/life\/new$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, null, q) },
   { re: /^\/life\/(\d+)$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, m[1], q) },
   { re: /^\/import$/, nav: 'import', need: isManager, render: renderImport },

@@ -90,6 +90,7 @@ function onTreeSelect(org) {
   else if (/^\/recruits\/(\d+|new)$/.test(path)) navigate('#/recruits');
   else if (/^\/life\/\d+$/.test(path)) navigate('#/life');
   else if (path === '/life/new') navigate('#/life/new');
+  else if (path === '/life/appraisal' || path === '/life/plans') navigate(`#${path}`);
   else rerender();
 }
 

@@ -8,7 +8,7 @@ import {
   KINDS, kindName, today, pad2, monthKey, lastDay, WEEKDAYS,
 } from './life_labels.js';
 
-// 日历 · 列表 · 达标情况 · 学时 · 预警
+// 日历 · 列表 · 达标情况 · 学时 · 预警 · 民主评议 · 主题党日计划 · 冬春轮训
 export function lifeTabs(active) {
   const tab = (key, text, href) => h('a', {
     href, class: `tab${key === active ? ' active' : ''}`, role: 'tab', 'aria-selected': String(key === active),
@@ -17,7 +17,8 @@ export function lifeTabs(active) {
   return h('div', { class: 'tabs life-tabs', role: 'tablist' },
     tab('calendar', '日历', '#/life'), tab('list', '列表', '#/life/list'),
     tab('compliance', '达标情况', '#/life/compliance'), tab('hours', '学时', '#/life/hours'),
-    tab('risk', '预警', '#/life/risk'));
+    tab('risk', '预警', '#/life/risk'), tab('appraisal', '民主评议', '#/life/appraisal'),
+    tab('plans', '主题党日计划', '#/life/plans'), tab('trainings', '冬春轮训', '#/life/trainings'));
 }
 
 export function lifeHead(title, org, extra) {
@@ -82,7 +83,7 @@ export async function renderLifeCalendar(view, query) {
   if (planned.length) {
     const shown = planned.slice(0, 6);
     msg.append(h('div', { class: 'notice notice-info plan-note', testid: 'cal-plan' },
-      h('strong', null, '本月主题党日计划：'),
+      h('strong', null, h('a', { href: '#/life/plans', testid: 'cal-plan-link' }, '本月主题党日计划'), '：'),
       shown.map((p) => h('span', { class: `plan-item${p.held ? ' held' : ''}` },
         planned.length > 1 ? `${p.org_name}：` : '', p.topic, p.held ? '（已开展）' : '（未开展）')),
       planned.length > shown.length ? h('span', { class: 'muted' }, `等 ${planned.length} 个支部`) : null));

@@ -10,6 +10,7 @@ import { searchScopeBranches, isBranchKind } from './branches.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
 import { ruleError } from './recruits.js';
 import { KINDS, kindName, kindsFor, ATT_STATUS, ATT_NEXT, today } from './life_labels.js';
+import { meetingFilesCard } from './life_files.js';
 
 async function roster(orgId) {
   const out = [];
@@ -203,7 +204,8 @@ export async function renderMeetingForm(view, id, query) {
     h('h2', { testid: 'meeting-title' }, isNew ? '记录会议' : `${kindName(m.kind)} · ${String(m.held_on).slice(0, 10)}`),
     !isNew && m.counts ? h('span', { class: 'muted' }, `出席 ${m.counts.present} · 请假 ${m.counts.leave} · 缺席 ${m.counts.absent}`) : null),
   !isNew && m.quorum ? notice(`表决：应到会有表决权党员 ${m.quorum.expected_voters} 名，实到 ${m.quorum.present_voters} 名`, 'info', 'meeting-quorum') : null,
-  form]);
+  form,
+  !isNew ? meetingFilesCard(m.id) : null]);
 
   function fillKinds() {
     const prev = kind.value || m.kind || (group ? 'group' : (query.get('kind') || 'theme_day'));
