@@ -23,6 +23,9 @@ SQL_FILES := $(sort $(wildcard src/store/sql/*.sql))
 WEB_FILES := $(sort $(shell find web -type f 2>/dev/null))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# shared test fixtures, linked into every test binary (see each header for who owns what)
+TEST_SUPPORT := $(sort $(wildcard tests/unit/support/*.c))
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:tests/unit/support/%.c=$(BUILD)/tests/support/%.o)
 
 .PHONY: all run test test-unit test-api bench clean deps sanitize
 all: $(BUILD)/dangjian $(UNIT_BIN)
@@ -53,9 +56,13 @@ $(BUILD)/libdangjian.a: $(LIB_OBJ)
 $(BUILD)/dangjian: $(BUILD)/src/main.o $(BUILD)/libdangjian.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdangjian.a
+$(BUILD)/tests/support/%.o: tests/unit/support/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libdangjian.a $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(BUILD)/libdangjian.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(BUILD)/libdangjian.a $(LDLIBS) -lcmocka
 
 deps:
 	@sh tools/install-deps.sh
@@ -84,4 +91,4 @@ bench: all
 clean:
 	rm -rf build build-san dangjian
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/src/main.d $(TEST_SUPPORT_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -294,6 +294,41 @@ out:
 	return rc;
 }
 
+/*
+ * A statement of sql whose first two parameters are a subtree's path range [lo, hi),
+ * with an optional third: third_text when not NULL, else third_int when not 0.
+ * NULL (ctx->err set) when it does not prepare.
+ */
+static struct stmt *subtree_prepare(struct ctx *ctx, const char *sql, const char *lo, const char *hi,
+				    const char *third_text, int64_t third_int)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	if (!st)
+		return NULL;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	if (third_text)
+		stmt_bind_text(st, 3, third_text);
+	else if (third_int)
+		stmt_bind_int(st, 3, third_int);
+	return st;
+}
+
+/* *total = the count(*) that sql (parameters as subtree_prepare's) returns; 0 or an error. */
+static int subtree_count(struct ctx *ctx, const char *sql, const char *lo, const char *hi, const char *third_text,
+			 int64_t third_int, int64_t *total)
+{
+	struct stmt *st = subtree_prepare(ctx, sql, lo, hi, third_text, third_int);
+	int step;
+	if (!st)
+		return E_DB;
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		*total = stmt_int(st, 0);
+	stmt_reset(st);
+	return step == STEP_ROW ? 0 : db_fail(ctx);
+}
+
 int appraisal_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **items, int64_t *total)
 {
 	struct org root;
@@ -310,22 +345,8 @@ int appraisal_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_
 		return rc;
 	path_range_end(root.path, hi, sizeof(hi));
 	strbuf_addf(&sql, "SELECT count(*)" ROUND_FROM "%s", where);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
+	if ((rc = subtree_count(ctx, sql.buf, root.path, hi, NULL, year, total)))
 		goto out;
-	}
-	stmt_bind_text(st, 1, root.path);
-	stmt_bind_text(st, 2, hi);
-	if (year)
-		stmt_bind_int(st, 3, year);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*total = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
-		goto out;
-	}
 	strbuf_reset(&sql);
 	/* the summary per row of the page only: at most per_page rounds of one branch each */
 	strbuf_addf(&sql,
@@ -338,14 +359,10 @@ int appraisal_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_
 		    "(SELECT count(*) FROM appraisal_entries e WHERE e.appraisal_id = a.id AND e.category = 'unqualified')"
 		    ROUND_FROM "%s ORDER BY a.year DESC, o.path, a.id LIMIT %d OFFSET %" PRId64,
 		    where, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
+	if (!(st = subtree_prepare(ctx, sql.buf, root.path, hi, NULL, year))) {
 		rc = E_DB;
 		goto out;
 	}
-	stmt_bind_text(st, 1, root.path);
-	stmt_bind_text(st, 2, hi);
-	if (year)
-		stmt_bind_int(st, 3, year);
 	arr = json_array();
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		struct round r;
@@ -958,36 +975,18 @@ int appraisal_followups_list(struct ctx *ctx, int64_t org_id, int overdue_only, 
 	path_range_end(root.path, hi, sizeof(hi));
 	date_format(ctx->today, today);
 	strbuf_addf(&sql, "SELECT count(*)%s%s", FOLLOWUP_FROM, where);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
+	if ((rc = subtree_count(ctx, sql.buf, root.path, hi, overdue_only ? today : NULL, 0, total)))
 		goto out;
-	}
-	stmt_bind_text(st, 1, root.path);
-	stmt_bind_text(st, 2, hi);
-	if (overdue_only)
-		stmt_bind_text(st, 3, today);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*total = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
-		goto out;
-	}
 	strbuf_reset(&sql);
 	/* running ones first, the earliest deadline on top */
 	strbuf_addf(&sql,
 		    "SELECT " FOLLOWUP_COLS FOLLOWUP_FROM "%s ORDER BY CASE WHEN f.outcome IS NULL THEN 0 ELSE 1 END, "
 		    "f.deadline, f.id LIMIT %d OFFSET %" PRId64,
 		    where, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
+	if (!(st = subtree_prepare(ctx, sql.buf, root.path, hi, overdue_only ? today : NULL, 0))) {
 		rc = E_DB;
 		goto out;
 	}
-	stmt_bind_text(st, 1, root.path);
-	stmt_bind_text(st, 2, hi);
-	if (overdue_only)
-		stmt_bind_text(st, 3, today);
 	arr = json_array();
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		struct followup f;
