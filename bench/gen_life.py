@@ -196,6 +196,9 @@ def main():
     flush(db, meetings, attendance)
     db.commit()
     db.executescript(open(LIFE_SQL, encoding="utf-8").read())
+    # the later migrations' indexes on the tables 014 made (dropped with them above)
+    for path in LIFE_LATER:
+        db.executescript(open(path, encoding="utf-8").read())
     db.commit()
     db.execute("ANALYZE")
     db.commit()
@@ -207,6 +210,7 @@ def main():
 
 LIFE_SQL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "store", "sql",
                         "014_member_life_months.sqlite.sql")
+LIFE_LATER = [os.path.join(os.path.dirname(LIFE_SQL), "016_member_life_talks.sql")]
 LIFE_DROP = """
 DROP TRIGGER member_life_months_insert;
 DROP TRIGGER member_life_months_delete;

@@ -3,7 +3,7 @@
 # by bench/gen_life.py (3,400 branches, 74,000 members, the 12 months up to today of
 # meetings and attendance), served, and GET /api/v1/compliance for the root and for one
 # town (last whole month) timed with curl, 20 requests each after one warm-up, median and
-# max. Targets: county <= 200 ms, town <= 20 ms. In the same run the straightforward
+# max. Targets: county <= 200 ms, town <= 20 ms (the year view, with 谈心谈话, too). In the same run the straightforward
 # query on the same store — one GROUP BY of the subtree's meetings of the year joined
 # over its orgs, as SQL would compute it without the kept counts — is timed through
 # python's sqlite3 (median of 5) and the ratio printed. GET /api/v1/compliance/at-risk
@@ -108,3 +108,7 @@ RISK=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/compliance/at-risk?org
 echo "life: at-risk for the county: $RISK members"
 report "at-risk county" 200 "$BASE/compliance/at-risk?org=$ORG"
 report "at-risk town" 20 "$BASE/compliance/at-risk?org=$TOWN"
+# the year view: the yearly rules, 谈心谈话 among them (a read of the subtree's members'
+# talk figures of the year); targets county <= 200 ms, town <= 20 ms
+report "year county" 200 "$BASE/compliance?org=$ORG&year=$YEAR"
+report "year town" 20 "$BASE/compliance?org=$TOWN&year=$YEAR"
