@@ -1000,6 +1000,8 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 	plan_sizes(&g.rng, plans, target);
 	if (!(rc = create_orgs(&g, plans, out, town_orgs)) && !(rc = insert_members(&g, plans, out)))
 		rc = create_accounts(ctx, plans, town_orgs, admin_pw, out);
+	if (!rc)
+		rc = demo_activity(ctx, &out->recruits, &out->meetings);
 	free(g.ids.slots);
 	free(plans);
 	return rc;

@@ -33,6 +33,8 @@ struct demo_report {
 	int orgs;     /* every org created: 组织部, 党委, 党支部, 党小组 */
 	int members;
 	int users;
+	int recruits; /* 发展党员 records (demo_activity) */
+	int meetings; /* 组织生活 meetings (demo_activity) */
 	/* printable lines "username  password  who", one account per kind (UTF-8, cut on
 	 * a character boundary if an admin password is very long) */
 	char logins[DEMO_LOGINS][DEMO_LOGIN_LEN];
@@ -48,4 +50,13 @@ struct demo_report {
  * one transaction): on failure, start again from a fresh database.
  */
 int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_report *out);
+
+/*
+ * The demo's activity (domain/demo_activity.c), called at the end of demo_generate: about
+ * 30 发展党员 records in 10 branches at every stage (applicants, activists, 发展对象, a few
+ * approved 预备党员, one 不予发展) and the past months' meetings (主题党日, 支委会, a 党员大会
+ * and a 党课) in two branches of every three; every third branch has no meeting at all and
+ * no 民主评议 round. Deterministic; dates back from ctx->today.
+ */
+int demo_activity(struct ctx *ctx, int *recruits, int *meetings);
 #endif
