@@ -243,14 +243,16 @@ static int recruit_one(struct ctx *ctx, const struct branch *b, int k, int month
 {
 	struct date applied = date_add_days(date_add_months(ctx->today, -months), -(k % 9));
 	struct date birth = { 1986 + k % 17, 1 + k % 12, 1 + (k * 7) % 28 }, cur, d7;
-	char id[19], d[11], phone[12];
+	char id[32], d[11], phone[24];
 	json_t *body, *rec = NULL;
 	int rc = 0, s;
 
-	snprintf(id, sizeof(id), "130534%04d%02d%02d%03d", birth.y, birth.m, birth.d, 700 + k * 7 % 290);
+	/* 17 digits by construction (the bounds keep every field at its width) */
+	snprintf(id, sizeof(id), "130534%04d%02d%02d%03d", birth.y % 10000, birth.m % 100, birth.d % 100,
+		 (700 + k * 7 % 290) % 1000);
 	id[17] = (char)idcard_check_char(id);
 	id[18] = 0;
-	snprintf(phone, sizeof(phone), "139%08d", 31070000 + k * 37);
+	snprintf(phone, sizeof(phone), "139%08d", (31070000 + k * 37) % 100000000);
 	fmt(applied, d);
 	body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)b->id, "name",
 			 recruit_names[k % 30], "id_number", id, "ethnicity", "01", "education", k % 3 ? "21" : "22",
