@@ -19,16 +19,14 @@
 #include "domain/meeting.h"
 #include "domain/member.h"
 #include "domain/org.h"
-#include "util/pii.h"
+#include "support/life_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 #define N_FULL 9
 
 struct fixture {
-	char url[512];
-	char sqlite_path[256]; /* "" for PostgreSQL */
-	struct store *store;
+	struct life_store ls;
 	struct ctx ctx;
 	int64_t top, committee;
 	int64_t a;                 /* 9 full members and one 预备党员 */
@@ -39,136 +37,47 @@ struct fixture {
 };
 
 static struct fixture fx;
-static unsigned id_counter;
 
-static void fail_ctx(const char *what, const struct ctx *ctx)
+static int populate(void)
 {
-	fail_msg("%s: %s (field %s, rule %s)", what, ctx->err.message, ctx->err.field, ctx->err.rule);
-}
-
-/* today = y-m-d in Asia/Shanghai (noon) */
-static void set_today(int y, int m, int d)
-{
-	struct date dt = { y, m, d };
-	ctx_set_clock(&fx.ctx, (time_t)(date_to_days(dt) * 86400 + 4 * 3600));
-}
-
-static int64_t make_org(int64_t parent, const char *kind, const char *name, int committee_size)
-{
-	struct org o;
-	memset(&o, 0, sizeof(o));
-	o.parent_id = parent;
-	o.committee_size = committee_size;
-	strlcpy_z(o.kind, kind, sizeof(o.kind));
-	strlcpy_z(o.name, name, sizeof(o.name));
-	err_clear(&fx.ctx.err);
-	if (org_create(&fx.ctx, &o))
-		fail_ctx("org_create", &fx.ctx);
-	return o.id;
-}
-
-static int64_t make_member(int64_t org_id, const char *category)
-{
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-	struct member m;
-	char id[19];
-	unsigned i = id_counter++, s = 0, k;
-	memset(&m, 0, sizeof(m));
-	xsnprintf(id, sizeof(id), "1101051981%02u%02u%03u", 1 + i % 12, 1 + (i / 12) % 28, (unsigned)(getpid() + i / 336) % 1000);
-	for (k = 0; k < 17; k++)
-		s += (unsigned)(id[k] - '0') * (unsigned)w[k];
-	id[17] = "10X98765432"[s % 11];
-	id[18] = '\0';
-	m.org_id = org_id;
-	strlcpy_z(m.name, "评议党员", sizeof(m.name));
-	strlcpy_z(m.id_number, id, sizeof(m.id_number));
-	strlcpy_z(m.ethnicity, "01", sizeof(m.ethnicity));
-	strlcpy_z(m.category, category, sizeof(m.category));
-	strlcpy_z(m.join_date, "2005-07-01", sizeof(m.join_date));
-	if (!strcmp(category, "full"))
-		strlcpy_z(m.full_date, "2006-07-01", sizeof(m.full_date));
-	strlcpy_z(m.discipline, "none", sizeof(m.discipline));
-	err_clear(&fx.ctx.err);
-	if (member_create(&fx.ctx, &m))
-		fail_ctx("member_create", &fx.ctx);
-	return m.id;
-}
-
-static int open_fixture(void)
-{
-	struct err e = { 0 };
-	struct db *db;
-	char key[300];
 	int i;
-	xsnprintf(key, sizeof(key), "%s/dj-test-appraisal-%d.key", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	if (!pii_keys_loaded() && pii_load_keys(key, 1, &e)) {
-		fprintf(stderr, "pii_load_keys: %s\n", e.message);
-		return -1;
-	}
-	unlink(key);
-	if (store_open(&fx.store, fx.url, 2, &e)) {
-		fprintf(stderr, "store_open: %s\n", e.message);
-		return -1;
-	}
-	db = store_acquire(fx.store);
-	if (store_migrate(db, &e)) {
-		fprintf(stderr, "store_migrate: %s\n", e.message);
-		store_release(fx.store, db);
-		return -1;
-	}
-	fx.ctx.db = db;
-	ctx_as_system(&fx.ctx);
-	set_today(2026, 3, 10);
-	fx.top = make_org(0, "dept", "评议组织部", 0);
-	fx.committee = make_org(fx.top, "committee", "评议党委", 0);
-	fx.a = make_org(fx.committee, "branch", "评议第一党支部", 3);
-	fx.b = make_org(fx.committee, "branch", "评议第二党支部", 4);
-	fx.c = make_org(fx.committee, "branch", "评议第三党支部", 0);
+	life_set_today(2026, 3, 10);
+	fx.top = life_make_org(0, "dept", "评议组织部", 0);
+	fx.committee = life_make_org(fx.top, "committee", "评议党委", 0);
+	fx.a = life_make_org(fx.committee, "branch", "评议第一党支部", 3);
+	fx.b = life_make_org(fx.committee, "branch", "评议第二党支部", 4);
+	fx.c = life_make_org(fx.committee, "branch", "评议第三党支部", 0);
 	for (i = 0; i < N_FULL; i++)
-		fx.full[i] = make_member(fx.a, "full");
-	fx.prob = make_member(fx.a, "probationary");
+		fx.full[i] = life_make_member_ex(fx.a, 0, "full", "none", NULL);
+	fx.prob = life_make_member_ex(fx.a, 0, "probationary", "none", NULL);
 	for (i = 0; i < 4; i++)
-		fx.b_members[i] = make_member(fx.b, "full");
-	make_member(fx.c, "full");
+		fx.b_members[i] = life_make_member_ex(fx.b, 0, "full", "none", NULL);
+	life_make_member_ex(fx.c, 0, "full", "none", NULL);
 	return 0;
 }
 
 static int setup_sqlite(void **state)
 {
-	int fd;
 	(void)state;
 	memset(&fx, 0, sizeof(fx));
-	xsnprintf(fx.sqlite_path, sizeof(fx.sqlite_path), "%s/dj-test-appraisal-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(fx.sqlite_path);
-	if (fd < 0)
+	if (life_setup(&fx.ls, &fx.ctx, "appraisal", 0))
 		return -1;
-	close(fd);
-	xsnprintf(fx.url, sizeof(fx.url), "sqlite:%s", fx.sqlite_path);
-	return open_fixture();
+	return populate();
 }
 
 static int setup_pg(void **state)
 {
 	(void)state;
 	memset(&fx, 0, sizeof(fx));
-	strlcpy_z(fx.url, getenv("DJ_TEST_PG_URL"), sizeof(fx.url));
-	return open_fixture();
+	if (life_setup(&fx.ls, &fx.ctx, "appraisal", 1))
+		return -1;
+	return populate();
 }
 
 static int teardown(void **state)
 {
-	char path[300];
 	(void)state;
-	if (fx.ctx.db)
-		store_release(fx.store, fx.ctx.db);
-	store_close(fx.store);
-	if (fx.sqlite_path[0]) {
-		unlink(fx.sqlite_path);
-		xsnprintf(path, sizeof(path), "%s-wal", fx.sqlite_path);
-		unlink(path);
-		xsnprintf(path, sizeof(path), "%s-shm", fx.sqlite_path);
-		unlink(path);
-	}
+	life_teardown(&fx.ls, &fx.ctx);
 	memset(&fx, 0, sizeof(fx));
 	return 0;
 }
@@ -181,7 +90,7 @@ static int64_t open_round(int64_t org, int year)
 	int64_t id = 0;
 	err_clear(&fx.ctx.err);
 	if (appraisal_open(&fx.ctx, body, &id))
-		fail_ctx("appraisal_open", &fx.ctx);
+		life_fail_ctx("appraisal_open", &fx.ctx);
 	json_decref(body);
 	return id;
 }
@@ -191,7 +100,7 @@ static json_t *get_round(int64_t id)
 	json_t *r = NULL;
 	err_clear(&fx.ctx.err);
 	if (appraisal_get(&fx.ctx, id, &r))
-		fail_ctx("appraisal_get", &fx.ctx);
+		life_fail_ctx("appraisal_get", &fx.ctx);
 	return r;
 }
 
@@ -280,7 +189,7 @@ static void test_excellent_cap_boundary(void **state)
 	/* 9 graded (the 预备党员 not counted): 3 优秀 allowed */
 	for (i = 0; i < 3; i++)
 		if (decide(id, fx.full[i], "excellent"))
-			fail_ctx("decide excellent", &fx.ctx);
+			life_fail_ctx("decide excellent", &fx.ctx);
 	assert_int_equal(decide(id, fx.full[3], "excellent"), E_RULE);
 	assert_string_equal(fx.ctx.err.rule, "appraisal.excellent_cap");
 	assert_non_null(strstr(fx.ctx.err.message, "参加评定 9 名，优秀最多 3 名，已评 3 名"));
@@ -306,7 +215,7 @@ static void test_probationary_not_graded(void **state)
 			 "一年来认真学习党章。\n按时参加组织生活。", "mutual", "qualified", 8, "excellent", 1);
 	err_clear(&fx.ctx.err);
 	if (appraisal_decide(&fx.ctx, id, fx.prob, body))
-		fail_ctx("decide probationary", &fx.ctx);
+		life_fail_ctx("decide probationary", &fx.ctx);
 	json_decref(body);
 	json_decref(r);
 	r = get_round(id);
@@ -327,11 +236,11 @@ static void test_close_and_followups(void **state)
 	int64_t id, total, fid;
 	int i;
 	(void)state;
-	set_today(2026, 1, 20);
+	life_set_today(2026, 1, 20);
 	id = open_round(fx.a, 2022);
 	for (i = 0; i < N_FULL - 1; i++)
 		if (decide(id, fx.full[i], i == 0 ? "unqualified" : i == 1 ? "basic" : "qualified"))
-			fail_ctx("decide", &fx.ctx);
+			life_fail_ctx("decide", &fx.ctx);
 	/* one graded member without a category: refused (the 预备党员 is not needed) */
 	assert_int_equal(close_round(id), E_RULE);
 	assert_string_equal(fx.ctx.err.rule, "appraisal.incomplete");
@@ -364,7 +273,7 @@ static void test_close_and_followups(void **state)
 	assert_string_equal(fx.ctx.err.rule, "appraisal.correction_period");
 	json_decref(items);
 	/* a day after the deadline both are overdue */
-	set_today(2027, 1, 21);
+	life_set_today(2027, 1, 21);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(appraisal_followups_list(&fx.ctx, fx.a, 1, 1, 50, &items, &total), 0);
 	assert_int_equal(total, 2);
@@ -387,7 +296,7 @@ static void test_close_and_followups(void **state)
 	assert_int_equal(appraisal_followups_list(&fx.ctx, fx.a, 1, 1, 50, &items, &total), 0);
 	assert_int_equal(total, 1); /* the other is still overdue */
 	json_decref(items);
-	set_today(2026, 3, 10);
+	life_set_today(2026, 3, 10);
 }
 
 /* ---- 支委会 quorum ---- */
@@ -432,7 +341,7 @@ static void test_committee_quorum(void **state)
 	assert_string_equal(fx.ctx.err.rule, "meeting.committee_quorum");
 	/* 3 of 4 */
 	if (committee_meeting(fx.b, committee_attendance(4, 3), &id))
-		fail_ctx("committee 3 of 4", &fx.ctx);
+		life_fail_ctx("committee 3 of 4", &fx.ctx);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(meeting_get(&fx.ctx, id, &m), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(m, "committee_quorum"), "present")), 3);
@@ -463,7 +372,7 @@ static void test_plan_and_calendar(void **state)
 			 "month", 3, "topic", "学雷锋志愿服务", "month", 4, "topic", "清明祭英烈");
 	err_clear(&fx.ctx.err);
 	if (meeting_plan_set(&fx.ctx, body, &id, &created))
-		fail_ctx("meeting_plan_set", &fx.ctx);
+		life_fail_ctx("meeting_plan_set", &fx.ctx);
 	assert_true(created);
 	/* the second write replaces it and needs the version */
 	err_clear(&fx.ctx.err);
@@ -495,7 +404,7 @@ static void test_plan_and_calendar(void **state)
 			 "2026-03-05", "start_time", "09:00", "end_time", "11:00", "topic", "学雷锋志愿服务");
 	err_clear(&fx.ctx.err);
 	if (meeting_create(&fx.ctx, body, &mid))
-		fail_ctx("theme day", &fx.ctx);
+		life_fail_ctx("theme day", &fx.ctx);
 	json_decref(body);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(meeting_calendar(&fx.ctx, fx.committee, 2026, 3, &cal), 0);
@@ -525,6 +434,8 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_id_year = 1981;
+	life_member_name = "评议党员";
 	failed = cmocka_run_group_tests_name("appraisal/sqlite", sqlite_tests, setup_sqlite, teardown);
 	if (pg && *pg)
 		failed += cmocka_run_group_tests_name("appraisal/postgres", pg_tests, setup_pg, teardown);

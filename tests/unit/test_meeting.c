@@ -18,14 +18,12 @@
 #include "domain/meeting.h"
 #include "domain/member.h"
 #include "domain/org.h"
-#include "util/pii.h"
+#include "support/life_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 struct fixture {
-	char url[512];
-	char sqlite_path[256]; /* "" for PostgreSQL */
-	struct store *store;
+	struct life_store ls;
 	struct ctx ctx;
 	int64_t top, committee;
 	int64_t a, b, c, d;     /* a: with a 支委会 and two 党小组; b: plain; c: at-risk; d: lecture setting */
@@ -34,151 +32,50 @@ struct fixture {
 };
 
 static struct fixture fx;
-static unsigned id_counter;
 
-static void fail_ctx(const char *what, const struct ctx *ctx)
+static int populate(void)
 {
-	fail_msg("%s: %s (field %s, rule %s)", what, ctx->err.message, ctx->err.field, ctx->err.rule);
-}
-
-/* today = y-m-d in Asia/Shanghai (noon) */
-static void set_today(int y, int m, int d)
-{
-	struct date dt = { y, m, d };
-	ctx_set_clock(&fx.ctx, (time_t)(date_to_days(dt) * 86400 + 4 * 3600));
-}
-
-static int64_t make_org(int64_t parent, const char *kind, const char *name, int committee_size)
-{
-	struct org o;
-	memset(&o, 0, sizeof(o));
-	o.parent_id = parent;
-	o.committee_size = committee_size;
-	strlcpy_z(o.kind, kind, sizeof(o.kind));
-	strlcpy_z(o.name, name, sizeof(o.name));
-	err_clear(&fx.ctx.err);
-	if (org_create(&fx.ctx, &o))
-		fail_ctx("org_create", &fx.ctx);
-	return o.id;
-}
-
-static int64_t make_member_ex(int64_t org_id, int64_t group_id, const char *category, const char *discipline,
-			      const char *lost_since)
-{
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-	struct member m;
-	char id[19];
-	unsigned i = id_counter++, s = 0, k;
-	memset(&m, 0, sizeof(m));
-	xsnprintf(id, sizeof(id), "1101051980%02u%02u%03u", 1 + i % 12, 1 + (i / 12) % 28, (unsigned)(getpid() + i / 336) % 1000);
-	for (k = 0; k < 17; k++)
-		s += (unsigned)(id[k] - '0') * (unsigned)w[k];
-	id[17] = "10X98765432"[s % 11];
-	id[18] = '\0';
-	m.org_id = org_id;
-	m.group_id = group_id;
-	strlcpy_z(m.name, "测试党员", sizeof(m.name));
-	strlcpy_z(m.id_number, id, sizeof(m.id_number));
-	strlcpy_z(m.ethnicity, "01", sizeof(m.ethnicity));
-	strlcpy_z(m.category, category, sizeof(m.category));
-	strlcpy_z(m.join_date, "2005-07-01", sizeof(m.join_date));
-	if (!strcmp(category, "full"))
-		strlcpy_z(m.full_date, "2006-07-01", sizeof(m.full_date));
-	strlcpy_z(m.discipline, discipline, sizeof(m.discipline));
-	if (lost_since) {
-		m.lost_contact = 1;
-		strlcpy_z(m.lost_since, lost_since, sizeof(m.lost_since));
-	}
-	err_clear(&fx.ctx.err);
-	if (member_create(&fx.ctx, &m))
-		fail_ctx("member_create", &fx.ctx);
-	return m.id;
-}
-
-static int64_t make_member(int64_t org_id)
-{
-	return make_member_ex(org_id, 0, "full", "none", NULL);
-}
-
-static int open_fixture(void)
-{
-	struct err e = { 0 };
-	struct db *db;
-	char key[300];
-	xsnprintf(key, sizeof(key), "%s/dj-test-meeting-%d.key", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	if (!pii_keys_loaded() && pii_load_keys(key, 1, &e)) {
-		fprintf(stderr, "pii_load_keys: %s\n", e.message);
-		return -1;
-	}
-	unlink(key);
-	if (store_open(&fx.store, fx.url, 2, &e)) {
-		fprintf(stderr, "store_open: %s\n", e.message);
-		return -1;
-	}
-	db = store_acquire(fx.store);
-	if (store_migrate(db, &e)) {
-		fprintf(stderr, "store_migrate: %s\n", e.message);
-		store_release(fx.store, db);
-		return -1;
-	}
-	fx.ctx.db = db;
-	ctx_as_system(&fx.ctx);
-	ctx_set_clock(&fx.ctx, time(NULL));
-	fx.top = make_org(0, "dept", "测试组织部", 0);
-	fx.committee = make_org(fx.top, "committee", "测试党委", 0);
-	fx.a = make_org(fx.committee, "branch", "第一党支部", 3);
-	fx.b = make_org(fx.committee, "branch", "第二党支部", 0);
-	fx.c = make_org(fx.committee, "branch", "第三党支部", 0);
-	fx.ga1 = make_org(fx.a, "group", "第一党小组", 0);
-	fx.ga2 = make_org(fx.a, "group", "第二党小组", 0);
-	fx.a_members[0] = make_member_ex(fx.a, fx.ga1, "full", "none", NULL);
-	fx.a_members[1] = make_member_ex(fx.a, fx.ga1, "full", "none", NULL);
-	fx.a_members[2] = make_member_ex(fx.a, fx.ga2, "full", "none", NULL);
-	fx.a_members[3] = make_member_ex(fx.a, fx.ga2, "full", "probation", NULL);
-	fx.a_members[4] = make_member_ex(fx.a, 0, "probationary", "none", NULL);
-	make_member(fx.b);
+	fx.top = life_make_org(0, "dept", "测试组织部", 0);
+	fx.committee = life_make_org(fx.top, "committee", "测试党委", 0);
+	fx.a = life_make_org(fx.committee, "branch", "第一党支部", 3);
+	fx.b = life_make_org(fx.committee, "branch", "第二党支部", 0);
+	fx.c = life_make_org(fx.committee, "branch", "第三党支部", 0);
+	fx.ga1 = life_make_org(fx.a, "group", "第一党小组", 0);
+	fx.ga2 = life_make_org(fx.a, "group", "第二党小组", 0);
+	fx.a_members[0] = life_make_member_ex(fx.a, fx.ga1, "full", "none", NULL);
+	fx.a_members[1] = life_make_member_ex(fx.a, fx.ga1, "full", "none", NULL);
+	fx.a_members[2] = life_make_member_ex(fx.a, fx.ga2, "full", "none", NULL);
+	fx.a_members[3] = life_make_member_ex(fx.a, fx.ga2, "full", "probation", NULL);
+	fx.a_members[4] = life_make_member_ex(fx.a, 0, "probationary", "none", NULL);
+	life_make_member(fx.b);
 	/* a tree of its own for the local lecture rule (settings are per top-level org) */
-	fx.d = make_org(make_org(make_org(0, "dept", "另一组织部", 0), "committee", "另一党委", 0), "branch", "另一党支部", 0);
-	make_member(fx.d);
+	fx.d = life_make_org(life_make_org(life_make_org(0, "dept", "另一组织部", 0), "committee", "另一党委", 0), "branch", "另一党支部", 0);
+	life_make_member(fx.d);
 	return 0;
 }
 
 static int setup_sqlite(void **state)
 {
-	int fd;
 	(void)state;
 	memset(&fx, 0, sizeof(fx));
-	xsnprintf(fx.sqlite_path, sizeof(fx.sqlite_path), "%s/dj-test-meeting-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(fx.sqlite_path);
-	if (fd < 0)
+	if (life_setup(&fx.ls, &fx.ctx, "meeting", 0))
 		return -1;
-	close(fd);
-	xsnprintf(fx.url, sizeof(fx.url), "sqlite:%s", fx.sqlite_path);
-	return open_fixture();
+	return populate();
 }
 
 static int setup_pg(void **state)
 {
 	(void)state;
 	memset(&fx, 0, sizeof(fx));
-	strlcpy_z(fx.url, getenv("DJ_TEST_PG_URL"), sizeof(fx.url));
-	return open_fixture();
+	if (life_setup(&fx.ls, &fx.ctx, "meeting", 1))
+		return -1;
+	return populate();
 }
 
 static int teardown(void **state)
 {
-	char path[300];
 	(void)state;
-	if (fx.ctx.db)
-		store_release(fx.store, fx.ctx.db);
-	store_close(fx.store);
-	if (fx.sqlite_path[0]) {
-		unlink(fx.sqlite_path);
-		xsnprintf(path, sizeof(path), "%s-wal", fx.sqlite_path);
-		unlink(path);
-		xsnprintf(path, sizeof(path), "%s-shm", fx.sqlite_path);
-		unlink(path);
-	}
+	life_teardown(&fx.ls, &fx.ctx);
 	memset(&fx, 0, sizeof(fx));
 	return 0;
 }
@@ -195,7 +92,7 @@ static int64_t meet(int64_t org, const char *kind, const char *on, json_t *atten
 		json_object_set_new(body, "attendance", attendance);
 	err_clear(&fx.ctx.err);
 	if (meeting_create(&fx.ctx, body, &id))
-		fail_ctx(kind, &fx.ctx);
+		life_fail_ctx(kind, &fx.ctx);
 	json_decref(body);
 	return id;
 }
@@ -207,7 +104,7 @@ static json_t *report(int64_t org, int year, int month, int quarter)
 	json_t *j;
 	err_clear(&fx.ctx.err);
 	if (compliance_report_json(&fx.ctx, org, year, month, quarter, &sb))
-		fail_ctx("compliance_report_json", &fx.ctx);
+		life_fail_ctx("compliance_report_json", &fx.ctx);
 	j = json_loads(sb.buf, 0, &jerr);
 	if (!j)
 		fail_msg("report is not JSON: %s", jerr.text);
@@ -258,7 +155,7 @@ static void test_theme_day_month_boundary(void **state)
 {
 	json_t *rep;
 	(void)state;
-	set_today(2026, 1, 15);
+	life_set_today(2026, 1, 15);
 	meet(fx.b, "theme_day", "2025-03-31", NULL); /* the last day of March counts for March */
 	meet(fx.b, "theme_day", "2025-05-01", NULL); /* the 1st of May does not count for April */
 	rep = report(fx.b, 2025, 3, 0);
@@ -278,7 +175,7 @@ static void test_quarterly_congress_and_month_green(void **state)
 {
 	json_t *rep;
 	(void)state;
-	set_today(2026, 1, 15);
+	life_set_today(2026, 1, 15);
 	/* March closes Q1: the month is green with its theme day, a congress and a lecture in the quarter */
 	rep = report(fx.b, 2025, 3, 0);
 	assert_string_equal(status_of(rep, fx.b), "red");
@@ -312,7 +209,7 @@ static void test_amber_while_open(void **state)
 {
 	json_t *rep;
 	(void)state;
-	set_today(2025, 9, 15);
+	life_set_today(2025, 9, 15);
 	rep = report(fx.b, 2025, 9, 0); /* September still open, nothing held */
 	assert_string_equal(status_of(rep, fx.b), "amber");
 	json_decref(rep);
@@ -330,7 +227,7 @@ static void test_committee_and_groups(void **state)
 {
 	json_t *rep;
 	(void)state;
-	set_today(2026, 1, 15);
+	life_set_today(2026, 1, 15);
 	/* committee meetings are required only where there is a 支委会 */
 	rep = report(fx.committee, 2025, 6, 0);
 	assert_non_null(item_of(rep, fx.a, "committee"));
@@ -371,7 +268,7 @@ static void test_lecture_local_rule_and_yearly(void **state)
 	json_t *rep;
 	struct org d;
 	(void)state;
-	set_today(2026, 1, 15);
+	life_set_today(2026, 1, 15);
 	assert_int_equal(org_get(&fx.ctx, fx.d, &d), 0);
 	/* default: one 党课 a quarter, so January alone does not ask for one */
 	rep = report(fx.d, 2025, 1, 0);
@@ -408,7 +305,7 @@ static void test_lecture_local_rule_and_yearly(void **state)
 	assert_int_equal(held(rep, fx.d, "appraisal"), 1);
 	json_decref(rep);
 	/* in a year still open, a missing 组织生活会 is amber, not red */
-	set_today(2025, 6, 1);
+	life_set_today(2025, 6, 1);
 	rep = report(fx.d, 2025, 0, 0);
 	{
 		json_t *miss = json_object_get(item_of(rep, fx.d, "party_congress"), "missing");
@@ -443,7 +340,7 @@ static void test_quorum(void **state)
 	json_t *j;
 	int64_t id = 0;
 	(void)state;
-	set_today(2026, 1, 15);
+	life_set_today(2026, 1, 15);
 	/* voters: the three full members not under 留党察看; the probationary member does not vote */
 	assert_int_equal(congress_vote(json_pack("[o, o, o, o, o]", att(fx.a_members[0], "present", NULL),
 						 att(fx.a_members[1], "leave", "出差"), att(fx.a_members[2], "absent", NULL),
@@ -457,7 +354,7 @@ static void test_quorum(void **state)
 	assert_string_equal(fx.ctx.err.rule, "meeting.quorum");
 	/* 2 of 3 is more than half */
 	if (congress_vote(json_pack("[o, o]", att(fx.a_members[0], "present", NULL), att(fx.a_members[1], "present", NULL)), &id))
-		fail_ctx("congress with quorum", &fx.ctx);
+		life_fail_ctx("congress with quorum", &fx.ctx);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(meeting_get(&fx.ctx, id, &j), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "quorum"), "expected_voters")), 3);
@@ -465,7 +362,7 @@ static void test_quorum(void **state)
 	json_decref(j);
 	/* exactly half is not more than half */
 	{
-		int64_t e = make_org(fx.committee, "branch", "第五党支部", 0), v1 = make_member(e), v2 = make_member(e);
+		int64_t e = life_make_org(fx.committee, "branch", "第五党支部", 0), v1 = life_make_member(e), v2 = life_make_member(e);
 		json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:[o, o]}", "org_id", (json_int_t)e, "kind",
 					 "party_congress", "held_on", "2025-11-05", "start_time", "14:00", "end_time", "15:30",
 					 "vote", 1, "attendance", att(v1, "present", NULL), att(v2, "leave", "病假"));
@@ -475,7 +372,7 @@ static void test_quorum(void **state)
 		json_decref(body);
 	}
 	/* a non-member of the branch cannot be on the list */
-	assert_int_equal(congress_vote(json_pack("[o]", att(make_member(fx.b), "present", NULL)), &id), E_RULE);
+	assert_int_equal(congress_vote(json_pack("[o]", att(life_make_member(fx.b), "present", NULL)), &id), E_RULE);
 	assert_string_equal(fx.ctx.err.rule, "meeting.attendee");
 }
 
@@ -484,7 +381,7 @@ static void test_default_attendance_and_hours(void **state)
 	json_t *j, *body;
 	int64_t id;
 	(void)state;
-	set_today(2026, 1, 15);
+	life_set_today(2026, 1, 15);
 	id = meet(fx.a, "study", "2025-10-10", NULL); /* 09:00–11:00 */
 	err_clear(&fx.ctx.err);
 	assert_int_equal(meeting_get(&fx.ctx, id, &j), 0);
@@ -496,7 +393,7 @@ static void test_default_attendance_and_hours(void **state)
 	body = json_pack("{s:I, s:s}", "version", (json_int_t)1, "end_time", "10:30");
 	err_clear(&fx.ctx.err);
 	if (meeting_update(&fx.ctx, id, body))
-		fail_ctx("meeting_update", &fx.ctx);
+		life_fail_ctx("meeting_update", &fx.ctx);
 	json_decref(body);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(meeting_get(&fx.ctx, id, &j), 0);
@@ -535,16 +432,16 @@ static void test_six_months(void **state)
 	int mo;
 	char on[11];
 	(void)state;
-	absent = make_member(fx.c);
-	excused = make_member(fx.c);
-	no_reason = make_member(fx.c);
-	present_once = make_member(fx.c);
-	edge_in = make_member(fx.c);
-	edge_out = make_member(fx.c);
-	set_today(2025, 12, 31); /* lost_since must not be in the future when recorded */
-	lost_long = make_member_ex(fx.c, 0, "full", "none", "2025-12-01");
-	lost_recent = make_member_ex(fx.c, 0, "full", "none", "2025-12-20");
-	set_today(2026, 8, 10); /* window: the 6 whole months February–July 2026, and August so far */
+	absent = life_make_member(fx.c);
+	excused = life_make_member(fx.c);
+	no_reason = life_make_member(fx.c);
+	present_once = life_make_member(fx.c);
+	edge_in = life_make_member(fx.c);
+	edge_out = life_make_member(fx.c);
+	life_set_today(2025, 12, 31); /* lost_since must not be in the future when recorded */
+	lost_long = life_make_member_ex(fx.c, 0, "full", "none", "2025-12-01");
+	lost_recent = life_make_member_ex(fx.c, 0, "full", "none", "2025-12-20");
+	life_set_today(2026, 8, 10); /* window: the 6 whole months February–July 2026, and August so far */
 	for (mo = 2; mo <= 7; mo++) {
 		xsnprintf(on, sizeof(on), "2026-%02d-15", mo);
 		/* everyone not listed is recorded absent */
@@ -564,13 +461,13 @@ static void test_six_months(void **state)
 	assert_true(flagged(rep, edge_out, "no_life"));   /* 31 January is not */
 	json_decref(rep);
 	/* on 1 September the window moves to March–August: edge_in is now 6 months out too */
-	set_today(2026, 9, 1);
+	life_set_today(2026, 9, 1);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(compliance_at_risk(&fx.ctx, fx.c, &rep), 0);
 	assert_true(flagged(rep, edge_in, "no_life"));
 	json_decref(rep);
 	/* lost contact: ≥ 6 months flagged, less not */
-	set_today(2026, 6, 1);
+	life_set_today(2026, 6, 1);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(compliance_at_risk(&fx.ctx, fx.c, &rep), 0);
 	assert_true(flagged(rep, lost_long, "lost_contact"));
@@ -600,7 +497,7 @@ static char *count_lines(int kept)
 					   "ORDER BY org_id, substr(held_on, 1, 4), kind, substr(held_on, 6, 2)",
 				&fx.ctx.err);
 	if (!st)
-		fail_ctx("count_lines", &fx.ctx);
+		life_fail_ctx("count_lines", &fx.ctx);
 	while ((step = stmt_step(st, &fx.ctx.err)) == STEP_ROW) {
 		for (mo = 1; mo <= 12; mo++) {
 			int64_t n = kept ? stmt_int(st, 2 + mo) : (mo == stmt_int(st, 3) ? stmt_int(st, 4) : 0);
@@ -620,7 +517,7 @@ static int64_t query_count(const char *sql, int64_t org, const char *kind, const
 	struct stmt *st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
 	int64_t n = -1;
 	if (!st)
-		fail_ctx("query_count", &fx.ctx);
+		life_fail_ctx("query_count", &fx.ctx);
 	stmt_bind_int(st, 1, org);
 	stmt_bind_text(st, 2, kind);
 	stmt_bind_text(st, 3, from);
@@ -646,7 +543,7 @@ static void test_kept_counts_match_meetings(void **state)
 	unsigned seed = 20261126;
 	int i, year;
 	(void)state;
-	set_today(2026, 12, 31);
+	life_set_today(2026, 12, 31);
 	for (i = 0; i < 120; i++) {
 		int g = rand_r(&seed) % 4 == 0;
 		xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2024 + rand_r(&seed) % 3, 1 + rand_r(&seed) % 12,
@@ -659,12 +556,12 @@ static void test_kept_counts_match_meetings(void **state)
 		json_t *got = NULL, *body;
 		err_clear(&fx.ctx.err);
 		if (meeting_get(&fx.ctx, ids[i], &got))
-			fail_ctx("meeting_get", &fx.ctx);
+			life_fail_ctx("meeting_get", &fx.ctx);
 		xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2024 + rand_r(&seed) % 3, 1 + rand_r(&seed) % 12,
 			  1 + rand_r(&seed) % 28);
 		body = json_pack("{s:s, s:O}", "held_on", day, "version", json_object_get(got, "version"));
 		if (meeting_update(&fx.ctx, ids[i], body))
-			fail_ctx("meeting_update", &fx.ctx);
+			life_fail_ctx("meeting_update", &fx.ctx);
 		json_decref(body);
 		json_decref(got);
 	}
@@ -716,7 +613,7 @@ static char *int_lines(const char *sql, int ncols)
 	struct stmt *st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
 	int step, c;
 	if (!st)
-		fail_ctx("int_lines", &fx.ctx);
+		life_fail_ctx("int_lines", &fx.ctx);
 	while ((step = stmt_step(st, &fx.ctx.err)) == STEP_ROW) {
 		for (c = 0; c < ncols; c++)
 			strbuf_addf(&sb, c ? "|%" PRId64 : "%" PRId64, stmt_int(st, c));
@@ -733,7 +630,7 @@ static void exec_sql(const char *fmt, int64_t a, int64_t b)
 	xsnprintf(sql, sizeof(sql), fmt, a, b);
 	err_clear(&fx.ctx.err);
 	if (db_exec(fx.ctx.db, sql, &fx.ctx.err))
-		fail_ctx(sql, &fx.ctx);
+		life_fail_ctx(sql, &fx.ctx);
 }
 
 /* "member|missed" of the no_life flags at today, from compliance_at_risk and straight from the attendance */
@@ -746,10 +643,10 @@ static void assert_at_risk_direct(int y, int m, int d)
 	const char *from, *today;
 	size_t i;
 	int step;
-	set_today(y, m, d);
+	life_set_today(y, m, d);
 	err_clear(&fx.ctx.err);
 	if (compliance_at_risk(&fx.ctx, fx.top, &rep))
-		fail_ctx("compliance_at_risk", &fx.ctx);
+		life_fail_ctx("compliance_at_risk", &fx.ctx);
 	json_array_foreach(json_object_get(rep, "items"), i, it)
 		if (!strcmp(json_string_value(json_object_get(it, "flag")), "no_life"))
 			strbuf_addf(&got, "%" PRId64 "|%" PRId64 "\n", (int64_t)json_integer_value(json_object_get(it, "member_id")),
@@ -798,10 +695,10 @@ static void test_kept_member_figures(void **state)
 	char day[11], *kept, *direct;
 	int i, j;
 	(void)state;
-	set_today(2026, 12, 31);
-	br = make_org(fx.committee, "branch", "随机党支部", 0);
+	life_set_today(2026, 12, 31);
+	br = life_make_org(fx.committee, "branch", "随机党支部", 0);
 	for (i = 0; i < 6; i++)
-		mem[i] = make_member(br);
+		mem[i] = life_make_member(br);
 	for (i = 0; i < 60; i++) {
 		json_t *list = json_array();
 		for (j = 0; j < 6; j++) {
@@ -823,7 +720,7 @@ static void test_kept_member_figures(void **state)
 		case 1: /* a new attendance list */
 			err_clear(&fx.ctx.err);
 			if (meeting_get(&fx.ctx, ids[i], &got))
-				fail_ctx("meeting_get", &fx.ctx);
+				life_fail_ctx("meeting_get", &fx.ctx);
 			if (i % 5 == 0) {
 				xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2025 + rand_r(&seed) % 2, 1 + rand_r(&seed) % 12,
 					  1 + rand_r(&seed) % 28);
@@ -833,7 +730,7 @@ static void test_kept_member_figures(void **state)
 						 att(who, "leave", "病假"), "version", json_object_get(got, "version"));
 			}
 			if (meeting_update(&fx.ctx, ids[i], body))
-				fail_ctx("meeting_update", &fx.ctx);
+				life_fail_ctx("meeting_update", &fx.ctx);
 			json_decref(body);
 			json_decref(got);
 			break;
@@ -917,12 +814,12 @@ static void test_talks_yearly(void **state)
 	struct org o;
 	int i;
 	(void)state;
-	set_today(2026, 6, 1);
-	br = make_org(fx.committee, "branch", "谈心党支部", 0);
+	life_set_today(2026, 6, 1);
+	br = life_make_org(fx.committee, "branch", "谈心党支部", 0);
 	for (i = 0; i < 52; i++)
-		m[i] = make_member(br);
-	m[52] = make_member_ex(br, 0, "probationary", "none", NULL);
-	lapsed = make_member(br);
+		m[i] = life_make_member(br);
+	m[52] = life_make_member_ex(br, 0, "probationary", "none", NULL);
+	lapsed = life_make_member(br);
 	exec_sql("UPDATE members SET state = 'removed' WHERE id = %" PRId64 " AND %" PRId64 " = 0", lapsed, 0);
 	/* the year's first day counts; the day before the year, a leave and an absence do not */
 	meet(br, "talk", "2026-01-01", json_pack("[o]", att(m[0], "present", NULL)));
@@ -941,7 +838,7 @@ static void test_talks_yearly(void **state)
 	assert_false(in_names(miss, m[0]) || in_names(miss, m[3]) || in_names(miss, m[52]) || in_names(miss, lapsed));
 	json_decref(rep);
 	/* 51 not talked with: the count is whole, the names stop at 50 */
-	set_today(2026, 6, 2);
+	life_set_today(2026, 6, 2);
 	meet(br, "talk", "2026-06-02", json_pack("[o]", att(m[3], "absent", NULL)));
 	exec_sql("UPDATE meeting_attendance SET status = 'absent' WHERE member_id = %" PRId64 " AND %" PRId64 " = 0",
 		 m[52], 0);
@@ -958,13 +855,13 @@ static void test_talks_yearly(void **state)
 	assert_int_equal(required(rep, br, "talk"), 0);
 	json_decref(rep);
 	/* once the year is over it is red */
-	set_today(2027, 1, 1);
+	life_set_today(2027, 1, 1);
 	rep = report(br, 2026, 0, 0);
 	assert_string_equal(json_string_value(json_object_get(missing_of(rep, br, "talk"), "status")), "red");
 	json_decref(rep);
 
 	/* the talk decides the branch's status: everything else of December held, founded 1 December */
-	set_today(2026, 12, 20);
+	life_set_today(2026, 12, 20);
 	memset(&o, 0, sizeof(o));
 	o.parent_id = fx.committee;
 	strlcpy_z(o.kind, "branch", sizeof(o.kind));
@@ -972,9 +869,9 @@ static void test_talks_yearly(void **state)
 	strlcpy_z(o.founded_on, "2026-12-01", sizeof(o.founded_on));
 	err_clear(&fx.ctx.err);
 	if (org_create(&fx.ctx, &o))
-		fail_ctx("org_create", &fx.ctx);
+		life_fail_ctx("org_create", &fx.ctx);
 	solo = o.id;
-	one = make_member(solo);
+	one = life_make_member(solo);
 	meet(solo, "theme_day", "2026-12-02", NULL);
 	meet(solo, "party_congress", "2026-12-02", NULL);
 	meet(solo, "lecture", "2026-12-02", NULL);
@@ -997,7 +894,7 @@ static json_t *reminders(int64_t org)
 	json_t *j;
 	err_clear(&fx.ctx.err);
 	if (compliance_reminders(&fx.ctx, org, &sb))
-		fail_ctx("compliance_reminders", &fx.ctx);
+		life_fail_ctx("compliance_reminders", &fx.ctx);
 	j = json_loads(sb.buf, 0, &jerr);
 	if (!j)
 		fail_msg("reminders are not JSON: %s", jerr.text);
@@ -1027,16 +924,16 @@ static void test_reminders(void **state)
 	json_t *rep, *it, *prev = NULL;
 	size_t i;
 	(void)state;
-	set_today(2027, 1, 2);
-	br = make_org(fx.committee, "branch", "提醒党支部", 0);
-	one = make_member(br);
+	life_set_today(2027, 1, 2);
+	br = life_make_org(fx.committee, "branch", "提醒党支部", 0);
+	one = life_make_member(br);
 
-	set_today(2027, 3, 23);     /* 8 days to the month's end, 8 to the quarter's */
+	life_set_today(2027, 3, 23);     /* 8 days to the month's end, 8 to the quarter's */
 	rep = reminders(fx.committee);
 	assert_null(reminder_of(rep, br, "theme_day"));
 	assert_non_null(reminder_of(rep, br, "party_congress"));
 	json_decref(rep);
-	set_today(2027, 3, 24);     /* 7 days */
+	life_set_today(2027, 3, 24);     /* 7 days */
 	rep = reminders(fx.committee);
 	it = reminder_of(rep, br, "theme_day");
 	assert_non_null(it);
@@ -1055,25 +952,25 @@ static void test_reminders(void **state)
 	assert_null(reminder_of(rep, br, "theme_day"));
 	assert_non_null(reminder_of(rep, br, "party_congress"));
 	json_decref(rep);
-	set_today(2027, 3, 16);     /* 15 days to the quarter's end */
+	life_set_today(2027, 3, 16);     /* 15 days to the quarter's end */
 	rep = reminders(br);
 	assert_non_null(reminder_of(rep, br, "party_congress"));
 	json_decref(rep);
-	set_today(2027, 3, 15);     /* 16 */
+	life_set_today(2027, 3, 15);     /* 16 */
 	rep = reminders(br);
 	assert_null(reminder_of(rep, br, "party_congress"));
 	assert_int_equal(json_integer_value(json_object_get(rep, "total")), 0);
 	json_decref(rep);
-	set_today(2027, 5, 20);     /* mid-quarter, 11 days to the month's end: nothing */
+	life_set_today(2027, 5, 20);     /* mid-quarter, 11 days to the month's end: nothing */
 	rep = reminders(br);
 	assert_int_equal(json_integer_value(json_object_get(rep, "total")), 0);
 	json_decref(rep);
 	/* the year: from 1 December (30 days), with the members not talked with */
-	set_today(2027, 11, 30);
+	life_set_today(2027, 11, 30);
 	rep = reminders(br);
 	assert_null(reminder_of(rep, br, "life_meeting"));
 	json_decref(rep);
-	set_today(2027, 12, 1);
+	life_set_today(2027, 12, 1);
 	rep = reminders(br);
 	assert_non_null(reminder_of(rep, br, "life_meeting"));
 	assert_non_null(reminder_of(rep, br, "appraisal"));
@@ -1084,7 +981,7 @@ static void test_reminders(void **state)
 	assert_null(reminder_of(rep, br, "theme_day"));      /* December's end is 30 days away */
 	json_decref(rep);
 	/* the whole scope sorted by end date */
-	set_today(2027, 12, 31);
+	life_set_today(2027, 12, 31);
 	rep = reminders(0);
 	assert_true(json_array_size(json_object_get(rep, "items")) > 0);
 	json_array_foreach(json_object_get(rep, "items"), i, it) {

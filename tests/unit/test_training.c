@@ -20,14 +20,12 @@
 #include "domain/member.h"
 #include "domain/org.h"
 #include "domain/training.h"
-#include "util/pii.h"
+#include "support/life_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 struct fixture {
-	char url[512];
-	char sqlite_path[256]; /* "" for PostgreSQL */
-	struct store *store;
+	struct life_store ls;
 	struct ctx ctx;
 	int64_t top, committee, other_committee;
 	int64_t a, b, c, far;   /* a, b, c: branches of committee; far: a branch of other_committee */
@@ -36,150 +34,49 @@ struct fixture {
 };
 
 static struct fixture fx;
-static unsigned id_counter;
 
-static void fail_ctx(const char *what, const struct ctx *ctx)
+static int populate(void)
 {
-	fail_msg("%s: %s (field %s, rule %s)", what, ctx->err.message, ctx->err.field, ctx->err.rule);
-}
-
-/* today = y-m-d in Asia/Shanghai (noon) */
-static void set_today(int y, int m, int d)
-{
-	struct date dt = { y, m, d };
-	ctx_set_clock(&fx.ctx, (time_t)(date_to_days(dt) * 86400 + 4 * 3600));
-}
-
-static int64_t make_org(int64_t parent, const char *kind, const char *name, int committee_size)
-{
-	struct org o;
-	memset(&o, 0, sizeof(o));
-	o.parent_id = parent;
-	o.committee_size = committee_size;
-	strlcpy_z(o.kind, kind, sizeof(o.kind));
-	strlcpy_z(o.name, name, sizeof(o.name));
-	err_clear(&fx.ctx.err);
-	if (org_create(&fx.ctx, &o))
-		fail_ctx("org_create", &fx.ctx);
-	return o.id;
-}
-
-static int64_t make_member_ex(int64_t org_id, int64_t group_id, const char *category, const char *discipline,
-			      const char *lost_since)
-{
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
-	struct member m;
-	char id[19];
-	unsigned i = id_counter++, s = 0, k;
-	memset(&m, 0, sizeof(m));
-	xsnprintf(id, sizeof(id), "1101051980%02u%02u%03u", 1 + i % 12, 1 + (i / 12) % 28, (unsigned)(getpid() + i / 336) % 1000);
-	for (k = 0; k < 17; k++)
-		s += (unsigned)(id[k] - '0') * (unsigned)w[k];
-	id[17] = "10X98765432"[s % 11];
-	id[18] = '\0';
-	m.org_id = org_id;
-	m.group_id = group_id;
-	strlcpy_z(m.name, "测试党员", sizeof(m.name));
-	strlcpy_z(m.id_number, id, sizeof(m.id_number));
-	strlcpy_z(m.ethnicity, "01", sizeof(m.ethnicity));
-	strlcpy_z(m.category, category, sizeof(m.category));
-	strlcpy_z(m.join_date, "2005-07-01", sizeof(m.join_date));
-	if (!strcmp(category, "full"))
-		strlcpy_z(m.full_date, "2006-07-01", sizeof(m.full_date));
-	strlcpy_z(m.discipline, discipline, sizeof(m.discipline));
-	if (lost_since) {
-		m.lost_contact = 1;
-		strlcpy_z(m.lost_since, lost_since, sizeof(m.lost_since));
-	}
-	err_clear(&fx.ctx.err);
-	if (member_create(&fx.ctx, &m))
-		fail_ctx("member_create", &fx.ctx);
-	return m.id;
-}
-
-static int64_t make_member(int64_t org_id)
-{
-	return make_member_ex(org_id, 0, "full", "none", NULL);
-}
-
-static int open_fixture(void)
-{
-	struct err e = { 0 };
-	struct db *db;
-	char key[300];
-	xsnprintf(key, sizeof(key), "%s/dj-test-training-%d.key", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	if (!pii_keys_loaded() && pii_load_keys(key, 1, &e)) {
-		fprintf(stderr, "pii_load_keys: %s\n", e.message);
-		return -1;
-	}
-	unlink(key);
-	if (store_open(&fx.store, fx.url, 2, &e)) {
-		fprintf(stderr, "store_open: %s\n", e.message);
-		return -1;
-	}
-	db = store_acquire(fx.store);
-	if (store_migrate(db, &e)) {
-		fprintf(stderr, "store_migrate: %s\n", e.message);
-		store_release(fx.store, db);
-		return -1;
-	}
-	fx.ctx.db = db;
-	ctx_as_system(&fx.ctx);
-	ctx_set_clock(&fx.ctx, time(NULL));
-	fx.top = make_org(0, "dept", "测试组织部", 0);
-	fx.committee = make_org(fx.top, "committee", "测试党委", 0);
-	fx.other_committee = make_org(fx.top, "committee", "另一党委", 0);
-	fx.a = make_org(fx.committee, "branch", "第一党支部", 0);
-	fx.b = make_org(fx.committee, "branch", "第二党支部", 0);
-	fx.c = make_org(fx.committee, "branch", "第三党支部", 0);
-	fx.far = make_org(fx.other_committee, "branch", "另一党支部", 0);
-	fx.ga1 = make_org(fx.a, "group", "第一党小组", 0);
-	fx.am[0] = make_member(fx.a);
-	fx.am[1] = make_member(fx.a);
-	fx.am[2] = make_member_ex(fx.a, fx.ga1, "probationary", "none", NULL);
-	fx.bm[0] = make_member(fx.b);
-	fx.bm[1] = make_member(fx.b);
-	fx.cm = make_member(fx.c);
-	fx.farm = make_member(fx.far);
+	fx.top = life_make_org(0, "dept", "测试组织部", 0);
+	fx.committee = life_make_org(fx.top, "committee", "测试党委", 0);
+	fx.other_committee = life_make_org(fx.top, "committee", "另一党委", 0);
+	fx.a = life_make_org(fx.committee, "branch", "第一党支部", 0);
+	fx.b = life_make_org(fx.committee, "branch", "第二党支部", 0);
+	fx.c = life_make_org(fx.committee, "branch", "第三党支部", 0);
+	fx.far = life_make_org(fx.other_committee, "branch", "另一党支部", 0);
+	fx.ga1 = life_make_org(fx.a, "group", "第一党小组", 0);
+	fx.am[0] = life_make_member(fx.a);
+	fx.am[1] = life_make_member(fx.a);
+	fx.am[2] = life_make_member_ex(fx.a, fx.ga1, "probationary", "none", NULL);
+	fx.bm[0] = life_make_member(fx.b);
+	fx.bm[1] = life_make_member(fx.b);
+	fx.cm = life_make_member(fx.c);
+	fx.farm = life_make_member(fx.far);
 	return 0;
 }
 
 static int setup_sqlite(void **state)
 {
-	int fd;
 	(void)state;
 	memset(&fx, 0, sizeof(fx));
-	xsnprintf(fx.sqlite_path, sizeof(fx.sqlite_path), "%s/dj-test-training-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(fx.sqlite_path);
-	if (fd < 0)
+	if (life_setup(&fx.ls, &fx.ctx, "training", 0))
 		return -1;
-	close(fd);
-	xsnprintf(fx.url, sizeof(fx.url), "sqlite:%s", fx.sqlite_path);
-	return open_fixture();
+	return populate();
 }
 
 static int setup_pg(void **state)
 {
 	(void)state;
 	memset(&fx, 0, sizeof(fx));
-	strlcpy_z(fx.url, getenv("DJ_TEST_PG_URL"), sizeof(fx.url));
-	return open_fixture();
+	if (life_setup(&fx.ls, &fx.ctx, "training", 1))
+		return -1;
+	return populate();
 }
 
 static int teardown(void **state)
 {
-	char path[300];
 	(void)state;
-	if (fx.ctx.db)
-		store_release(fx.store, fx.ctx.db);
-	store_close(fx.store);
-	if (fx.sqlite_path[0]) {
-		unlink(fx.sqlite_path);
-		xsnprintf(path, sizeof(path), "%s-wal", fx.sqlite_path);
-		unlink(path);
-		xsnprintf(path, sizeof(path), "%s-shm", fx.sqlite_path);
-		unlink(path);
-	}
+	life_teardown(&fx.ls, &fx.ctx);
 	memset(&fx, 0, sizeof(fx));
 	return 0;
 }
@@ -199,7 +96,7 @@ static double hours_of(int64_t member)
 	double h;
 	err_clear(&fx.ctx.err);
 	if (compliance_member_hours(&fx.ctx, member, 2025, &j))
-		fail_ctx("compliance_member_hours", &fx.ctx);
+		life_fail_ctx("compliance_member_hours", &fx.ctx);
 	h = json_real_value(json_object_get(j, "hours"));
 	json_decref(j);
 	return h;
@@ -239,7 +136,7 @@ static void test_two_branches_credit_present_members(void **state)
 	int64_t id = 0;
 	double a0, a1, a2, b0, b1, c0;
 	(void)state;
-	set_today(2025, 3, 1);
+	life_set_today(2025, 3, 1);
 	a0 = hours_of(fx.am[0]);
 	a1 = hours_of(fx.am[1]);
 	a2 = hours_of(fx.am[2]);
@@ -253,7 +150,7 @@ static void test_two_branches_credit_present_members(void **state)
 				      "reason", "出差", "member_id", (json_int_t)fx.bm[1], "status", "absent"));
 	err_clear(&fx.ctx.err);
 	if (training_create(&fx.ctx, body, &id))
-		fail_ctx("training_create", &fx.ctx);
+		life_fail_ctx("training_create", &fx.ctx);
 	json_decref(body);
 	assert_true(id > 0);
 
@@ -296,7 +193,7 @@ static void test_rules(void **state)
 {
 	json_t *body;
 	(void)state;
-	set_today(2025, 3, 1);
+	life_set_today(2025, 3, 1);
 	/* a branch of another committee is outside the organizer's subtree */
 	refused(body_for(fx.committee, json_pack("[I, I]", (json_int_t)fx.a, (json_int_t)fx.far), 2),
 		"training.branch_scope", "branches[1]");
@@ -330,11 +227,11 @@ static void test_scope(void **state)
 	struct actor saved = fx.ctx.actor;
 	json_t *body;
 	(void)state;
-	set_today(2025, 3, 1);
+	life_set_today(2025, 3, 1);
 	body = body_for(fx.committee, json_pack("[I]", (json_int_t)fx.c), 1);
 	err_clear(&fx.ctx.err);
 	if (training_create(&fx.ctx, body, &id))
-		fail_ctx("training_create", &fx.ctx);
+		life_fail_ctx("training_create", &fx.ctx);
 	json_decref(body);
 	/* an admin of the other committee neither sees it nor may organize for these branches */
 	fx.ctx.actor.role = ROLE_ORG_ADMIN;
