@@ -17,6 +17,7 @@
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/named.h"
 #include "util/banned.h"
 
 #define NOT_FOUND_MSG "民主评议不存在或不在您的管理范围内"
@@ -24,50 +25,36 @@
 /* names listed in an incomplete-close refusal before "等" */
 #define INCOMPLETE_NAMES 5
 
-static const struct {
-	const char *code, *name;
-} cats[AC__COUNT] = {
+static const struct named cats[AC__COUNT] = {
 	[AC_EXCELLENT] = { "excellent", "优秀" },
 	[AC_QUALIFIED] = { "qualified", "合格" },
 	[AC_BASIC] = { "basic", "基本合格" },
 	[AC_UNQUALIFIED] = { "unqualified", "不合格" },
 };
 
-static const struct {
-	const char *code, *name;
-} outcomes[] = {
+static const struct named outcomes[] = {
 	{ "corrected", "改正" },
 	{ "persuaded", "劝退" },
 	{ "removed", "除名" },
 };
-#define N_OUTCOMES (sizeof(outcomes) / sizeof(outcomes[0]))
-
 int appraisal_category_parse(const char *s)
 {
-	int c;
-	for (c = 0; s && c < AC__COUNT; c++)
-		if (!strcmp(cats[c].code, s))
-			return c;
-	return -1;
+	return named_index(cats, AC__COUNT, s);
 }
 
 const char *appraisal_category_code(int c)
 {
-	return c >= 0 && c < AC__COUNT ? cats[c].code : "";
+	return named_code_at(cats, AC__COUNT, c);
 }
 
 const char *appraisal_category_name(int c)
 {
-	return c >= 0 && c < AC__COUNT ? cats[c].name : "";
+	return named_name_at(cats, AC__COUNT, c);
 }
 
 static const char *outcome_name(const char *code)
 {
-	size_t i;
-	for (i = 0; code && i < N_OUTCOMES; i++)
-		if (!strcmp(outcomes[i].code, code))
-			return outcomes[i].name;
-	return NULL;
+	return named_name_of(outcomes, NAMED_COUNT(outcomes), code);
 }
 
 struct entry {

@@ -14,6 +14,7 @@
 #include "util/json_util.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/named.h"
 #include "util/banned.h"
 
 #define NOT_FOUND_MSG "会议记录不存在或不在您的管理范围内"
@@ -21,9 +22,7 @@
 #define TOPIC_SIZE (MEETING_TOPIC_MAX_CHARS * 4 + 1)
 #define REASON_SIZE (MEETING_REASON_MAX_CHARS * 4 + 1)
 
-static const struct {
-	const char *code, *name;
-} kinds[MK__COUNT] = {
+static const struct named kinds[MK__COUNT] = {
 	[MK_PARTY_CONGRESS] = { "party_congress", "支部党员大会" },
 	[MK_COMMITTEE] = { "committee", "支委会" },
 	[MK_GROUP] = { "group", "党小组会" },
@@ -37,21 +36,17 @@ static const struct {
 
 int meeting_kind_parse(const char *s)
 {
-	int k;
-	for (k = 0; s && k < MK__COUNT; k++)
-		if (!strcmp(kinds[k].code, s))
-			return k;
-	return -1;
+	return named_index(kinds, MK__COUNT, s);
 }
 
 const char *meeting_kind_code(int kind)
 {
-	return kind >= 0 && kind < MK__COUNT ? kinds[kind].code : "";
+	return named_code_at(kinds, MK__COUNT, kind);
 }
 
 const char *meeting_kind_name(int kind)
 {
-	return kind >= 0 && kind < MK__COUNT ? kinds[kind].name : "";
+	return named_name_at(kinds, MK__COUNT, kind);
 }
 
 void meeting_filter_init(struct meeting_filter *f)

@@ -12,6 +12,7 @@
 #include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
+#include "util/named.h"
 #include "util/banned.h"
 
 #define MEMBER_COLS                                                                                           \
@@ -21,28 +22,17 @@
 	"m.version, m.dues_from"
 #define MEMBER_FROM " FROM members m JOIN orgs o ON o.id = m.org_id "
 
-static const struct {
-	const char *code, *name;
-} categories[] = { { "full", "正式党员" }, { "probationary", "预备党员" } },
+static const struct named categories[] = { { "full", "正式党员" }, { "probationary", "预备党员" } },
   person_types[] = { { "employed", "在职" }, { "retired", "离退休" }, { "farmer", "农民" }, { "student", "学生" }, { "other", "其他" } },
   party_statuses[] = { { "normal", "正常" }, { "suspended", "停止党籍" } },
   states[] = { { "active", "在册" }, { "transferring", "转出中" }, { "transferred_out", "已转出" }, { "removed", "已除名" }, { "deceased", "已去世" } },
   disciplines[] = { { "none", "无" }, { "probation", "留党察看" } };
 
-#define LOOKUP(table, key)                                                                   \
-	do {                                                                                  \
-		size_t i_;                                                                    \
-		for (i_ = 0; i_ < sizeof(table) / sizeof(table[0]); i_++)                     \
-			if (!strcmp(table[i_].code, key))                                    \
-				return table[i_].name;                                        \
-		return NULL;                                                                  \
-	} while (0)
-
-const char *member_category_name(const char *c) { LOOKUP(categories, c); }
-const char *member_person_type_name(const char *c) { LOOKUP(person_types, c); }
-const char *member_party_status_name(const char *c) { LOOKUP(party_statuses, c); }
-const char *member_state_name(const char *c) { LOOKUP(states, c); }
-static const char *discipline_name(const char *c) { LOOKUP(disciplines, c); }
+const char *member_category_name(const char *c) { return named_name_of(categories, NAMED_COUNT(categories), c); }
+const char *member_person_type_name(const char *c) { return named_name_of(person_types, NAMED_COUNT(person_types), c); }
+const char *member_party_status_name(const char *c) { return named_name_of(party_statuses, NAMED_COUNT(party_statuses), c); }
+const char *member_state_name(const char *c) { return named_name_of(states, NAMED_COUNT(states), c); }
+static const char *discipline_name(const char *c) { return named_name_of(disciplines, NAMED_COUNT(disciplines), c); }
 
 void member_filter_init(struct member_filter *f)
 {

@@ -603,11 +603,25 @@ out:
 	return rc;
 }
 
+/* Every row of a query selecting ORG_COLS, ORG_MEMBER_COUNT, ORG_CHILD_COUNT, as JSON. */
+static json_t *org_rows_json(struct ctx *ctx, struct stmt *st)
+{
+	json_t *arr = json_array();
+	while (stmt_step(st, &ctx->err) == STEP_ROW) {
+		struct org o;
+		read_org(st, &o);
+		o.member_count = stmt_int(st, 18);
+		o.child_count = stmt_int(st, 19);
+		json_array_append_new(arr, org_to_json(&o));
+	}
+	stmt_reset(st);
+	return arr;
+}
+
 int org_children(struct ctx *ctx, int64_t id, json_t **items)
 {
 	struct org parent;
 	struct stmt *st;
-	json_t *arr;
 	int rc;
 	if ((rc = load_org(ctx, id, &parent, 0)))
 		return rc;
@@ -618,16 +632,7 @@ int org_children(struct ctx *ctx, int64_t id, json_t **items)
 	if (!st)
 		return E_DB;
 	stmt_bind_int(st, 1, id);
-	arr = json_array();
-	while (stmt_step(st, &ctx->err) == STEP_ROW) {
-		struct org o;
-		read_org(st, &o);
-		o.member_count = stmt_int(st, 18);
-		o.child_count = stmt_int(st, 19);
-		json_array_append_new(arr, org_to_json(&o));
-	}
-	stmt_reset(st);
-	*items = arr;
+	*items = org_rows_json(ctx, st);
 	return 0;
 }
 
@@ -637,7 +642,6 @@ int org_list(struct ctx *ctx, int64_t root_id, const char *kind, const char *q, 
 	struct org root;
 	struct stmt *st;
 	char hi[PATH_MAX_LEN], like[160];
-	json_t *arr;
 	int rc;
 	const char *k = kind && *kind ? kind : NULL;
 
@@ -682,16 +686,7 @@ int org_list(struct ctx *ctx, int64_t root_id, const char *kind, const char *q, 
 	stmt_bind_text(st, 6, like);
 	stmt_bind_int(st, 7, per_page);
 	stmt_bind_int(st, 8, (int64_t)(page - 1) * per_page);
-	arr = json_array();
-	while (stmt_step(st, &ctx->err) == STEP_ROW) {
-		struct org o;
-		read_org(st, &o);
-		o.member_count = stmt_int(st, 18);
-		o.child_count = stmt_int(st, 19);
-		json_array_append_new(arr, org_to_json(&o));
-	}
-	stmt_reset(st);
-	*items = arr;
+	*items = org_rows_json(ctx, st);
 	return 0;
 }
 
