@@ -1,0 +1,104 @@
+#ifndef POINTS_INTERNAL_H
+#define POINTS_INTERNAL_H
+/*
+ * What the points_*.c files share and nothing else includes: indicator lookups
+ * (points_set.c), the one ledger append (points_ledger.c), the published-month check
+ * and the pure scoring rules (points.c). Keep HTTP and JSON shapes out of here.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include "domain/points.h"
+
+struct points_indicator {
+	int64_t id, set_id;
+	int64_t top_org_id;          /* the top-level org the set belongs to */
+	int set_version;
+	char code[POINTS_CODE_MAX_CHARS * 4 + 1];
+	char name[POINTS_NAME_MAX_CHARS * 4 + 1];
+	char category[POINTS_NAME_MAX_CHARS * 4 + 1];
+	char target[8];              /* member | branch */
+	int sign;                    /* 1 award | -1 deduction */
+	int points_x10;              /* > 0 */
+	int cap_x10;                 /* 0 = none */
+	enum points_period_kind cap_kind;
+	char source[32];             /* manual | an automatic source code */
+	char source_param[32];       /* "" = any */
+	char approver[16];           /* secretary | org_admin */
+};
+
+/* "/1/7/" → 1: the top-level org of a path; 0 if malformed */
+int64_t points_top_org(const char *org_path);
+
+/* ---- points_set.c ---- */
+/* The indicator with this code in the set in force for month m at the top-level org of
+ * org_path. E_INVALID field "indicator" when there is none. */
+int points_indicator_by_code(struct ctx *ctx, const char *org_path, int m, const char *code,
+			     struct points_indicator *out);
+int points_indicator_by_id(struct ctx *ctx, int64_t id, struct points_indicator *out);
+/* Every indicator with this source (and target) in the set in force for month m at the
+ * top-level org of org_path; *n = 0 when there is no set. At most max. */
+int points_indicators_by_source(struct ctx *ctx, const char *org_path, int m, const char *target, const char *source,
+				struct points_indicator *out, int max, int *n);
+
+/* ---- points_ledger.c ---- */
+struct points_new_entry {
+	const char *target;          /* member | branch */
+	int64_t subject_id;
+	int64_t org_id;              /* member: their branch; branch: itself */
+	const char *org_path;
+	const struct points_indicator *ind;
+	const char *event_on;        /* YYYY-MM-DD */
+	int points_x10;              /* signed */
+	const char *source;          /* manual | claim | reversal | an automatic source */
+	int64_t source_id;           /* 0 = none */
+	int64_t reverses_id;         /* 0 = none */
+	const char *evidence, *inspector;  /* NULL = none */
+	/* 1: automatic entries and reversals land in this month when their own month is
+	 * published; 0: refused with points.period_published */
+	int correction;
+};
+/* The one way into point_entries, inside the caller's open transaction; audited.
+ * Checks points.disabled and the published months; *id may be NULL. */
+int points_append(struct ctx *ctx, const struct points_new_entry *e, int64_t *id);
+
+/* ---- points.c ---- */
+/* *published = 1 if month m is inside a publication for target at an org whose path
+ * encloses (or equals) org_path. */
+int points_month_published(struct ctx *ctx, const char *target, const char *org_path, int m, int *published);
+/* Parse a JSON number with at most one decimal in [min_x10, max_x10] tenths; errors name field. */
+int points_json_x10(struct ctx *ctx, json_t *v, const char *field, int min_x10, int max_x10, int *out);
+/* tenths → JSON number (2.5) */
+json_t *points_x10_json(int x10);
+
+/*
+ * One indicator's counted points over the months [first, last] of a period, given its
+ * net raw sums per month raw[0 .. last-from] starting at month `from`, where `from` is
+ * the first month of the cap window (cap_kind) containing `first` (so a month in the
+ * middle of a capped quarter knows what the earlier months used). Award indicators
+ * count at most cap per cap window, deductions at least -cap; cap 0 = no limit.
+ */
+int points_indicator_counted(int sign, int cap_x10, enum points_period_kind cap_kind, const int *raw, int from,
+			     int first, int last);
+/* the first month of the cap window containing m */
+int points_cap_window_start(enum points_period_kind cap_kind, int m);
+/* base + award + deduct clamped to 0..1000 */
+int points_score_x10(int base_x10, int award_x10, int deduct_x10);
+
+enum { PF_REWARD = 1, PF_WARNING = 2, PF_ADJUST = 4 };
+struct points_standing {
+	int64_t subject_id;
+	int64_t org_id;
+	int score_x10, award_x10, deduct_x10;
+	int rank;
+	int stars;
+	unsigned flags;
+};
+/* Sort by the tie rule (docs/API.md: score desc, smaller deduction, larger award, then
+ * id) and set rank (1, 2, 2, 4). */
+void points_rank(struct points_standing *s, size_t n);
+/* On ranked s: stars from bands (descending), then the top-band cap (pct 0 = none). */
+void points_assign_stars(struct points_standing *s, size_t n, const struct points_band *bands, int nbands,
+			 int cap_pct);
+/* "reward,warning" from flags into out */
+void points_flags_text(unsigned flags, char *out, size_t size);
+#endif
