@@ -79,6 +79,8 @@ int points_sets_list(struct ctx *ctx, int64_t org_id, json_t **items, int64_t *t
 int points_set_current(struct ctx *ctx, int64_t org_id, const char *period, json_t **out);
 int points_set_create(struct ctx *ctx, json_t *body, int64_t *id);
 int points_sources_json(json_t **out);
+/* the recommended starting set (docs/API.md GET /points/sets/template) */
+int points_set_template_json(json_t **out);
 
 /* ---- the ledger (points_ledger.c) ---- */
 struct points_entry_filter {

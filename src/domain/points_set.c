@@ -64,3 +64,9 @@ int points_indicators_by_source(struct ctx *ctx, const char *org_path, int m, co
 	(void)n;
 	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
 }
+
+int points_set_template_json(json_t **out)
+{
+	(void)out;
+	return -1;
+}
