@@ -29,6 +29,28 @@ struct points_indicator {
 /* "/1/7/" → 1: the top-level org of a path; 0 if malformed */
 int64_t points_top_org(const char *org_path);
 
+/*
+ * The sources an indicator can draw from (table in points_set.c; derivation in
+ * points_sync.c). code, target, what source_param names, the event:
+ *   manual               member|branch  -               entered by hand or approved claims
+ *   meeting_attended     member  meeting_kind (or any)  a meeting the member was present at
+ *   meeting_absent       member  meeting_kind (or any)  a meeting the member missed without leave
+ *   study_hours          member  -                      a meeting attended with 学时: points × hours
+ *   appraisal_category   member  appraisal_category     a closed 民主评议 round gave them that category
+ *   branch_meeting_held  branch  meeting_kind (or any)  a meeting the branch (or one of its 党小组) held
+ *   branch_appraisal_done branch -                      the branch closed its yearly 民主评议 round
+ * Dues, volunteer hours and commitments join when those modules land (issues 6, 7).
+ */
+struct points_source {
+	const char *code, *name;
+	const char *target;      /* member | branch | NULL = both (manual) */
+	const char *param;       /* meeting_kind | appraisal_category | NULL */
+};
+extern const struct points_source points_sources[];
+extern const size_t points_n_sources;
+/* NULL if unknown */
+const struct points_source *points_source_find(const char *code);
+
 /* ---- points_set.c ---- */
 /* The indicator with this code in the set in force for month m at the top-level org of
  * org_path. E_INVALID field "indicator" when there is none. */
