@@ -6,6 +6,8 @@
 #   3. recruitment reminders and stats over a county (bench/recruit.sh)
 #   4. organizational-life compliance over a county and a town vs the straightforward
 #      GROUP BY join on the same store, and the at-risk list (bench/life.sh)
+#   5. points: a county's year of member and branch standings (≈ 5,000,000 ledger
+#      entries) and a town's quarterly ranking vs the plain SQL aggregate (bench/points.sh)
 # N defaults to 1,000,000 (DJ_BENCH_MEMBERS to change it). A benchmark, not a test: it
 # prints figures and ratios and exits 0 unless something failed to run.
 set -euo pipefail
@@ -23,3 +25,5 @@ echo
 bash "$ROOT/bench/recruit.sh" "$BUILD"
 echo
 bash "$ROOT/bench/life.sh" "$BUILD"
+echo
+bash "$ROOT/bench/points.sh" "$BUILD"

@@ -393,8 +393,9 @@ static int cmd_demo(struct opts *o)
 		rc = fail(&ctx.err);
 		goto out;
 	}
-	printf("demo county created in %s: %d organizations, %d members, %d accounts, %d recruits, %d meetings\n", o->db,
-	       rep.orgs, rep.members, rep.users, rep.recruits, rep.meetings);
+	printf("demo county created in %s: %d organizations, %d members, %d accounts, %d recruits, %d meetings, "
+	       "%d point entries\n",
+	       o->db, rep.orgs, rep.members, rep.users, rep.recruits, rep.meetings, rep.point_entries);
 	printf("serve it:  dangjian serve --db %s%s --listen 127.0.0.1:8080\n",
 	       strncmp(o->db, "sqlite:", 7) && strncmp(o->db, "postgres", 8) ? "sqlite:" : "", o->db);
 	printf("then open: http://127.0.0.1:8080/\n");

@@ -22,11 +22,18 @@ import { renderMeetingForm } from './js/life_form.js';
 import { renderLifeCompliance, renderLifeHours, renderLifeRisk } from './js/life_compliance.js';
 import { renderLifeAppraisal, renderLifePlans } from './js/life_appraisal.js';
 import { renderLifeTrainings } from './js/life_training.js';
+import { renderPoints, renderMyPoints } from './js/points.js';
+import { renderReviews, renderReviewNew } from './js/reviews.js';
+import { renderReviewDetail } from './js/review_detail.js';
+import { renderBallot } from './js/ballot.js';
 import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
 
 const ROUTES = [
   { re: /^\/login$/, layout: 'bare', public: true, render: renderLogin },
+  // 述职评议 ballot: opened by raters with a code and no account (anon: with or without a session)
+  { re: /^\/ballot$/, layout: 'bare', anon: true, render: renderBallot },
   { re: /^\/me$/, layout: 'bare', render: renderMe },
+  { re: /^\/me\/points$/, layout: 'bare', render: (el, m, q) => renderMyPoints(el, q) },
   { re: /^\/members$/, nav: 'members', render: renderMembers },
   { re: /^\/members\/new$/, nav: 'members', need: isManager, render: (el, m, q) => renderMemberDetail(el, null, q) },
   { re: /^\/members\/(\d+)$/, nav: 'members', render: (el, m, q) => renderMemberDetail(el, m[1], q) },
@@ -49,6 +56,10 @@ const ROUTES = [
   { re: /^\/life\/trainings$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeTrainings(el, q) },
   { re: /^\/life\/new$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, null, q) },
   { re: /^\/life\/(\d+)$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, m[1], q) },
+  { re: /^\/reviews$/, nav: 'reviews', need: isAdmin, render: (el, m, q) => renderReviews(el, q) },
+  { re: /^\/reviews\/new$/, nav: 'reviews', need: isAdmin, render: renderReviewNew },
+  { re: /^\/reviews\/(\d+)$/, nav: 'reviews', need: isAdmin, render: (el, m) => renderReviewDetail(el, m[1]) },
+  { re: /^\/points((?:\/[a-z]+(?:\/\d+)?)?)$/, nav: 'points', need: isManager, render: (el, m, q) => renderPoints(el, m[1], q) },
   { re: /^\/import$/, nav: 'import', need: isManager, render: renderImport },
   { re: /^\/users$/, nav: 'users', need: isAdmin, render: renderUsers },
   { re: /^\/audit$/, nav: 'audit', need: isAdmin, render: renderAudit },
@@ -60,7 +71,7 @@ async function route() {
   const { path, query } = currentPath();
   const r = ROUTES.find((x) => x.re.test(path));
   if (!r) { location.replace(session.user ? home() : '#/login'); return; }
-  if (!r.public && !session.user) {
+  if (!r.public && !r.anon && !session.user) {
     sessionStorage.setItem('dj.after', location.hash);
     location.replace('#/login');
     return;

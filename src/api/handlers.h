@@ -98,4 +98,40 @@ int h_trainings_create(struct request *req, struct response *res);
 int h_trainings_get(struct request *req, struct response *res);
 /* meeting_api.c: reminders before a period ends */
 int h_compliance_reminders(struct request *req, struct response *res);
+/* points_api.c: points and assessment */
+int h_points_settings_get(struct request *req, struct response *res);
+int h_points_settings_put(struct request *req, struct response *res);
+int h_points_sets_list(struct request *req, struct response *res);
+int h_points_set_current(struct request *req, struct response *res);
+int h_points_set_template(struct request *req, struct response *res);
+int h_points_sets_create(struct request *req, struct response *res);
+int h_points_sources(struct request *req, struct response *res);
+int h_points_entries_list(struct request *req, struct response *res);
+int h_points_entries_add(struct request *req, struct response *res);
+int h_points_entries_reverse(struct request *req, struct response *res);
+int h_points_claims_list(struct request *req, struct response *res);
+int h_points_claims_create(struct request *req, struct response *res);
+int h_points_claims_decide(struct request *req, struct response *res);
+int h_points_member(struct request *req, struct response *res);
+int h_me_points(struct request *req, struct response *res);
+int h_points_branch(struct request *req, struct response *res);
+int h_points_rankings(struct request *req, struct response *res);
+int h_points_summary(struct request *req, struct response *res);
+int h_points_publish(struct request *req, struct response *res);
+int h_points_publications_list(struct request *req, struct response *res);
+int h_points_publication_get(struct request *req, struct response *res);
+int h_points_history(struct request *req, struct response *res);
+int h_points_sync(struct request *req, struct response *res);
+/* 述职评议 (reviews): review_api.c */
+int h_reviews_list(struct request *req, struct response *res);
+int h_reviews_create(struct request *req, struct response *res);
+int h_reviews_get(struct request *req, struct response *res);
+int h_reviews_draw(struct request *req, struct response *res);
+int h_reviews_draw_verify(struct request *req, struct response *res);
+int h_reviews_raters(struct request *req, struct response *res);
+int h_reviews_open(struct request *req, struct response *res);
+int h_reviews_publish(struct request *req, struct response *res);
+int h_review_ballot_get(struct request *req, struct response *res);
+int h_review_ballot_submit(struct request *req, struct response *res);
+/* end 述职评议 (reviews) */
 #endif

@@ -3,9 +3,26 @@
 #include <string.h>
 #include "api/handlers.h"
 #include "domain/auth.h"
+#include "domain/points.h"
 #include "util/config.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
+
+/*
+ * "features": what the UI shows for this actor. Points follow the settings of the
+ * actor's scope root (or member record); a failure to tell hides points rather than
+ * failing the session.
+ */
+static json_t *features_json(struct ctx *ctx)
+{
+	json_t *f = json_object();
+	int on;
+	err_clear(&ctx->err);
+	on = points_enabled_for_actor(ctx);
+	json_object_set_new(f, "points", json_boolean(on == 1 && ctx->err.code == E_OK));
+	err_clear(&ctx->err);
+	return f;
+}
 
 int h_session_create(struct request *req, struct response *res)
 {
@@ -30,6 +47,7 @@ int h_session_create(struct request *req, struct response *res)
 		goto out;
 	reply = json_object();
 	json_object_set_new(reply, "user", user_to_json(&u));
+	json_object_set_new(reply, "features", features_json(&req->ctx));
 	if (bearer) {
 		json_object_set_new(reply, "token", json_string(token));
 	} else {
@@ -55,6 +73,7 @@ int h_session_get(struct request *req, struct response *res)
 		return rc;
 	reply = json_object();
 	json_object_set_new(reply, "user", user_to_json(&u));
+	json_object_set_new(reply, "features", features_json(&req->ctx));
 	if (req->via_cookie)
 		json_object_set_new(reply, "csrf", json_string(req->csrf));
 	api_reply_json(res, 200, reply);

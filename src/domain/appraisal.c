@@ -12,6 +12,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/config.h"
 #include "util/json_util.h"
 #include "util/strbuf.h"
@@ -824,7 +825,9 @@ int appraisal_close(struct ctx *ctx, int64_t id, json_t *body)
 	jb = round_head_json(&r);
 	ja = round_to_json(&after);
 	json_object_set_new(ja, "followup_deadline", json_string(deadline_s));
-	if ((rc = audit_append(ctx, "close", "appraisal", r.id, jb, ja)) || (rc = db_commit(ctx->db, &ctx->err)))
+	/* the closed round writes its own points (points_sync.c) in the same transaction */
+	if ((rc = audit_append(ctx, "close", "appraisal", r.id, jb, ja)) || (rc = points_sync_appraisal(ctx, r.id)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
 rollback:

@@ -1002,6 +1002,8 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		rc = create_accounts(ctx, plans, town_orgs, admin_pw, out);
 	if (!rc)
 		rc = demo_activity(ctx, &out->recruits, &out->meetings);
+	if (!rc)
+		rc = demo_points(ctx, &out->point_entries);
 	free(g.ids.slots);
 	free(plans);
 	return rc;

@@ -35,6 +35,7 @@ struct demo_report {
 	int users;
 	int recruits; /* 发展党员 records (demo_activity) */
 	int meetings; /* 组织生活 meetings (demo_activity) */
+	int point_entries; /* 积分 ledger entries, automatic and by hand (demo_points) */
 	/* printable lines "username  password  who", one account per kind (UTF-8, cut on
 	 * a character boundary if an admin password is very long) */
 	char logins[DEMO_LOGINS][DEMO_LOGIN_LEN];
@@ -59,4 +60,14 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
  * no 民主评议 round. Deterministic; dates back from ctx->today.
  */
 int demo_activity(struct ctx *ctx, int *recruits, int *meetings);
+
+/*
+ * The demo's points (domain/demo_points.c), called after demo_activity: the county's
+ * indicator set (the template) in force from five months before today's, last year's
+ * 民主评议 closed in a few branches, every meeting's and round's automatic entries,
+ * manual entries, branch findings by the town admins, pending 申报 (one by member1)
+ * and the last whole quarter published (亮分) in the first town. Points stay on
+ * everywhere. *entries = ledger rows written.
+ */
+int demo_points(struct ctx *ctx, int *entries);
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/json_util.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -743,7 +744,8 @@ static int create(struct ctx *ctx, json_t *body, int64_t training_id, int own_tx
 	ja = meeting_to_json(&m, 1);
 	if (training_id)
 		json_object_set_new(ja, "training_id", json_integer(training_id));
-	if ((rc = audit_append(ctx, "create", "meeting", m.id, NULL, ja)) ||
+	/* the meeting writes its own points (points_sync.c); a failure there undoes the record */
+	if ((rc = audit_append(ctx, "create", "meeting", m.id, NULL, ja)) || (rc = points_sync_meeting(ctx, m.id)) ||
 	    (own_tx && (rc = db_commit(ctx->db, &ctx->err))))
 		goto rollback;
 	*id = m.id;
@@ -922,7 +924,8 @@ int meeting_update(struct ctx *ctx, int64_t id, json_t *body)
 		goto rollback;
 	jb = meeting_to_json(&before, 1);
 	ja = meeting_to_json(&m, 1);
-	if ((rc = audit_append(ctx, "update", "meeting", id, jb, ja)) || (rc = db_commit(ctx->db, &ctx->err)))
+	if ((rc = audit_append(ctx, "update", "meeting", id, jb, ja)) || (rc = points_sync_meeting(ctx, id)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
 rollback:

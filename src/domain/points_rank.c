@@ -1,61 +1,1104 @@
-/* STUB: replaced by its owner (see points.h). */
+/*
+ * Standings (docs/API.md "Points and assessment"): the scores, ranks, stars and flags
+ * of a subtree's active members or 党支部 for one period, computed in one pass over the
+ * ledger, and the publications (评分/亮分/兑分) that freeze them.
+ *
+ * The pass reads the subjects of the subtree joined with their entries of the period
+ * through point_entries_subject (a covering index: target, subject, month, indicator,
+ * points), ordered by subject so each subject's rows arrive together. The rows are
+ * summed in C per (indicator, month) into one small grid that is reused subject after
+ * subject: caps need the month sums, and a per-row allocation or a SQL GROUP BY would
+ * cost more than the rules. A cap window that starts before the period (a quarter cap
+ * seen from its second month, a year cap seen from a quarter) is why the pass loads
+ * from the earliest such window start; those earlier months count only against caps.
+ */
 #include "domain/points_internal.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/audit.h"
+#include "domain/org.h"
+#include "util/json_util.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
 
-int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page, int per_page, json_t **out)
+#define PUB_NOT_FOUND_MSG "积分公布记录不存在或不在您的管理范围内"
+#define MAX_STARS 5
+/* rows per INSERT of a publication's standings */
+#define PUB_BATCH 64
+
+static int db_fail(struct ctx *ctx)
 {
-	(void)ctx;
-	(void)org_id;
-	(void)target;
-	(void)period;
-	(void)page;
-	(void)per_page;
-	(void)out;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	return ctx->err.code ? (int)ctx->err.code : E_DB;
+}
+
+static int require_reader(struct ctx *ctx)
+{
+	if (ctx->actor.role < ROLE_SECRETARY)
+		return err_set(&ctx->err, E_FORBIDDEN, NULL, "points.role", "只有支部书记或管理员可以查看积分排名");
+	return 0;
+}
+
+static int parse_target(struct ctx *ctx, const char *s, const char **out)
+{
+	if (!s || !s[0] || !strcmp(s, "member"))
+		*out = "member";
+	else if (!strcmp(s, "branch"))
+		*out = "branch";
+	else
+		return err_set(&ctx->err, E_INVALID, "target", "points.target", "对象必须是 member（党员）或 branch（党支部）");
+	return 0;
+}
+
+static int this_month(const struct ctx *ctx)
+{
+	return points_month_no(ctx->today.y, ctx->today.m);
+}
+
+/* s NULL or "": the default of kind (the last whole quarter, or this year) */
+static int parse_period(struct ctx *ctx, const char *s, enum points_period_kind dflt, struct points_period *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!s || !s[0]) {
+		if (dflt == PP_QUARTER) {
+			struct points_period cur;
+			points_period_of(PP_QUARTER, this_month(ctx), &cur);
+			points_period_of(PP_QUARTER, cur.first - 1, out);
+		} else {
+			points_period_of(dflt, this_month(ctx), out);
+		}
+		return 0;
+	}
+	if (points_period_parse(s, out))
+		return err_set(&ctx->err, E_INVALID, "period", "points.period",
+			       "期间格式应为 2026-09（月）、2026Q3（季度）或 2026（年度）");
+	return 0;
+}
+
+/* The org asked for (0: the actor's scope root; a system administrator's: the first
+ * top-level org), in scope, with points on for it. */
+static int resolve_org(struct ctx *ctx, int64_t org_id, struct org *o)
+{
+	int rc = !org_id && !ctx->actor.org_id ? org_root(ctx, o) : org_scope_root(ctx, org_id, o);
+	return rc ? rc : points_require_enabled(ctx, o->path);
+}
+
+/* ---- the one pass ------------------------------------------------------------------ */
+
+struct ind_meta {
+	int64_t id;
+	int sign, cap_x10;
+	enum points_period_kind cap_kind;
+	int from;                  /* first month the indicator reads: its cap window's start */
+};
+
+struct standings {
+	struct points_standing *s; /* owned */
+	size_t n, alloc;
+	int64_t entries;           /* ledger rows of the period among the subjects */
+};
+
+static void standings_release(struct standings *sd)
+{
+	free(sd->s);
+	memset(sd, 0, sizeof(*sd));
+}
+
+/* per pass: indicator metadata by id and the reusable (indicator × month) grid */
+struct pass {
+	struct ind_meta *ind;      /* owned, by id */
+	int n_ind;
+	int *slot;                 /* owned: id - lo → index into ind, -1 none */
+	int64_t lo;
+	size_t n_slot;
+	int load_from, first, last, n_months;
+	enum points_period_kind kind;
+	int *grid;                 /* owned: n_ind × n_months */
+	int *touched;              /* owned: indices with cells in the grid */
+	unsigned char *mark;       /* owned */
+	int n_touched;
+	int base_x10;
+};
+
+static void pass_release(struct pass *p)
+{
+	free(p->ind);
+	free(p->slot);
+	free(p->grid);
+	free(p->touched);
+	free(p->mark);
+	memset(p, 0, sizeof(*p));
+}
+
+static enum points_period_kind cap_kind_parse(const char *s)
+{
+	if (s && !strcmp(s, "quarter"))
+		return PP_QUARTER;
+	if (s && !strcmp(s, "year"))
+		return PP_YEAR;
+	return PP_MONTH;
+}
+
+/* Every indicator of the target (all sets and versions: an entry points at the one of
+ * its month). A few hundred rows; ids are dense enough for a direct table. */
+static int pass_load_indicators(struct ctx *ctx, const char *target, struct pass *p)
+{
+	struct stmt *st;
+	size_t alloc = 0, k;
+	int step;
+	int64_t hi = 0;
+	st = db_prepare(ctx->db, "SELECT id, sign, cap_x10, cap_period FROM point_indicators WHERE target = ? ORDER BY id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, target);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct ind_meta *m;
+		ALLOC_GROW(p->ind, (size_t)p->n_ind + 1, alloc);
+		m = &p->ind[p->n_ind++];
+		m->id = stmt_int(st, 0);
+		m->sign = stmt_int(st, 1) < 0 ? -1 : 1;
+		m->cap_x10 = (int)stmt_int(st, 2);
+		m->cap_kind = cap_kind_parse(stmt_text(st, 3));
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return db_fail(ctx);
+	if (!p->n_ind)
+		return 0;
+	p->lo = p->ind[0].id;
+	hi = p->ind[p->n_ind - 1].id;
+	p->n_slot = (size_t)(hi - p->lo + 1);
+	p->slot = xmalloc(p->n_slot * sizeof(*p->slot));
+	for (k = 0; k < p->n_slot; k++)
+		p->slot[k] = -1;
+	for (k = 0; k < (size_t)p->n_ind; k++)
+		p->slot[p->ind[k].id - p->lo] = (int)k;
+	return 0;
+}
+
+static int pass_init(struct ctx *ctx, const char *target, const struct points_period *per, int base_x10,
+		     struct pass *p)
+{
+	int rc, k;
+	memset(p, 0, sizeof(*p));
+	if ((rc = pass_load_indicators(ctx, target, p)))
+		return rc;
+	p->first = per->first;
+	p->last = per->last;
+	p->kind = per->kind;
+	p->load_from = per->first;
+	for (k = 0; k < p->n_ind; k++) {
+		struct ind_meta *m = &p->ind[k];
+		m->from = m->cap_x10 > 0 ? points_cap_window_start(m->cap_kind, per->first) : per->first;
+		if (m->from > per->first || m->from < per->first - 11)
+			m->from = per->first;   /* never: a window holds the month it starts from */
+		if (m->from < p->load_from)
+			p->load_from = m->from;
+	}
+	p->n_months = p->last - p->load_from + 1;
+	p->grid = xcalloc((size_t)(p->n_ind ? p->n_ind : 1) * (size_t)p->n_months, sizeof(*p->grid));
+	p->touched = xmalloc((size_t)(p->n_ind ? p->n_ind : 1) * sizeof(*p->touched));
+	p->mark = xcalloc((size_t)(p->n_ind ? p->n_ind : 1), 1);
+	p->base_x10 = base_x10;
+	return 0;
+}
+
+static void pass_add(struct pass *p, int64_t indicator_id, int month, int points_x10)
+{
+	int64_t off = indicator_id - p->lo;
+	int k;
+	if (off < 0 || (size_t)off >= p->n_slot || (k = p->slot[off]) < 0)
+		return;
+	if (month < p->ind[k].from || month > p->last)
+		return;
+	p->grid[(size_t)k * (size_t)p->n_months + (size_t)(month - p->load_from)] += points_x10;
+	if (!p->mark[k]) {
+		p->mark[k] = 1;
+		p->touched[p->n_touched++] = k;
+	}
+}
+
+/* The subject's award and deduction from the grid, which is left clean for the next. */
+static void pass_finish(struct pass *p, struct points_standing *s)
+{
+	int t;
+	s->award_x10 = s->deduct_x10 = 0;
+	for (t = 0; t < p->n_touched; t++) {
+		int k = p->touched[t];
+		const struct ind_meta *m = &p->ind[k];
+		int *row = p->grid + (size_t)k * (size_t)p->n_months;
+		int counted = 0, i;
+		if (m->cap_x10 > 0)
+			counted = points_indicator_counted(m->sign, m->cap_x10, m->cap_kind, row + (m->from - p->load_from),
+							   m->from, p->first, p->last);
+		else   /* no cap: the plain sum of the period's months (the common case, kept cheap) */
+			for (i = p->first - p->load_from; i < p->n_months; i++)
+				counted += row[i];
+		if (m->sign > 0)
+			s->award_x10 += counted;
+		else
+			s->deduct_x10 += counted;
+		memset(row, 0, (size_t)p->n_months * sizeof(*row));
+		p->mark[k] = 0;
+	}
+	p->n_touched = 0;
+	s->score_x10 = points_score_x10(p->base_x10, s->award_x10, s->deduct_x10);
+}
+
+/*
+ * Subjects with their entries of [load_from, last]: a LEFT JOIN so a subject without
+ * entries still has its row (the base score), ordered so one subject's rows are
+ * adjacent (members: the order of members_path_name, which the plan walks anyway; on
+ * PostgreSQL a whole county is a hash join and one sort, a town nested index scans).
+ * The months before the period are read only for the capped indicators whose window
+ * starts before it (quarter caps seen from a month, year caps): the other rows of those
+ * months are skipped inside the scan rather than returned. The subquery is evaluated
+ * once; its parameters: the target and the two cap periods that reach back.
+ */
+#define EARLY_IDS "SELECT i.id FROM point_indicators i WHERE i.target = ? AND i.cap_x10 > 0 AND i.cap_period IN (?, ?)"
+static const char MEMBER_PASS_SQL[] =
+	"SELECT m.id, m.org_id, e.period_no, e.indicator_id, e.points_x10 FROM members m "
+	"LEFT JOIN point_entries e ON e.target = 'member' AND e.subject_id = m.id AND e.period_no >= ? "
+	"AND e.period_no <= ? AND (e.period_no >= ? OR e.indicator_id IN (" EARLY_IDS ")) "
+	"WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' ORDER BY m.org_path, m.name, m.id";
+static const char BRANCH_PASS_SQL[] =
+	"SELECT o.id, o.parent_id, e.period_no, e.indicator_id, e.points_x10 FROM orgs o "
+	"LEFT JOIN point_entries e ON e.target = 'branch' AND e.subject_id = o.id AND e.period_no >= ? "
+	"AND e.period_no <= ? AND (e.period_no >= ? OR e.indicator_id IN (" EARLY_IDS ")) "
+	"WHERE o.path >= ? AND o.path < ? AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL "
+	"ORDER BY o.id";
+
+static int pass_run(struct ctx *ctx, const char *target, const char *path, struct pass *p, struct standings *sd)
+{
+	struct stmt *st;
+	char hi[PATH_MAX_LEN];
+	struct points_standing *cur = NULL;
+	int step;
+	path_range_end(path, hi, sizeof(hi));
+	st = db_prepare(ctx->db, !strcmp(target, "member") ? MEMBER_PASS_SQL : BRANCH_PASS_SQL, &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, p->load_from);
+	stmt_bind_int(st, 2, p->last);
+	stmt_bind_int(st, 3, p->first);
+	stmt_bind_text(st, 4, target);
+	stmt_bind_text(st, 5, "year");
+	stmt_bind_text(st, 6, p->kind == PP_MONTH ? "quarter" : "year");
+	stmt_bind_text(st, 7, path);
+	stmt_bind_text(st, 8, hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int64_t sid = stmt_int(st, 0);
+		int month;
+		if (!cur || cur->subject_id != sid) {
+			if (cur)
+				pass_finish(p, cur);
+			ALLOC_GROW(sd->s, sd->n + 1, sd->alloc);
+			cur = &sd->s[sd->n++];
+			memset(cur, 0, sizeof(*cur));
+			cur->subject_id = sid;
+			cur->org_id = stmt_int(st, 1);
+		}
+		/* NULL (a subject without entries) reads as 0, never a month number (year × 12 …) */
+		month = (int)stmt_int(st, 2);
+		if (month <= 0)
+			continue;
+		if (month >= p->first)
+			sd->entries++;
+		pass_add(p, stmt_int(st, 3), month, (int)stmt_int(st, 4));
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return db_fail(ctx);
+	if (cur)
+		pass_finish(p, cur);
+	return 0;
+}
+
+/* The branches last in the previous year's branch publication of the org. */
+static int prev_year_last(struct ctx *ctx, int64_t org_id, int year, int64_t **ids, size_t *n)
+{
+	struct stmt *st;
+	char period[8];
+	size_t alloc = 0;
+	int step;
+	*ids = NULL;
+	*n = 0;
+	xsnprintf(period, sizeof(period), "%04d", year - 1);
+	st = db_prepare(ctx->db,
+			"SELECT r.subject_id FROM point_publications p JOIN point_publication_rows r ON r.publication_id = p.id "
+			"WHERE p.org_id = ? AND p.target = 'branch' AND p.period = ? AND r.rank = "
+			"(SELECT max(r2.rank) FROM point_publication_rows r2 WHERE r2.publication_id = p.id) AND r.rank > 1",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, org_id);
+	stmt_bind_text(st, 2, period);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		ALLOC_GROW(*ids, *n + 1, alloc);
+		(*ids)[(*n)++] = stmt_int(st, 0);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+/* reward for rank ≤ top_n, warning for the last rank (when it is not also the first),
+ * adjust for a year's last that was last the year before too */
+static int set_flags(struct ctx *ctx, const struct org *o, const struct points_period *per,
+		     const struct points_settings *set, struct standings *sd)
+{
+	int64_t *prev = NULL;
+	size_t n_prev = 0, i, j;
+	int last, rc = 0;
+	if (!sd->n)
+		return 0;
+	last = sd->s[sd->n - 1].rank;
+	if (per->kind == PP_YEAR && last > 1 && (rc = prev_year_last(ctx, o->id, per->first / 12, &prev, &n_prev)))
+		return rc;
+	for (i = 0; i < sd->n; i++) {
+		struct points_standing *s = &sd->s[i];
+		s->flags = 0;
+		if (s->rank <= set->top_n)
+			s->flags |= PF_REWARD;
+		if (s->rank == last && last > 1) {
+			s->flags |= PF_WARNING;
+			for (j = 0; j < n_prev; j++)
+				if (prev[j] == s->subject_id)
+					s->flags |= PF_ADJUST;
+		}
+	}
+	free(prev);
+	return 0;
+}
+
+/*
+ * THE computation: the standings of target over the subtree of o for the period,
+ * ranked, starred and (branches) flagged, in the order of the tie rule.
+ */
+static int standings_compute(struct ctx *ctx, const struct org *o, const char *target,
+			     const struct points_period *per, const struct points_settings *set, struct standings *sd)
+{
+	struct pass p;
+	int member = !strcmp(target, "member");
+	int base = member ? set->member_base_x10 : set->branch_deduct ? 1000 : 0;
+	int rc;
+	memset(sd, 0, sizeof(*sd));
+	if ((rc = pass_init(ctx, target, per, base, &p)))
+		goto out;
+	if ((rc = pass_run(ctx, target, o->path, &p, sd)))
+		goto out;
+	points_rank(sd->s, sd->n);
+	if (member)
+		points_assign_stars(sd->s, sd->n, set->member_bands, set->n_member_bands, set->top_band_cap_pct);
+	else
+		points_assign_stars(sd->s, sd->n, set->branch_bands, set->n_branch_bands, set->top_band_cap_pct);
+	if (!member)
+		rc = set_flags(ctx, o, per, set, sd);
+out:
+	pass_release(&p);
+	if (rc)
+		standings_release(sd);
+	return rc;
+}
+
+/* ---- JSON -------------------------------------------------------------------------- */
+
+static json_t *stars_json(const int64_t *count)
+{
+	json_t *j = json_object();
+	char k[4];
+	int i;
+	for (i = 0; i <= MAX_STARS; i++) {
+		xsnprintf(k, sizeof(k), "%d", i);
+		json_object_set_new(j, k, json_integer(count[i]));
+	}
+	return j;
+}
+
+static void stars_count(const struct standings *sd, int64_t *count)
+{
+	size_t i;
+	memset(count, 0, (MAX_STARS + 1) * sizeof(*count));
+	for (i = 0; i < sd->n; i++)
+		if (sd->s[i].stars >= 0 && sd->s[i].stars <= MAX_STARS)
+			count[sd->s[i].stars]++;
+}
+
+static json_t *flags_json(unsigned flags)
+{
+	json_t *a = json_array();
+	if (flags & PF_REWARD)
+		json_array_append_new(a, json_string("reward"));
+	if (flags & PF_WARNING)
+		json_array_append_new(a, json_string("warning"));
+	if (flags & PF_ADJUST)
+		json_array_append_new(a, json_string("adjust"));
+	return a;
+}
+
+/* "reward,warning" → bits; unknown words are ignored */
+static unsigned flags_parse(const char *s)
+{
+	unsigned f = 0;
+	if (!s)
+		return 0;
+	if (strstr(s, "reward"))
+		f |= PF_REWARD;
+	if (strstr(s, "warning"))
+		f |= PF_WARNING;
+	if (strstr(s, "adjust"))
+		f |= PF_ADJUST;
+	return f;
+}
+
+static int name_of(struct ctx *ctx, const char *sql, int64_t id, char *out, size_t size)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	int step;
+	out[0] = '\0';
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		stmt_text_copy(st, 0, out, size);
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+/* one ranking row; names read for the rows shown only */
+static int item_json(struct ctx *ctx, const char *target, const struct points_standing *s, json_t **out)
+{
+	char name[256], org_name[256];
+	json_t *j;
+	int rc;
+	*out = NULL;
+	if ((rc = name_of(ctx,
+			  !strcmp(target, "member") ? "SELECT name FROM members WHERE id = ?" : "SELECT name FROM orgs WHERE id = ?",
+			  s->subject_id, name, sizeof(name))) ||
+	    (rc = name_of(ctx, "SELECT name FROM orgs WHERE id = ?", s->org_id, org_name, sizeof(org_name))))
+		return rc;
+	j = json_object();
+	json_object_set_new(j, "rank", json_integer(s->rank));
+	json_object_set_new(j, "subject_id", json_integer(s->subject_id));
+	json_object_set_new(j, "name", json_string(name));
+	json_object_set_new(j, "org_id", s->org_id ? json_integer(s->org_id) : json_null());
+	json_object_set_new(j, "org_name", s->org_id ? json_string(org_name) : json_null());
+	json_object_set_new(j, "score", points_x10_json(s->score_x10));
+	json_object_set_new(j, "award", points_x10_json(s->award_x10));
+	json_object_set_new(j, "deduct", points_x10_json(s->deduct_x10));
+	json_object_set_new(j, "stars", json_integer(s->stars));
+	json_object_set_new(j, "flags", flags_json(s->flags));
+	*out = j;
+	return 0;
+}
+
+static int items_json(struct ctx *ctx, const char *target, const struct points_standing *s, size_t from, size_t to,
+		      json_t **out)
+{
+	json_t *arr = json_array(), *j;
+	size_t i;
+	int rc;
+	for (i = from; i < to; i++) {
+		if ((rc = item_json(ctx, target, &s[i], &j))) {
+			json_decref(arr);
+			return rc;
+		}
+		json_array_append_new(arr, j);
+	}
+	*out = arr;
+	return 0;
+}
+
+static json_t *bands_json(const struct points_band *b, int n)
+{
+	json_t *a = json_array();
+	int i;
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:o, s:i}", "min", points_x10_json(b[i].min_x10), "stars", b[i].stars));
+	return a;
+}
+
+/* what a publication was computed under (point_publications.settings) */
+static json_t *settings_json(const struct points_settings *s)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "defined_at", s->defined_at ? json_integer(s->defined_at) : json_null());
+	json_object_set_new(j, "member_base", points_x10_json(s->member_base_x10));
+	json_object_set_new(j, "branch_mode", json_string(s->branch_deduct ? "deduct" : "percent"));
+	json_object_set_new(j, "member_bands", bands_json(s->member_bands, s->n_member_bands));
+	json_object_set_new(j, "branch_bands", bands_json(s->branch_bands, s->n_branch_bands));
+	json_object_set_new(j, "top_band_cap_pct", json_integer(s->top_band_cap_pct));
+	json_object_set_new(j, "top_n", json_integer(s->top_n));
+	return j;
+}
+
+/* ---- publications: reading --------------------------------------------------------- */
+
+struct pub {
+	int64_t id, org_id;
+	char org_path[PATH_MAX_LEN];
+	char org_name[128];
+	char target[8], period[8];
+	int first, last;
+	char note[POINTS_TEXT_MAX_CHARS * 4 + 1];
+	int has_note;
+	int64_t created_by;
+	char created_at[21];
+	int64_t rows;
+};
+
+#define PUB_COLS                                                                                             \
+	"p.id, p.org_id, p.org_path, o.name, p.target, p.period, p.first_month, p.last_month, p.note, p.created_by, " \
+	"p.created_at, (SELECT count(*) FROM point_publication_rows r WHERE r.publication_id = p.id)"
+#define PUB_FROM " FROM point_publications p JOIN orgs o ON o.id = p.org_id "
+
+static void read_pub(struct stmt *st, struct pub *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = stmt_int(st, 0);
+	p->org_id = stmt_int(st, 1);
+	stmt_text_copy(st, 2, p->org_path, sizeof(p->org_path));
+	stmt_text_copy(st, 3, p->org_name, sizeof(p->org_name));
+	stmt_text_copy(st, 4, p->target, sizeof(p->target));
+	stmt_text_copy(st, 5, p->period, sizeof(p->period));
+	p->first = (int)stmt_int(st, 6);
+	p->last = (int)stmt_int(st, 7);
+	p->has_note = !stmt_is_null(st, 8);
+	stmt_text_copy(st, 8, p->note, sizeof(p->note));
+	p->created_by = stmt_is_null(st, 9) ? 0 : stmt_int(st, 9);
+	stmt_text_copy(st, 10, p->created_at, sizeof(p->created_at));
+	p->rows = stmt_int(st, 11);
+}
+
+static json_t *pub_json(const struct pub *p)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(p->id));
+	json_object_set_new(j, "org_id", json_integer(p->org_id));
+	json_object_set_new(j, "org_name", json_string(p->org_name));
+	json_object_set_new(j, "target", json_string(p->target));
+	json_object_set_new(j, "period", json_string(p->period));
+	json_object_set_new(j, "note", p->has_note ? json_string(p->note) : json_null());
+	json_object_set_new(j, "created_by", p->created_by ? json_integer(p->created_by) : json_null());
+	json_object_set_new(j, "created_at", json_string(p->created_at));
+	json_object_set_new(j, "rows", json_integer(p->rows));
+	return j;
+}
+
+/* by id (found = 0 when none) or by (org, target, period) when id is 0 */
+static int pub_find(struct ctx *ctx, int64_t id, int64_t org_id, const char *target, const char *period,
+		    struct pub *p, int *found)
+{
+	struct stmt *st;
+	int step;
+	*found = 0;
+	st = db_prepare(ctx->db,
+			id ? "SELECT " PUB_COLS PUB_FROM "WHERE p.id = ?"
+			   : "SELECT " PUB_COLS PUB_FROM "WHERE p.org_id = ? AND p.target = ? AND p.period = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	if (id) {
+		stmt_bind_int(st, 1, id);
+	} else {
+		stmt_bind_int(st, 1, org_id);
+		stmt_bind_text(st, 2, target);
+		stmt_bind_text(st, 3, period);
+	}
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW) {
+		read_pub(st, p);
+		*found = 1;
+	}
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+/* A publication's rows as standings, in rank order (then id, as ranked). */
+static int pub_rows(struct ctx *ctx, int64_t pub_id, struct standings *sd)
+{
+	struct stmt *st;
+	int step;
+	memset(sd, 0, sizeof(*sd));
+	st = db_prepare(ctx->db,
+			"SELECT subject_id, org_id, score_x10, award_x10, deduct_x10, rank, stars, flags "
+			"FROM point_publication_rows WHERE publication_id = ? ORDER BY rank, subject_id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, pub_id);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct points_standing *s;
+		ALLOC_GROW(sd->s, sd->n + 1, sd->alloc);
+		s = &sd->s[sd->n++];
+		memset(s, 0, sizeof(*s));
+		s->subject_id = stmt_int(st, 0);
+		s->org_id = stmt_int(st, 1);
+		s->score_x10 = (int)stmt_int(st, 2);
+		s->award_x10 = (int)stmt_int(st, 3);
+		s->deduct_x10 = (int)stmt_int(st, 4);
+		s->rank = (int)stmt_int(st, 5);
+		s->stars = (int)stmt_int(st, 6);
+		s->flags = flags_parse(stmt_text(st, 7));
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		standings_release(sd);
+		return db_fail(ctx);
+	}
+	return 0;
+}
+
+/* ---- rankings and summary ---------------------------------------------------------- */
+
+int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page, int per_page,
+		    json_t **out)
+{
+	struct org o;
+	struct points_period per;
+	struct points_settings set;
+	struct standings sd = { 0 };
+	struct pub pub;
+	int64_t stars[MAX_STARS + 1];
+	size_t from, to;
+	json_t *items = NULL, *j;
+	int rc, published = 0;
+
+	*out = NULL;
+	if (page < 1)
+		page = 1;
+	if (per_page < 1)
+		per_page = 50;
+	if ((rc = require_reader(ctx)) || (rc = parse_target(ctx, target, &target)) ||
+	    (rc = parse_period(ctx, period, PP_QUARTER, &per)) || (rc = resolve_org(ctx, org_id, &o)))
+		return rc;
+	if ((rc = pub_find(ctx, 0, o.id, target, per.text, &pub, &published)))
+		return rc;
+	if (published)
+		rc = pub_rows(ctx, pub.id, &sd);
+	else if (!(rc = points_settings_for(ctx, o.path, &set)))
+		rc = standings_compute(ctx, &o, target, &per, &set, &sd);
+	if (rc)
+		return rc;
+	from = (size_t)(page - 1) * (size_t)per_page;
+	if (from > sd.n)
+		from = sd.n;
+	to = from + (size_t)per_page < sd.n ? from + (size_t)per_page : sd.n;
+	if ((rc = items_json(ctx, target, sd.s, from, to, &items)))
+		goto out;
+	stars_count(&sd, stars);
+	j = json_object();
+	json_object_set_new(j, "org_id", json_integer(o.id));
+	json_object_set_new(j, "target", json_string(target));
+	json_object_set_new(j, "period", json_string(per.text));
+	json_object_set_new(j, "published", published ? json_integer(pub.id) : json_null());
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "total", json_integer((json_int_t)sd.n));
+	json_object_set_new(j, "page", json_integer(page));
+	json_object_set_new(j, "per_page", json_integer(per_page));
+	json_object_set_new(j, "stars", stars_json(stars));
+	*out = j;
+out:
+	standings_release(&sd);
+	return rc;
+}
+
+static json_t *group_summary(const struct standings *sd)
+{
+	int64_t stars[MAX_STARS + 1], sum = 0;
+	size_t i;
+	json_t *j = json_object();
+	for (i = 0; i < sd->n; i++)
+		sum += sd->s[i].score_x10;
+	stars_count(sd, stars);
+	json_object_set_new(j, "count", json_integer((json_int_t)sd->n));
+	/* the mean of the tenths, rounded half up to one decimal */
+	json_object_set_new(j, "average",
+			    sd->n ? points_x10_json((int)((2 * sum + (int64_t)sd->n) / (2 * (int64_t)sd->n))) : json_null());
+	json_object_set_new(j, "stars", stars_json(stars));
+	return j;
 }
 
 int points_summary(struct ctx *ctx, int64_t org_id, const char *period, json_t **out)
 {
-	(void)ctx;
-	(void)org_id;
-	(void)period;
-	(void)out;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	struct org o;
+	struct points_period per;
+	struct points_settings set;
+	struct standings members = { 0 }, branches = { 0 };
+	json_t *j;
+	int rc;
+
+	*out = NULL;
+	if ((rc = require_reader(ctx)) || (rc = parse_period(ctx, period, PP_YEAR, &per)) ||
+	    (rc = resolve_org(ctx, org_id, &o)) || (rc = points_settings_for(ctx, o.path, &set)))
+		return rc;
+	if ((rc = standings_compute(ctx, &o, "member", &per, &set, &members)) ||
+	    (rc = standings_compute(ctx, &o, "branch", &per, &set, &branches)))
+		goto out;
+	j = json_object();
+	json_object_set_new(j, "org_id", json_integer(o.id));
+	json_object_set_new(j, "period", json_string(per.text));
+	json_object_set_new(j, "members", group_summary(&members));
+	json_object_set_new(j, "branches", group_summary(&branches));
+	json_object_set_new(j, "entries", json_integer(members.entries + branches.entries));
+	*out = j;
+out:
+	standings_release(&members);
+	standings_release(&branches);
+	return rc;
+}
+
+/* ---- publishing -------------------------------------------------------------------- */
+
+static int body_int(struct ctx *ctx, json_t *body, const char *key, const char *label, int64_t *out)
+{
+	json_t *v = json_object_get(body, key);
+	if (!v || json_is_null(v))
+		return err_set(&ctx->err, E_INVALID, key, "field.required", "%s不能为空", label);
+	if (!json_is_integer(v))
+		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是整数", key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* a string field; NULL when absent or null */
+static int body_str(struct ctx *ctx, json_t *body, const char *key, const char **out)
+{
+	json_t *v = json_object_get(body, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是字符串", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static int insert_rows(struct ctx *ctx, int64_t pub_id, const struct standings *sd)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct stmt *st;
+	size_t i = 0, k, n;
+	int rc = 0;
+	while (i < sd->n) {
+		n = sd->n - i >= PUB_BATCH ? PUB_BATCH : 1;
+		strbuf_reset(&sql);
+		strbuf_addstr(&sql, "INSERT INTO point_publication_rows (publication_id, subject_id, org_id, score_x10, "
+				    "award_x10, deduct_x10, rank, stars, flags) VALUES ");
+		for (k = 0; k < n; k++)
+			strbuf_addstr(&sql, k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
+			rc = E_DB;
+			break;
+		}
+		for (k = 0; k < n; k++) {
+			const struct points_standing *s = &sd->s[i + k];
+			char flags[32];
+			int b = (int)k * 9;
+			points_flags_text(s->flags, flags, sizeof(flags));
+			stmt_bind_int(st, b + 1, pub_id);
+			stmt_bind_int(st, b + 2, s->subject_id);
+			stmt_bind_int(st, b + 3, s->org_id);
+			stmt_bind_int(st, b + 4, s->score_x10);
+			stmt_bind_int(st, b + 5, s->award_x10);
+			stmt_bind_int(st, b + 6, s->deduct_x10);
+			stmt_bind_int(st, b + 7, s->rank);
+			stmt_bind_int(st, b + 8, s->stars);
+			stmt_bind_text(st, b + 9, flags);
+		}
+		if ((rc = stmt_run(st, &ctx->err)))
+			break;
+		i += n;
+	}
+	strbuf_release(&sql);
+	return rc;
+}
+
+static int duplicate(struct ctx *ctx, const struct org *o, const struct points_period *per)
+{
+	return err_set(&ctx->err, E_CONFLICT, "period", "points.published", "%s %s 的积分已经公布过", o->name, per->text);
 }
 
 int points_publish(struct ctx *ctx, json_t *body, int64_t *id)
 {
-	(void)ctx;
-	(void)body;
-	(void)id;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	struct org o;
+	struct points_period per;
+	struct points_settings set;
+	struct standings sd = { 0 };
+	struct pub pub;
+	struct stmt *st;
+	const char *target = NULL, *period = NULL, *note = NULL;
+	char *settings_s = NULL;
+	json_t *js = NULL, *ja = NULL;
+	int64_t org_id = 0;
+	int rc, step, found;
+
+	*id = 0;
+	if (ctx->actor.role < ROLE_ORG_ADMIN)
+		return err_set(&ctx->err, E_FORBIDDEN, NULL, "points.role", "只有管理员可以公布积分");
+	if ((rc = body_int(ctx, body, "org_id", "公布的组织", &org_id)) || (rc = body_str(ctx, body, "target", &target)) ||
+	    (rc = body_str(ctx, body, "period", &period)) || (rc = body_str(ctx, body, "note", &note)))
+		return rc;
+	if (!target)
+		return err_set(&ctx->err, E_INVALID, "target", "field.required", "公布对象不能为空");
+	if (!period || !period[0])
+		return err_set(&ctx->err, E_INVALID, "period", "field.required", "公布期间不能为空");
+	if (note && utf8_chars(note) > POINTS_TEXT_MAX_CHARS)
+		return err_set(&ctx->err, E_INVALID, "note", "field.too_long", "说明不能超过 %d 个字", POINTS_TEXT_MAX_CHARS);
+	if (note && !note[0])
+		note = NULL;
+	if ((rc = parse_target(ctx, target, &target)) || (rc = parse_period(ctx, period, PP_QUARTER, &per)) ||
+	    (rc = org_require_in_scope(ctx, org_id, &o, "org_id")) || (rc = points_require_enabled(ctx, o.path)))
+		return rc;
+	if (per.last >= this_month(ctx))
+		return err_set(&ctx->err, E_RULE, "period", "points.period_open", "%s 尚未结束，结束后才能公布", per.text);
+	if ((rc = points_settings_for(ctx, o.path, &set)))
+		return rc;
+
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		return rc;
+	if ((rc = pub_find(ctx, 0, o.id, target, per.text, &pub, &found)))
+		goto rollback;
+	if (found) {
+		rc = duplicate(ctx, &o, &per);
+		goto rollback;
+	}
+	/* inside the transaction: no entry of the period can land between the pass and the rows */
+	if ((rc = standings_compute(ctx, &o, target, &per, &set, &sd)))
+		goto rollback;
+	js = settings_json(&set);
+	settings_s = json_dumps(js, JSON_COMPACT | JSON_SORT_KEYS);
+	st = db_prepare(ctx->db,
+			"INSERT INTO point_publications (org_id, org_path, target, period, first_month, last_month, settings, "
+			"note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			&ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto rollback;
+	}
+	stmt_bind_int(st, 1, o.id);
+	stmt_bind_text(st, 2, o.path);
+	stmt_bind_text(st, 3, target);
+	stmt_bind_text(st, 4, per.text);
+	stmt_bind_int(st, 5, per.first);
+	stmt_bind_int(st, 6, per.last);
+	stmt_bind_text(st, 7, settings_s);
+	stmt_bind_text(st, 8, note);
+	if (ctx->actor.user_id)
+		stmt_bind_int(st, 9, ctx->actor.user_id);
+	else
+		stmt_bind_null(st, 9);
+	stmt_bind_text(st, 10, ctx->now_iso);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		pub.id = stmt_int(st, 0);
+	stmt_reset(st);
+	if (step != STEP_ROW) {
+		/* a concurrent publication of the same period lost the race on the UNIQUE key */
+		rc = step == STEP_CONSTRAINT ? duplicate(ctx, &o, &per) : db_fail(ctx);
+		goto rollback;
+	}
+	if ((rc = insert_rows(ctx, pub.id, &sd)))
+		goto rollback;
+	if ((rc = pub_find(ctx, pub.id, 0, NULL, NULL, &pub, &found)))
+		goto rollback;
+	ja = pub_json(&pub);
+	json_object_set(ja, "settings", js);
+	if ((rc = audit_append(ctx, "publish", "point_publication", pub.id, NULL, ja)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
+		goto rollback;
+	*id = pub.id;
+	goto out;
+rollback:
+	db_rollback(ctx->db);
+out:
+	free(settings_s);
+	json_decref(js);
+	json_decref(ja);
+	standings_release(&sd);
+	return rc;
 }
 
-int points_publications_list(struct ctx *ctx, int64_t org_id, const char *target, int page, int per_page, json_t **items, int64_t *total)
+/* ---- publications: lists, one, history --------------------------------------------- */
+
+int points_publications_list(struct ctx *ctx, int64_t org_id, const char *target, int page, int per_page,
+			     json_t **items, int64_t *total)
 {
-	(void)ctx;
-	(void)org_id;
-	(void)target;
-	(void)page;
-	(void)per_page;
-	(void)items;
-	(void)total;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	struct org o;
+	struct stmt *st;
+	struct strbuf sql = STRBUF_INIT;
+	char hi[PATH_MAX_LEN];
+	json_t *arr = NULL;
+	int rc, step;
+
+	*items = NULL;
+	*total = 0;
+	if (page < 1)
+		page = 1;
+	if (per_page < 1)
+		per_page = 50;
+	if (target && !target[0])
+		target = NULL;
+	if ((rc = require_reader(ctx)) || (target && (rc = parse_target(ctx, target, &target))) ||
+	    (rc = resolve_org(ctx, org_id, &o)))
+		return rc;
+	path_range_end(o.path, hi, sizeof(hi));
+	st = db_prepare(ctx->db,
+			"SELECT count(*) FROM point_publications p WHERE p.org_path >= ? AND p.org_path < ? "
+			"AND (CAST(? AS TEXT) IS NULL OR p.target = ?)",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, o.path);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, target);
+	stmt_bind_text(st, 4, target);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		*total = stmt_int(st, 0);
+	stmt_reset(st);
+	if (step != STEP_ROW)
+		return db_fail(ctx);
+	strbuf_addf(&sql,
+		    "SELECT " PUB_COLS PUB_FROM "WHERE p.org_path >= ? AND p.org_path < ? "
+		    "AND (CAST(? AS TEXT) IS NULL OR p.target = ?) ORDER BY p.created_at DESC, p.id DESC LIMIT %d OFFSET %" PRId64,
+		    per_page, (int64_t)(page - 1) * per_page);
+	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
+		rc = E_DB;
+		goto out;
+	}
+	stmt_bind_text(st, 1, o.path);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, target);
+	stmt_bind_text(st, 4, target);
+	arr = json_array();
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct pub p;
+		read_pub(st, &p);
+		json_array_append_new(arr, pub_json(&p));
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		rc = db_fail(ctx);
+		goto out;
+	}
+	*items = arr;
+	arr = NULL;
+out:
+	json_decref(arr);
+	strbuf_release(&sql);
+	return rc;
 }
 
 int points_publication_get(struct ctx *ctx, int64_t id, json_t **out)
 {
-	(void)ctx;
-	(void)id;
-	(void)out;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	struct pub p;
+	struct standings sd = { 0 };
+	int64_t stars[MAX_STARS + 1];
+	json_t *j, *items = NULL;
+	int rc, found;
+
+	*out = NULL;
+	if ((rc = require_reader(ctx)) || (rc = pub_find(ctx, id, 0, NULL, NULL, &p, &found)))
+		return rc;
+	if (!found || !ctx_path_in_scope(ctx, p.org_path))
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, PUB_NOT_FOUND_MSG);
+	if ((rc = points_require_enabled(ctx, p.org_path)) || (rc = pub_rows(ctx, p.id, &sd)))
+		return rc;
+	if ((rc = items_json(ctx, p.target, sd.s, 0, sd.n, &items)))
+		goto out;
+	stars_count(&sd, stars);
+	j = pub_json(&p);
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "total", json_integer((json_int_t)sd.n));
+	json_object_set_new(j, "stars", stars_json(stars));
+	*out = j;
+out:
+	standings_release(&sd);
+	return rc;
+}
+
+/* The path the subject's points are read under: a member's branch, a branch itself;
+ * found = 0 when it does not exist. */
+static int subject_path(struct ctx *ctx, const char *target, int64_t id, char *path, int *found)
+{
+	struct stmt *st = db_prepare(ctx->db,
+				     !strcmp(target, "member") ? "SELECT org_path FROM members WHERE id = ?"
+							       : "SELECT path FROM orgs WHERE id = ?",
+				     &ctx->err);
+	int step;
+	*found = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW) {
+		stmt_text_copy(st, 0, path, PATH_MAX_LEN);
+		*found = 1;
+	}
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : db_fail(ctx);
 }
 
 int points_history(struct ctx *ctx, const char *target, int64_t subject_id, json_t **out)
 {
-	(void)ctx;
-	(void)target;
-	(void)subject_id;
-	(void)out;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	struct stmt *st;
+	char path[PATH_MAX_LEN], flags[32];
+	json_t *arr = NULL;
+	int rc, step, found;
+
+	*out = NULL;
+	if ((rc = parse_target(ctx, target, &target)))
+		return rc;
+	if (ctx->actor.role < ROLE_SECRETARY && (strcmp(target, "member") || !ctx->actor.member_id ||
+						 subject_id != ctx->actor.member_id))
+		return err_set(&ctx->err, E_FORBIDDEN, "subject", "points.role", "党员只能查看本人的积分");
+	if ((rc = subject_path(ctx, target, subject_id, path, &found)))
+		return rc;
+	/* one's own record may lie outside a member account's scope after a transfer */
+	if (!found || (ctx->actor.role >= ROLE_SECRETARY && !ctx_path_in_scope(ctx, path)))
+		return err_set(&ctx->err, E_NOTFOUND, "subject", NULL, "对象不存在或不在您的管理范围内");
+	if ((rc = points_require_enabled(ctx, path)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT p.id, p.period, p.org_id, r.score_x10, r.rank, r.stars, r.flags, r.award_x10, r.deduct_x10 "
+			"FROM point_publication_rows r JOIN point_publications p ON p.id = r.publication_id "
+			"WHERE r.subject_id = ? AND p.target = ? ORDER BY p.last_month, p.first_month DESC, p.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, subject_id);
+	stmt_bind_text(st, 2, target);
+	arr = json_array();
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		json_t *j = json_object();
+		stmt_text_copy(st, 6, flags, sizeof(flags));
+		json_object_set_new(j, "publication_id", json_integer(stmt_int(st, 0)));
+		json_object_set_new(j, "period", json_string(stmt_text(st, 1)));
+		json_object_set_new(j, "org_id", json_integer(stmt_int(st, 2)));
+		json_object_set_new(j, "score", points_x10_json((int)stmt_int(st, 3)));
+		json_object_set_new(j, "award", points_x10_json((int)stmt_int(st, 7)));
+		json_object_set_new(j, "deduct", points_x10_json((int)stmt_int(st, 8)));
+		json_object_set_new(j, "rank", json_integer(stmt_int(st, 4)));
+		json_object_set_new(j, "stars", json_integer(stmt_int(st, 5)));
+		json_object_set_new(j, "flags", flags_json(flags_parse(flags)));
+		json_array_append_new(arr, j);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		json_decref(arr);
+		return db_fail(ctx);
+	}
+	*out = json_pack("{s:s, s:I, s:o}", "target", target, "subject_id", (json_int_t)subject_id, "items", arr);
+	return 0;
 }

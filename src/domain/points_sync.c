@@ -1,26 +1,839 @@
-/* STUB: replaced by its owner (see points.h). */
+/*
+ * Automatic entries (RULES.md §6, "enter each fact once"): a meeting or a 民主评议 round
+ * writes its own points. For one record we derive the entries it should have under the
+ * indicator set in force for its month (wanted) and read the un-reversed entries it has
+ * (had); both sorted by one key, a merge tells what stays, what is reversed and what is
+ * added. Nothing is changed in place: a changed fact is a reversal plus a new entry, so
+ * the ledger shows what changed and when, and a re-run finds nothing to do.
+ *
+ * The sources (points_internal.h):
+ *   meeting_attended     each present member, for indicators of any kind or the meeting's
+ *   meeting_absent       each member absent without leave (status 'absent')
+ *   study_hours          each present member: points × 学时 (tenths, half up)
+ *   branch_meeting_held  the meeting's branch (a 党小组's parent branch)
+ *   appraisal_category   each graded member with the indicator's category, once closed
+ *   branch_appraisal_done the round's branch, once closed
+ */
 #include "domain/points_internal.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/org.h"
+#include "util/date.h"
+#include "util/xalloc.h"
 #include "util/banned.h"
+
+static const char *const meeting_sources[] = { "meeting_attended", "meeting_absent", "study_hours",
+					       "branch_meeting_held", NULL };
+static const char *const appraisal_sources[] = { "appraisal_category", "branch_appraisal_done", NULL };
+
+/* one entry: wanted (derived from the record) or had (in the ledger) */
+struct fact {
+	const char *source;        /* one of the tables above */
+	const char *target;        /* member | branch */
+	int64_t subject_id, org_id;
+	char org_path[PATH_MAX_LEN];
+	int64_t indicator_id;
+	char event_on[11];
+	int points_x10;
+	int64_t entry_id;          /* had: the entry */
+};
+
+/*
+ * A bulk sync reads the same few indicator lists for every record of a month: kept here
+ * per (top-level org, month, target, source), unfiltered by source_param.
+ */
+struct ind_list {
+	int64_t top;
+	int month;
+	const char *target, *source; /* static strings */
+	struct points_indicator *v;
+	int n;
+};
+struct ind_cache {
+	struct ind_list *lists;
+	size_t n, alloc;
+};
+
+static void cache_release(struct ind_cache *c)
+{
+	size_t i;
+	for (i = 0; i < c->n; i++)
+		free(c->lists[i].v);
+	free(c->lists);
+	memset(c, 0, sizeof(*c));
+}
+
+struct sync {
+	struct ind_cache *cache;     /* NULL: read each time */
+	int64_t record_id;
+	const char *what;          /* 会议 | 民主评议: the reversal's evidence */
+	const char *const *sources;
+	char org_path[PATH_MAX_LEN]; /* the record's org: settings and the set are read there */
+	char event_on[11];
+	int month;
+	struct points_indicator *inds; /* the indicators in play, all sources */
+	size_t ninds, ainds;
+	struct points_indicator *scratch; /* POINTS_MAX_INDICATORS */
+	struct fact *want, *had;
+	size_t nwant, awant, nhad, ahad;
+	int64_t added, reversed;
+};
+
+static int db_fail(struct ctx *ctx)
+{
+	return ctx->err.code ? (int)ctx->err.code : E_DB;
+}
+
+static void sync_init(struct sync *s, struct ind_cache *cache, int64_t id, const char *what,
+		      const char *const *sources)
+{
+	memset(s, 0, sizeof(*s));
+	s->cache = cache;
+	s->record_id = id;
+	s->what = what;
+	s->sources = sources;
+}
+
+static void sync_release(struct sync *s)
+{
+	free(s->inds);
+	free(s->scratch);
+	free(s->want);
+	free(s->had);
+	s->inds = s->scratch = NULL;
+	s->want = s->had = NULL;
+}
+
+/* "2026-09-14" → its period number, or -1 */
+static int month_of(const char *ymd)
+{
+	struct date d;
+	return date_parse(ymd, &d) ? -1 : points_month_no(d.y, d.m);
+}
+
+/* The source code as stored in the static tables (facts keep the pointer). */
+static const char *source_code(const struct sync *s, const char *code)
+{
+	size_t i;
+	for (i = 0; s->sources[i]; i++)
+		if (!strcmp(s->sources[i], code))
+			return s->sources[i];
+	return NULL;
+}
+
+/*
+ * The indicators of source (and target) in force for the record's month whose
+ * source_param is empty or equals param (param NULL: any), appended to s->inds.
+ * *first and *n give the slice.
+ */
+/* The list of (target, source) for the record's month, from the cache when there is one. */
+static int indicator_list(struct ctx *ctx, struct sync *s, const char *target, const char *source,
+			  const struct points_indicator **out, int *n)
+{
+	struct ind_cache *c = s->cache;
+	struct ind_list *l;
+	int64_t top = points_top_org(s->org_path);
+	size_t i;
+	int rc;
+	for (i = 0; c && i < c->n; i++) {
+		l = &c->lists[i];
+		if (l->top == top && l->month == s->month && !strcmp(l->target, target) && !strcmp(l->source, source)) {
+			*out = l->v;
+			*n = l->n;
+			return 0;
+		}
+	}
+	if (!s->scratch)
+		s->scratch = xcalloc(POINTS_MAX_INDICATORS, sizeof(*s->scratch));
+	if ((rc = points_indicators_by_source(ctx, s->org_path, s->month, target, source, s->scratch,
+					      POINTS_MAX_INDICATORS, n)))
+		return rc;
+	*out = s->scratch;
+	if (!c || !top)
+		return 0;
+	ALLOC_GROW(c->lists, c->n + 1, c->alloc);
+	l = &c->lists[c->n++];
+	l->top = top;
+	l->month = s->month;
+	l->target = target;
+	l->source = source;
+	l->n = *n;
+	l->v = xcalloc((size_t)*n + 1, sizeof(*l->v));
+	memcpy(l->v, s->scratch, (size_t)*n * sizeof(*l->v));
+	return 0;
+}
+
+static int load_indicators(struct ctx *ctx, struct sync *s, const char *target, const char *source, const char *param,
+			   size_t *first, size_t *n)
+{
+	const struct points_indicator *list = NULL;
+	int got = 0, i, rc;
+	*first = s->ninds;
+	*n = 0;
+	if ((rc = indicator_list(ctx, s, target, source, &list, &got)))
+		return rc;
+	for (i = 0; i < got; i++) {
+		const struct points_indicator *ind = &list[i];
+		if (param && ind->source_param[0] && strcmp(ind->source_param, param))
+			continue;
+		ALLOC_GROW(s->inds, s->ninds + 1, s->ainds);
+		s->inds[s->ninds++] = *ind;
+		(*n)++;
+	}
+	return 0;
+}
+
+static void want(struct sync *s, const char *source, const char *target, int64_t subject, int64_t org_id,
+		 const char *org_path, const struct points_indicator *ind, int points_x10)
+{
+	struct fact *f;
+	if (!points_x10)
+		return;
+	ALLOC_GROW(s->want, s->nwant + 1, s->awant);
+	f = &s->want[s->nwant++];
+	memset(f, 0, sizeof(*f));
+	f->source = source_code(s, source);
+	f->target = !strcmp(target, "branch") ? "branch" : "member";
+	f->subject_id = subject;
+	f->org_id = org_id;
+	strlcpy_z(f->org_path, org_path, sizeof(f->org_path));
+	f->indicator_id = ind->id;
+	strlcpy_z(f->event_on, s->event_on, sizeof(f->event_on));
+	f->points_x10 = points_x10;
+}
+
+/* ---- reconciling ------------------------------------------------------------------ */
+
+static int fact_cmp(const void *a, const void *b)
+{
+	const struct fact *x = a, *y = b;
+	int c;
+	if ((c = strcmp(x->source, y->source)) || (c = strcmp(x->target, y->target)))
+		return c;
+	if (x->subject_id != y->subject_id)
+		return x->subject_id < y->subject_id ? -1 : 1;
+	if (x->indicator_id != y->indicator_id)
+		return x->indicator_id < y->indicator_id ? -1 : 1;
+	if ((c = strcmp(x->event_on, y->event_on)))
+		return c;
+	if (x->points_x10 != y->points_x10)
+		return x->points_x10 < y->points_x10 ? -1 : 1;
+	return x->entry_id < y->entry_id ? -1 : x->entry_id > y->entry_id;
+}
+
+/* The record's automatic entries nobody has reversed yet. */
+static int load_had(struct ctx *ctx, struct sync *s)
+{
+	struct stmt *st;
+	int step, i, k;
+	/* reversals carry source 'reversal', so only the automatic rows themselves match */
+	st = db_prepare(ctx->db,
+			"SELECT e.id, e.source, e.target, e.subject_id, e.org_id, e.org_path, e.indicator_id, e.event_on, "
+			"e.points_x10 FROM point_entries e WHERE e.source_id = ? AND e.source IN (?, ?, ?, ?) AND NOT EXISTS "
+			"(SELECT 1 FROM point_entries r WHERE r.reverses_id = e.id)",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, s->record_id);
+	/* four slots: a shorter list repeats its last source */
+	for (i = 0, k = 0; i < 4; i++) {
+		stmt_bind_text(st, i + 2, s->sources[k]);
+		if (s->sources[k + 1])
+			k++;
+	}
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct fact *f;
+		const char *src = source_code(s, stmt_text(st, 1));
+		if (!src)
+			continue;
+		ALLOC_GROW(s->had, s->nhad + 1, s->ahad);
+		f = &s->had[s->nhad++];
+		memset(f, 0, sizeof(*f));
+		f->entry_id = stmt_int(st, 0);
+		f->source = src;
+		f->target = !strcmp(stmt_text(st, 2), "branch") ? "branch" : "member";
+		f->subject_id = stmt_int(st, 3);
+		f->org_id = stmt_int(st, 4);
+		stmt_text_copy(st, 5, f->org_path, sizeof(f->org_path));
+		f->indicator_id = stmt_int(st, 6);
+		stmt_text_copy(st, 7, f->event_on, sizeof(f->event_on));
+		f->points_x10 = (int)stmt_int(st, 8);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+static const struct points_indicator *ind_in_play(const struct sync *s, int64_t id)
+{
+	size_t i;
+	for (i = 0; i < s->ninds; i++)
+		if (s->inds[i].id == id)
+			return &s->inds[i];
+	return NULL;
+}
+
+static int reverse(struct ctx *ctx, struct sync *s, const struct fact *f)
+{
+	struct points_indicator other;
+	const struct points_indicator *ind = ind_in_play(s, f->indicator_id);
+	struct points_new_entry e;
+	char evidence[96];
+	int rc;
+	if (!ind) {
+		if ((rc = points_indicator_by_id(ctx, f->indicator_id, &other)))
+			return rc;
+		ind = &other;
+	}
+	xsnprintf(evidence, sizeof(evidence), "%s记录已变更，自动冲正", s->what);
+	memset(&e, 0, sizeof(e));
+	e.target = f->target;
+	e.subject_id = f->subject_id;
+	e.org_id = f->org_id;
+	e.org_path = f->org_path;
+	e.ind = ind;
+	e.event_on = f->event_on;
+	e.points_x10 = -f->points_x10;
+	e.source = "reversal";
+	e.source_id = s->record_id;
+	e.reverses_id = f->entry_id;
+	e.evidence = evidence;
+	e.correction = 1;
+	if ((rc = points_append(ctx, &e, NULL)))
+		return rc;
+	s->reversed++;
+	return 0;
+}
+
+static int add(struct ctx *ctx, struct sync *s, const struct fact *f)
+{
+	struct points_new_entry e;
+	int rc;
+	memset(&e, 0, sizeof(e));
+	e.target = f->target;
+	e.subject_id = f->subject_id;
+	e.org_id = f->org_id;
+	e.org_path = f->org_path;
+	e.ind = ind_in_play(s, f->indicator_id);
+	e.event_on = f->event_on;
+	e.points_x10 = f->points_x10;
+	e.source = f->source;
+	e.source_id = s->record_id;
+	e.correction = 1;
+	if ((rc = points_append(ctx, &e, NULL)))
+		return rc;
+	s->added++;
+	return 0;
+}
+
+/* Wanted against had: equal facts stay, the rest of had is reversed, the rest of wanted added. */
+static int reconcile(struct ctx *ctx, struct sync *s)
+{
+	size_t i = 0, j = 0;
+	int rc, c;
+	char *keep_want, *keep_had;
+	if ((rc = load_had(ctx, s)))
+		return rc;
+	if (s->nwant)
+		qsort(s->want, s->nwant, sizeof(*s->want), fact_cmp);
+	if (s->nhad)
+		qsort(s->had, s->nhad, sizeof(*s->had), fact_cmp);
+	keep_want = xcalloc(s->nwant + 1, 1);
+	keep_had = xcalloc(s->nhad + 1, 1);
+	while (i < s->nwant && j < s->nhad) {
+		struct fact w = s->want[i];
+		w.entry_id = s->had[j].entry_id; /* entry ids do not take part in equality */
+		c = fact_cmp(&w, &s->had[j]);
+		if (!c) {
+			keep_want[i++] = keep_had[j++] = 1;
+		} else if (c < 0) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	/* reversals first: a changed fact reads as "taken back, then given anew" */
+	for (j = 0; j < s->nhad; j++)
+		if (!keep_had[j] && (rc = reverse(ctx, s, &s->had[j])))
+			goto out;
+	for (i = 0; i < s->nwant; i++)
+		if (!keep_want[i] && (rc = add(ctx, s, &s->want[i])))
+			goto out;
+out:
+	free(keep_want);
+	free(keep_had);
+	return rc;
+}
+
+/* 0 and *on = 1 when points count at org_path; settings off → *on = 0 */
+static int points_on(struct ctx *ctx, const char *org_path, int *on)
+{
+	struct points_settings ps;
+	int rc = points_settings_for(ctx, org_path, &ps);
+	*on = !rc && ps.enabled;
+	return rc;
+}
+
+/*
+ * A bulk sync touches the record's row first (no column changes, no trigger fires): on
+ * PostgreSQL that row lock makes a concurrent edit of the record, which holds the same
+ * row while it syncs, wait or be waited for, so the two never derive from the same
+ * entries. The writes that call points_sync_meeting/appraisal hold it already; SQLite
+ * write transactions are exclusive anyway.
+ */
+static int lock_record(struct ctx *ctx, const char *sql, int64_t id)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	return stmt_run(st, &ctx->err);
+}
+
+/* ---- meetings --------------------------------------------------------------------- */
+
+struct attendee {
+	int64_t member_id, org_id;
+	char org_path[PATH_MAX_LEN];
+	int present, absent;
+};
+
+struct meeting_row {
+	char kind[32];
+	int hours_x10;
+	int64_t branch_id;           /* 0: held above the branches (a 党委's 党课 or 集中学习) */
+	char branch_path[PATH_MAX_LEN];
+	struct attendee *att;
+	size_t natt, aatt;
+};
+
+static int load_meeting(struct ctx *ctx, struct sync *s, struct meeting_row *m)
+{
+	struct stmt *st;
+	int step, found = 0;
+	st = db_prepare(ctx->db,
+			"SELECT mt.org_id, mt.org_path, mt.kind, mt.held_on, mt.hours_x10, o.kind, o.parent_id, p.path "
+			"FROM meetings mt JOIN orgs o ON o.id = mt.org_id LEFT JOIN orgs p ON p.id = o.parent_id "
+			"WHERE mt.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, s->record_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *okind = stmt_text(st, 5);
+		found = 1;
+		stmt_text_copy(st, 1, s->org_path, sizeof(s->org_path));
+		stmt_text_copy(st, 2, m->kind, sizeof(m->kind));
+		stmt_text_copy(st, 3, s->event_on, sizeof(s->event_on));
+		m->hours_x10 = (int)stmt_int(st, 4);
+		if (okind && org_kind_is_branch(okind)) {
+			m->branch_id = stmt_int(st, 0);
+			strlcpy_z(m->branch_path, s->org_path, sizeof(m->branch_path));
+		} else if (okind && !strcmp(okind, "group") && !stmt_is_null(st, 6)) {
+			m->branch_id = stmt_int(st, 6);
+			stmt_text_copy(st, 7, m->branch_path, sizeof(m->branch_path));
+		}
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	if (!found)
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "会议记录 %" PRId64 " 不存在", s->record_id);
+	s->month = month_of(s->event_on);
+	return 0;
+}
+
+static int load_attendees(struct ctx *ctx, struct sync *s, struct meeting_row *m)
+{
+	struct stmt *st;
+	int step;
+	st = db_prepare(ctx->db,
+			"SELECT a.member_id, a.status, mb.org_id, mb.org_path FROM meeting_attendance a "
+			"JOIN members mb ON mb.id = a.member_id WHERE a.meeting_id = ? ORDER BY a.member_id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, s->record_id);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct attendee *a;
+		const char *status = stmt_text(st, 1);
+		ALLOC_GROW(m->att, m->natt + 1, m->aatt);
+		a = &m->att[m->natt++];
+		memset(a, 0, sizeof(*a));
+		a->member_id = stmt_int(st, 0);
+		a->present = status && !strcmp(status, "present");
+		a->absent = status && !strcmp(status, "absent");
+		/* the points are earned where the meeting was held: its branch, not wherever
+		 * the member is now; a meeting above the branches credits the member's own */
+		if (m->branch_id) {
+			a->org_id = m->branch_id;
+			strlcpy_z(a->org_path, m->branch_path, sizeof(a->org_path));
+		} else {
+			a->org_id = stmt_int(st, 2);
+			stmt_text_copy(st, 3, a->org_path, sizeof(a->org_path));
+		}
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+/* sign × points × hours, both in tenths, back to tenths half up */
+static int hours_points(const struct points_indicator *ind, int hours_x10)
+{
+	int v = (ind->points_x10 * hours_x10 + 5) / 10;
+	return ind->sign < 0 ? -v : v;
+}
+
+/*
+ * A meeting above the branches credits each member in their own branch, where points
+ * may be off (settings are per subtree): those members get nothing. One look-up per
+ * branch (the attendees come sorted by member, so a short memo of paths).
+ */
+static int member_points_on(struct ctx *ctx, const struct attendee *a, char (*seen)[PATH_MAX_LEN], int *seen_on,
+			    size_t *nseen, int *on)
+{
+	size_t i;
+	int rc;
+	for (i = 0; i < *nseen; i++)
+		if (!strcmp(seen[i], a->org_path)) {
+			*on = seen_on[i];
+			return 0;
+		}
+	if ((rc = points_on(ctx, a->org_path, on)))
+		return rc;
+	i = *nseen < 16 ? (*nseen)++ : 15;
+	strlcpy_z(seen[i], a->org_path, sizeof(seen[i]));
+	seen_on[i] = *on;
+	return 0;
+}
+
+static int want_meeting(struct ctx *ctx, struct sync *s, struct meeting_row *m)
+{
+	size_t f_att, n_att, f_abs, n_abs, f_hrs, n_hrs, f_br, n_br, i, k, nseen = 0;
+	char seen[16][PATH_MAX_LEN];
+	int seen_on[16], rc, on = 1;
+	if ((rc = load_indicators(ctx, s, "member", "meeting_attended", m->kind, &f_att, &n_att)) ||
+	    (rc = load_indicators(ctx, s, "member", "meeting_absent", m->kind, &f_abs, &n_abs)) ||
+	    (rc = load_indicators(ctx, s, "member", "study_hours", NULL, &f_hrs, &n_hrs)) ||
+	    (rc = load_indicators(ctx, s, "branch", "branch_meeting_held", m->kind, &f_br, &n_br)))
+		return rc;
+	if (!s->ninds)
+		return 0;
+	if ((n_att || n_abs || n_hrs) && (rc = load_attendees(ctx, s, m)))
+		return rc;
+	for (i = 0; i < m->natt; i++) {
+		const struct attendee *a = &m->att[i];
+		if (!m->branch_id && (rc = member_points_on(ctx, a, seen, seen_on, &nseen, &on)))
+			return rc;
+		if (!on)
+			continue;
+		for (k = 0; a->present && k < n_att; k++) {
+			const struct points_indicator *ind = &s->inds[f_att + k];
+			want(s, "meeting_attended", "member", a->member_id, a->org_id, a->org_path, ind,
+			     ind->sign * ind->points_x10);
+		}
+		for (k = 0; a->absent && k < n_abs; k++) {
+			const struct points_indicator *ind = &s->inds[f_abs + k];
+			want(s, "meeting_absent", "member", a->member_id, a->org_id, a->org_path, ind,
+			     ind->sign * ind->points_x10);
+		}
+		for (k = 0; a->present && m->hours_x10 > 0 && k < n_hrs; k++)
+			want(s, "study_hours", "member", a->member_id, a->org_id, a->org_path, &s->inds[f_hrs + k],
+			     hours_points(&s->inds[f_hrs + k], m->hours_x10));
+	}
+	for (k = 0; m->branch_id && k < n_br; k++) {
+		const struct points_indicator *ind = &s->inds[f_br + k];
+		want(s, "branch_meeting_held", "branch", m->branch_id, m->branch_id, m->branch_path, ind,
+		     ind->sign * ind->points_x10);
+	}
+	return 0;
+}
+
+static int sync_meeting(struct ctx *ctx, struct ind_cache *cache, int64_t meeting_id, int64_t *added,
+			int64_t *reversed)
+{
+	struct sync s;
+	struct meeting_row m;
+	int rc, on;
+	sync_init(&s, cache, meeting_id, "会议", meeting_sources);
+	memset(&m, 0, sizeof(m));
+	if ((cache && (rc = lock_record(ctx, "UPDATE meetings SET version = version WHERE id = ?", meeting_id))) ||
+	    (rc = load_meeting(ctx, &s, &m)) || (rc = points_on(ctx, s.org_path, &on)) || !on)
+		goto out;
+	if (s.month < 0) {
+		rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "会议日期无效");
+		goto out;
+	}
+	if ((rc = want_meeting(ctx, &s, &m)) || (rc = reconcile(ctx, &s)))
+		goto out;
+	*added += s.added;
+	*reversed += s.reversed;
+out:
+	free(m.att);
+	sync_release(&s);
+	return rc;
+}
 
 int points_sync_meeting(struct ctx *ctx, int64_t meeting_id)
 {
-	(void)ctx;
-	(void)meeting_id;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	int64_t added = 0, reversed = 0;
+	return sync_meeting(ctx, NULL, meeting_id, &added, &reversed);
+}
+
+/* ---- 民主评议 rounds -------------------------------------------------------------- */
+
+struct graded {
+	int64_t member_id;
+	char category[16];
+};
+
+static int want_appraisal(struct ctx *ctx, struct sync *s, int64_t branch_id)
+{
+	struct stmt *st;
+	struct graded *g = NULL;
+	size_t ng = 0, ag = 0, f_cat, n_cat, f_br, n_br, i, k;
+	int rc, step;
+	if ((rc = load_indicators(ctx, s, "member", "appraisal_category", NULL, &f_cat, &n_cat)) ||
+	    (rc = load_indicators(ctx, s, "branch", "branch_appraisal_done", NULL, &f_br, &n_br)))
+		return rc;
+	for (k = 0; k < n_br; k++) {
+		const struct points_indicator *ind = &s->inds[f_br + k];
+		want(s, "branch_appraisal_done", "branch", branch_id, branch_id, s->org_path, ind,
+		     ind->sign * ind->points_x10);
+	}
+	if (!n_cat)
+		return 0;
+	st = db_prepare(ctx->db,
+			"SELECT member_id, category FROM appraisal_entries WHERE appraisal_id = ? AND graded = 1 "
+			"AND category IS NOT NULL ORDER BY member_id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, s->record_id);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		ALLOC_GROW(g, ng + 1, ag);
+		g[ng].member_id = stmt_int(st, 0);
+		stmt_text_copy(st, 1, g[ng].category, sizeof(g[ng].category));
+		ng++;
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		free(g);
+		return db_fail(ctx);
+	}
+	/* the member's points belong to the branch that appraised them */
+	for (i = 0; i < ng; i++)
+		for (k = 0; k < n_cat; k++) {
+			const struct points_indicator *ind = &s->inds[f_cat + k];
+			if (ind->source_param[0] && strcmp(ind->source_param, g[i].category))
+				continue;
+			want(s, "appraisal_category", "member", g[i].member_id, branch_id, s->org_path, ind,
+			     ind->sign * ind->points_x10);
+		}
+	free(g);
+	return 0;
+}
+
+static int sync_appraisal(struct ctx *ctx, struct ind_cache *cache, int64_t appraisal_id, int64_t *added,
+			  int64_t *reversed)
+{
+	struct sync s;
+	struct stmt *st;
+	int64_t branch_id = 0;
+	int rc = 0, step, on, closed = 0, found = 0;
+
+	sync_init(&s, cache, appraisal_id, "民主评议", appraisal_sources);
+	if (cache && (rc = lock_record(ctx, "UPDATE appraisals SET version = version WHERE id = ?", appraisal_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT a.org_id, o.path, a.status, a.closed_on FROM appraisals a JOIN orgs o ON o.id = a.org_id "
+			"WHERE a.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, appraisal_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *status = stmt_text(st, 2);
+		found = 1;
+		branch_id = stmt_int(st, 0);
+		stmt_text_copy(st, 1, s.org_path, sizeof(s.org_path));
+		closed = status && !strcmp(status, "closed") && !stmt_is_null(st, 3);
+		stmt_text_copy(st, 3, s.event_on, sizeof(s.event_on));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	if (!found)
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "民主评议 %" PRId64 " 不存在", appraisal_id);
+	if ((rc = points_on(ctx, s.org_path, &on)) || !on)
+		goto out;
+	/* an open round yields nothing yet (and takes back what it had, should one reopen) */
+	if (closed) {
+		if ((s.month = month_of(s.event_on)) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "民主评议结束日期无效");
+			goto out;
+		}
+		if ((rc = want_appraisal(ctx, &s, branch_id)))
+			goto out;
+	}
+	if ((rc = reconcile(ctx, &s)))
+		goto out;
+	*added += s.added;
+	*reversed += s.reversed;
+out:
+	sync_release(&s);
+	return rc;
 }
 
 int points_sync_appraisal(struct ctx *ctx, int64_t appraisal_id)
 {
-	(void)ctx;
-	(void)appraisal_id;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	int64_t added = 0, reversed = 0;
+	return sync_appraisal(ctx, NULL, appraisal_id, &added, &reversed);
+}
+
+/* ---- POST /points/sync ------------------------------------------------------------- */
+
+struct ids {
+	int64_t *v;
+	size_t n, alloc;
+};
+
+/* Appends the first column of every row of sql, bound (lo, hi, from, to). */
+static int collect(struct ctx *ctx, const char *sql, const char *lo, const char *hi, const char *from, const char *to,
+		   struct ids *out)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	int step;
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, from);
+	stmt_bind_text(st, 4, to);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		ALLOC_GROW(out->v, out->n + 1, out->alloc);
+		out->v[out->n++] = stmt_int(st, 0);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : db_fail(ctx);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* sorted, each once */
+static void ids_unique(struct ids *ids)
+{
+	size_t i, n = 0;
+	if (!ids->n)
+		return;
+	qsort(ids->v, ids->n, sizeof(*ids->v), id_cmp);
+	for (i = 0; i < ids->n; i++)
+		if (!n || ids->v[n - 1] != ids->v[i])
+			ids->v[n++] = ids->v[i];
+	ids->n = n;
+}
+
+/*
+ * The records of the subtree and period: meetings held in it and rounds closed in it,
+ * plus any record whose automatic entries are dated in it (a record since moved out of
+ * the period still has its old entries taken back).
+ */
+static int period_records(struct ctx *ctx, const char *lo, const char *hi, const char *from, const char *to,
+			  struct ids *meetings, struct ids *rounds)
+{
+	int rc;
+	if ((rc = collect(ctx, "SELECT id FROM meetings WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ?",
+			  lo, hi, from, to, meetings)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source IN ('meeting_attended', 'meeting_absent', 'study_hours', "
+			  "'branch_meeting_held')",
+			  lo, hi, from, to, meetings)) ||
+	    (rc = collect(ctx,
+			  "SELECT a.id FROM appraisals a JOIN orgs o ON o.id = a.org_id WHERE o.path >= ? AND o.path < ? "
+			  "AND a.closed_on >= ? AND a.closed_on <= ?",
+			  lo, hi, from, to, rounds)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source IN ('appraisal_category', 'branch_appraisal_done')",
+			  lo, hi, from, to, rounds)))
+		return rc;
+	ids_unique(meetings);
+	ids_unique(rounds);
+	return 0;
+}
+
+static int sync_args(struct ctx *ctx, json_t *body, struct org *o, struct points_period *p)
+{
+	json_t *v = json_object_get(body, "org_id");
+	const char *s;
+	int rc;
+	if (!v)
+		return err_set(&ctx->err, E_INVALID, "org_id", "field.required", "须指定党组织");
+	if (!json_is_integer(v))
+		return err_set(&ctx->err, E_MALFORMED, "org_id", NULL, "字段 org_id 必须是整数");
+	if ((rc = org_require_in_scope(ctx, json_integer_value(v), o, "org_id")))
+		return rc;
+	v = json_object_get(body, "period");
+	if (!v)
+		return err_set(&ctx->err, E_INVALID, "period", "field.required", "须指定期间");
+	if (!json_is_string(v))
+		return err_set(&ctx->err, E_MALFORMED, "period", NULL, "字段 period 必须是字符串");
+	s = json_string_value(v);
+	if (points_period_parse(s, p))
+		return err_set(&ctx->err, E_INVALID, "period", "field.period", "期间格式为 2026-09、2026Q3 或 2026");
+	return points_require_enabled(ctx, o->path);
 }
 
 int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed)
 {
-	(void)ctx;
-	(void)body;
-	(void)added;
-	(void)reversed;
-	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "未实现");
+	struct org o;
+	struct points_period p;
+	struct ids meetings = { 0 }, rounds = { 0 };
+	struct ind_cache cache = { 0 };
+	char hi[PATH_MAX_LEN], from[11], to[11];
+	struct date d;
+	size_t i;
+	int rc;
+
+	*added = *reversed = 0;
+	if (ctx->actor.role < ROLE_ORG_ADMIN)
+		return err_set(&ctx->err, E_FORBIDDEN, NULL, "points.role", "只有管理员可以重新计算自动积分");
+	if ((rc = sync_args(ctx, body, &o, &p)))
+		return rc;
+	path_range_end(o.path, hi, sizeof(hi));
+	d.y = p.first / 12;
+	d.m = p.first % 12 + 1;
+	d.d = 1;
+	date_format(d, from);
+	d.y = p.last / 12;
+	d.m = p.last % 12 + 1;
+	d.d = date_days_in_month(d.y, d.m);
+	date_format(d, to);
+
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		return rc;
+	if ((rc = period_records(ctx, o.path, hi, from, to, &meetings, &rounds)))
+		goto rollback;
+	for (i = 0; i < meetings.n; i++)
+		if ((rc = sync_meeting(ctx, &cache, meetings.v[i], added, reversed)))
+			goto rollback;
+	for (i = 0; i < rounds.n; i++)
+		if ((rc = sync_appraisal(ctx, &cache, rounds.v[i], added, reversed)))
+			goto rollback;
+	if ((rc = db_commit(ctx->db, &ctx->err)))
+		goto rollback;
+	goto out;
+rollback:
+	db_rollback(ctx->db);
+	*added = *reversed = 0;
+out:
+	cache_release(&cache);
+	free(meetings.v);
+	free(rounds.v);
+	return rc;
 }

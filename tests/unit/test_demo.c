@@ -419,6 +419,47 @@ static void test_refuses_non_empty_and_bad_options(void **state)
 	world_close(&w);
 }
 
+/* demo_points.c: the set, automatic and manual entries, findings, claims, one published quarter */
+static void test_points(void **state)
+{
+	struct world *w = &main_world;
+	struct db *db = w->db;
+	(void)state;
+	/* the template set, in force from 2025-10 (five months before the clock's March) */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM point_sets WHERE effective_from = 2025 * 12 + 9", NULL), 1);
+	assert_true(q_int(db, "SELECT count(*) FROM point_indicators", NULL) >= 40);
+	assert_int_equal(w->rep.point_entries, q_int(db, "SELECT count(*) FROM point_entries", NULL));
+	/* every meeting held its branch's entry; members got attendance and hours */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM point_entries WHERE source = ?", "branch_meeting_held"),
+			 w->rep.meetings);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries WHERE source = ?", "meeting_attended") > 100);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries WHERE source = ?", "study_hours") > 100);
+	/* last year's 民主评议 closed in some branches */
+	assert_true(q_int(db, "SELECT count(*) FROM appraisals WHERE status = 'closed' AND year = 2025", NULL) >= 2);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries WHERE source = ?", "appraisal_category") >= 1);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries WHERE source = ?", "branch_appraisal_done") >= 2);
+	/* by hand: 志愿服务, 结对帮扶, deductions with evidence; findings by the town admins */
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries e JOIN point_indicators i ON i.id = e.indicator_id "
+			      "WHERE e.source = 'manual' AND i.code = ?", "m_volunteer") >= 10);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries e JOIN point_indicators i ON i.id = e.indicator_id "
+			      "WHERE e.source = 'manual' AND i.code = ?", "m_pairing") >= 3);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries WHERE source = 'manual' AND points_x10 < 0 AND "
+			      "target = ? AND evidence IS NOT NULL", "member") >= 1);
+	assert_true(q_int(db, "SELECT count(*) FROM point_entries e JOIN users u ON u.id = e.created_by WHERE "
+			      "e.target = 'branch' AND e.inspector IS NOT NULL AND u.role = ?", "org_admin") >= 6);
+	/* pending 申报, one of them member1's own */
+	assert_true(q_int(db, "SELECT count(*) FROM point_claims WHERE status = ?", "pending") >= 4);
+	assert_int_equal(q_int(db, "SELECT count(*) FROM point_claims c JOIN users u ON u.member_id = c.subject_id "
+				   "WHERE c.target = 'member' AND c.status = 'pending' AND u.username = ?", "member1"), 1);
+	/* 亮分: 2025Q4 published for one town, members and branches */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM point_publications p JOIN orgs o ON o.id = p.org_id WHERE "
+				   "o.kind = 'committee' AND p.period = ?", "2025Q4"), 2);
+	assert_true(q_int(db, "SELECT count(*) FROM point_publication_rows r JOIN point_publications p ON p.id = "
+			      "r.publication_id WHERE p.target = ?", "branch") >= 5);
+	/* points on everywhere */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM point_settings WHERE enabled = 0", NULL), 0);
+}
+
 /* The default size, as `dangjian demo` makes it; time without the password hashing. */
 static void test_default_size(void **state)
 {
@@ -456,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_audit),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_refuses_non_empty_and_bad_options),
+		cmocka_unit_test(test_points),
 		cmocka_unit_test(test_default_size),
 	};
 	setvbuf(stdout, NULL, _IONBF, 0);

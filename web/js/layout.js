@@ -4,6 +4,7 @@ import { session, logout, ROLE_NAMES, isAdmin, isManager } from './session.js';
 import { createTree } from './tree.js';
 import { selectedOrg, selectOrg, clearState } from './state.js';
 import { navigate, currentRoute, rerender } from './router.js';
+import { pointsOn } from './session.js';
 
 let shell = null; // {root, content, tree, nav}
 
@@ -24,6 +25,8 @@ export function mountMain() {
     navLink('org', '组织信息', '#/orgs/'),
     isManager() && navLink('recruits', '发展党员', '#/recruits'),
     isManager() && navLink('life', '组织生活', '#/life'),
+    isManager() && pointsOn() && navLink('points', '积分考评', '#/points'),
+    isAdmin() && navLink('reviews', '述职评议', '#/reviews'),
     isManager() && navLink('transfers', '组织关系转接', '#/transfers'),
     isManager() && navLink('import', '导入', '#/import'),
     isAdmin() && navLink('users', '账号管理', '#/users'),

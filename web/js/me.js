@@ -7,6 +7,7 @@ import { clearState } from './state.js';
 import { navigate, rerender } from './router.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
 import { ATT_STATUS } from './life_labels.js';
+import { myPointsCard } from './points_me.js';
 
 // 我的组织生活: this year's meetings with the member's attendance, and 学时 against the target.
 function lifeCard(me) {
@@ -86,6 +87,7 @@ export async function renderMe(view) {
         row('联系电话', me.phone, 'me-phone-masked'),
         row('家庭住址', me.address, 'me-address-text'))),
     lifeCard(me),
+    myPointsCard(me),
     h('section', { class: 'me-card' }, h('h2', null, '修改联系方式'), form));
 
   async function submit(ev) {

@@ -14,6 +14,7 @@ export async function loadSession() {
   try {
     const r = await api.get('/api/v1/session', { quiet401: true });
     session.user = r.user;
+    session.features = r.features || null;
     setCsrf(r.csrf);
   } catch (e) {
     if (e.status !== 401) throw e;
@@ -26,6 +27,7 @@ export async function loadSession() {
 export async function login(username, password) {
   const r = await api.post('/api/v1/session', { username, password }, { quiet401: true });
   session.user = r.user;
+  session.features = r.features || null;
   setCsrf(r.csrf);
   return r.user;
 }
@@ -39,3 +41,5 @@ export async function logout() {
 export const role = () => (session.user ? session.user.role : '');
 export const isAdmin = () => role() === 'sysadmin' || role() === 'org_admin';
 export const isManager = () => isAdmin() || role() === 'secretary';
+// GET /session carries features.points = false when points are off for the user's scope; missing = on.
+export const pointsOn = () => !(session.features && session.features.points === false);

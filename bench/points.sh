@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Points over a whole county: a database made by `dangjian init`, filled with the county
+# of bench/gen_life.py (3,400 branches, 74,000 members) and by bench/gen_points.py (one
+# indicator set, ≈ 5,000,000 ledger entries over the 12 months up to today), served, and
+# timed with curl, N requests each after one warm-up, median and max:
+#   - GET /api/v1/points/summary for the county and this year: every member's and every
+#     branch's standing (caps, ranks with the tie rule, stars with the top-band cap)
+#     recomputed from the ledger in one pass. Target <= 1000 ms.
+#   - GET /api/v1/points/rankings of one town for the last whole quarter (members, the
+#     first page). Target <= 20 ms.
+# In the same run the plain SQL aggregate over the same subjects and months — SUM of
+# points per subject, ordered by the sum, without caps, ties, stars or a reply — is timed
+# through python's sqlite3 (median of 5 after a warm-up) and the ratio printed, for the
+# wall clock and for CPU time (the server's from /proc, python's process time): on a
+# machine shared with other work the CPU ratio is the steadier figure.
+#   bash bench/points.sh BUILD_DIR
+# DJ_BENCH_KEEP=DIR keeps (and, when DIR/points.db exists, reuses) the filled database.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+BIN=$BUILD/dangjian
+N=${DJ_BENCH_N:-20}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-points.XXXXXX")
+PID=
+cleanup() {
+	if [ -n "$PID" ]; then
+		kill "$PID" 2>/dev/null || true
+		wait "$PID" 2>/dev/null || true
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+KEEP=${DJ_BENCH_KEEP:-}
+if [ -n "$KEEP" ] && [ -f "$KEEP/points.db" ] && [ -f "$KEEP/points.key" ]; then
+	DB=$KEEP/points.db KEY=$KEEP/points.key
+	echo "points: reusing $DB"
+else
+	DB=$TMP/dj.db KEY=$TMP/dj.key
+	if [ -n "$KEEP" ]; then
+		mkdir -p "$KEEP"
+		DB=$KEEP/points.db KEY=$KEEP/points.key
+		rm -f "$DB" "$KEY"
+	fi
+	"$BIN" init --db "sqlite:$DB" --key "$KEY" --admin-password 'Admin#2026' --set auth.pwhash=min \
+		> "$TMP/init.log" 2>&1
+	python3 "$ROOT/bench/gen_life.py" "$DB" | sed 's/^/points: /'
+	python3 "$ROOT/bench/gen_points.py" "$DB" | sed 's/^/points: /'
+fi
+
+PORT=$(( 20000 + RANDOM % 20000 ))
+"$BIN" serve --db "sqlite:$DB" --key "$KEY" --listen 127.0.0.1:$PORT > "$TMP/serve.log" 2>&1 &
+PID=$!
+for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/session" \
+	-d '{"username":"admin","password":"Admin#2026","bearer":true}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+read -r ORG OPATH TOWN TPATH < <(python3 - "$DB" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+root = db.execute("SELECT id, path FROM orgs WHERE parent_id IS NULL").fetchone()
+town = db.execute("SELECT id, path FROM orgs WHERE parent_id = ? AND kind = 'committee' ORDER BY id LIMIT 1",
+                  (root[0],)).fetchone()
+print(root[0], root[1], town[0], town[1])
+EOF
+)
+# this year, and the last whole quarter, as period texts and month-number ranges
+read -r YEAR YFIRST YLAST QUARTER QFIRST QLAST < <(python3 -c '
+import datetime as d
+t = d.date.today()
+q = (t.month - 1) // 3 - 1
+y, q = (t.year - 1, 3) if q < 0 else (t.year, q)
+print(t.year, t.year * 12, t.year * 12 + 11, "%dQ%d" % (y, q + 1), y * 12 + q * 3, y * 12 + q * 3 + 2)')
+
+# the server's CPU time so far (user + system, milliseconds): on a shared machine the
+# wall clock of a request also counts the time other processes held the cores
+cpu_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f\n", ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"
+}
+# time_total of N requests (seconds, one per line) after one warm-up, then "cpu MS" for
+# the server's CPU time spent on the N
+timed() {
+	local url=$1 c0 c1
+	curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"
+	c0=$(cpu_ms)
+	for _ in $(seq "$N"); do
+		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$url"
+	done
+	c1=$(cpu_ms)
+	echo "cpu $((c1 - c0))"
+}
+# name target_ms url "sql_wall_ms sql_cpu_ms": prints the median and the ratios to the SQL figures
+report() {
+	local name=$1 target=$2 url=$3 sql=$4 size
+	size=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$url" | wc -c)
+	timed "$url" | python3 -c '
+import statistics, sys
+name, target, size = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+sql_wall, sql_cpu = (float(x) for x in sys.argv[4].split())
+t, cpu = [], 0.0
+for line in sys.stdin:
+    if line.startswith("cpu "):
+        cpu = float(line.split()[1])
+    elif line.strip():
+        t.append(float(line) * 1000)
+t.sort()
+med, cpu = statistics.median(t), cpu / len(t)
+verdict = "ok" if med <= target else "OVER"
+print(f"points: {name:<15} median {med:8.2f} ms  max {t[-1]:8.2f} ms  server CPU {cpu:8.2f} ms/request"
+      f"  ({len(t)} requests, {size} bytes)  target <= {target:.0f} ms: {verdict}")
+print(f"points: {name:<15} plain SQL aggregate (query only: no caps, ranks, stars or JSON) {sql_wall:8.2f} ms,"
+      f" CPU {sql_cpu:8.2f} ms: ratio HTTP / SQL = {med / sql_wall:.2f}x (CPU {cpu / sql_cpu:.2f}x)")
+' "$name" "$target" "$size" "$sql"
+}
+
+# The plain aggregate: the subtree's active members (and, with branches=1, its 党支部)
+# joined with their entries of the months, SUM per subject ordered by the sum. Median of
+# 5 after a warm-up: "wall_ms cpu_ms".
+sql_ms() {
+	python3 - "$DB" "$1" "$2" "$3" "$4" <<'EOF'
+import sqlite3, statistics, sys, time
+db = sqlite3.connect(sys.argv[1])
+path, first, last, branches = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5] == "1"
+hi = path[:-1] + chr(ord(path[-1]) + 1)
+qm = """SELECT m.id, sum(e.points_x10) AS s FROM members m
+JOIN point_entries e ON e.target = 'member' AND e.subject_id = m.id AND e.period_no BETWEEN ? AND ?
+WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' GROUP BY m.id ORDER BY s DESC"""
+qb = """SELECT o.id, sum(e.points_x10) AS s FROM orgs o
+JOIN point_entries e ON e.target = 'branch' AND e.subject_id = o.id AND e.period_no BETWEEN ? AND ?
+WHERE o.path >= ? AND o.path < ? AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL
+GROUP BY o.id ORDER BY s DESC"""
+args = (first, last, path, hi)
+t, c = [], []
+for _ in range(6):
+    t0, c0 = time.perf_counter(), time.process_time()
+    n = len(db.execute(qm, args).fetchall())
+    if branches:
+        n += len(db.execute(qb, args).fetchall())
+    t.append((time.perf_counter() - t0) * 1000)
+    c.append((time.process_time() - c0) * 1000)
+print("%.2f %.2f" % (statistics.median(t[1:]), statistics.median(c[1:])))
+EOF
+}
+
+BASE="http://127.0.0.1:$PORT/api/v1"
+ENTRIES=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/points/summary?org=$ORG&period=$YEAR" |
+	python3 -c 'import sys,json;j=json.load(sys.stdin);print(j["entries"], j["members"]["count"], j["branches"]["count"])')
+echo "points: county org $ORG ($YEAR: entries, members, branches = $ENTRIES), town org $TOWN ($QUARTER)"
+report "summary county" 1000 "$BASE/points/summary?org=$ORG&period=$YEAR" "$(sql_ms "$OPATH" "$YFIRST" "$YLAST" 1)"
+report "rankings town" 20 "$BASE/points/rankings?org=$TOWN&period=$QUARTER&target=member" \
+	"$(sql_ms "$TPATH" "$QFIRST" "$QLAST" 0)"

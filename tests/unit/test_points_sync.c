@@ -1,0 +1,624 @@
+/*
+ * Automatic points (domain/points_sync.c, RULES.md §6 "enter each fact once"): a meeting
+ * writes its attendance, absence, study-hours and branch entries; an edit reverses what
+ * no longer holds and adds what is new; a re-run adds nothing; an org with points off
+ * gets nothing; an indicator for one meeting kind ignores the others; a closed 民主评议
+ * round writes its categories; a meeting of a published month has its corrections land
+ * in the current month. The indicator set is written with SQL so the test needs only
+ * the lookups. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "domain/appraisal.h"
+#include "domain/meeting.h"
+#include "domain/org.h"
+#include "domain/points.h"
+#include "support/life_fixture.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+struct fixture {
+	struct life_store ls;
+	struct ctx ctx;
+	int64_t top, committee;
+	int64_t set_id;
+};
+
+static struct fixture fx;
+
+/* period number of 2026-mm */
+static int month_2026(int mm)
+{
+	return 2026 * 12 + mm - 1;
+}
+
+/* One integer from sql with up to four integer parameters (n of them). */
+static int64_t q_int(const char *sql, int n, int64_t a, int64_t b, int64_t c, int64_t d)
+{
+	struct stmt *st;
+	int64_t v = -1, p[4];
+	int i;
+	p[0] = a;
+	p[1] = b;
+	p[2] = c;
+	p[3] = d;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
+	if (!st)
+		life_fail_ctx(sql, &fx.ctx);
+	for (i = 0; i < n; i++)
+		stmt_bind_int(st, i + 1, p[i]);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		v = stmt_int(st, 0);
+	stmt_reset(st);
+	return v;
+}
+
+static void exec_sql(const char *sql, int n, int64_t a, int64_t b)
+{
+	struct stmt *st;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
+	if (!st)
+		life_fail_ctx(sql, &fx.ctx);
+	if (n > 0)
+		stmt_bind_int(st, 1, a);
+	if (n > 1)
+		stmt_bind_int(st, 2, b);
+	if (stmt_run(st, &fx.ctx.err))
+		life_fail_ctx(sql, &fx.ctx);
+}
+
+static void add_indicator(const char *code, const char *target, int sign, int points_x10, const char *source,
+			  const char *param, int position)
+{
+	struct stmt *st;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db,
+			"INSERT INTO point_indicators (set_id, code, name, category, target, sign, points_x10, cap_x10, "
+			"cap_period, source, source_param, approver, position) VALUES (?, ?, ?, '组织生活', ?, ?, ?, 0, "
+			"'month', ?, ?, 'org_admin', ?)",
+			&fx.ctx.err);
+	if (!st)
+		life_fail_ctx("prepare indicator", &fx.ctx);
+	stmt_bind_int(st, 1, fx.set_id);
+	stmt_bind_text(st, 2, code);
+	stmt_bind_text(st, 3, code);
+	stmt_bind_text(st, 4, target);
+	stmt_bind_int(st, 5, sign);
+	stmt_bind_int(st, 6, points_x10);
+	stmt_bind_text(st, 7, source);
+	stmt_bind_text(st, 8, param);
+	stmt_bind_int(st, 9, position);
+	if (stmt_run(st, &fx.ctx.err))
+		life_fail_ctx("insert indicator", &fx.ctx);
+}
+
+/* The county's set from 2026-01: every automatic source once, and one kind-specific indicator. */
+static void add_set(void)
+{
+	struct stmt *st;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db,
+			"INSERT INTO point_sets (org_id, version, effective_from, note, created_at) VALUES (?, 1, ?, "
+			"'测试', ?) RETURNING id",
+			&fx.ctx.err);
+	if (!st)
+		life_fail_ctx("prepare set", &fx.ctx);
+	stmt_bind_int(st, 1, fx.top);
+	stmt_bind_int(st, 2, month_2026(1));
+	stmt_bind_text(st, 3, fx.ctx.now_iso);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		fx.set_id = stmt_int(st, 0);
+	stmt_reset(st);
+	assert_true(fx.set_id > 0);
+	add_indicator("attend", "member", 1, 10, "meeting_attended", NULL, 1);
+	add_indicator("attend_lecture", "member", 1, 20, "meeting_attended", "lecture", 2);
+	add_indicator("absent", "member", -1, 20, "meeting_absent", NULL, 3);
+	add_indicator("hours", "member", 1, 5, "study_hours", NULL, 4);
+	add_indicator("excellent", "member", 1, 50, "appraisal_category", "excellent", 5);
+	add_indicator("unqualified", "member", -1, 50, "appraisal_category", "unqualified", 6);
+	add_indicator("held", "branch", 1, 20, "branch_meeting_held", NULL, 7);
+	add_indicator("appraised", "branch", 1, 30, "branch_appraisal_done", NULL, 8);
+}
+
+static int populate(void)
+{
+	life_set_today(2026, 3, 10);
+	fx.top = life_make_org(0, "dept", "积分组织部", 0);
+	fx.committee = life_make_org(fx.top, "committee", "积分党委", 0);
+	add_set();
+	return 0;
+}
+
+static int setup_sqlite(void **state)
+{
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	if (life_setup(&fx.ls, &fx.ctx, "points-sync", 0))
+		return -1;
+	return populate();
+}
+
+static int setup_pg(void **state)
+{
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	if (life_setup(&fx.ls, &fx.ctx, "points-sync", 1))
+		return -1;
+	return populate();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	life_teardown(&fx.ls, &fx.ctx);
+	memset(&fx, 0, sizeof(fx));
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+struct branch {
+	int64_t id;
+	int64_t m[3];
+};
+
+static void make_branch(struct branch *b, const char *name)
+{
+	int i;
+	b->id = life_make_org(fx.committee, "branch", name, 0);
+	for (i = 0; i < 3; i++)
+		b->m[i] = life_make_member(b->id);
+}
+
+static json_t *att(const struct branch *b, const char *s0, const char *s1, const char *s2)
+{
+	return json_pack("[{s:I, s:s}, {s:I, s:s}, {s:I, s:s}]", "member_id", (json_int_t)b->m[0], "status", s0,
+			 "member_id", (json_int_t)b->m[1], "status", s1, "member_id", (json_int_t)b->m[2], "status", s2);
+}
+
+static int64_t meeting(const struct branch *b, const char *kind, const char *on, json_t *attendance)
+{
+	json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)b->id, "kind", kind,
+				 "held_on", on, "start_time", "09:00", "end_time", "11:00", "topic", "学习党章",
+				 "lecturer", "书记");
+	int64_t id = 0;
+	if (attendance)
+		json_object_set_new(body, "attendance", attendance);
+	err_clear(&fx.ctx.err);
+	if (meeting_create(&fx.ctx, body, &id))
+		life_fail_ctx("meeting_create", &fx.ctx);
+	json_decref(body);
+	return id;
+}
+
+static void update(int64_t id, json_t *body)
+{
+	json_t *m = NULL;
+	err_clear(&fx.ctx.err);
+	if (meeting_get(&fx.ctx, id, &m))
+		life_fail_ctx("meeting_get", &fx.ctx);
+	json_object_set(body, "version", json_object_get(m, "version"));
+	json_decref(m);
+	if (meeting_update(&fx.ctx, id, body))
+		life_fail_ctx("meeting_update", &fx.ctx);
+	json_decref(body);
+}
+
+/* net points of a subject on one indicator (code) */
+static int64_t net(const char *target, int64_t subject, const char *code)
+{
+	struct stmt *st;
+	int64_t v = -99999;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db,
+			"SELECT COALESCE(SUM(e.points_x10), 0) FROM point_entries e JOIN point_indicators i ON i.id = "
+			"e.indicator_id WHERE e.target = ? AND e.subject_id = ? AND i.code = ?",
+			&fx.ctx.err);
+	if (!st)
+		life_fail_ctx("net", &fx.ctx);
+	stmt_bind_text(st, 1, target);
+	stmt_bind_int(st, 2, subject);
+	stmt_bind_text(st, 3, code);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		v = stmt_int(st, 0);
+	stmt_reset(st);
+	return v;
+}
+
+static int64_t entries_of(int64_t source_id)
+{
+	return q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND source <> 'claim' AND source <> 'manual'",
+		     1, source_id, 0, 0, 0);
+}
+
+static int64_t reversals_of(int64_t source_id)
+{
+	return q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND reverses_id IS NOT NULL", 1, source_id,
+		     0, 0, 0);
+}
+
+static void resync(int64_t meeting_id)
+{
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	if (points_sync_meeting(&fx.ctx, meeting_id)) {
+		db_rollback(fx.ctx.db);
+		life_fail_ctx("points_sync_meeting", &fx.ctx);
+	}
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+}
+
+/* ---- tests ---- */
+
+static void test_meeting_yields_entries(void **state)
+{
+	struct branch b;
+	int64_t id;
+	(void)state;
+	make_branch(&b, "积分第一党支部");
+	/* 2 学时; two present, one absent without leave */
+	id = meeting(&b, "theme_day", "2026-03-02", att(&b, "present", "present", "absent"));
+	assert_int_equal(net("member", b.m[0], "attend"), 10);
+	assert_int_equal(net("member", b.m[0], "hours"), 10);
+	assert_int_equal(net("member", b.m[1], "attend"), 10);
+	assert_int_equal(net("member", b.m[2], "attend"), 0);
+	assert_int_equal(net("member", b.m[2], "absent"), -20);
+	assert_int_equal(net("member", b.m[2], "hours"), 0);
+	assert_int_equal(net("branch", b.id, "held"), 20);
+	/* the lecture-only indicator ignores a 主题党日 */
+	assert_int_equal(net("member", b.m[0], "attend_lecture"), 0);
+	assert_int_equal(entries_of(id), 6);
+	/* every entry dated and counted in the meeting's month, under the branch */
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND period_no = ? AND org_id = ? "
+			       "AND event_on = '2026-03-02'",
+			       3, id, month_2026(3), b.id, 0),
+			 6);
+}
+
+static void test_attendance_edit_reverses(void **state)
+{
+	struct branch b;
+	int64_t id;
+	(void)state;
+	make_branch(&b, "积分第二党支部");
+	id = meeting(&b, "theme_day", "2026-03-03", att(&b, "present", "present", "present"));
+	assert_int_equal(entries_of(id), 7);
+	/* member 1: present → absent; member 2: present → leave (no deduction) */
+	update(id, json_pack("{s:o}", "attendance", att(&b, "present", "absent", "leave")));
+	assert_int_equal(net("member", b.m[0], "attend"), 10);
+	assert_int_equal(net("member", b.m[0], "hours"), 10);
+	assert_int_equal(net("member", b.m[1], "attend"), 0);
+	assert_int_equal(net("member", b.m[1], "hours"), 0);
+	assert_int_equal(net("member", b.m[1], "absent"), -20);
+	assert_int_equal(net("member", b.m[2], "attend"), 0);
+	assert_int_equal(net("member", b.m[2], "hours"), 0);
+	assert_int_equal(net("member", b.m[2], "absent"), 0);
+	assert_int_equal(net("branch", b.id, "held"), 20);
+	/* 4 taken back (attend and hours of two members), one deduction added */
+	assert_int_equal(reversals_of(id), 4);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'reversal' AND source_id = ? AND "
+			       "reverses_id IS NOT NULL AND points_x10 > 0",
+			       1, id, 0, 0, 0),
+			 0);
+	assert_int_equal(entries_of(id), 7 + 4 + 1);
+	/* back again: the deduction is reversed, attendance given anew */
+	update(id, json_pack("{s:o}", "attendance", att(&b, "present", "present", "present")));
+	assert_int_equal(net("member", b.m[1], "absent"), 0);
+	assert_int_equal(net("member", b.m[1], "attend"), 10);
+	assert_int_equal(net("member", b.m[2], "hours"), 10);
+	assert_int_equal(reversals_of(id), 5);
+}
+
+static void test_hours_change(void **state)
+{
+	struct branch b;
+	int64_t id, before;
+	(void)state;
+	make_branch(&b, "积分第三党支部");
+	id = meeting(&b, "theme_day", "2026-03-04", att(&b, "present", "present", "absent"));
+	assert_int_equal(net("member", b.m[0], "hours"), 10);
+	before = entries_of(id);
+	/* 1.5 学时 × 0.5 = 0.75 → 0.8 (half up) */
+	update(id, json_pack("{s:f}", "hours", 1.5));
+	assert_int_equal(net("member", b.m[0], "hours"), 8);
+	assert_int_equal(net("member", b.m[1], "hours"), 8);
+	assert_int_equal(net("member", b.m[0], "attend"), 10);
+	assert_int_equal(reversals_of(id), 2);
+	assert_int_equal(entries_of(id), before + 4);
+	/* 0 学时: nothing for hours */
+	update(id, json_pack("{s:f}", "hours", 0.0));
+	assert_int_equal(net("member", b.m[0], "hours"), 0);
+	assert_int_equal(reversals_of(id), 4);
+	assert_int_equal(entries_of(id), before + 6);
+}
+
+static void test_resync_idempotent(void **state)
+{
+	struct branch b;
+	int64_t id, n, added = -1, reversed = -1;
+	json_t *body;
+	(void)state;
+	make_branch(&b, "积分第四党支部");
+	id = meeting(&b, "lecture", "2026-02-20", att(&b, "present", "leave", "absent"));
+	n = entries_of(id);
+	assert_true(n > 0);
+	resync(id);
+	resync(id);
+	assert_int_equal(entries_of(id), n);
+	/* an edit that changes nothing the points read */
+	update(id, json_pack("{s:s}", "topic", "学习新党章"));
+	assert_int_equal(entries_of(id), n);
+	/* POST /points/sync over the subtree and quarter: nothing differs */
+	body = json_pack("{s:I, s:s}", "org_id", (json_int_t)b.id, "period", "2026Q1");
+	err_clear(&fx.ctx.err);
+	if (points_sync(&fx.ctx, body, &added, &reversed))
+		life_fail_ctx("points_sync", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(entries_of(id), n);
+	/* entries lost behind the records' back (e.g. written before the set existed) come back */
+	exec_sql("INSERT INTO point_entries (target, subject_id, org_id, org_path, indicator_id, period_no, event_on, "
+		 "points_x10, source, source_id, reverses_id, created_at) SELECT target, subject_id, org_id, org_path, "
+		 "indicator_id, period_no, event_on, -points_x10, 'reversal', source_id, id, created_at FROM point_entries "
+		 "WHERE source_id = ? AND source = 'meeting_attended' AND subject_id = ?",
+		 2, id, b.m[0]);
+	assert_int_equal(net("member", b.m[0], "attend"), 0);
+	body = json_pack("{s:I, s:s}", "org_id", (json_int_t)fx.committee, "period", "2026-02");
+	err_clear(&fx.ctx.err);
+	if (points_sync(&fx.ctx, body, &added, &reversed))
+		life_fail_ctx("points_sync", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(added, 2); /* attend and attend_lecture of member 0 */
+	assert_int_equal(reversed, 0);
+	assert_int_equal(net("member", b.m[0], "attend"), 10);
+	assert_int_equal(net("member", b.m[0], "attend_lecture"), 20);
+	/* a record changed behind the ledger's back: the sync takes back and adds what differs */
+	exec_sql("UPDATE meeting_attendance SET status = 'absent' WHERE meeting_id = ? AND member_id = ?", 2, id, b.m[0]);
+	body = json_pack("{s:I, s:s}", "org_id", (json_int_t)b.id, "period", "2026");
+	err_clear(&fx.ctx.err);
+	if (points_sync(&fx.ctx, body, &added, &reversed))
+		life_fail_ctx("points_sync", &fx.ctx);
+	assert_int_equal(added, 1);    /* the absence */
+	assert_int_equal(reversed, 3); /* attend, attend_lecture, hours */
+	assert_int_equal(net("member", b.m[0], "attend"), 0);
+	assert_int_equal(net("member", b.m[0], "absent"), -20);
+	/* org admins only */
+	fx.ctx.actor.role = ROLE_SECRETARY;
+	err_clear(&fx.ctx.err);
+	assert_int_equal(points_sync(&fx.ctx, body, &added, &reversed), E_FORBIDDEN);
+	fx.ctx.actor.role = ROLE_SYSADMIN;
+	json_decref(body);
+	body = json_pack("{s:I, s:s}", "org_id", (json_int_t)b.id, "period", "2026-13");
+	err_clear(&fx.ctx.err);
+	assert_int_equal(points_sync(&fx.ctx, body, &added, &reversed), E_INVALID);
+	assert_string_equal(fx.ctx.err.field, "period");
+	json_decref(body);
+}
+
+static void test_kind_specific(void **state)
+{
+	struct branch b;
+	(void)state;
+	make_branch(&b, "积分第五党支部");
+	meeting(&b, "lecture", "2026-03-05", att(&b, "present", "absent", "present"));
+	assert_int_equal(net("member", b.m[0], "attend"), 10);
+	assert_int_equal(net("member", b.m[0], "attend_lecture"), 20);
+	assert_int_equal(net("member", b.m[1], "attend_lecture"), 0);
+	meeting(&b, "theme_day", "2026-03-06", att(&b, "present", "present", "present"));
+	assert_int_equal(net("member", b.m[0], "attend"), 20);
+	assert_int_equal(net("member", b.m[0], "attend_lecture"), 20);
+	assert_int_equal(net("member", b.m[1], "attend_lecture"), 0);
+	assert_int_equal(net("branch", b.id, "held"), 40);
+}
+
+static void test_group_meeting_credits_branch(void **state)
+{
+	int64_t branch, group, m0, m1, id;
+	json_t *body;
+	(void)state;
+	branch = life_make_org(fx.committee, "branch", "积分第六党支部", 0);
+	group = life_make_org(branch, "group", "第一党小组", 0);
+	m0 = life_make_member_ex(branch, group, "full", "none", NULL);
+	m1 = life_make_member_ex(branch, group, "full", "none", NULL);
+	body = json_pack("{s:I, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)group, "kind", "group", "held_on",
+			 "2026-03-07", "start_time", "19:00", "end_time", "20:00");
+	err_clear(&fx.ctx.err);
+	if (meeting_create(&fx.ctx, body, &id))
+		life_fail_ctx("meeting_create group", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("branch", branch, "held"), 20);
+	assert_int_equal(net("branch", group, "held"), 0);
+	assert_int_equal(net("member", m0, "hours"), 5);
+	assert_int_equal(net("member", m1, "attend"), 10);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND org_id <> ?", 2, id, branch, 0,
+			       0),
+			 0);
+}
+
+/* A 党委's 党课: each member is credited in their own branch; a branch with points off gets nothing. */
+static void test_committee_lecture(void **state)
+{
+	int64_t committee, on_branch, off_branch, on_member, off_member, id;
+	json_t *body;
+	(void)state;
+	committee = life_make_org(fx.top, "committee", "积分第二党委", 0);
+	on_branch = life_make_org(committee, "branch", "积分开启党支部", 0);
+	off_branch = life_make_org(committee, "branch", "积分关闭党支部", 0);
+	on_member = life_make_member(on_branch);
+	off_member = life_make_member(off_branch);
+	exec_sql("INSERT INTO point_settings (org_id, enabled, member_bands, branch_bands, updated_at) VALUES (?, 0, "
+		 "'[{\"min\":95,\"stars\":5},{\"min\":60,\"stars\":1}]', '[{\"min\":95,\"stars\":5},{\"min\":60,\"stars\":1}]', "
+		 "'2026-03-10T00:00:00Z')",
+		 1, off_branch, 0);
+	body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)committee, "kind", "lecture",
+			 "held_on", "2026-03-09", "start_time", "14:00", "end_time", "16:00", "topic", "党委书记讲党课",
+			 "lecturer", "党委书记");
+	err_clear(&fx.ctx.err);
+	if (meeting_create(&fx.ctx, body, &id))
+		life_fail_ctx("meeting_create committee lecture", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("member", on_member, "attend_lecture"), 20);
+	assert_int_equal(net("member", on_member, "hours"), 10);
+	assert_int_equal(net("member", off_member, "attend_lecture"), 0);
+	assert_int_equal(net("member", off_member, "hours"), 0);
+	/* no branch held it: no branch entry */
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND target = 'branch'", 1, id, 0, 0,
+			       0),
+			 0);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND org_id = ?", 2, id, on_branch,
+			       0, 0),
+			 3);
+	assert_int_equal(entries_of(id), 3);
+}
+
+static void test_disabled_org(void **state)
+{
+	struct branch b;
+	int64_t id;
+	(void)state;
+	make_branch(&b, "积分停用党支部");
+	exec_sql("INSERT INTO point_settings (org_id, enabled, member_bands, branch_bands, updated_at) VALUES (?, 0, "
+		 "'[{\"min\":95,\"stars\":5},{\"min\":60,\"stars\":1}]', '[{\"min\":95,\"stars\":5},{\"min\":60,\"stars\":1}]', "
+		 "'2026-03-10T00:00:00Z')",
+		 1, b.id, 0);
+	id = meeting(&b, "theme_day", "2026-03-08", att(&b, "present", "absent", "present"));
+	assert_int_equal(entries_of(id), 0);
+	update(id, json_pack("{s:o}", "attendance", att(&b, "absent", "absent", "present")));
+	assert_int_equal(entries_of(id), 0);
+}
+
+static int decide(int64_t round, int64_t member, const char *category)
+{
+	json_t *r = NULL, *e = NULL, *x, *body;
+	size_t i;
+	int rc;
+	err_clear(&fx.ctx.err);
+	if (appraisal_get(&fx.ctx, round, &r))
+		life_fail_ctx("appraisal_get", &fx.ctx);
+	json_array_foreach(json_object_get(r, "entries"), i, x)
+		if (json_integer_value(json_object_get(x, "member_id")) == member)
+			e = x;
+	assert_non_null(e);
+	body = json_pack("{s:O, s:s}", "version", json_object_get(e, "version"), "category", category);
+	rc = appraisal_decide(&fx.ctx, round, member, body);
+	json_decref(body);
+	json_decref(r);
+	return rc;
+}
+
+static void test_appraisal_close(void **state)
+{
+	struct branch b;
+	json_t *r = NULL, *body;
+	int64_t id = 0;
+	(void)state;
+	make_branch(&b, "积分评议党支部");
+	body = json_pack("{s:I, s:i}", "org_id", (json_int_t)b.id, "year", 2025);
+	err_clear(&fx.ctx.err);
+	if (appraisal_open(&fx.ctx, body, &id))
+		life_fail_ctx("appraisal_open", &fx.ctx);
+	json_decref(body);
+	if (decide(id, b.m[0], "excellent") || decide(id, b.m[1], "qualified") || decide(id, b.m[2], "unqualified"))
+		life_fail_ctx("appraisal_decide", &fx.ctx);
+	/* nothing while the round is open */
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source IN ('appraisal_category', "
+			       "'branch_appraisal_done') AND subject_id IN (?, ?, ?, ?)",
+			       4, b.m[0], b.m[1], b.m[2], b.id),
+			 0);
+	if (appraisal_get(&fx.ctx, id, &r))
+		life_fail_ctx("appraisal_get", &fx.ctx);
+	body = json_pack("{s:O}", "version", json_object_get(r, "version"));
+	json_decref(r);
+	err_clear(&fx.ctx.err);
+	if (appraisal_close(&fx.ctx, id, body))
+		life_fail_ctx("appraisal_close", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("member", b.m[0], "excellent"), 50);
+	assert_int_equal(net("member", b.m[1], "excellent"), 0);
+	assert_int_equal(net("member", b.m[1], "unqualified"), 0);
+	assert_int_equal(net("member", b.m[2], "unqualified"), -50);
+	assert_int_equal(net("branch", b.id, "appraised"), 30);
+	/* dated the day the round closed */
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND source IN "
+			       "('appraisal_category', 'branch_appraisal_done') AND event_on = '2026-03-10'",
+			       1, id, 0, 0, 0),
+			 3);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	assert_int_equal(points_sync_appraisal(&fx.ctx, id), 0);
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND source IN "
+			       "('appraisal_category', 'branch_appraisal_done', 'reversal')",
+			       1, id, 0, 0, 0),
+			 3);
+}
+
+static void test_published_month_corrections(void **state)
+{
+	struct branch b;
+	int64_t id, corrected;
+	(void)state;
+	make_branch(&b, "积分亮分党支部");
+	id = meeting(&b, "theme_day", "2026-02-10", att(&b, "present", "present", "present"));
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND period_no = ?", 2, id,
+			       month_2026(2), 0, 0),
+			 7);
+	/* February published for the county's members */
+	exec_sql("INSERT INTO point_publications (org_id, org_path, target, period, first_month, last_month, settings, "
+		 "created_at) SELECT id, path, 'member', '2026-02', CAST(? AS INTEGER), CAST(? AS INTEGER), '{}', "
+		 "'2026-03-01T00:00:00Z' FROM orgs WHERE id = " /* the top org */ "(SELECT org_id FROM point_sets LIMIT 1)",
+		 2, month_2026(2), month_2026(2));
+	update(id, json_pack("{s:o}", "attendance", att(&b, "present", "absent", "present")));
+	/* the member's corrections land in March, dated as the fact was */
+	corrected = q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND target = 'member' AND subject_id = ? "
+			  "AND period_no = ? AND event_on = '2026-02-10'",
+			  3, id, b.m[1], month_2026(3), 0);
+	assert_int_equal(corrected, 3); /* attend and hours reversed, absence added */
+	assert_int_equal(net("member", b.m[1], "absent"), -20);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND period_no = ?", 2, id,
+			       month_2026(2), 0, 0),
+			 7);
+}
+
+#define SYNC_TESTS                                                     \
+	{                                                              \
+		cmocka_unit_test(test_meeting_yields_entries),         \
+		cmocka_unit_test(test_attendance_edit_reverses),       \
+		cmocka_unit_test(test_hours_change),                   \
+		cmocka_unit_test(test_resync_idempotent),              \
+		cmocka_unit_test(test_kind_specific),                  \
+		cmocka_unit_test(test_group_meeting_credits_branch),   \
+		cmocka_unit_test(test_committee_lecture),              \
+		cmocka_unit_test(test_disabled_org),                   \
+		cmocka_unit_test(test_appraisal_close),                \
+		cmocka_unit_test(test_published_month_corrections),    \
+	}
+
+int main(void)
+{
+	const struct CMUnitTest sqlite_tests[] = SYNC_TESTS;
+	const struct CMUnitTest pg_tests[] = SYNC_TESTS;
+	const char *pg = getenv("DJ_TEST_PG_URL");
+	int failed;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	life_id_year = 1982;
+	life_member_name = "积分党员";
+	failed = cmocka_run_group_tests_name("points_sync/sqlite", sqlite_tests, setup_sqlite, teardown);
+	if (pg && *pg)
+		failed += cmocka_run_group_tests_name("points_sync/postgres", pg_tests, setup_pg, teardown);
+	else
+		printf("points_sync/postgres: skipped (DJ_TEST_PG_URL not set)\n");
+	return failed ? 1 : 0;
+}
