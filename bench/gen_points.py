@@ -14,7 +14,16 @@ and awards; about 1% carry negated points with source "reversal", so net sums mo
 ways (they reference no earlier row: scoring never reads reverses_id).
 
 Rows go straight into point_entries with its secondary indexes set aside and made again
-afterwards (one sort each instead of 5 million index inserts), then ANALYZE.
+afterwards (one sort each instead of 5 million index inserts), and their rollups
+(point_rollups, migration 018: what points_append keeps and the standings read) are
+computed here as the rows are made, in the canonical form domain/points_rollup.c writes;
+then ANALYZE.
+
+    python3 bench/gen_points.py DB_PATH --rollups
+
+recomputes point_rollups of an existing database from its point_entries instead (a
+database filled before migration 018 gets them from the migration's backfill when the
+server first opens it; this is the same in Python, and canonical).
 """
 import argparse
 import datetime as dt
@@ -59,6 +68,49 @@ CREATE INDEX point_entries_source ON point_entries(source, source_id);
 """
 
 
+MONTH_CHAR = "0123456789abc"
+
+
+def encode_cells(cells):
+    """{(indicator_id, month 1-12): raw} -> the canonical text of point_rollups.cells:
+    groups by indicator ascending ("<id>:<cell>,<cell>", ';' between), cells by month
+    ascending (one month character 1-9 a b c, then the signed decimal), no zero cell.
+    Indicator 0 holds the number of entries per month."""
+    out, group = [], None
+    for (ind, month), raw in sorted(cells.items()):
+        if not raw:
+            continue
+        if ind != group:
+            out.append("%s%d:" % (";" if group is not None else "", ind))
+            group = ind
+        else:
+            out.append(",")
+        out.append("%s%d" % (MONTH_CHAR[month], raw))
+    return "".join(out)
+
+
+def fill_rollups(db, rollups):
+    """rollups: {(target, subject_id, year): {(indicator_id, month): raw}} -> point_rollups"""
+    db.executemany("INSERT INTO point_rollups (target, subject_id, year, cells) VALUES (?, ?, ?, ?)",
+                   ((t, sid, y, encode_cells(c)) for (t, sid, y), c in rollups.items()))
+
+
+def rollups_from_entries(db):
+    """point_rollups again from point_entries (--rollups)"""
+    t0 = time.time()
+    rollups = {}
+    for target, sid, m, iid, raw, n in db.execute(
+            "SELECT target, subject_id, period_no, indicator_id, sum(points_x10), count(*) FROM point_entries "
+            "GROUP BY target, subject_id, period_no, indicator_id"):
+        c = rollups.setdefault((target, sid, m // 12), {})
+        c[(iid, m % 12 + 1)] = c.get((iid, m % 12 + 1), 0) + raw
+        c[(0, m % 12 + 1)] = c.get((0, m % 12 + 1), 0) + n
+    db.execute("DELETE FROM point_rollups")
+    fill_rollups(db, rollups)
+    db.commit()
+    print("gen_points: %d rollups from the ledger in %.1f s" % (len(rollups), time.time() - t0))
+
+
 def add_months(y, m, n):
     y, m = divmod(y * 12 + m - 1 + n, 12)
     return y, m + 1
@@ -69,6 +121,7 @@ def main():
     ap.add_argument("db")
     ap.add_argument("--entries", type=int, default=5000000)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--rollups", action="store_true", help="only recompute point_rollups from point_entries")
     a = ap.parse_args()
     rnd = random.Random(a.seed)
     t0 = time.time()
@@ -80,11 +133,16 @@ def main():
     # again when it opens the file), and a cache the index builds can sort in
     db.execute("PRAGMA journal_mode = DELETE")
     db.execute("PRAGMA cache_size = -1000000")
+    if a.rollups:
+        rollups_from_entries(db)
+        return
     root = db.execute("SELECT id FROM orgs WHERE parent_id IS NULL ORDER BY id LIMIT 1").fetchone()
     if not root:
         sys.exit("gen_points: %s has no orgs (fill it with bench/gen_life.py first)" % a.db)
     if db.execute("SELECT count(*) FROM point_entries").fetchone()[0]:
         sys.exit("gen_points: %s already has point entries" % a.db)
+    if not db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'point_rollups'").fetchone()[0]:
+        sys.exit("gen_points: %s has no point_rollups (made by `dangjian init` of this build)" % a.db)
     months = [add_months(today.year, today.month, k - 11) for k in range(12)]
     month_no = [y * 12 + m - 1 for y, m in months]
 
@@ -121,6 +179,7 @@ def main():
            "points_x10, source, reverses_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,NULL,?)")
     rows = []
     total = 0
+    rollups = {}
 
     def emit(target, subject, org, path, pick_award, pick_deduct, deduct_share):
         k = rnd.randrange(12)
@@ -135,6 +194,11 @@ def main():
         if rnd.random() < 0.01:   # a reversal: the opposite points of an earlier fact
             p, src = -p, "reversal"
         rows.append((target, subject, org, path, iid, month_no[k], "%04d-%02d-%02d" % (y, m, day), p, src, now))
+        c = rollups.get((target, subject, y))
+        if c is None:
+            c = rollups[(target, subject, y)] = {}
+        c[(iid, m)] = c.get((iid, m), 0) + p
+        c[(0, m)] = c.get((0, m), 0) + 1
 
     for (mid, org_id, path), w in zip(members, weight):
         n = int(w * scale + rnd.random())
@@ -151,14 +215,15 @@ def main():
     db.executemany(sql, rows)
     total += len(rows)
     rows.clear()
+    fill_rollups(db, rollups)
     db.commit()
     db.executescript(INDEXES)
     db.commit()
     db.execute("ANALYZE")
     db.commit()
-    print("gen_points: %d member and %d branch indicators, %d entries %04d-%02d..%s in %.1f s"
+    print("gen_points: %d member and %d branch indicators, %d entries %04d-%02d..%s, %d rollups in %.1f s"
           % (len(ind["member"]), len(ind["branch"]), total, months[0][0], months[0][1], today.isoformat(),
-             time.time() - t0))
+             len(rollups), time.time() - t0))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
  * decisions of one round, so two concurrent 优秀 cannot both pass the cap; on SQLite
  * the write transaction is exclusive anyway.
  */
+#include "domain/body.h"
 #include "domain/appraisal.h"
 #include <inttypes.h>
 #include <stdlib.h>
@@ -89,11 +90,6 @@ static void round_release(struct round *r)
 	free(r->e);
 	r->e = NULL;
 	r->n = r->alloc = 0;
-}
-
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
 }
 
 static int require_officer(struct ctx *ctx)
@@ -242,7 +238,7 @@ static int load_entries(struct ctx *ctx, struct round *r)
 		read_entry(st, &r->e[r->n++]);
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* The round (with its entries when asked) if its branch lies in the actor's scope. */
@@ -262,7 +258,7 @@ static int load_round(struct ctx *ctx, int64_t id, struct round *r, int with_ent
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found || !ctx_path_in_scope(ctx, r->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	return with_entries ? load_entries(ctx, r) : 0;
@@ -314,7 +310,7 @@ static int subtree_count(struct ctx *ctx, const char *sql, const char *lo, const
 	if (step == STEP_ROW)
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
-	return step == STEP_ROW ? 0 : db_fail(ctx);
+	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 }
 
 int appraisal_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **items, int64_t *total)
@@ -366,7 +362,7 @@ int appraisal_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;
@@ -378,17 +374,6 @@ out:
 }
 
 /* ---- opening --------------------------------------------------------------------- */
-
-static int body_int(struct ctx *ctx, json_t *body, const char *key, const char *label, int64_t *out)
-{
-	json_t *v = json_object_get(body, key);
-	if (!v || json_is_null(v))
-		return err_set(&ctx->err, E_INVALID, key, "field.required", "%s不能为空", label);
-	if (!json_is_integer(v))
-		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是整数", key);
-	*out = json_integer_value(v);
-	return 0;
-}
 
 int appraisal_open(struct ctx *ctx, json_t *body, int64_t *id)
 {
@@ -402,8 +387,8 @@ int appraisal_open(struct ctx *ctx, json_t *body, int64_t *id)
 
 	memset(&r, 0, sizeof(r));
 	*id = 0;
-	if ((rc = require_officer(ctx)) || (rc = body_int(ctx, body, "org_id", "评议的党支部", &org_id)) ||
-	    (rc = body_int(ctx, body, "year", "评议年度", &year)) || (rc = org_require_in_scope(ctx, org_id, &o, "org_id")))
+	if ((rc = require_officer(ctx)) || (rc = body_int_required(ctx, body, "org_id", "评议的党支部", &org_id)) ||
+	    (rc = body_int_required(ctx, body, "year", "评议年度", &year)) || (rc = org_require_in_scope(ctx, org_id, &o, "org_id")))
 		goto out;
 	if (!org_kind_is_branch(o.kind)) {
 		rc = err_set(&ctx->err, E_RULE, "org_id", "appraisal.org_kind", "民主评议党员由党支部组织，“%s”不是党支部", o.name);
@@ -434,7 +419,7 @@ int appraisal_open(struct ctx *ctx, json_t *body, int64_t *id)
 	if (step == STEP_ROW && stmt_int(st, 0) > 0)
 		rc = err_set(&ctx->err, E_CONFLICT, "year", "appraisal.duplicate", "%s %d 年度的民主评议已经开始", o.name, r.year);
 	else if (step != STEP_ROW)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 	stmt_reset(st);
 	if (rc)
 		goto rollback;
@@ -463,7 +448,7 @@ int appraisal_open(struct ctx *ctx, json_t *body, int64_t *id)
 		/* a concurrent opening of the same round lost the race on UNIQUE (org_id, year) */
 		rc = step == STEP_CONSTRAINT ? err_set(&ctx->err, E_CONFLICT, "year", "appraisal.duplicate",
 						       "%s %d 年度的民主评议已经开始", o.name, r.year)
-					     : db_fail(ctx);
+					     : ctx_db_fail(ctx);
 		goto rollback;
 	}
 	/* the roster: the branch's active full and probationary members (its 党小组 included) */
@@ -602,7 +587,7 @@ static int check_excellent_cap(struct ctx *ctx, const struct round *r, int64_t m
 	}
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (others + 1 > excellent_cap(graded))
 		return err_set(&ctx->err, E_RULE, "category", "appraisal.excellent_cap",
 			       "优秀不得超过参加评定党员的三分之一：参加评定 %d 名，优秀最多 %d 名，已评 %d 名", graded,
@@ -740,7 +725,7 @@ static int check_complete(struct ctx *ctx, const struct round *r)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 	else if (n)
 		rc = err_set(&ctx->err, E_RULE, "entries", "appraisal.incomplete", "还有 %d 名党员未评定等次：%s%s", n,
 			     names.buf ? names.buf : "", n > INCOMPLETE_NAMES ? "等" : "");
@@ -924,7 +909,7 @@ static int load_followup(struct ctx *ctx, int64_t id, struct followup *f)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found || !ctx_path_in_scope(ctx, f->org_path)) {
 		free(f->note);
 		f->note = NULL;
@@ -986,7 +971,7 @@ int appraisal_followups_list(struct ctx *ctx, int64_t org_id, int overdue_only, 
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;

@@ -27,11 +27,6 @@
 #define REMIND_QUARTER_DAYS 15   /* quarter and half year */
 #define REMIND_YEAR_DAYS 30
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static int require_officer(struct ctx *ctx)
 {
 	if (ctx->actor.role < ROLE_SECRETARY)
@@ -84,7 +79,7 @@ int life_rules_load(struct ctx *ctx, const char *org_path, struct life_rules *r)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	return rc;
 }
 
@@ -347,7 +342,7 @@ static int load_orgs(struct ctx *ctx, const char *lo, const char *hi, struct cor
 		o->branch = -1;
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static void ctree_release(struct ctree *t)
@@ -383,7 +378,7 @@ static int load_talkers(struct ctx *ctx, int year, int64_t **ids, size_t *n)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (*n)
 		qsort(*ids, *n, sizeof(**ids), int64_cmp);
 	return 0;
@@ -463,7 +458,7 @@ static int load_talks(struct ctx *ctx, struct ctree *t, int year)
 	stmt_reset(st);
 	free(talkers);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	t->talks = 1;
 	t->talk_names = names;
 	return 0;
@@ -559,7 +554,7 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, stru
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	return talks ? load_talks(ctx, t, year) : 0;
 }
 
@@ -836,7 +831,7 @@ int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(arr);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	j = json_pack("{s:I, s:s, s:I, s:s, s:i, s:i, s:b, s:o}", "member_id", (json_int_t)mem.id, "name", mem.name,
 		      "org_id", (json_int_t)mem.org_id, "org_name", mem.org_name, "year", year, "target_hours",
@@ -878,7 +873,7 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 		total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	/* the hours subquery runs for the page's rows only */
 	xsnprintf(sql, sizeof(sql),
 		  "SELECT m.id, m.name, m.org_id, o.name, m.category, (SELECT COALESCE(sum(mt.hours_x10), 0) FROM "
@@ -908,7 +903,7 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(items);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	*out = json_pack("{s:i, s:i, s:o, s:I, s:i, s:i, s:i}", "year", year, "target_hours", lr.target_hours, "items",
 			 items, "total", (json_int_t)total, "page", page, "per_page", per_page, "met_on_page", met);
@@ -988,7 +983,7 @@ int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(items);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 
 	st = db_prepare(ctx->db, "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM members m JOIN orgs o ON o.id = "
@@ -1011,7 +1006,7 @@ int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(items);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	*out = json_pack("{s:s, s:{s:s, s:s}, s:s, s:I, s:o}", "today", today, "window", "from", from, "to", today,
 			 "lost_before", cut, "total", (json_int_t)json_array_size(items), "items", items);

@@ -55,3 +55,8 @@ void path_range_end(const char *prefix, char *out, size_t size)
 	if (n && n < size && out[n - 1] == '/')
 		out[n - 1] = '0';
 }
+
+int ctx_db_fail(struct ctx *ctx)
+{
+	return ctx->err.code ? (int)ctx->err.code : E_DB;
+}

@@ -46,6 +46,8 @@ struct ctx {
 void ctx_set_clock(struct ctx *ctx, time_t t);
 /* An actor with system rights (CLI tools, demo generator). */
 void ctx_as_system(struct ctx *ctx);
+/* After a failed store call: the code the store left in ctx->err, or E_DB. */
+int ctx_db_fail(struct ctx *ctx);
 const char *role_name(enum role r);
 enum role role_parse(const char *s);
 /* 1 if path lies in the actor's subtree */

@@ -95,11 +95,6 @@ static void meeting_release(struct meeting *m)
 	m->natt = m->alloc = 0;
 }
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static int require_officer(struct ctx *ctx)
 {
 	if (ctx->actor.role < ROLE_SECRETARY)
@@ -283,7 +278,7 @@ static int add_rows(struct ctx *ctx, struct stmt *st, struct meeting *m)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	qsort(m->att, m->natt, sizeof(*m->att), att_cmp);
 	return 0;
 }
@@ -733,7 +728,7 @@ static int create(struct ctx *ctx, json_t *body, int64_t training_id, int own_tx
 		m.id = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto rollback;
 	}
 	m.version = 1;
@@ -828,7 +823,7 @@ static int load_meeting(struct ctx *ctx, int64_t id, struct meeting *m)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found || !ctx_path_in_scope(ctx, m->org_path)) {
 		meeting_release(m);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
@@ -985,7 +980,7 @@ int meeting_list(struct ctx *ctx, const struct meeting_filter *f, json_t **items
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	strbuf_reset(&sql);
@@ -1016,7 +1011,7 @@ int meeting_list(struct ctx *ctx, const struct meeting_filter *f, json_t **items
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;

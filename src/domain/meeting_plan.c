@@ -28,11 +28,6 @@ struct plan {
 	char updated_at[21];
 };
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static int require_officer(struct ctx *ctx)
 {
 	if (ctx->actor.role < ROLE_SECRETARY)
@@ -93,7 +88,7 @@ static int load_items(struct ctx *ctx, struct plan *p)
 			stmt_text_copy(st, 1, p->topics[month - 1], sizeof(p->topics[0]));
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* by id (key_org = 0) or by branch and year; *found 0 when there is none */
@@ -122,7 +117,7 @@ static int load_plan(struct ctx *ctx, int64_t id, int64_t key_org, int key_year,
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	return *found ? load_items(ctx, p) : 0;
 }
 
@@ -172,7 +167,7 @@ int meeting_plan_list(struct ctx *ctx, int64_t org_id, int year, int page, int p
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	strbuf_addf(&sql,
@@ -193,7 +188,7 @@ int meeting_plan_list(struct ctx *ctx, int64_t org_id, int year, int page, int p
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	/* the items of the page's plans (at most per_page): one small read each */
@@ -417,7 +412,7 @@ int meeting_plan_set(struct ctx *ctx, json_t *body, int64_t *id, int *created)
 			/* another writer created the year's plan in between */
 			rc = step == STEP_CONSTRAINT ? err_set(&ctx->err, E_CONFLICT, "year", "store.stale",
 							       "%s %d 年度计划已被他人创建，请刷新后重试", o.name, p->year)
-						     : db_fail(ctx);
+						     : ctx_db_fail(ctx);
 			goto rollback;
 		}
 		p->version = 1;
@@ -487,7 +482,7 @@ int meeting_calendar(struct ctx *ctx, int64_t org_id, int year, int month, json_
 							 stmt_text(st, 2) ? stmt_text(st, 2) : "", "held", stmt_int(st, 3) > 0));
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	days = json_array();
@@ -531,7 +526,7 @@ int meeting_calendar(struct ctx *ctx, int64_t org_id, int year, int month, json_
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	json_object_set_new(res, "truncated", json_boolean(n > MEETING_PLAN_MAX_CALENDAR));

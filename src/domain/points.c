@@ -20,11 +20,6 @@
 /* ids on one org path: the tree is at most 12 levels deep (org.c) */
 #define PATH_IDS_MAX 16
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 /* ---- periods --------------------------------------------------------------------- */
 
 int points_month_no(int year, int month)
@@ -340,7 +335,7 @@ int points_month_published(struct ctx *ctx, const char *target, const char *org_
 		*published = stmt_int(st, 0) > 0;
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 out:
 	strbuf_release(&sql);
 	return rc;
@@ -512,7 +507,7 @@ static int settings_lookup(struct ctx *ctx, const char *org_path, struct points_
 	}
 	stmt_reset(st);
 	if (!rc && step != STEP_DONE)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 out:
 	strbuf_release(&sql);
 	return rc;
@@ -630,7 +625,7 @@ static int settings_row(struct ctx *ctx, int64_t org_id, int64_t *version, json_
 		*before = settings_json(org_id, &s, *version);
 	stmt_reset(st);
 	if (!rc && step < 0)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 	return rc;
 }
 
@@ -669,7 +664,7 @@ static int settings_write(struct ctx *ctx, int64_t org_id, const struct points_s
 	if (step == STEP_CONSTRAINT || (step == STEP_DONE && db_changes(ctx->db) == 0))
 		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "积分设置已被他人修改，请刷新后重试");
 	else if (step != STEP_DONE)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 out:
 	free(mb);
 	free(bb);

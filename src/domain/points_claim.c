@@ -34,11 +34,6 @@ static void claim_release(struct claim *c)
 	c->evidence = c->reason = NULL;
 }
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static json_t *id_or_null(int64_t v)
 {
 	return v ? json_integer(v) : json_null();
@@ -133,7 +128,7 @@ static int claim_load(struct ctx *ctx, int64_t id, struct claim *c)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found || !claim_visible(ctx, c)) {
 		claim_release(c);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
@@ -210,7 +205,7 @@ int points_claims_list(struct ctx *ctx, int64_t org_id, const char *status, int 
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	strbuf_reset(&sql);
@@ -229,7 +224,7 @@ int points_claims_list(struct ctx *ctx, int64_t org_id, const char *status, int 
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;
@@ -293,7 +288,7 @@ int points_claim_create(struct ctx *ctx, json_t *body, int64_t *id)
 		c.id = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto rollback;
 	}
 	if ((rc = claim_load(ctx, c.id, &c)))

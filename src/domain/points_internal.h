@@ -78,10 +78,90 @@ struct points_new_entry {
 	/* 1: automatic entries and reversals land in this month when their own month is
 	 * published; 0: refused with points.period_published */
 	int correction;
+	/* 1: one of many automatic entries of a record (points_sync.c): the caller has
+	 * checked that points are on and writes one audit record for the whole sync of the
+	 * record; 0: checked here and audited entry by entry (people's entries) */
+	int batch;
 };
-/* The one way into point_entries, inside the caller's open transaction; audited.
- * Checks points.disabled and the published months; *id may be NULL. */
+/* The one way into point_entries, inside the caller's open transaction; keeps the
+ * subject's rollup (points_rollup.c) in the same transaction. Unless batch: checks
+ * points.disabled and writes the audit record. Always checks the published months.
+ * *id may be NULL. */
 int points_append(struct ctx *ctx, const struct points_new_entry *e, int64_t *id);
+
+/* ---- points_rollup.c (H9: kept rollups, 018_point_rollups) ---- */
+/* Reads the cells text of a rollup row cell by cell (the encoding: points_rollup.c). */
+struct points_rollup_iter {
+	const char *p;
+	int64_t ind;
+	int head;
+};
+static inline void points_rollup_iter_init(struct points_rollup_iter *it, const char *cells)
+{
+	it->p = cells ? cells : "";
+	it->ind = 0;
+	it->head = 1;
+}
+/* 1 and the next cell (indicator 0: the number of entries of the month; month 1–12),
+ * 0 at the end, -1 when the text is malformed. Inline: the standings read a county's
+ * few million cells through it. */
+static inline int points_rollup_next(struct points_rollup_iter *it, int64_t *ind, int *month, int *raw)
+{
+	const char *p = it->p;
+	int64_t v = 0;
+	int neg = 0, digits = 0;
+	char c;
+	if (!*p)
+		return 0;
+	if (it->head) {
+		for (; *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
+			v = v * 10 + (*p - '0');
+		if (!digits || *p != ':')
+			return -1;
+		it->ind = v;
+		it->head = 0;
+		p++;
+		v = 0;
+		digits = 0;
+	}
+	c = *p++;
+	if (c >= '1' && c <= '9')
+		*month = c - '0';
+	else if (c >= 'a' && c <= 'c')
+		*month = c - 'a' + 10;
+	else
+		return -1;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (; *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (!digits || v > 2147483647)
+		return -1;
+	if (*p == ';')
+		it->head = 1;
+	else if (*p && *p != ',')
+		return -1;
+	if (*p && !*++p)
+		return -1;  /* a separator ends the text */
+	it->p = p;
+	*ind = it->ind;
+	*raw = neg ? -(int)v : (int)v;
+	return 1;
+}
+/* One more entry of period_no in the subject's rollup; inside the caller's transaction. */
+int points_rollup_add(struct ctx *ctx, const char *target, int64_t subject_id, int period_no, int64_t indicator_id,
+		      int points_x10);
+/* The consistency check: the rollups of the subtree's subjects (members with their
+ * org_path, branches with their path in it; org_path NULL = all) computed again from
+ * point_entries and compared with the kept ones. *differ = the (target, subject, year)
+ * rows that differ; write 1 also replaces them (a repair; in the caller's transaction). */
+int points_rollups_rebuild(struct ctx *ctx, const char *org_path, int write, int64_t *differ);
+/* points_rank.c: a subtree of at most this many members reads its rollups by one
+ * primary-key probe per subject, a larger one by a join (tests set it to take both) */
+extern int points_pass_small_limit;
+/* ---- end points_rollup.c ---- */
 
 /* ---- points.c ---- */
 /* *published = 1 if month m is inside a publication for target at an org whose path

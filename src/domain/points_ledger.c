@@ -263,7 +263,7 @@ int points_append(struct ctx *ctx, const struct points_new_entry *e, int64_t *id
 	int rc, m, published = 0, step;
 	if (id)
 		*id = 0;
-	if ((rc = points_require_enabled(ctx, e->org_path)))
+	if (!e->batch && (rc = points_require_enabled(ctx, e->org_path)))
 		return rc;
 	if (date_parse(e->event_on, &d))
 		return err_set(&ctx->err, E_INVALID, "event_on", "field.date", "事项日期不是有效日期（格式 YYYY-MM-DD）");
@@ -310,9 +310,17 @@ int points_append(struct ctx *ctx, const struct points_new_entry *e, int64_t *id
 			return err_set(&ctx->err, E_CONFLICT, "id", "points.already_reversed", "该积分记录已经冲销过");
 		return db_fail(ctx);
 	}
-	ja = new_entry_json(e, new_id, m);
-	rc = audit_append(ctx, e->reverses_id ? "reverse" : "create", "point_entry", new_id, NULL, ja);
-	json_decref(ja);
+	if (!e->batch) {
+		ja = new_entry_json(e, new_id, m);
+		rc = audit_append(ctx, e->reverses_id ? "reverse" : "create", "point_entry", new_id, NULL, ja);
+		json_decref(ja);
+		if (rc)
+			return rc;
+	}
+	/* the standings read the rollup, never the entries: both change together. After
+	 * the audit record: every writer locks the audit chain's head before a rollup row
+	 * (a batch's caller has audited already), so none waits for another in reverse. */
+	rc = points_rollup_add(ctx, e->target, e->subject_id, m, e->ind->id, e->points_x10);
 	if (!rc && id)
 		*id = new_id;
 	return rc;

@@ -55,11 +55,6 @@ int points_sources_json(json_t **out)
 	return 0;
 }
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static const char *const cap_periods[] = { [PP_MONTH] = "month", [PP_QUARTER] = "quarter", [PP_YEAR] = "year" };
 
 static int cap_period_parse(const char *s)
@@ -122,7 +117,7 @@ int points_indicator_by_code(struct ctx *ctx, const char *org_path, int m, const
 		read_indicator(st, out);
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (step != STEP_ROW) {
 		points_month_text(m, month);
 		return err_set(&ctx->err, E_INVALID, "indicator", "points.indicator", "%s 适用的指标体系中没有指标“%s”", month,
@@ -143,7 +138,7 @@ int points_indicator_by_id(struct ctx *ctx, int64_t id, struct points_indicator 
 		read_indicator(st, out);
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (step != STEP_ROW)
 		return err_set(&ctx->err, E_NOTFOUND, "indicator", NULL, "指标 %" PRId64 " 不存在", id);
 	return 0;
@@ -169,7 +164,7 @@ int points_indicators_by_source(struct ctx *ctx, const char *org_path, int m, co
 		if (*n < max)
 			read_indicator(st, &out[(*n)++]);
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* ---- JSON --------------------------------------------------------------------------- */
@@ -239,7 +234,7 @@ static int fill_indicators(struct ctx *ctx, json_t *sets, int64_t set_id, int64_
 		}
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* org_id 0: the caller's root (a system administrator's: the first top-level org) */
@@ -283,7 +278,7 @@ int points_sets_list(struct ctx *ctx, int64_t org_id, json_t **items, int64_t *t
 		json_array_append_new(arr, set_head_json(st));
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 	else if (json_array_size(arr))
 		rc = fill_indicators(ctx, arr, 0, top);
 	if (rc) {
@@ -321,7 +316,7 @@ static int set_load(struct ctx *ctx, int64_t id, int64_t top, int m, json_t **ou
 		json_array_append_new(arr, set_head_json(st));
 	stmt_reset(st);
 	if (step < 0)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 	else if (step != STEP_ROW)
 		rc = err_set(&ctx->err, E_NOTFOUND, "period", NULL, "该月份没有适用的积分指标体系");
 	else
@@ -546,7 +541,7 @@ static int parse_effective(struct ctx *ctx, json_t *body, const struct org *top,
 		last = (int)stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (p.first <= last) {
 		points_month_text(last, month);
 		return err_set(&ctx->err, E_INVALID, "effective_from", "points.period_published",
@@ -569,7 +564,7 @@ static int insert_set(struct ctx *ctx, int64_t org_id, int m, const char *note, 
 		version = (int)stmt_int(st, 0) + 1;
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	st = db_prepare(ctx->db,
 			"INSERT INTO point_sets (org_id, version, effective_from, note, created_by, created_at) "
 			"VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -592,7 +587,7 @@ static int insert_set(struct ctx *ctx, int64_t org_id, int m, const char *note, 
 	/* two versions written at once: UNIQUE (org_id, version) lets one through */
 	if (step == STEP_CONSTRAINT)
 		return err_set(&ctx->err, E_CONFLICT, "org_id", "store.stale", "指标体系刚被他人修改，请刷新后重试");
-	return step == STEP_ROW ? 0 : db_fail(ctx);
+	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 }
 
 static int insert_indicators(struct ctx *ctx, int64_t set_id, const struct points_indicator *ind, size_t n)

@@ -18,6 +18,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "domain/audit.h"
 #include "domain/org.h"
 #include "util/date.h"
 #include "util/xalloc.h"
@@ -299,6 +300,7 @@ static int reverse(struct ctx *ctx, struct sync *s, const struct fact *f)
 	e.reverses_id = f->entry_id;
 	e.evidence = evidence;
 	e.correction = 1;
+	e.batch = 1;
 	if ((rc = points_append(ctx, &e, NULL)))
 		return rc;
 	s->reversed++;
@@ -320,16 +322,39 @@ static int add(struct ctx *ctx, struct sync *s, const struct fact *f)
 	e.source = f->source;
 	e.source_id = s->record_id;
 	e.correction = 1;
+	e.batch = 1;
 	if ((rc = points_append(ctx, &e, NULL)))
 		return rc;
 	s->added++;
 	return 0;
 }
 
+/*
+ * The one audit record of a record's sync, when it changes anything: its automatic
+ * entries are appended as a batch (points_append does not audit them one by one; a
+ * meeting of 40 members would write 80 records), and the entries themselves, with their
+ * source and source_id, are the detail. Written before the entries, like every writer
+ * of points: the audit chain's head is always locked before any subject's rollup row,
+ * so two writers on PostgreSQL never wait for each other in opposite orders.
+ */
+static int audit_sync(struct ctx *ctx, const struct sync *s, int64_t added, int64_t reversed)
+{
+	const char *source = s->sources == meeting_sources ? "meeting" : "appraisal";
+	json_t *j;
+	int rc;
+	if (!added && !reversed)
+		return 0;
+	j = json_pack("{s:s, s:I, s:I}", "source", source, "added", (json_int_t)added, "reversed", (json_int_t)reversed);
+	rc = audit_append(ctx, "sync", "point_sync", s->record_id, NULL, j);
+	json_decref(j);
+	return rc;
+}
+
 /* Wanted against had: equal facts stay, the rest of had is reversed, the rest of wanted added. */
 static int reconcile(struct ctx *ctx, struct sync *s)
 {
 	size_t i = 0, j = 0;
+	int64_t n_add = 0, n_rev = 0;
 	int rc, c;
 	char *keep_want, *keep_had;
 	if ((rc = load_had(ctx, s)))
@@ -352,6 +377,12 @@ static int reconcile(struct ctx *ctx, struct sync *s)
 			j++;
 		}
 	}
+	for (j = 0; j < s->nhad; j++)
+		n_rev += !keep_had[j];
+	for (i = 0; i < s->nwant; i++)
+		n_add += !keep_want[i];
+	if ((rc = audit_sync(ctx, s, n_add, n_rev)))
+		goto out;
 	/* reversals first: a changed fact reads as "taken back, then given anew" */
 	for (j = 0; j < s->nhad; j++)
 		if (!keep_had[j] && (rc = reverse(ctx, s, &s->had[j])))

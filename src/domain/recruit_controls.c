@@ -39,11 +39,6 @@ const char *recruit_special_name(const char *kind)
 	return NULL;
 }
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 /* ---- the ladder of one record ------------------------------------------------------ */
 
 /*
@@ -80,7 +75,7 @@ static int ladder_state(struct ctx *ctx, int64_t id, const struct recruit_rules 
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (*state == 1)
 		return 0;
 	for (i = 0; i < rules->ladder_n; i++) {
@@ -163,7 +158,7 @@ int recruit_ladder_json(struct ctx *ctx, const struct recruit *r, json_t **out)
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(results);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	stages = json_array();
 	for (i = 0; i < rules.ladder_n; i++)
@@ -295,7 +290,7 @@ int recruit_ladder_add(struct ctx *ctx, int64_t id, json_t *body, json_t **out)
 		goto out;
 	}
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	st = db_prepare(ctx->db, "SELECT " LADDER_COLS " FROM recruit_ladder WHERE id = ?", &ctx->err);
@@ -309,7 +304,7 @@ int recruit_ladder_add(struct ctx *ctx, int64_t id, json_t *body, json_t **out)
 		row = ladder_row_json(st);
 	stmt_reset(st);
 	if (!row) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	if ((rc = audit_append(ctx, "ladder", "recruit", id, NULL, row)) || (rc = db_commit(ctx->db, &ctx->err)))
@@ -565,7 +560,7 @@ static int count_approved(struct ctx *ctx, const char *path, int year, struct ye
 		c->special = stmt_int(st, 1);
 	}
 	stmt_reset(st);
-	return step == STEP_ROW ? 0 : db_fail(ctx);
+	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 }
 
 /*
@@ -612,7 +607,7 @@ int recruit_check_quota(struct job *j)
 		}
 		stmt_reset(st);
 		if (step < 0)
-			return db_fail(ctx);
+			return ctx_db_fail(ctx);
 		if (step != STEP_ROW)
 			continue;
 		if ((rc = count_approved(ctx, path, year, &c)))

@@ -39,11 +39,6 @@
 static const char *const statuses[] = { "active", "not_developed", "cancelled", "archived" };
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 /* A date column: 1 and *d set when present and valid, else 0. */
 static int col_date(struct stmt *st, int col, struct date *d)
 {
@@ -127,7 +122,7 @@ int recruit_add_score(struct ctx *ctx, int64_t id, json_t *body, json_t **out)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found || !ctx_path_in_scope(ctx, path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 
@@ -192,7 +187,7 @@ int recruit_add_score(struct ctx *ctx, int64_t id, json_t *body, json_t **out)
 		score_id = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	st = db_prepare(ctx->db, "SELECT COALESCE(sum(score), 0), count(*) FROM recruit_scores WHERE recruit_id = ? AND year = ?",
@@ -210,7 +205,7 @@ int recruit_add_score(struct ctx *ctx, int64_t id, json_t *body, json_t **out)
 	}
 	stmt_reset(st);
 	if (step != STEP_ROW || count < 1) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	after = json_pack("{s:I, s:s, s:I, s:s, s:i}", "score_id", (json_int_t)score_id, "rater", rater, "score",
@@ -278,7 +273,7 @@ int recruit_scores_list(struct ctx *ctx, int64_t id, json_t **out)
 	if (step != STEP_DONE) {
 		json_decref(items);
 		json_decref(years);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	*out = json_pack("{s:o, s:o}", "items", items, "years", years);
 	return 0;
@@ -358,7 +353,7 @@ static int step12_date(struct ctx *ctx, int64_t id, struct date *d, int *found)
 	step = stmt_step(st, &ctx->err);
 	*found = step == STEP_ROW && col_date(st, 0, d);
 	stmt_reset(st);
-	return step < 0 ? db_fail(ctx) : 0;
+	return step < 0 ? ctx_db_fail(ctx) : 0;
 }
 
 static int64_t days_between(struct date a, struct date b)
@@ -512,7 +507,7 @@ static int load_names(struct ctx *ctx, const char *sql, int64_t *ids, size_t n, 
 			stmt_text_copy(st, 0, m->names[i], sizeof(m->names[i]));
 		stmt_reset(st);
 		if (step < 0)
-			return db_fail(ctx);
+			return ctx_db_fail(ctx);
 	}
 	return 0;
 }
@@ -566,7 +561,7 @@ static int collect_reminders(struct ctx *ctx, int64_t org_id, struct reminders *
 		record_reminders(ctx, st, r, &at12);
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	if ((rc = publicity_reminders(ctx, &at12, r)))
@@ -748,7 +743,7 @@ static int eliminated_reasons(struct ctx *ctx, const char *lo, const char *hi, j
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	if (n)
@@ -828,7 +823,7 @@ int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if ((rc = eliminated_reasons(ctx, lo, hi, &eliminated)))
 		return rc;
 
@@ -891,7 +886,7 @@ static int approved_paths(struct ctx *ctx, int year, const char *lo, const char 
 		qsort(v, n, sizeof(*v), cmp_str);
 	*out = v;
 	*n_out = n;
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static void free_strs(char **v, size_t n)
@@ -976,7 +971,7 @@ int recruit_plan_list(struct ctx *ctx, int64_t org_id, int year, json_t **items)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 out:
 	free_strs(paths, n);
 	return rc;
@@ -1059,7 +1054,7 @@ int recruit_plan_set(struct ctx *ctx, json_t *body, json_t **out)
 	}
 	stmt_reset(st);
 	if (step < 0) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	/* version given: the caller edits what it saw (0 = there was no plan yet) */
@@ -1116,7 +1111,7 @@ int recruit_plan_set(struct ctx *ctx, json_t *body, json_t **out)
 			goto out;
 		}
 		if (step != STEP_ROW) {
-			rc = db_fail(ctx);
+			rc = ctx_db_fail(ctx);
 			goto out;
 		}
 		version = 1;

@@ -6,6 +6,7 @@
  * the host works on the session) but take the same row lock with "status = 'scoring'":
  * once publish has committed, a late ballot finds no open session and changes nothing.
  */
+#include "domain/body.h"
 #include "domain/review_internal.h"
 #include <inttypes.h>
 #include <stdlib.h>
@@ -27,11 +28,6 @@ void review_release(struct review *v)
 	free(v->p);
 	free(v->r);
 	memset(v, 0, sizeof(*v));
-}
-
-int review_db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
 }
 
 static int require_admin(struct ctx *ctx)
@@ -137,7 +133,7 @@ static int pool_json(struct ctx *ctx, const struct review *v, json_t **out)
 		stmt_reset(st);
 		if (step < 0) {
 			json_decref(pool);
-			return review_db_fail(ctx);
+			return ctx_db_fail(ctx);
 		}
 	}
 	*out = pool;
@@ -226,7 +222,7 @@ int review_load_participants(struct ctx *ctx, struct review *v)
 		p->rank = stmt_is_null(st, 6) ? 0 : (int)stmt_int(st, 6);
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : review_db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static int load_raters(struct ctx *ctx, struct review *v)
@@ -249,7 +245,7 @@ static int load_raters(struct ctx *ctx, struct review *v)
 		stmt_text_copy(st, 3, r->submitted_at, sizeof(r->submitted_at));
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : review_db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static struct participant *find_participant(struct review *v, int64_t org_id)
@@ -281,7 +277,7 @@ static int load_tallies(struct ctx *ctx, struct review *v)
 		}
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : review_db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* The session (with participants and raters when asked) if its host lies in the actor's scope. */
@@ -301,7 +297,7 @@ static int load_review(struct ctx *ctx, int64_t id, struct review *v, int full)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return review_db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found || !ctx_path_in_scope(ctx, v->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	if (!full)
@@ -351,7 +347,7 @@ int review_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_pag
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = review_db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	strbuf_reset(&sql);
@@ -383,7 +379,7 @@ int review_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_pag
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = review_db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;
@@ -395,17 +391,6 @@ out:
 }
 
 /* ---- body fields ------------------------------------------------------------------ */
-
-static int body_int(struct ctx *ctx, json_t *body, const char *key, const char *label, int64_t *out)
-{
-	json_t *v = json_object_get(body, key);
-	if (!v || json_is_null(v))
-		return err_set(&ctx->err, E_INVALID, key, "field.required", "%s不能为空", label);
-	if (!json_is_integer(v))
-		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是整数", key);
-	*out = json_integer_value(v);
-	return 0;
-}
 
 /* One line of text: 1 … max_chars characters after trimming, no control characters. */
 static int line_text(struct ctx *ctx, json_t *v, const char *field, const char *label, int max_chars, char *dst,
@@ -587,7 +572,7 @@ static int parse_new(struct ctx *ctx, json_t *body, struct new_review *n)
 	json_t *v;
 	int64_t org_id;
 	int rc;
-	if ((rc = body_int(ctx, body, "org_id", "主办党委", &org_id)) ||
+	if ((rc = body_int_required(ctx, body, "org_id", "主办党委", &org_id)) ||
 	    (rc = org_require_in_scope(ctx, org_id, &n->host, "org_id")))
 		return rc;
 	if (strcmp(n->host.kind, "committee") && strcmp(n->host.kind, "dept"))
@@ -595,7 +580,7 @@ static int parse_new(struct ctx *ctx, json_t *body, struct new_review *n)
 			       n->host.name);
 	if ((rc = line_text(ctx, json_object_get(body, "title"), "title", "标题", REVIEW_TITLE_MAX_CHARS, n->title,
 			    sizeof(n->title))) ||
-	    (rc = body_int(ctx, body, "year", "评议年度", &n->year)))
+	    (rc = body_int_required(ctx, body, "year", "评议年度", &n->year)))
 		return rc;
 	if (n->year < 2000 || n->year > ctx->today.y + 1)
 		return err_set(&ctx->err, E_INVALID, "year", "review.year", "评议年度须在 2000 至 %d 之间", ctx->today.y + 1);
@@ -670,7 +655,7 @@ int review_create(struct ctx *ctx, json_t *body, int64_t *id)
 		*id = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = review_db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto rollback;
 	}
 	for (i = 0; i < n.n_fixed; i++)
@@ -993,7 +978,7 @@ int review_add_raters(struct ctx *ctx, int64_t id, json_t *body, json_t **out)
 			add[i].id = stmt_int(st, 0);
 		stmt_reset(st);
 		if (step != STEP_ROW) {
-			rc = review_db_fail(ctx);
+			rc = ctx_db_fail(ctx);
 			goto rollback;
 		}
 		json_array_append_new(res, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)add[i].id, "name",

@@ -43,8 +43,6 @@ struct review {
 
 /* frees what v owns and clears it */
 void review_release(struct review *v);
-/* the error code of a failed store call (ctx->err filled), E_DB when it was not */
-int review_db_fail(struct ctx *ctx);
 /* v->p of session v->id: fixed ones first (by org id), then the drawn in draw order */
 int review_load_participants(struct ctx *ctx, struct review *v);
 /* every participant's score and rank (score_x10, rank) from its tally (p[i].t) */

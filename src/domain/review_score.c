@@ -277,7 +277,7 @@ static int find_ballot(struct ctx *ctx, const char *code, struct ballot *b)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return review_db_fail(ctx);
+		return ctx_db_fail(ctx);
 	return found ? 0 : err_set(&ctx->err, E_NOTFOUND, "code", NULL, BALLOT_NOT_FOUND_MSG);
 }
 
@@ -315,7 +315,7 @@ static int ballot_json(struct ctx *ctx, const struct ballot *b, json_t **out)
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(j);
-		rc = review_db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*out = j;

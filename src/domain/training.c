@@ -28,11 +28,6 @@ struct branch {
 	json_t *attendance; /* this branch's share of the body's list (owned) */
 };
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 /* A one-line text of the body: normalized, clean, at most max_chars; "" when absent or null. */
 static int body_text(struct ctx *ctx, json_t *body, const char *key, const char *label, char *dst, size_t size,
 		     size_t max_chars)
@@ -174,7 +169,7 @@ static int split_attendance(struct ctx *ctx, json_t *list, struct branch *b, siz
 			stmt_text_copy(st, 0, path, sizeof(path));
 		stmt_reset(st);
 		if (step < 0)
-			return db_fail(ctx);
+			return ctx_db_fail(ctx);
 		for (k = 0; path[0] && k < nb && !found; k++) {
 			if (!strncmp(path, b[k].path, strlen(b[k].path))) {
 				json_array_append(b[k].attendance, e);
@@ -264,7 +259,7 @@ int training_create(struct ctx *ctx, json_t *body, int64_t *id)
 		tid = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto rollback;
 	}
 	meetings = json_array();
@@ -347,7 +342,7 @@ int training_get(struct ctx *ctx, int64_t id, json_t **out)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!j || !ctx_path_in_scope(ctx, path)) {
 		rc = err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 		goto out;
@@ -364,7 +359,7 @@ int training_get(struct ctx *ctx, int64_t id, json_t **out)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	branches = json_array();
@@ -424,7 +419,7 @@ int training_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_p
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	strbuf_addf(&sql,
 		    "SELECT " TRAINING_COLS " FROM trainings t JOIN orgs o ON o.id = t.org_id WHERE t.org_path >= ? AND "
 		    "t.org_path < ? AND t.held_on >= ? AND t.held_on <= ? ORDER BY t.held_on DESC, t.id DESC LIMIT %d OFFSET "
@@ -441,7 +436,7 @@ int training_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_p
 		json_array_append_new(arr, training_row(st));
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;

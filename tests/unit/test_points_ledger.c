@@ -6,8 +6,10 @@
  * new entries, the approver rules (a secretary below an org_admin indicator, nobody
  * scoring their own branch, automatic entries reversed by org admins only), the claim
  * flow (pending → approved with exactly one entry, a rejection needs a reason, a stale
- * version), set versions seen through the ledger, and an org with points off. Runs on
- * SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
+ * version), set versions seen through the ledger, an org with points off, and the kept
+ * rollups (018_point_rollups) equal to a rebuild from the ledger after all of that, with
+ * people's entries audited one by one and a batch append not. Runs on SQLite and again
+ * on PostgreSQL when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -658,6 +660,133 @@ static void test_disabled(void **state)
 	assert_int_equal(add_entry("member", fx.b1, "study", "2026-04-01", 1, NULL, NULL), 0);
 }
 
+/* ---- the kept rollups ---- */
+
+static int64_t q_count(const char *sql)
+{
+	struct stmt *st;
+	int64_t n = -1;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
+	if (!st)
+		life_fail_ctx(sql, &fx.ctx);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		n = stmt_int(st, 0);
+	stmt_reset(st);
+	return n;
+}
+
+/* rows of point_rollups that differ from a rebuild over path (NULL: all); write repairs */
+static int64_t rollups_differ(const char *path, int write)
+{
+	int64_t differ = -1;
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	if (points_rollups_rebuild(&fx.ctx, path, write, &differ)) {
+		db_rollback(fx.ctx.db);
+		life_fail_ctx("points_rollups_rebuild", &fx.ctx);
+	}
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+	return differ;
+}
+
+/* the kept cell of (indicator id, month mm) of the member's 2026; indicator 0: entries */
+static int rollup_cell(int64_t member, int64_t ind_id, int mm)
+{
+	struct points_rollup_iter it;
+	struct stmt *st;
+	char *cells = NULL;
+	int64_t ind;
+	int month, raw, r, v = 0;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db,
+			"SELECT cells FROM point_rollups WHERE target = 'member' AND subject_id = ? AND year = 2026",
+			&fx.ctx.err);
+	assert_non_null(st);
+	stmt_bind_int(st, 1, member);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		cells = xstrdup(stmt_text(st, 0));
+	stmt_reset(st);
+	points_rollup_iter_init(&it, cells);
+	while ((r = points_rollup_next(&it, &ind, &month, &raw)) > 0)
+		if (ind == ind_id && month == mm)
+			v += raw;
+	assert_int_equal(r, 0);
+	free(cells);
+	return v;
+}
+
+static void test_rollups(void **state)
+{
+	struct points_indicator study, help;
+	struct points_new_entry ne;
+	char a_path[PATH_MAX_LEN], b_path[PATH_MAX_LEN];
+	int64_t audited, entries, differ = 0;
+	(void)state;
+	as_system();
+	org_path_of(fx.a, a_path);
+	org_path_of(fx.b, b_path);
+	/* after entries, reversals (one landing in March for a published January), claims,
+	 * findings and two set versions: what is kept is what the ledger says */
+	assert_true(q_count("SELECT count(*) FROM point_rollups") > 0);
+	assert_int_equal(rollups_differ(NULL, 0), 0);
+	assert_int_equal(rollups_differ(a_path, 0), 0);
+	err_clear(&fx.ctx.err);
+	if (points_indicator_by_code(&fx.ctx, a_path, 2026 * 12 + 1, "study", &study) ||
+	    points_indicator_by_code(&fx.ctx, a_path, 2026 * 12 + 2, "help", &help))
+		life_fail_ctx("indicator", &fx.ctx);
+	/* member a2 (test_reversal): January +2 reversed in March, February +2 reversed */
+	assert_int_equal(rollup_cell(fx.a2, study.id, 1), 20);
+	assert_int_equal(rollup_cell(fx.a2, study.id, 2), 0);
+	assert_int_equal(rollup_cell(fx.a2, study.id, 3), -20);
+	assert_int_equal(rollup_cell(fx.a2, 0, 2), 2);
+	assert_int_equal(rollup_cell(fx.a2, 0, 3), 1);
+	/* a4's approved claim (2 × help in March) */
+	assert_int_equal(rollup_cell(fx.a4, help.id, 3), 60);
+
+	/* every entry by people was audited on its own */
+	audited = q_count("SELECT count(*) FROM audit_log WHERE entity = 'point_entry'");
+	entries = q_count("SELECT count(*) FROM point_entries");
+	assert_int_equal(audited, entries);
+	/* a batch append (points_sync's) keeps the rollup but leaves the audit to its caller */
+	memset(&ne, 0, sizeof(ne));
+	ne.target = "member";
+	ne.subject_id = fx.b1;
+	ne.org_id = fx.b;
+	ne.org_path = b_path;
+	ne.ind = &help;
+	ne.event_on = "2026-03-10";
+	ne.points_x10 = 30;
+	ne.source = "manual";
+	ne.batch = 1;
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	assert_int_equal(points_append(&fx.ctx, &ne, NULL), 0);
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+	assert_int_equal(q_count("SELECT count(*) FROM point_entries"), entries + 1);
+	assert_int_equal(q_count("SELECT count(*) FROM audit_log WHERE entity = 'point_entry'"), audited);
+	assert_int_equal(rollup_cell(fx.b1, help.id, 3), 30);
+	assert_int_equal(rollups_differ(NULL, 0), 0);
+
+	/* a damaged or missing row is found, and the repair writes what the ledger says */
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_exec(fx.ctx.db, "UPDATE point_rollups SET cells = '0:31' WHERE target = 'member' AND "
+					    "year = 2026 AND subject_id = (SELECT min(subject_id) FROM point_rollups "
+					    "WHERE target = 'member')",
+				 &fx.ctx.err),
+			 0);
+	assert_int_equal(db_exec(fx.ctx.db, "DELETE FROM point_rollups WHERE target = 'branch'", &fx.ctx.err), 0);
+	assert_int_equal(db_exec(fx.ctx.db, "UPDATE point_rollups SET cells = 'x' WHERE target = 'member' AND "
+					    "subject_id = (SELECT max(subject_id) FROM point_rollups WHERE target = 'member')",
+				 &fx.ctx.err),
+			 0);
+	differ = rollups_differ(NULL, 0);
+	assert_true(differ >= 3);  /* the two members and at least one branch row */
+	assert_int_equal(rollups_differ(NULL, 1), differ);
+	assert_int_equal(rollups_differ(NULL, 0), 0);
+	assert_int_equal(rollup_cell(fx.a2, study.id, 3), -20);
+}
+
 #define LEDGER_TESTS                                            \
 	{                                                       \
 		cmocka_unit_test(test_arithmetic_and_caps),     \
@@ -667,6 +796,7 @@ static void test_disabled(void **state)
 		cmocka_unit_test(test_claims),                  \
 		cmocka_unit_test(test_versions),                \
 		cmocka_unit_test(test_disabled),                \
+		cmocka_unit_test(test_rollups),                 \
 	}
 
 int main(void)

@@ -1,7 +1,7 @@
 /*
  * Standings, rankings, publications and history of points (domain/points_rank.c,
  * docs/API.md "Points and assessment") with injected dates and ledger rows written
- * straight into point_entries: caps across months (a month of a capped quarter, a
+ * straight into point_entries and their rollups (018_point_rollups): caps across months (a month of a capped quarter, a
  * quarter of a capped year), the tie rule (smaller deduction, then larger award, then
  * the same rank with the next skipped), the top-band cap (a tie crossing the line drops
  * whole), branch flags (reward, warning, adjust only for the second year running), a
@@ -94,6 +94,9 @@ static void entry(const char *target, int64_t subject, int64_t org, int ind, int
 	stmt_bind_int(st, 8, points);
 	if (stmt_run(st, &fx.ctx.err))
 		life_fail_ctx("entry", &fx.ctx);
+	/* and into its rollup, as points_append does: the standings read only the rollups */
+	if (points_rollup_add(&fx.ctx, target, subject, points_month_no(y, mon), fx.ind[ind], points))
+		life_fail_ctx("points_rollup_add", &fx.ctx);
 }
 
 static void member_entry(int k, int ind, int y, int mon, int points)
@@ -503,6 +506,121 @@ static void test_publish_refusals(void **state)
 	json_decref(r);
 }
 
+/* The rollup text: the documented example, any order, and what the reader refuses. */
+static void test_rollup_codec(void **state)
+{
+	static const char *const bad[] = { "1", "1:", ":15", "1:d5", "1:0", "1:1", "1:15,", "1:15;", "1:15;;2:15",
+					   "1:1x", "1:15,2", "-1:15", "1:1--5", "1:199999999999", NULL };
+	struct points_rollup_iter it;
+	int64_t ind, sum_ind = 0;
+	int month, raw, n = 0, sum = 0, i;
+	(void)state;
+	points_rollup_iter_init(&it, "0:14,25;17:1-20,550;23:c10");
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 1);
+	assert_true(ind == 0 && month == 1 && raw == 4);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 1);
+	assert_true(ind == 0 && month == 2 && raw == 5);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 1);
+	assert_true(ind == 17 && month == 1 && raw == -20);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 1);
+	assert_true(ind == 17 && month == 5 && raw == 50);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 1);
+	assert_true(ind == 23 && month == 12 && raw == 10);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 0);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 0);
+	/* the backfill's order is whatever the aggregate gives */
+	points_rollup_iter_init(&it, "23:c10;0:b2,a1;17:550,1-20");
+	while (points_rollup_next(&it, &ind, &month, &raw) > 0) {
+		n++;
+		sum += raw;
+		sum_ind += ind;
+	}
+	assert_int_equal(n, 5);
+	assert_int_equal(sum, 43);
+	assert_int_equal(sum_ind, 23 + 17 * 2);
+	points_rollup_iter_init(&it, "");
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 0);
+	points_rollup_iter_init(&it, NULL);
+	assert_int_equal(points_rollup_next(&it, &ind, &month, &raw), 0);
+	for (i = 0; bad[i]; i++) {
+		int r;
+		points_rollup_iter_init(&it, bad[i]);
+		while ((r = points_rollup_next(&it, &ind, &month, &raw)) > 0)
+			;
+		if (r != -1)
+			fail_msg("\"%s\" read as well-formed", bad[i]);
+	}
+}
+
+static int64_t q_count(const char *sql)
+{
+	struct stmt *st;
+	int64_t n = -1;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db, sql, &fx.ctx.err);
+	assert_non_null(st);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		n = stmt_int(st, 0);
+	stmt_reset(st);
+	return n;
+}
+
+/*
+ * The standings read the rollups, not the ledger: emptied rollups (inside a transaction
+ * rolled back after) leave every member at the base; the summary's entries are the
+ * ledger's rows of the period all the same, counted from the rollups; a rebuild of the
+ * rows written by the tests above finds nothing to change.
+ */
+static void test_standings_read_rollups(void **state)
+{
+	json_t *r;
+	int64_t differ = -1;
+	int i;
+	(void)state;
+	ctx_as_system(&fx.ctx);
+	r = rankings(fx.committee, "member", "2026");
+	assert_true(score_of(r, fx.m[0]) != 600);
+	json_decref(r);
+	err_clear(&fx.ctx.err);
+	if (points_summary(&fx.ctx, fx.committee, "2026", &r))
+		life_fail_ctx("points_summary", &fx.ctx);
+	assert_int_equal(json_integer_value(json_object_get(r, "entries")),
+			 q_count("SELECT count(*) FROM point_entries WHERE period_no >= 2026 * 12 AND period_no <= 2026 * 12 + 11"));
+	json_decref(r);
+
+	/* the join a county takes gives what the probes of a town give */
+	for (i = 0; i < 4; i++) {
+		static const char *const periods[] = { "2026", "2026Q1", "2026-02", "2025Q3" };
+		json_t *probe, *join;
+		char *a, *b;
+		probe = rankings(fx.committee, i % 2 ? "member" : "branch", periods[i]);
+		points_pass_small_limit = -1;
+		join = rankings(fx.committee, i % 2 ? "member" : "branch", periods[i]);
+		points_pass_small_limit = 10000;
+		a = json_dumps(probe, JSON_SORT_KEYS);
+		b = json_dumps(join, JSON_SORT_KEYS);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		json_decref(probe);
+		json_decref(join);
+	}
+
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	assert_int_equal(db_exec(fx.ctx.db, "UPDATE point_rollups SET cells = ''", &fx.ctx.err), 0);
+	r = rankings(fx.committee, "member", "2026");
+	for (i = 0; i < N_MEMBER; i++)
+		assert_int_equal(score_of(r, fx.m[i]), 600);
+	json_decref(r);
+	db_rollback(fx.ctx.db);
+
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	assert_int_equal(points_rollups_rebuild(&fx.ctx, NULL, 0, &differ), 0);
+	db_rollback(fx.ctx.db);
+	assert_int_equal(differ, 0);
+}
+
 #define POINTS_RANK_TESTS                                                  \
 	{                                                                  \
 		cmocka_unit_test(test_caps_across_months),                 \
@@ -510,6 +628,8 @@ static void test_publish_refusals(void **state)
 		cmocka_unit_test(test_top_band_cap),                       \
 		cmocka_unit_test(test_branch_flags_and_publications),      \
 		cmocka_unit_test(test_publish_refusals),                   \
+		cmocka_unit_test(test_rollup_codec),                       \
+		cmocka_unit_test(test_standings_read_rollups),             \
 	}
 
 int main(void)

@@ -4,8 +4,9 @@
  * no longer holds and adds what is new; a re-run adds nothing; an org with points off
  * gets nothing; an indicator for one meeting kind ignores the others; a closed 民主评议
  * round writes its categories; a meeting of a published month has its corrections land
- * in the current month. The indicator set is written with SQL so the test needs only
- * the lookups. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
+ * in the current month; each record's sync writes one audit record (not one per entry)
+ * and keeps the rollups equal to the ledger. The indicator set is written with SQL so
+ * the test needs only the lookups. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 #include "domain/meeting.h"
 #include "domain/org.h"
 #include "domain/points.h"
+#include "domain/points_internal.h"
 #include "support/life_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -258,6 +260,78 @@ static void resync(int64_t meeting_id)
 	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
 }
 
+/* Rows of point_rollups that differ from a rebuild from the ledger (write 1: repaired). */
+static int64_t rollups_differ(int write)
+{
+	int64_t differ = -1;
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	if (points_rollups_rebuild(&fx.ctx, NULL, write, &differ)) {
+		db_rollback(fx.ctx.db);
+		life_fail_ctx("points_rollups_rebuild", &fx.ctx);
+	}
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+	return differ;
+}
+
+/* One cell of a subject's kept rollup: the raw sum of indicator code (NULL: the number
+ * of entries) in month mm of year; 0 when none. */
+static int rollup_cell(const char *target, int64_t subject, int year, const char *code, int mm)
+{
+	struct points_rollup_iter it;
+	struct stmt *st;
+	int64_t want = 0, ind;
+	char *cells = NULL;
+	int month, raw, r, v = 0;
+	if (code) {
+		err_clear(&fx.ctx.err);
+		st = db_prepare(fx.ctx.db, "SELECT id FROM point_indicators WHERE code = ?", &fx.ctx.err);
+		assert_non_null(st);
+		stmt_bind_text(st, 1, code);
+		assert_int_equal(stmt_step(st, &fx.ctx.err), STEP_ROW);
+		want = stmt_int(st, 0);
+		stmt_reset(st);
+	}
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db, "SELECT cells FROM point_rollups WHERE target = ? AND subject_id = ? AND year = ?",
+			&fx.ctx.err);
+	assert_non_null(st);
+	stmt_bind_text(st, 1, target);
+	stmt_bind_int(st, 2, subject);
+	stmt_bind_int(st, 3, year);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		cells = xstrdup(stmt_text(st, 0));
+	stmt_reset(st);
+	points_rollup_iter_init(&it, cells);
+	while ((r = points_rollup_next(&it, &ind, &month, &raw)) > 0)
+		if (ind == want && month == mm)
+			v += raw;
+	assert_int_equal(r, 0);
+	free(cells);
+	return v;
+}
+
+/* the after_json of the sync audit records of a record, oldest first, joined by '|' */
+static void sync_audits(int64_t record_id, char *out, size_t size)
+{
+	struct stmt *st;
+	size_t len = 0;
+	out[0] = '\0';
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db,
+			"SELECT after_json FROM audit_log WHERE entity = 'point_sync' AND entity_id = ? AND action = 'sync' "
+			"ORDER BY id",
+			&fx.ctx.err);
+	if (!st)
+		life_fail_ctx("sync audits", &fx.ctx);
+	stmt_bind_int(st, 1, record_id);
+	while (stmt_step(st, &fx.ctx.err) == STEP_ROW) {
+		xsnprintf(out + len, size - len, "%s%s", len ? "|" : "", stmt_text(st, 0));
+		len = strlen(out);
+	}
+	stmt_reset(st);
+}
+
 /* ---- tests ---- */
 
 static void test_meeting_yields_entries(void **state)
@@ -373,6 +447,11 @@ static void test_resync_idempotent(void **state)
 		 "indicator_id, period_no, event_on, -points_x10, 'reversal', source_id, id, created_at FROM point_entries "
 		 "WHERE source_id = ? AND source = 'meeting_attended' AND subject_id = ?",
 		 2, id, b.m[0]);
+	/* written behind points_append's back, so the member's rollup no longer matches: the
+	 * check finds exactly that row, and the repair makes it true again */
+	assert_int_equal(rollups_differ(0), 1);
+	assert_int_equal(rollups_differ(1), 1);
+	assert_int_equal(rollups_differ(0), 0);
 	assert_int_equal(net("member", b.m[0], "attend"), 0);
 	body = json_pack("{s:I, s:s}", "org_id", (json_int_t)fx.committee, "period", "2026-02");
 	err_clear(&fx.ctx.err);
@@ -589,6 +668,46 @@ static void test_published_month_corrections(void **state)
 	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source_id = ? AND period_no = ?", 2, id,
 			       month_2026(2), 0, 0),
 			 7);
+	/* the rollup counts them where they landed: February as published, March corrected */
+	assert_int_equal(rollup_cell("member", b.m[1], 2026, NULL, 2), 2);
+	assert_int_equal(rollup_cell("member", b.m[1], 2026, NULL, 3), 3);
+	assert_int_equal(rollup_cell("member", b.m[1], 2026, "attend", 2), 10);
+	assert_int_equal(rollup_cell("member", b.m[1], 2026, "attend", 3), -10);
+	assert_int_equal(rollup_cell("member", b.m[1], 2026, "absent", 3), -20);
+	assert_int_equal(rollup_cell("member", b.m[1], 2026, "absent", 2), 0);
+}
+
+/*
+ * The automatic entries of a record are audited once per sync of the record (what it
+ * added and reversed), not one record per entry; a sync that changes nothing writes
+ * none. After all of the above (edits, re-runs, closed rounds, corrections landing in
+ * a later month than their fact) the kept rollups are exactly what the ledger says.
+ */
+static void test_sync_audit_and_rollups(void **state)
+{
+	struct branch b;
+	char audits[512];
+	int64_t id;
+	(void)state;
+	make_branch(&b, "积分审计党支部");
+	id = meeting(&b, "theme_day", "2026-03-05", att(&b, "present", "present", "absent"));
+	assert_int_equal(entries_of(id), 6);
+	sync_audits(id, audits, sizeof(audits));
+	assert_string_equal(audits, "{\"added\":6,\"reversed\":0,\"source\":\"meeting\"}");
+	assert_int_equal(q_int("SELECT count(*) FROM audit_log WHERE entity = 'point_entry' AND entity_id IN "
+			       "(SELECT id FROM point_entries WHERE source_id = ?)",
+			       1, id, 0, 0, 0),
+			 0);
+	resync(id);
+	update(id, json_pack("{s:s}", "topic", "不影响积分的修改"));
+	sync_audits(id, audits, sizeof(audits));
+	assert_string_equal(audits, "{\"added\":6,\"reversed\":0,\"source\":\"meeting\"}");
+	/* member 2 came after all: their absence is taken back, attendance and hours added */
+	update(id, json_pack("{s:o}", "attendance", att(&b, "present", "present", "present")));
+	sync_audits(id, audits, sizeof(audits));
+	assert_string_equal(audits, "{\"added\":6,\"reversed\":0,\"source\":\"meeting\"}|"
+				    "{\"added\":2,\"reversed\":1,\"source\":\"meeting\"}");
+	assert_int_equal(rollups_differ(0), 0);
 }
 
 #define SYNC_TESTS                                                     \
@@ -603,6 +722,7 @@ static void test_published_month_corrections(void **state)
 		cmocka_unit_test(test_disabled_org),                   \
 		cmocka_unit_test(test_appraisal_close),                \
 		cmocka_unit_test(test_published_month_corrections),    \
+		cmocka_unit_test(test_sync_audit_and_rollups),         \
 	}
 
 int main(void)

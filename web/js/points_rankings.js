@@ -52,6 +52,13 @@ export async function renderPointsRankings(view, query) {
     msg, box);
   if (!org) { replace(box); return; }
 
+  // 一月一评分、一季一亮分、一年一兑分: the button says which of the three this is
+  function publishLabel(p) {
+    if (/^\d{4}-\d{2}$/.test(p)) return '发布月度评分';
+    if (/Q/.test(p)) return '亮分（发布季度排名）';
+    return '年度兑分（发布）';
+  }
+
   async function load() {
     let r;
     try {
@@ -81,7 +88,7 @@ export async function renderPointsRankings(view, query) {
           await load();
         } catch (e) { msg.append(errBox(e)); publishBtn.disabled = false; }
       },
-    }, '发布');
+    }, publishLabel(period));
     const head = h('div', { class: 'rank-head' },
       h('span', { class: 'rank-title' }, `${periodName(r.period || period)} · ${TARGETS[target]}`),
       pub ? h('span', { class: 'badge state-active', testid: 'points-published', dataset: { id: pub } }, '已发布')
