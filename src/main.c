@@ -172,6 +172,9 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct err *e)
 		}
 #undef TAKE
 	}
+	/* projects: cross-key checks once every setting is in */
+	if (config_check(&o->cfg, e))
+		return e->code;
 	if (!o->db)
 		o->db = getenv("DANGJIAN_DB") ? getenv("DANGJIAN_DB") : "sqlite:dangjian.db";
 	return 0;

@@ -24,6 +24,7 @@ import { renderLifeAppraisal, renderLifePlans } from './js/life_appraisal.js';
 import { renderLifeTrainings } from './js/life_training.js';
 import { renderPoints, renderMyPoints } from './js/points.js';
 import { renderReviews, renderReviewNew } from './js/reviews.js';
+import { renderWork } from './js/work.js';
 import { renderReviewDetail } from './js/review_detail.js';
 import { renderBallot } from './js/ballot.js';
 import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
@@ -56,6 +57,7 @@ const ROUTES = [
   { re: /^\/life\/trainings$/, nav: 'life', need: isManager, render: (el, m, q) => renderLifeTrainings(el, q) },
   { re: /^\/life\/new$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, null, q) },
   { re: /^\/life\/(\d+)$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, m[1], q) },
+  { re: /^\/work((?:\/[a-z]+)?(?:\/[a-z0-9\/]*)?)$/, nav: 'work', need: isManager, render: (el, m, q) => renderWork(el, m[1], q) },
   { re: /^\/reviews$/, nav: 'reviews', need: isAdmin, render: (el, m, q) => renderReviews(el, q) },
   { re: /^\/reviews\/new$/, nav: 'reviews', need: isAdmin, render: renderReviewNew },
   { re: /^\/reviews\/(\d+)$/, nav: 'reviews', need: isAdmin, render: (el, m) => renderReviewDetail(el, m[1]) },

@@ -29,6 +29,22 @@ struct member_filter;
 /* The member list filters of GET /members (also used by export). */
 int member_filter_from_query(struct request *req, struct member_filter *f);
 
+/* ?format=xlsx (default) | csv → *fmt; 400 naming format otherwise */
+enum table_format;
+int api_query_format(struct request *req, enum table_format *fmt);
+/* a finished table as a download named base.xlsx / base.csv (steals data) */
+void api_reply_table(struct response *res, enum table_format fmt, char *data, size_t len, const char *base);
+/*
+ * A list's JSON items as a download (api/export.c): one column per entry of cols, up to
+ * the terminating {NULL, NULL}; key may be a dotted path ("org.name"). Strings as they
+ * are, numbers printed, true/false as 是/否, arrays of strings joined with 、.
+ */
+#define EXPORT_MAX_COLUMNS 40
+struct export_column {
+	const char *key, *header;
+};
+int api_reply_items_table(struct request *req, struct response *res, json_t *items, const struct export_column *cols,
+			  const char *sheet, const char *base);
 void api_reply_json(struct response *res, int status, json_t *body);   /* steals body */
 void api_reply_list(struct response *res, json_t *items, int64_t total, int page, int per_page);
 void api_reply_file(struct response *res, char *data, size_t len, const char *content_type, const char *filename);

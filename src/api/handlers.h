@@ -134,4 +134,114 @@ int h_reviews_publish(struct request *req, struct response *res);
 int h_review_ballot_get(struct request *req, struct response *res);
 int h_review_ballot_submit(struct request *req, struct response *res);
 /* end 述职评议 (reviews) */
+/* projects: 党建项目化管理 (project_api.c) */
+int h_projects_list(struct request *req, struct response *res);
+int h_projects_create(struct request *req, struct response *res);
+int h_projects_get(struct request *req, struct response *res);
+int h_projects_stage(struct request *req, struct response *res);
+int h_projects_return(struct request *req, struct response *res);
+int h_projects_review(struct request *req, struct response *res);
+int h_projects_ledger(struct request *req, struct response *res);
+/* end projects */
+/* tasks: 目标任务分解表 (挂图作战): task_api.c */
+int h_tasks_list(struct request *req, struct response *res);
+int h_tasks_create(struct request *req, struct response *res);
+int h_tasks_overdue(struct request *req, struct response *res);
+int h_tasks_wall(struct request *req, struct response *res);
+int h_tasks_get(struct request *req, struct response *res);
+int h_tasks_update(struct request *req, struct response *res);
+int h_tasks_delete(struct request *req, struct response *res);
+int h_tasks_complete(struct request *req, struct response *res);
+int h_tasks_reopen(struct request *req, struct response *res);
+int h_tasks_milestone(struct request *req, struct response *res);
+/* end tasks */
+/* secretaries, volunteers: 第一书记 and 志愿服务 (secretary_api.c, volunteer_api.c) */
+int h_secretaries_list(struct request *req, struct response *res);
+int h_secretaries_create(struct request *req, struct response *res);
+int h_secretaries_get(struct request *req, struct response *res);
+int h_secretaries_update(struct request *req, struct response *res);
+int h_secretaries_duties(struct request *req, struct response *res);
+int h_secretaries_workdays(struct request *req, struct response *res);
+int h_secretaries_fund_add(struct request *req, struct response *res);
+int h_secretaries_fund_delete(struct request *req, struct response *res);
+int h_volunteer_teams_list(struct request *req, struct response *res);
+int h_volunteer_teams_create(struct request *req, struct response *res);
+int h_volunteer_teams_get(struct request *req, struct response *res);
+int h_volunteer_teams_update(struct request *req, struct response *res);
+int h_volunteer_activities_list(struct request *req, struct response *res);
+int h_volunteer_activities_create(struct request *req, struct response *res);
+int h_volunteer_activities_get(struct request *req, struct response *res);
+int h_volunteer_activities_update(struct request *req, struct response *res);
+int h_volunteer_activities_delete(struct request *req, struct response *res);
+int h_volunteer_hours(struct request *req, struct response *res);
+int h_me_volunteer_hours(struct request *req, struct response *res);
+/* end secretaries, volunteers */
+/* grid + talents: grid_api.c */
+int h_grid_households_list(struct request *req, struct response *res);
+int h_grid_households_create(struct request *req, struct response *res);
+int h_grid_households_get(struct request *req, struct response *res);
+int h_grid_households_update(struct request *req, struct response *res);
+int h_grid_households_delete(struct request *req, struct response *res);
+int h_grid_households_import(struct request *req, struct response *res);
+int h_grid_assign(struct request *req, struct response *res);
+int h_grid_coverage(struct request *req, struct response *res);
+int h_talents_list(struct request *req, struct response *res);
+int h_talents_summary(struct request *req, struct response *res);
+int h_talents_create(struct request *req, struct response *res);
+int h_talents_get(struct request *req, struct response *res);
+int h_talents_update(struct request *req, struct response *res);
+int h_talents_status(struct request *req, struct response *res);
+/* end grid + talents */
+/* requests, visits: 民情诉求, 结对帮扶, 走访 (requests_api.c) */
+int h_requests_list(struct request *req, struct response *res);
+int h_requests_create(struct request *req, struct response *res);
+int h_requests_overdue(struct request *req, struct response *res);
+int h_requests_stats(struct request *req, struct response *res);
+int h_requests_get(struct request *req, struct response *res);
+int h_requests_assign(struct request *req, struct response *res);
+int h_requests_handle(struct request *req, struct response *res);
+int h_requests_reply(struct request *req, struct response *res);
+int h_requests_rate(struct request *req, struct response *res);
+int h_pairings_list(struct request *req, struct response *res);
+int h_pairings_create(struct request *req, struct response *res);
+int h_pairings_get(struct request *req, struct response *res);
+int h_pairings_end(struct request *req, struct response *res);
+int h_visits_list(struct request *req, struct response *res);
+int h_visits_create(struct request *req, struct response *res);
+int h_visits_get(struct request *req, struct response *res);
+int h_visits_followup(struct request *req, struct response *res);
+int h_visits_request(struct request *req, struct response *res);
+/* end requests, visits */
+/* commitments: 目标责任书 and 承诺事项 (commitment_api.c) */
+int h_commitments_list(struct request *req, struct response *res);
+int h_commitments_stats(struct request *req, struct response *res);
+int h_commitments_public(struct request *req, struct response *res);
+int h_commitment_letters_list(struct request *req, struct response *res);
+int h_commitment_letters_create(struct request *req, struct response *res);
+int h_commitment_letters_get(struct request *req, struct response *res);
+int h_commitment_letters_update(struct request *req, struct response *res);
+int h_commitment_items_add(struct request *req, struct response *res);
+int h_commitment_items_get(struct request *req, struct response *res);
+int h_commitment_items_update(struct request *req, struct response *res);
+int h_commitment_items_complete(struct request *req, struct response *res);
+int h_commitment_items_cancel(struct request *req, struct response *res);
+int h_me_commitments(struct request *req, struct response *res);
+int h_me_commitments_complete(struct request *req, struct response *res);
+/* end commitments */
+/* supervision, decisions: 督查整改 and 四议两公开 (supervision_api.c) */
+int h_inspections_list(struct request *req, struct response *res);
+int h_inspections_create(struct request *req, struct response *res);
+int h_inspections_get(struct request *req, struct response *res);
+int h_inspection_findings_add(struct request *req, struct response *res);
+int h_findings_list(struct request *req, struct response *res);
+int h_findings_get(struct request *req, struct response *res);
+int h_findings_rectify(struct request *req, struct response *res);
+int h_findings_close(struct request *req, struct response *res);
+int h_findings_return(struct request *req, struct response *res);
+int h_supervision_bulletin(struct request *req, struct response *res);
+int h_decisions_list(struct request *req, struct response *res);
+int h_decisions_create(struct request *req, struct response *res);
+int h_decisions_get(struct request *req, struct response *res);
+int h_decisions_step(struct request *req, struct response *res);
+/* end supervision, decisions */
 #endif

@@ -14,7 +14,6 @@
 #include "util/banned.h"
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define CSV_TYPE "text/csv; charset=utf-8"
 
 /*
  * Error reports: a clerk downloads one right after the failed import, so a few recent
@@ -93,35 +92,16 @@ static int report_get(int64_t id, int64_t user_id, time_t now, char **data, size
 	return rc;
 }
 
-static int query_format(struct request *req, enum table_format *fmt)
-{
-	const char *f = req_query(req, "format");
-	if (!f || !*f || !strcmp(f, "xlsx"))
-		*fmt = TABLE_XLSX;
-	else if (!strcmp(f, "csv"))
-		*fmt = TABLE_CSV;
-	else
-		return err_set(&req->ctx.err, E_MALFORMED, "format", NULL, "format 只能是 xlsx 或 csv");
-	return 0;
-}
-
-static void reply_table(struct response *res, enum table_format fmt, char *data, size_t len, const char *base)
-{
-	char name[64];
-	xsnprintf(name, sizeof(name), "%s.%s", base, fmt == TABLE_XLSX ? "xlsx" : "csv");
-	api_reply_file(res, data, len, fmt == TABLE_XLSX ? XLSX_TYPE : CSV_TYPE, name);
-}
-
 int h_import_template(struct request *req, struct response *res)
 {
 	enum table_format fmt;
 	char *data = NULL;
 	size_t len = 0;
 	int rc;
-	if ((rc = query_format(req, &fmt)) || (rc = member_import_template(fmt, &data, &len, &req->ctx.err)))
+	if ((rc = api_query_format(req, &fmt)) || (rc = member_import_template(fmt, &data, &len, &req->ctx.err)))
 		return rc;
 	/* 党员导入模板 in spirit; Content-Disposition names stay ASCII for every browser */
-	reply_table(res, fmt, data, len, "members-template");
+	api_reply_table(res, fmt, data, len, "members-template");
 	return 0;
 }
 
@@ -183,10 +163,10 @@ int h_members_export(struct request *req, struct response *res)
 	size_t len = 0;
 	int64_t reveal;
 	int rc;
-	if ((rc = query_format(req, &fmt)) || (rc = member_filter_from_query(req, &f)) ||
+	if ((rc = api_query_format(req, &fmt)) || (rc = member_filter_from_query(req, &f)) ||
 	    (rc = api_query_int(req, "reveal", 0, 0, 1, &reveal)) ||
 	    (rc = member_export(&req->ctx, &f, fmt, (int)reveal, &data, &len)))
 		return rc;
-	reply_table(res, fmt, data, len, "members");
+	api_reply_table(res, fmt, data, len, "members");
 	return 0;
 }

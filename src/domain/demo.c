@@ -1004,6 +1004,34 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		rc = demo_activity(ctx, &out->recruits, &out->meetings);
 	if (!rc)
 		rc = demo_points(ctx, &out->point_entries);
+	if (!rc) {
+		int ntasks = 0; /* tasks: 目标任务分解 */
+		rc = demo_tasks(ctx, &ntasks);
+	}
+	if (!rc) {
+		int nletters = 0; /* commitments: 目标责任书 and 承诺事项 (demo_commitments.c) */
+		rc = demo_commitments(ctx, &nletters);
+	}
+	if (!rc) {
+		int nprojects = 0; /* projects: 党建项目化管理 */
+		rc = demo_projects(ctx, &nprojects);
+	}
+	if (!rc) {
+		int nrequests = 0; /* requests, visits: 民情诉求, 走访, 结对帮扶 */
+		rc = demo_requests(ctx, &nrequests);
+	}
+	if (!rc) {
+		int nhouseholds = 0; /* grid, talents: 网格 and 人才储备 (demo_grid.c) */
+		rc = demo_grid(ctx, &nhouseholds);
+	}
+	if (!rc) {
+		int nsv = 0; /* secretaries, volunteers: 第一书记 and 志愿服务 (demo_secretaries.c) */
+		rc = demo_secretaries(ctx, &nsv);
+	}
+	if (!rc) {
+		int nsup = 0; /* supervision, decisions: 督查整改 and 四议两公开 (demo_supervision.c) */
+		rc = demo_supervision(ctx, &nsup);
+	}
 	free(g.ids.slots);
 	free(plans);
 	return rc;

@@ -70,4 +70,11 @@ int demo_activity(struct ctx *ctx, int *recruits, int *meetings);
  * everywhere. *entries = ledger rows written.
  */
 int demo_points(struct ctx *ctx, int *entries);
+int demo_tasks(struct ctx *ctx, int *tasks); /* 目标任务分解: ~12 tasks with milestones (demo_tasks.c) */
+int demo_commitments(struct ctx *ctx, int *letters); /* 目标责任书 and 承诺事项: ~30 letters (demo_commitments.c) */
+int demo_projects(struct ctx *ctx, int *projects); /* 党建项目化管理: ~15 projects at every stage (demo_projects.c) */
+int demo_requests(struct ctx *ctx, int *rows); /* 民情诉求, 走访, 结对帮扶: ~70 rows (demo_requests.c) */
+int demo_grid(struct ctx *ctx, int *households); /* 网格 households and 人才储备: ~80 + 12 rows (demo_grid.c) */
+int demo_secretaries(struct ctx *ctx, int *rows); /* 第一书记 and 志愿服务: ~60 rows (demo_secretaries.c) */
+int demo_supervision(struct ctx *ctx, int *rows); /* 督查整改 and 四议两公开: ~140 rows (demo_supervision.c) */
 #endif

@@ -25,6 +25,12 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_ATTACH_DIR] = { "attach.dir", CFG_STR, "attachments", 0, 0, NULL, "attachment store directory" },
 	[CFG_STUDY_TARGET_HOURS] = { "study.target_hours", CFG_INT, "32", 1, 500, NULL, "每名党员每年学时目标" },
 	[CFG_APPRAISAL_CORRECTION_MONTHS] = { "appraisal.correction_months", CFG_INT, "12", 1, 36, NULL, "不合格党员限期改正月数" },
+	/* projects */
+	[CFG_PROJECT_WEIGHT_GOAL] = { "project.weight_goal", CFG_INT, "40", 0, 100, NULL, "项目评估：目标实现率权重（%）" },
+	[CFG_PROJECT_WEIGHT_SATISFACTION] = { "project.weight_satisfaction", CFG_INT, "30", 0, 100, NULL, "项目评估：群众满意率权重（%）" },
+	[CFG_PROJECT_WEIGHT_BENEFIT] = { "project.weight_benefit", CFG_INT, "20", 0, 100, NULL, "项目评估：综合效益权重（%）" },
+	[CFG_PROJECT_WEIGHT_PROMOTION] = { "project.weight_promotion", CFG_INT, "10", 0, 100, NULL, "项目评估：可推广性权重（%）" },
+	/* end projects */
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 
@@ -125,6 +131,19 @@ int config_load_file(struct config *cfg, const char *path, struct err *e)
 	fclose(f);
 	return rc;
 }
+
+/* projects: the four 评估 weights are one distribution; checked once every key is set */
+int config_check(const struct config *cfg, struct err *e)
+{
+	long long sum = cfg->ints[CFG_PROJECT_WEIGHT_GOAL] + cfg->ints[CFG_PROJECT_WEIGHT_SATISFACTION] +
+			cfg->ints[CFG_PROJECT_WEIGHT_BENEFIT] + cfg->ints[CFG_PROJECT_WEIGHT_PROMOTION];
+	if (sum != 100)
+		return err_set(e, E_INVALID, config_defs[CFG_PROJECT_WEIGHT_GOAL].key, "config.sum",
+			       "project.weight_goal + weight_satisfaction + weight_benefit + weight_promotion must be 100, got %lld",
+			       sum);
+	return 0;
+}
+/* end projects */
 
 long long config_int(const struct config *cfg, enum config_key k)
 {

@@ -25,6 +25,12 @@ enum config_key {
 	CFG_ATTACH_DIR,
 	CFG_STUDY_TARGET_HOURS,           /* 学时 per member per year (RULES.md §2) */
 	CFG_APPRAISAL_CORRECTION_MONTHS,  /* 民主评议 不合格 → 限期改正 length (RULES.md §4) */
+	/* projects: 评估 weights in percent, summing to 100 (config_check) */
+	CFG_PROJECT_WEIGHT_GOAL,          /* 目标实现率 */
+	CFG_PROJECT_WEIGHT_SATISFACTION,  /* 群众满意率 */
+	CFG_PROJECT_WEIGHT_BENEFIT,       /* 综合效益 */
+	CFG_PROJECT_WEIGHT_PROMOTION,     /* 可推广性 */
+	/* end projects */
 	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
 	CFG__COUNT
 };
@@ -51,6 +57,9 @@ void config_defaults(struct config *cfg);
 int config_set(struct config *cfg, const char *assignment, struct err *e);
 /* a file of key = value lines, '#' comments */
 int config_load_file(struct config *cfg, const char *path, struct err *e);
+/* projects: checks that span keys (the 评估 weights sum to 100), after all were set; E_INVALID naming one */
+int config_check(const struct config *cfg, struct err *e);
+/* end projects */
 long long config_int(const struct config *cfg, enum config_key k);
 const char *config_str(const struct config *cfg, enum config_key k);
 #endif

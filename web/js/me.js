@@ -8,6 +8,8 @@ import { navigate, rerender } from './router.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
 import { ATT_STATUS } from './life_labels.js';
 import { myPointsCard } from './points_me.js';
+import { myVolunteerCard } from './work_volunteers.js';
+import { myCommitmentsCard } from './work_commitments.js';
 
 // 我的组织生活: this year's meetings with the member's attendance, and 学时 against the target.
 function lifeCard(me) {
@@ -88,6 +90,8 @@ export async function renderMe(view) {
         row('家庭住址', me.address, 'me-address-text'))),
     lifeCard(me),
     myPointsCard(me),
+    myVolunteerCard(),
+    myCommitmentsCard(me),
     h('section', { class: 'me-card' }, h('h2', null, '修改联系方式'), form));
 
   async function submit(ev) {

@@ -1,0 +1,307 @@
+/*
+ * /api/v1/grid/...: households of the 网格 (list, form, bulk assignment, coverage) and
+ * /api/v1/talents: the reserve-talent pools. Lists answer ?format=xlsx|csv with the
+ * same rows as a download (up to GT_EXPORT_MAX_ROWS).
+ */
+#include <string.h>
+#include "api/handlers.h"
+#include "domain/grid.h"
+#include "domain/talent.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define GT_EXPORT_MAX_ROWS 10000
+
+static const struct export_column household_cols[] = {
+	{ "org_name", "党支部" }, { "group_name", "党小组（网格）" }, { "head_name", "户主" }, { "address", "住址" },
+	{ "size", "户人口" }, { "member_name", "联系户党员" }, { "assigned_on", "分配日期" }, { "notes", "备注" },
+	{ NULL, NULL },
+};
+
+static const struct export_column coverage_cols[] = {
+	{ "org_name", "党支部" }, { "group_name", "党小组（网格）" }, { "households", "户数" }, { "assigned", "已联系" },
+	{ "unassigned", "未联系" }, { "coverage", "覆盖率(%)" }, { "members", "党员数" },
+	{ "members_with_households", "联系户党员数" }, { NULL, NULL },
+};
+
+static const struct export_column talent_cols[] = {
+	{ "org_name", "所在组织" }, { "pool_name", "人才库" }, { "name", "姓名" }, { "gender_name", "性别" },
+	{ "birth_year", "出生年份" }, { "education", "学历" }, { "occupation", "职业" }, { "recommended_by", "推荐人" },
+	{ "listed_on", "入库日期" }, { "status_name", "状态" }, { "recommended_on", "推荐日期" },
+	{ "recommend_note", "推荐说明" }, { "developed_on", "发展日期" }, { "withdrawn_on", "退出日期" },
+	{ "withdraw_reason", "退出原因" }, { "notes", "备注" }, { NULL, NULL },
+};
+
+/* paging, or the whole list (up to the export cap) when ?format= asks for a download */
+static int list_paging(struct request *req, int *page, int *per_page, int *exporting)
+{
+	*exporting = req_query(req, "format") != NULL;
+	if (*exporting) {
+		*page = 1;
+		*per_page = GT_EXPORT_MAX_ROWS;
+		return 0;
+	}
+	return api_paging(req, page, per_page);
+}
+
+static int reply_list(struct request *req, struct response *res, json_t *items, int64_t total, int page,
+		      int per_page, int exporting, const struct export_column *cols, const char *sheet,
+		      const char *base)
+{
+	int rc = 0;
+	if (exporting) {
+		rc = api_reply_items_table(req, res, items, cols, sheet, base);
+		json_decref(items);
+		return rc;
+	}
+	api_reply_list(res, items, total, page, per_page);
+	return 0;
+}
+
+static const char *query_text(struct request *req, const char *name)
+{
+	const char *s = req_query(req, name);
+	return s && s[0] ? s : NULL;
+}
+
+/* ---- grid ------------------------------------------------------------------------ */
+
+static int reply_household(struct request *req, struct response *res, int status, int64_t id)
+{
+	json_t *j = NULL;
+	int rc = grid_household_get(&req->ctx, id, &j);
+	if (rc)
+		return rc;
+	api_reply_json(res, status, j);
+	return 0;
+}
+
+int h_grid_households_list(struct request *req, struct response *res)
+{
+	struct grid_filter f;
+	json_t *items = NULL;
+	int64_t org, group, member, assigned, total = 0;
+	int page, per_page, exporting, rc;
+	memset(&f, 0, sizeof(f));
+	if ((rc = list_paging(req, &page, &per_page, &exporting)) ||
+	    (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) ||
+	    (rc = api_query_int(req, "group", 0, -1, INT64_MAX, &group)) ||
+	    (rc = api_query_int(req, "member", 0, 0, INT64_MAX, &member)) ||
+	    (rc = api_query_int(req, "assigned", -1, -1, 1, &assigned)))
+		return rc;
+	f.org_id = org;
+	f.group_id = group;
+	f.member_id = member;
+	f.assigned = (int)assigned;
+	f.q = query_text(req, "q");
+	if ((rc = grid_household_list(&req->ctx, &f, page, per_page, &items, &total)))
+		return rc;
+	return reply_list(req, res, items, total, page, per_page, exporting, household_cols, "网格户", "grid_households");
+}
+
+int h_grid_households_create(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "org_id", "group_id", "head_name", "address", "size", "notes", "member_id",
+					      NULL };
+	json_t *body = NULL;
+	int64_t id = 0;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = grid_household_create(&req->ctx, body, &id)))
+		goto out;
+	rc = reply_household(req, res, 201, id);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int h_grid_households_get(struct request *req, struct response *res)
+{
+	return reply_household(req, res, 200, req->params[0]);
+}
+
+int h_grid_households_update(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "version", "group_id", "head_name", "address", "size", "notes",
+					      "member_id", NULL };
+	json_t *body = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = grid_household_update(&req->ctx, req->params[0], body)))
+		goto out;
+	rc = reply_household(req, res, 200, req->params[0]);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int h_grid_households_delete(struct request *req, struct response *res)
+{
+	int64_t version;
+	int rc;
+	if ((rc = api_query_int(req, "version", 0, 1, INT64_MAX, &version)))
+		return rc;
+	if (!version)
+		return err_set(&req->ctx.err, E_MALFORMED, "version", NULL, "须提供 ?version=");
+	if ((rc = grid_household_delete(&req->ctx, req->params[0], version)))
+		return rc;
+	api_reply_json(res, 200, json_pack("{s:I}", "deleted", (json_int_t)req->params[0]));
+	return 0;
+}
+
+/* raw CSV/XLSX body; bad rows: the error body plus "rows": [{row, field, message}] */
+int h_grid_households_import(struct request *req, struct response *res)
+{
+	json_t *errors = NULL;
+	int64_t org, dry;
+	int imported = 0, rc;
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_query_int(req, "dry_run", 0, 0, 1, &dry)))
+		return rc;
+	if (!org)
+		return err_set(&req->ctx.err, E_INVALID, "org", "field.required", "请指定导入到哪个党支部（?org=）");
+	if (!req->body.len)
+		return err_set(&req->ctx.err, E_MALFORMED, "file", NULL, "请求体为空：请上传 CSV 或 XLSX 文件");
+	rc = grid_household_import(&req->ctx, org, req->body.buf, req->body.len, (int)dry, &imported, &errors);
+	if (!rc) {
+		api_reply_json(res, 200, json_pack("{s:i, s:b}", "imported", imported, "dry_run", (int)dry));
+		return 0;
+	}
+	if (!errors)
+		return rc;
+	api_reply_error(req, res);
+	json_object_set_new(res->json, "rows", errors);
+	return 0;
+}
+
+int h_grid_assign(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "member_id", "household_ids", NULL };
+	json_t *body = NULL;
+	int count = 0, rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = grid_assign(&req->ctx, body, &count)))
+		goto out;
+	api_reply_json(res, 200, json_pack("{s:i}", "changed", count));
+out:
+	json_decref(body);
+	return rc;
+}
+
+int h_grid_coverage(struct request *req, struct response *res)
+{
+	json_t *out = NULL, *rows, *r;
+	int64_t org;
+	size_t i;
+	int rc;
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = grid_coverage(&req->ctx, org, &out)))
+		return rc;
+	if (!req_query(req, "format")) {
+		api_reply_json(res, 200, out);
+		return 0;
+	}
+	/* the download: one row per 党支部 (党小组 column 合计), then one per 党小组 */
+	rows = json_array();
+	json_array_foreach(json_object_get(out, "branches"), i, r) {
+		json_t *c = json_deep_copy(r);
+		json_object_set_new(c, "group_name", json_string("（全支部）"));
+		json_array_append_new(rows, c);
+	}
+	json_array_foreach(json_object_get(out, "groups"), i, r)
+		json_array_append(rows, r);
+	rc = api_reply_items_table(req, res, rows, coverage_cols, "网格覆盖", "grid_coverage");
+	json_decref(rows);
+	json_decref(out);
+	return rc;
+}
+
+/* ---- talents --------------------------------------------------------------------- */
+
+static int reply_talent(struct request *req, struct response *res, int status, int64_t id)
+{
+	json_t *j = NULL;
+	int rc = talent_get(&req->ctx, id, &j);
+	if (rc)
+		return rc;
+	api_reply_json(res, status, j);
+	return 0;
+}
+
+int h_talents_list(struct request *req, struct response *res)
+{
+	struct talent_filter f;
+	json_t *items = NULL;
+	int64_t org, total = 0;
+	int page, per_page, exporting, rc;
+	memset(&f, 0, sizeof(f));
+	if ((rc = list_paging(req, &page, &per_page, &exporting)) ||
+	    (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)))
+		return rc;
+	f.org_id = org;
+	f.pool = query_text(req, "pool");
+	f.status = query_text(req, "status");
+	f.q = query_text(req, "q");
+	if ((rc = talent_list(&req->ctx, &f, page, per_page, &items, &total)))
+		return rc;
+	return reply_list(req, res, items, total, page, per_page, exporting, talent_cols, "储备人才", "talents");
+}
+
+int h_talents_summary(struct request *req, struct response *res)
+{
+	json_t *out = NULL;
+	int64_t org;
+	int rc;
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = talent_summary(&req->ctx, org, &out)))
+		return rc;
+	api_reply_json(res, 200, out);
+	return 0;
+}
+
+int h_talents_create(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "org_id", "pool", "name", "gender", "birth_year", "education",
+					      "occupation", "recommended_by", "listed_on", "notes", NULL };
+	json_t *body = NULL;
+	int64_t id = 0;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = talent_create(&req->ctx, body, &id)))
+		goto out;
+	rc = reply_talent(req, res, 201, id);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int h_talents_get(struct request *req, struct response *res)
+{
+	return reply_talent(req, res, 200, req->params[0]);
+}
+
+int h_talents_update(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "version", "pool", "name", "gender", "birth_year", "education",
+					      "occupation", "recommended_by", "listed_on", "notes", NULL };
+	json_t *body = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = talent_update(&req->ctx, req->params[0], body)))
+		goto out;
+	rc = reply_talent(req, res, 200, req->params[0]);
+out:
+	json_decref(body);
+	return rc;
+}
+
+int h_talents_status(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "version", "status", "on", "note", "reason", NULL };
+	json_t *body = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = talent_set_status(&req->ctx, req->params[0], body)))
+		goto out;
+	rc = reply_talent(req, res, 200, req->params[0]);
+out:
+	json_decref(body);
+	return rc;
+}

@@ -1,0 +1,44 @@
+#ifndef SVD_UTIL_H
+#define SVD_UTIL_H
+#include <jansson.h>
+#include <stdint.h>
+#include "domain/ctx.h"
+/*
+ * Field readers and row rendering shared by 督查整改 (supervision.c) and 四议两公开
+ * (decision.c). Errors follow body.h: missing → 422 field.required, wrong JSON type →
+ * 400, bad value → 422 naming the field. Strings handed out are owned by the caller.
+ */
+#define SVD_LINE_MAX_CHARS 200   /* titles, names, places */
+#define SVD_TEXT_MAX_CHARS 2000  /* problems, reports, notes */
+
+/* Text: trimmed of nothing, valid UTF-8, ≤ max_chars; multiline allows \n \r \t. *out NULL when absent/"". */
+int svd_text(struct ctx *ctx, json_t *body, const char *key, const char *label, size_t max_chars, int required,
+	     int multiline, char **out);
+/* A 'YYYY-MM-DD' date: absent → def (if def) or field.required; never after today when no_future. */
+int svd_date(struct ctx *ctx, json_t *body, const char *key, const char *label, const struct date *def,
+	     int no_future, struct date *out);
+/* An optional integer in [min, max]; *present 0 when absent or null. */
+int svd_int(struct ctx *ctx, json_t *body, const char *key, const char *label, int64_t min, int64_t max,
+	    int64_t *out, int *present);
+/* body.version, required */
+int svd_version(struct ctx *ctx, json_t *body, int64_t *out);
+
+/* Columns of a result row rendered into JSON: type 'i' integer, 's' text or null, 'b' 0/1 as boolean. */
+struct svd_col {
+	const char *name;
+	char type;
+};
+/* Appends one object per remaining row of st to arr (st is reset); 0 or the store error. */
+int svd_rows(struct ctx *ctx, struct stmt *st, const struct svd_col *cols, json_t *arr);
+/* One row as an object (NULL-terminated cols), without stepping. */
+json_t *svd_row(struct stmt *st, const struct svd_col *cols);
+
+/*
+ * A write transaction, or a savepoint inside the caller's when one is open (the demo
+ * writes all its rows in one transaction through these same functions). *nested says
+ * which, for svd_commit / svd_rollback.
+ */
+int svd_begin(struct ctx *ctx, int *nested);
+int svd_commit(struct ctx *ctx, int nested);
+void svd_rollback(struct ctx *ctx, int nested);
+#endif
