@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/json_util.h"
 #include "util/named.h"
 #include "util/strbuf.h"
@@ -1070,6 +1071,9 @@ static int finish_item_write(struct ctx *ctx, struct stmt *st, int nbound, const
 	jb = item_to_json(ctx, before);
 	if (!(rc = commitment_item_get(ctx, before->id, &ja)))
 		rc = audit_append(ctx, action, "commitment_item", before->id, jb, ja);
+	/* a done item writes its member's points, a cancelled one takes them back (points_sync.c) */
+	if (!rc)
+		rc = points_sync_commitment_item(ctx, before->id);
 	json_decref(jb);
 	json_decref(ja);
 	return rc ? rc : db_commit(ctx->db, &ctx->err);

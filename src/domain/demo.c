@@ -1032,6 +1032,16 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		int nsup = 0; /* supervision, decisions: 督查整改 and 四议两公开 (demo_supervision.c) */
 		rc = demo_supervision(ctx, &nsup);
 	}
+	/* volunteer hours and commitments done feed points too: count the ledger last */
+	if (!rc) {
+		struct stmt *st = db_prepare(ctx->db, "SELECT count(*) FROM point_entries", &ctx->err);
+		if (!st)
+			rc = E_DB;
+		else if (stmt_step(st, &ctx->err) == STEP_ROW)
+			out->point_entries = (int)stmt_int(st, 0);
+		if (st)
+			stmt_reset(st);
+	}
 	free(g.ids.slots);
 	free(plans);
 	return rc;

@@ -122,6 +122,8 @@ int points_history(struct ctx *ctx, const char *target, int64_t subject_id, json
 /* Inside the caller's open transaction: bring the entries of this record in line with it. */
 int points_sync_meeting(struct ctx *ctx, int64_t meeting_id);
 int points_sync_appraisal(struct ctx *ctx, int64_t appraisal_id);
+int points_sync_volunteer_activity(struct ctx *ctx, int64_t activity_id);
+int points_sync_commitment_item(struct ctx *ctx, int64_t item_id);
 /* Own transaction: every automatic source of the subtree and period; counts out. */
 int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed);
 #endif

@@ -39,7 +39,9 @@ int64_t points_top_org(const char *org_path);
  *   appraisal_category   member  appraisal_category     a closed 民主评议 round gave them that category
  *   branch_meeting_held  branch  meeting_kind (or any)  a meeting the branch (or one of its 党小组) held
  *   branch_appraisal_done branch -                      the branch closed its yearly 民主评议 round
- * Dues, volunteer hours and commitments join when those modules land (issues 6, 7).
+ *   volunteer_hours      member  -                      a 志愿服务 activity taken part in: points × hours
+ *   commitment_done      member  -                      an item of the member's 承诺书 done (dated then)
+ * Dues join when that module lands (issue 7).
  */
 struct points_source {
 	const char *code, *name;

@@ -28,6 +28,8 @@ const struct points_source points_sources[] = {
 	{ "appraisal_category", "民主评议结果", "member", "appraisal_category" },
 	{ "branch_meeting_held", "支部召开会议", "branch", "meeting_kind" },
 	{ "branch_appraisal_done", "完成民主评议党员", "branch", NULL },
+	{ "volunteer_hours", "志愿服务时长", "member", NULL },
+	{ "commitment_done", "践诺完成", "member", NULL },
 };
 const size_t points_n_sources = sizeof(points_sources) / sizeof(points_sources[0]);
 
@@ -671,8 +673,9 @@ struct tpl {
 
 /*
  * What a county typically starts from: facts the system already records (meetings,
- * 民主评议) are automatic; the rest is entered by the branch secretary, or for
- * commendations, discipline and every branch finding by the organization department.
+ * 民主评议, 志愿服务 hours, commitments done) are automatic; the rest is entered by the
+ * branch secretary, or for commendations, discipline and every branch finding by the
+ * organization department.
  * Branch awards count in 百分制; in 百分倒扣制 the score is capped at 100 anyway.
  */
 static const struct tpl template_rows[] = {
@@ -696,9 +699,12 @@ static const struct tpl template_rows[] = {
 	{ "m_dues_late", "未按时交纳党费", "组织生活", "member", "deduct", 20, 60, "quarter", "manual", NULL, "secretary" },
 	{ "m_report", "向党组织汇报思想和工作", "组织生活", "member", "award", 10, 20, "quarter", "manual", NULL, "secretary" },
 	/* 党员: 发挥作用 */
-	{ "m_volunteer", "参加志愿服务", "发挥作用", "member", "award", 10, 40, "month", "manual", NULL, "secretary" },
+	{ "m_volunteer_hours", "志愿服务时长（每小时）", "发挥作用", "member", "award", 5, 40, "month", "volunteer_hours", NULL, "secretary" },
+	/* service the 志愿服务 module does not hold (no team, no recorded activity) */
+	{ "m_volunteer", "参加其他志愿服务", "发挥作用", "member", "award", 10, 40, "month", "manual", NULL, "secretary" },
 	{ "m_pairing", "结对帮扶困难群众", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
-	{ "m_post", "岗位建功、承诺践诺", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
+	{ "m_commitment", "承诺事项践诺完成", "发挥作用", "member", "award", 10, 60, "year", "commitment_done", NULL, "secretary" },
+	{ "m_post", "岗位建功", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
 	{ "m_pioneer", "党员示范岗、先锋岗", "发挥作用", "member", "award", 20, 20, "quarter", "manual", NULL, "secretary" },
 	{ "m_suggestion", "建言献策被采纳", "发挥作用", "member", "award", 20, 40, "quarter", "manual", NULL, "secretary" },
 	{ "m_emergency", "急难险重任务中表现突出", "发挥作用", "member", "award", 50, 100, "year", "manual", NULL, "org_admin" },

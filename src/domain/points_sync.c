@@ -13,6 +13,8 @@
  *   branch_meeting_held  the meeting's branch (a 党小组's parent branch)
  *   appraisal_category   each graded member with the indicator's category, once closed
  *   branch_appraisal_done the round's branch, once closed
+ *   volunteer_hours      each participant of a 志愿服务 activity: points × hours (tenths, half up)
+ *   commitment_done      a member's 承诺事项 once done, dated its completion
  */
 #include "domain/points_internal.h"
 #include <inttypes.h>
@@ -27,6 +29,8 @@
 static const char *const meeting_sources[] = { "meeting_attended", "meeting_absent", "study_hours",
 					       "branch_meeting_held", NULL };
 static const char *const appraisal_sources[] = { "appraisal_category", "branch_appraisal_done", NULL };
+static const char *const volunteer_sources[] = { "volunteer_hours", NULL };
+static const char *const commitment_sources[] = { "commitment_done", NULL };
 
 /* one entry: wanted (derived from the record) or had (in the ledger) */
 struct fact {
@@ -339,7 +343,10 @@ static int add(struct ctx *ctx, struct sync *s, const struct fact *f)
  */
 static int audit_sync(struct ctx *ctx, const struct sync *s, int64_t added, int64_t reversed)
 {
-	const char *source = s->sources == meeting_sources ? "meeting" : "appraisal";
+	const char *source = s->sources == meeting_sources     ? "meeting"
+			     : s->sources == appraisal_sources ? "appraisal"
+			     : s->sources == volunteer_sources ? "volunteer"
+							       : "commitment";
 	json_t *j;
 	int rc;
 	if (!added && !reversed)
@@ -722,6 +729,172 @@ int points_sync_appraisal(struct ctx *ctx, int64_t appraisal_id)
 	return sync_appraisal(ctx, NULL, appraisal_id, &added, &reversed);
 }
 
+/* ---- 志愿服务 activities --------------------------------------------------------- */
+
+/*
+ * Each participant earns points × hours in their own branch (the team may sit above the
+ * branches), dated the activity. A deleted activity is simply not found: it wants
+ * nothing, so what it had is taken back.
+ */
+static int want_volunteer(struct ctx *ctx, struct sync *s, int hours_x10)
+{
+	struct attendee *att = NULL;
+	struct stmt *st;
+	size_t natt = 0, aatt = 0, f_hrs, n_hrs, i, k, nseen = 0;
+	char seen[16][PATH_MAX_LEN];
+	int seen_on[16], rc, step, on;
+	if ((rc = load_indicators(ctx, s, "member", "volunteer_hours", NULL, &f_hrs, &n_hrs)) || !n_hrs || hours_x10 <= 0)
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT p.member_id, mb.org_id, mb.org_path FROM volunteer_participants p JOIN members mb ON mb.id = "
+			"p.member_id WHERE p.activity_id = ? ORDER BY p.member_id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, s->record_id);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct attendee *a;
+		ALLOC_GROW(att, natt + 1, aatt);
+		a = &att[natt++];
+		memset(a, 0, sizeof(*a));
+		a->member_id = stmt_int(st, 0);
+		a->org_id = stmt_int(st, 1);
+		stmt_text_copy(st, 2, a->org_path, sizeof(a->org_path));
+		a->present = 1;
+	}
+	stmt_reset(st);
+	rc = step == STEP_DONE ? 0 : db_fail(ctx);
+	for (i = 0; !rc && i < natt; i++) {
+		if ((rc = member_points_on(ctx, &att[i], seen, seen_on, &nseen, &on)) || !on)
+			continue;
+		for (k = 0; k < n_hrs; k++)
+			want(s, "volunteer_hours", "member", att[i].member_id, att[i].org_id, att[i].org_path,
+			     &s->inds[f_hrs + k], hours_points(&s->inds[f_hrs + k], hours_x10));
+	}
+	free(att);
+	return rc;
+}
+
+static int sync_volunteer(struct ctx *ctx, struct ind_cache *cache, int64_t activity_id, int64_t *added,
+			  int64_t *reversed)
+{
+	struct sync s;
+	struct stmt *st;
+	int rc = 0, step, on, found = 0, hours_x10 = 0;
+
+	sync_init(&s, cache, activity_id, "志愿服务活动", volunteer_sources);
+	if (cache &&
+	    (rc = lock_record(ctx, "UPDATE volunteer_activities SET version = version WHERE id = ?", activity_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT o.path, va.held_on, va.hours_x10 FROM volunteer_activities va JOIN orgs o ON o.id = "
+			"va.org_id WHERE va.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, activity_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		found = 1;
+		stmt_text_copy(st, 0, s.org_path, sizeof(s.org_path));
+		stmt_text_copy(st, 1, s.event_on, sizeof(s.event_on));
+		hours_x10 = (int)stmt_int(st, 2);
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	if (found) {
+		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
+			goto out;
+		if ((s.month = month_of(s.event_on)) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "志愿服务活动日期无效");
+			goto out;
+		}
+		if ((rc = want_volunteer(ctx, &s, hours_x10)))
+			goto out;
+	}
+	if ((rc = reconcile(ctx, &s)))
+		goto out;
+	*added += s.added;
+	*reversed += s.reversed;
+out:
+	sync_release(&s);
+	return rc;
+}
+
+int points_sync_volunteer_activity(struct ctx *ctx, int64_t activity_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_volunteer(ctx, NULL, activity_id, &added, &reversed);
+}
+
+/* ---- 承诺事项 ------------------------------------------------------------------------ */
+
+/*
+ * A member's item once done: one entry per indicator, dated its completion, credited to
+ * the org that holds the letter (the member's branch when it was signed). Pending,
+ * cancelled or reopened: nothing, so an entry it had is taken back. Org letters earn
+ * nothing here.
+ */
+static int sync_commitment(struct ctx *ctx, struct ind_cache *cache, int64_t item_id, int64_t *added,
+			   int64_t *reversed)
+{
+	struct sync s;
+	struct stmt *st;
+	int64_t member_id = 0, org_id = 0;
+	size_t f_done, n_done, k;
+	int rc = 0, step, on, done = 0;
+
+	sync_init(&s, cache, item_id, "承诺事项", commitment_sources);
+	if (cache && (rc = lock_record(ctx, "UPDATE commitment_items SET version = version WHERE id = ?", item_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT i.status, i.done_on, l.holder_type, l.member_id, l.org_id, o.path FROM commitment_items i "
+			"JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o ON o.id = l.org_id WHERE i.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, item_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *status = stmt_text(st, 0), *holder = stmt_text(st, 2);
+		done = status && !strcmp(status, "done") && !stmt_is_null(st, 1) && holder && !strcmp(holder, "member") &&
+		       !stmt_is_null(st, 3);
+		stmt_text_copy(st, 1, s.event_on, sizeof(s.event_on));
+		member_id = stmt_int(st, 3);
+		org_id = stmt_int(st, 4);
+		stmt_text_copy(st, 5, s.org_path, sizeof(s.org_path));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	if (done) {
+		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
+			goto out;
+		if ((s.month = month_of(s.event_on)) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "承诺完成日期无效");
+			goto out;
+		}
+		if ((rc = load_indicators(ctx, &s, "member", "commitment_done", NULL, &f_done, &n_done)))
+			goto out;
+		for (k = 0; k < n_done; k++) {
+			const struct points_indicator *ind = &s.inds[f_done + k];
+			want(&s, "commitment_done", "member", member_id, org_id, s.org_path, ind, ind->sign * ind->points_x10);
+		}
+	}
+	if ((rc = reconcile(ctx, &s)))
+		goto out;
+	*added += s.added;
+	*reversed += s.reversed;
+out:
+	sync_release(&s);
+	return rc;
+}
+
+int points_sync_commitment_item(struct ctx *ctx, int64_t item_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_commitment(ctx, NULL, item_id, &added, &reversed);
+}
+
 /* ---- POST /points/sync ------------------------------------------------------------- */
 
 struct ids {
@@ -771,10 +944,11 @@ static void ids_unique(struct ids *ids)
 /*
  * The records of the subtree and period: meetings held in it and rounds closed in it,
  * plus any record whose automatic entries are dated in it (a record since moved out of
- * the period still has its old entries taken back).
+ * the period still has its old entries taken back). Volunteer activities also when a
+ * participant's branch lies in the subtree (a team above it may serve with its members).
  */
 static int period_records(struct ctx *ctx, const char *lo, const char *hi, const char *from, const char *to,
-			  struct ids *meetings, struct ids *rounds)
+			  struct ids *meetings, struct ids *rounds, struct ids *acts, struct ids *items)
 {
 	int rc;
 	if ((rc = collect(ctx, "SELECT id FROM meetings WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ?",
@@ -791,10 +965,34 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 	    (rc = collect(ctx,
 			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
 			  "AND event_on <= ? AND source IN ('appraisal_category', 'branch_appraisal_done')",
-			  lo, hi, from, to, rounds)))
+			  lo, hi, from, to, rounds)) ||
+	    (rc = collect(ctx,
+			  "SELECT va.id FROM volunteer_activities va JOIN orgs o ON o.id = va.org_id WHERE o.path >= ? "
+			  "AND o.path < ? AND va.held_on >= ? AND va.held_on <= ?",
+			  lo, hi, from, to, acts)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT p.activity_id FROM volunteer_participants p JOIN members mb ON mb.id = "
+			  "p.member_id JOIN volunteer_activities va ON va.id = p.activity_id WHERE mb.org_path >= ? AND "
+			  "mb.org_path < ? AND va.held_on >= ? AND va.held_on <= ?",
+			  lo, hi, from, to, acts)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'volunteer_hours'",
+			  lo, hi, from, to, acts)) ||
+	    (rc = collect(ctx,
+			  "SELECT i.id FROM commitment_items i JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o "
+			  "ON o.id = l.org_id WHERE o.path >= ? AND o.path < ? AND i.done_on >= ? AND i.done_on <= ? AND "
+			  "l.holder_type = 'member'",
+			  lo, hi, from, to, items)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'commitment_done'",
+			  lo, hi, from, to, items)))
 		return rc;
 	ids_unique(meetings);
 	ids_unique(rounds);
+	ids_unique(acts);
+	ids_unique(items);
 	return 0;
 }
 
@@ -824,7 +1022,7 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 {
 	struct org o;
 	struct points_period p;
-	struct ids meetings = { 0 }, rounds = { 0 };
+	struct ids meetings = { 0 }, rounds = { 0 }, acts = { 0 }, items = { 0 };
 	struct ind_cache cache = { 0 };
 	char hi[PATH_MAX_LEN], from[11], to[11];
 	struct date d;
@@ -848,13 +1046,19 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
-	if ((rc = period_records(ctx, o.path, hi, from, to, &meetings, &rounds)))
+	if ((rc = period_records(ctx, o.path, hi, from, to, &meetings, &rounds, &acts, &items)))
 		goto rollback;
 	for (i = 0; i < meetings.n; i++)
 		if ((rc = sync_meeting(ctx, &cache, meetings.v[i], added, reversed)))
 			goto rollback;
 	for (i = 0; i < rounds.n; i++)
 		if ((rc = sync_appraisal(ctx, &cache, rounds.v[i], added, reversed)))
+			goto rollback;
+	for (i = 0; i < acts.n; i++)
+		if ((rc = sync_volunteer(ctx, &cache, acts.v[i], added, reversed)))
+			goto rollback;
+	for (i = 0; i < items.n; i++)
+		if ((rc = sync_commitment(ctx, &cache, items.v[i], added, reversed)))
 			goto rollback;
 	if ((rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
@@ -866,5 +1070,7 @@ out:
 	cache_release(&cache);
 	free(meetings.v);
 	free(rounds.v);
+	free(acts.v);
+	free(items.v);
 	return rc;
 }

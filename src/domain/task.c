@@ -1087,6 +1087,7 @@ static int begin_write(struct ctx *ctx, int64_t id, json_t *body, struct task *t
 	return 0;
 fail:
 	db_rollback(ctx->db);
+	task_release(t);
 	return rc;
 }
 

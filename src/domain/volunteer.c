@@ -7,6 +7,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "domain/sv_common.h"
 #include "util/json_util.h"
 #include "util/strbuf.h"
@@ -670,6 +671,9 @@ int volunteer_activity_create(struct ctx *ctx, json_t *body, int64_t *id)
 	rc = step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 	if (!rc)
 		rc = replace_people(ctx, "volunteer_participants", "activity_id", a.id, people);
+	/* the activity writes its participants' points (points_sync.c) in the same transaction */
+	if (!rc)
+		rc = points_sync_volunteer_activity(ctx, a.id);
 	a.version = 1;
 	ja = act_json(&a);
 	json_object_set(ja, "member_ids", people);
@@ -714,6 +718,8 @@ int volunteer_activity_update(struct ctx *ctx, int64_t id, json_t *body)
 		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该志愿服务活动已被他人修改，请刷新后重试");
 	if (!rc && people)
 		rc = replace_people(ctx, "volunteer_participants", "activity_id", id, people);
+	if (!rc)
+		rc = points_sync_volunteer_activity(ctx, id);
 	next.version++;
 	jb = act_json(&cur);
 	ja = act_json(&next);
@@ -746,6 +752,9 @@ int volunteer_activity_delete(struct ctx *ctx, int64_t id)
 		stmt_bind_int(st, 1, id);
 		rc = stmt_run(st, &ctx->err);
 	}
+	/* gone: its points are taken back */
+	if (!rc)
+		rc = points_sync_volunteer_activity(ctx, id);
 	jb = act_json(&a);
 	rc = finish(ctx, "delete", "volunteer_activity", id, jb, NULL, rc);
 out:

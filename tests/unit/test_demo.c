@@ -25,6 +25,14 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
+/* The demo must stay quick for a clerk trying the system; ASan/UBSan builds run the
+ * same code two to three times slower. */
+#ifdef __SANITIZE_ADDRESS__
+#define DEMO_SECONDS_MAX 15.0
+#else
+#define DEMO_SECONDS_MAX 5.0
+#endif
+
 #define TARGET 300
 #define SEED 20260315u
 /* 2026-03-15 12:00 in Asia/Shanghai */
@@ -482,7 +490,7 @@ static void test_default_size(void **state)
 	assert_true(q_int(w.db, "SELECT count(*) FROM members WHERE lost_contact = 1", NULL) >= 2);
 	assert_true(q_int(w.db, "SELECT count(*) FROM members WHERE floating = 1", NULL) >= 10);
 	assert_true(q_int(w.db, "SELECT count(*) FROM members WHERE ethnicity <> ?", "01") >= 20);
-	assert_true(secs < 5.0);
+	assert_true(secs < DEMO_SECONDS_MAX);
 	world_close(&w);
 }
 

@@ -5,7 +5,9 @@
  * gets nothing; an indicator for one meeting kind ignores the others; a closed 民主评议
  * round writes its categories; a meeting of a published month has its corrections land
  * in the current month; each record's sync writes one audit record (not one per entry)
- * and keeps the rollups equal to the ledger. The indicator set is written with SQL so
+ * and keeps the rollups equal to the ledger. 志愿服务 activities write hours for each
+ * participant and a member's 承诺事项 once done writes its entry, both reversed when the
+ * fact changes. The indicator set is written with SQL so
  * the test needs only the lookups. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
@@ -19,10 +21,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "domain/appraisal.h"
+#include "domain/commitment.h"
 #include "domain/meeting.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "domain/points_internal.h"
+#include "domain/volunteer.h"
 #include "support/life_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -130,6 +134,8 @@ static void add_set(void)
 	add_indicator("unqualified", "member", -1, 50, "appraisal_category", "unqualified", 6);
 	add_indicator("held", "branch", 1, 20, "branch_meeting_held", NULL, 7);
 	add_indicator("appraised", "branch", 1, 30, "branch_appraisal_done", NULL, 8);
+	add_indicator("vol_hours", "member", 1, 5, "volunteer_hours", NULL, 9);
+	add_indicator("promise", "member", 1, 20, "commitment_done", NULL, 10);
 }
 
 static int populate(void)
@@ -710,6 +716,186 @@ static void test_sync_audit_and_rollups(void **state)
 	assert_int_equal(rollups_differ(0), 0);
 }
 
+/* entries (reversals included) of one automatic source and record */
+static int64_t source_entries(const char *source, int64_t id)
+{
+	struct stmt *st;
+	int64_t v = -1;
+	err_clear(&fx.ctx.err);
+	st = db_prepare(fx.ctx.db,
+			"SELECT count(*) FROM point_entries e WHERE e.source_id = ? AND (e.source = ? OR e.reverses_id IN "
+			"(SELECT id FROM point_entries WHERE source = ?))",
+			&fx.ctx.err);
+	if (!st)
+		life_fail_ctx("source entries", &fx.ctx);
+	stmt_bind_int(st, 1, id);
+	stmt_bind_text(st, 2, source);
+	stmt_bind_text(st, 3, source);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		v = stmt_int(st, 0);
+	stmt_reset(st);
+	return v;
+}
+
+static void bulk_sync(int64_t org, const char *period, int64_t *added, int64_t *reversed)
+{
+	json_t *body = json_pack("{s:I, s:s}", "org_id", (json_int_t)org, "period", period);
+	err_clear(&fx.ctx.err);
+	if (points_sync(&fx.ctx, body, added, reversed))
+		life_fail_ctx("points_sync", &fx.ctx);
+	json_decref(body);
+}
+
+static void in_tx(int (*fn)(struct ctx *, int64_t), int64_t id, const char *what)
+{
+	err_clear(&fx.ctx.err);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	if (fn(&fx.ctx, id)) {
+		db_rollback(fx.ctx.db);
+		life_fail_ctx(what, &fx.ctx);
+	}
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+}
+
+static void test_volunteer_hours(void **state)
+{
+	struct branch b;
+	json_t *body, *act = NULL;
+	int64_t team = 0, id = 0, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分志愿党支部");
+	body = json_pack("{s:I, s:s}", "org_id", (json_int_t)b.id, "name", "积分志愿服务队");
+	err_clear(&fx.ctx.err);
+	if (volunteer_team_create(&fx.ctx, body, &team))
+		life_fail_ctx("team", &fx.ctx);
+	json_decref(body);
+	/* 1.5 h × 0.5 = 0.75 → 0.8 (half up) for each participant */
+	body = json_pack("{s:I, s:s, s:s, s:f, s:[I, I]}", "team_id", (json_int_t)team, "held_on", "2026-03-02", "title",
+			 "清扫街道", "hours", 1.5, "member_ids", (json_int_t)b.m[0], (json_int_t)b.m[1]);
+	err_clear(&fx.ctx.err);
+	if (volunteer_activity_create(&fx.ctx, body, &id))
+		life_fail_ctx("activity", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("member", b.m[0], "vol_hours"), 8);
+	assert_int_equal(net("member", b.m[1], "vol_hours"), 8);
+	assert_int_equal(net("member", b.m[2], "vol_hours"), 0);
+	assert_int_equal(source_entries("volunteer_hours", id), 2);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'volunteer_hours' AND source_id = ? "
+			       "AND org_id = ? AND event_on = '2026-03-02'",
+			       2, id, b.id, 0, 0),
+			 2);
+	/* re-sync, by hand and in bulk: nothing to do */
+	in_tx(points_sync_volunteer_activity, id, "points_sync_volunteer_activity");
+	bulk_sync(b.id, "2026Q1", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("volunteer_hours", id), 2);
+	/* 3 h and member 2 instead of member 1: 1.5 each; member 1's 0.8 taken back */
+	err_clear(&fx.ctx.err);
+	if (volunteer_activity_get(&fx.ctx, id, &act))
+		life_fail_ctx("activity get", &fx.ctx);
+	body = json_pack("{s:O, s:f, s:[I, I]}", "version", json_object_get(act, "version"), "hours", 3.0, "member_ids",
+			 (json_int_t)b.m[0], (json_int_t)b.m[2]);
+	json_decref(act);
+	err_clear(&fx.ctx.err);
+	if (volunteer_activity_update(&fx.ctx, id, body))
+		life_fail_ctx("activity update", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("member", b.m[0], "vol_hours"), 15);
+	assert_int_equal(net("member", b.m[1], "vol_hours"), 0);
+	assert_int_equal(net("member", b.m[2], "vol_hours"), 15);
+	assert_int_equal(source_entries("volunteer_hours", id), 6); /* 2 + 2 reversals + 2 new */
+	bulk_sync(fx.committee, "2026", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	/* deleted: everything taken back */
+	err_clear(&fx.ctx.err);
+	if (volunteer_activity_delete(&fx.ctx, id))
+		life_fail_ctx("activity delete", &fx.ctx);
+	assert_int_equal(net("member", b.m[0], "vol_hours"), 0);
+	assert_int_equal(net("member", b.m[2], "vol_hours"), 0);
+	assert_int_equal(source_entries("volunteer_hours", id), 8);
+	bulk_sync(b.id, "2026-03", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(rollups_differ(0), 0);
+}
+
+static void test_commitment_done(void **state)
+{
+	struct branch b;
+	json_t *body, *l = NULL, *it;
+	int64_t letter = 0, done_item, cancelled_item, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分承诺党支部");
+	body = json_pack("{s:s, s:I, s:i, s:s, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}", "holder_type", "member", "member_id",
+			 (json_int_t)b.m[0], "year", 2026, "signed_on", "2026-01-05", "items", "title", "帮扶一户困难群众",
+			 "category", "service", "due_on", "2026-06-30", "title", "学习党章", "category", "study", "due_on",
+			 "2026-05-31");
+	err_clear(&fx.ctx.err);
+	if (commitment_letter_create(&fx.ctx, body, &letter))
+		life_fail_ctx("letter create", &fx.ctx);
+	json_decref(body);
+	err_clear(&fx.ctx.err);
+	if (commitment_letter_get(&fx.ctx, letter, &l))
+		life_fail_ctx("letter get", &fx.ctx);
+	done_item = json_integer_value(json_object_get(json_array_get(json_object_get(l, "items"), 0), "id"));
+	cancelled_item = json_integer_value(json_object_get(json_array_get(json_object_get(l, "items"), 1), "id"));
+	json_decref(l);
+	/* pending: nothing */
+	assert_int_equal(net("member", b.m[0], "promise"), 0);
+	/* done: one entry dated the completion */
+	err_clear(&fx.ctx.err);
+	if (commitment_item_get(&fx.ctx, done_item, &it))
+		life_fail_ctx("item get", &fx.ctx);
+	body = json_pack("{s:O, s:s, s:s}", "version", json_object_get(it, "version"), "evidence", "已走访并帮扶",
+			 "done_on", "2026-03-05");
+	json_decref(it);
+	err_clear(&fx.ctx.err);
+	if (commitment_item_complete(&fx.ctx, done_item, body, 0))
+		life_fail_ctx("complete", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("member", b.m[0], "promise"), 20);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'commitment_done' AND source_id = ? "
+			       "AND subject_id = ? AND org_id = ? AND event_on = '2026-03-05'",
+			       3, done_item, b.m[0], b.id, 0),
+			 1);
+	/* a pending item cancelled: still nothing for it */
+	err_clear(&fx.ctx.err);
+	if (commitment_item_get(&fx.ctx, cancelled_item, &it))
+		life_fail_ctx("item get", &fx.ctx);
+	body = json_pack("{s:O, s:s}", "version", json_object_get(it, "version"), "reason", "岗位调整");
+	json_decref(it);
+	err_clear(&fx.ctx.err);
+	if (commitment_item_cancel(&fx.ctx, cancelled_item, body))
+		life_fail_ctx("cancel", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(source_entries("commitment_done", cancelled_item), 0);
+	assert_int_equal(net("member", b.m[0], "promise"), 20);
+	/* re-sync, by hand and in bulk: nothing to do */
+	in_tx(points_sync_commitment_item, done_item, "points_sync_commitment_item");
+	bulk_sync(b.id, "2026Q1", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("commitment_done", done_item), 1);
+	/* reopened (pending again) or cancelled behind the ledger's back: the entry is taken back */
+	exec_sql("UPDATE commitment_items SET status = 'pending', done_on = NULL WHERE id = ?", 1, done_item, 0);
+	bulk_sync(b.id, "2026", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 1);
+	assert_int_equal(net("member", b.m[0], "promise"), 0);
+	/* done again, a later date: a new entry; then cancelled: reversed */
+	exec_sql("UPDATE commitment_items SET status = 'done', done_on = '2026-03-08' WHERE id = ?", 1, done_item, 0);
+	in_tx(points_sync_commitment_item, done_item, "points_sync_commitment_item");
+	assert_int_equal(net("member", b.m[0], "promise"), 20);
+	exec_sql("UPDATE commitment_items SET status = 'cancelled' WHERE id = ?", 1, done_item, 0);
+	in_tx(points_sync_commitment_item, done_item, "points_sync_commitment_item");
+	in_tx(points_sync_commitment_item, done_item, "points_sync_commitment_item");
+	assert_int_equal(net("member", b.m[0], "promise"), 0);
+	assert_int_equal(source_entries("commitment_done", done_item), 4);
+	assert_int_equal(rollups_differ(0), 0);
+}
+
 #define SYNC_TESTS                                                     \
 	{                                                              \
 		cmocka_unit_test(test_meeting_yields_entries),         \
@@ -723,6 +909,8 @@ static void test_sync_audit_and_rollups(void **state)
 		cmocka_unit_test(test_appraisal_close),                \
 		cmocka_unit_test(test_published_month_corrections),    \
 		cmocka_unit_test(test_sync_audit_and_rollups),         \
+		cmocka_unit_test(test_volunteer_hours),                \
+		cmocka_unit_test(test_commitment_done),                \
 	}
 
 int main(void)
