@@ -102,10 +102,10 @@ int h_recruits_list(struct request *req, struct response *res)
 int h_recruits_create(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "org_id", "name", "id_number", "ethnicity", "education", "job",
-					      "work_unit", "phone", "applied_on", "note", "special", NULL };
+					      "work_unit", "phone", "applied_on", "note", "special", "talent_id", NULL };
 	static const char *const strings[] = { "name", "id_number", "ethnicity", "education", "job", "work_unit",
 					       "phone", "applied_on", "note", "special", NULL };
-	static const char *const ints[] = { "org_id", NULL };
+	static const char *const ints[] = { "org_id", "talent_id", NULL };
 	json_t *body = NULL, *out = NULL;
 	int rc;
 	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||

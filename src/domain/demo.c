@@ -1032,7 +1032,8 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		int nsup = 0; /* supervision, decisions: 督查整改 and 四议两公开 (demo_supervision.c) */
 		rc = demo_supervision(ctx, &nsup);
 	}
-	/* volunteer hours and commitments done feed points too: count the ledger last */
+	/* volunteer hours, commitments done, projects rewarded, requests replied and 督查 findings
+	 * feed points too: count the ledger last */
 	if (!rc) {
 		struct stmt *st = db_prepare(ctx->db, "SELECT count(*) FROM point_entries", &ctx->err);
 		if (!st)

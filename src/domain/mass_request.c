@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/json_util.h"
 #include "util/named.h"
 #include "util/strbuf.h"
@@ -588,7 +589,9 @@ static int run_step(struct ctx *ctx, int64_t id, int64_t version, json_t *before
 		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
 		goto rollback;
 	}
-	if ((s->extra && (rc = s->extra(ctx, id, s))) || (rc = load(ctx, id, &after)) ||
+	/* a reply by the due date writes the assignee's points, a reassignment takes them back (points_sync.c) */
+	if ((s->extra && (rc = s->extra(ctx, id, s))) || (rc = points_sync_mass_request(ctx, id)) ||
+	    (rc = load(ctx, id, &after)) ||
 	    (rc = audit_append(ctx, s->action, "mass_request", id, before, after)) || (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	json_decref(after);

@@ -41,6 +41,9 @@ int64_t points_top_org(const char *org_path);
  *   branch_appraisal_done branch -                      the branch closed its yearly 民主评议 round
  *   volunteer_hours      member  -                      a 志愿服务 activity taken part in: points × hours
  *   commitment_done      member  -                      an item of the member's 承诺书 done (dated then)
+ *   project_awarded      branch  -                      a 党建项目 of the branch reached 激励 (dated then)
+ *   request_replied      member  -                      a 民情诉求 assigned to them replied by its due date
+ *   supervision_finding  branch  -                      a 督查 finding against the branch (dated the inspection)
  * Dues join when that module lands (issue 7).
  */
 struct points_source {

@@ -30,6 +30,9 @@ const struct points_source points_sources[] = {
 	{ "branch_appraisal_done", "完成民主评议党员", "branch", NULL },
 	{ "volunteer_hours", "志愿服务时长", "member", NULL },
 	{ "commitment_done", "践诺完成", "member", NULL },
+	{ "project_awarded", "项目获激励", "branch", NULL },
+	{ "request_replied", "诉求按期答复", "member", NULL },
+	{ "supervision_finding", "督查发现问题", "branch", NULL },
 };
 const size_t points_n_sources = sizeof(points_sources) / sizeof(points_sources[0]);
 
@@ -673,9 +676,9 @@ struct tpl {
 
 /*
  * What a county typically starts from: facts the system already records (meetings,
- * 民主评议, 志愿服务 hours, commitments done) are automatic; the rest is entered by the
- * branch secretary, or for commendations, discipline and every branch finding by the
- * organization department.
+ * 民主评议, 志愿服务 hours, commitments done, 党建项目 rewarded, 民情诉求 replied on time,
+ * 督查 findings) are automatic; the rest is entered by the branch secretary, or for
+ * commendations, discipline and the other branch findings by the organization department.
  * Branch awards count in 百分制; in 百分倒扣制 the score is capped at 100 anyway.
  */
 static const struct tpl template_rows[] = {
@@ -703,6 +706,7 @@ static const struct tpl template_rows[] = {
 	/* service the 志愿服务 module does not hold (no team, no recorded activity) */
 	{ "m_volunteer", "参加其他志愿服务", "发挥作用", "member", "award", 10, 40, "month", "manual", NULL, "secretary" },
 	{ "m_pairing", "结对帮扶困难群众", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
+	{ "m_request_replied", "承办民情诉求按期答复", "发挥作用", "member", "award", 10, 40, "quarter", "request_replied", NULL, "secretary" },
 	{ "m_commitment", "承诺事项践诺完成", "发挥作用", "member", "award", 10, 60, "year", "commitment_done", NULL, "secretary" },
 	{ "m_post", "岗位建功", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
 	{ "m_pioneer", "党员示范岗、先锋岗", "发挥作用", "member", "award", 20, 20, "quarter", "manual", NULL, "secretary" },
@@ -733,7 +737,10 @@ static const struct tpl template_rows[] = {
 	{ "b_info", "党员信息更新不及时", "基础工作", "branch", "deduct", 10, 40, "quarter", "manual", NULL, "org_admin" },
 	{ "b_site", "阵地建设不达标", "阵地建设", "branch", "deduct", 20, 40, "year", "manual", NULL, "org_admin" },
 	{ "b_rectify", "整改任务逾期未完成", "作风建设", "branch", "deduct", 30, 90, "year", "manual", NULL, "org_admin" },
+	/* every 督查 finding against the branch, from the inspection record */
+	{ "b_finding", "督查发现问题", "作风建设", "branch", "deduct", 10, 50, "quarter", "supervision_finding", NULL, "org_admin" },
 	{ "b_highlight", "特色亮点工作", "特色创新", "branch", "award", 30, 60, "year", "manual", NULL, "org_admin" },
+	{ "b_project", "党建项目获激励", "特色创新", "branch", "award", 30, 60, "year", "project_awarded", NULL, "org_admin" },
 	{ "b_honor", "支部获上级表彰", "特色创新", "branch", "award", 50, 100, "year", "manual", NULL, "org_admin" },
 };
 

@@ -15,6 +15,9 @@
  *   branch_appraisal_done the round's branch, once closed
  *   volunteer_hours      each participant of a 志愿服务 activity: points × hours (tenths, half up)
  *   commitment_done      a member's 承诺事项 once done, dated its completion
+ *   project_awarded      a 党建项目 at 激励: its owning 党支部, dated the reward
+ *   request_replied      a 民情诉求's assigned member, replied by the due date, dated the reply
+ *   supervision_finding  the inspected 党支部 of each 督查 finding, dated the inspection
  */
 #include "domain/points_internal.h"
 #include <inttypes.h>
@@ -31,6 +34,9 @@ static const char *const meeting_sources[] = { "meeting_attended", "meeting_abse
 static const char *const appraisal_sources[] = { "appraisal_category", "branch_appraisal_done", NULL };
 static const char *const volunteer_sources[] = { "volunteer_hours", NULL };
 static const char *const commitment_sources[] = { "commitment_done", NULL };
+static const char *const project_sources[] = { "project_awarded", NULL };
+static const char *const request_sources[] = { "request_replied", NULL };
+static const char *const finding_sources[] = { "supervision_finding", NULL };
 
 /* one entry: wanted (derived from the record) or had (in the ledger) */
 struct fact {
@@ -346,7 +352,10 @@ static int audit_sync(struct ctx *ctx, const struct sync *s, int64_t added, int6
 	const char *source = s->sources == meeting_sources     ? "meeting"
 			     : s->sources == appraisal_sources ? "appraisal"
 			     : s->sources == volunteer_sources ? "volunteer"
-							       : "commitment";
+			     : s->sources == commitment_sources ? "commitment"
+			     : s->sources == project_sources	? "project"
+			     : s->sources == request_sources	? "mass_request"
+								: "inspection_finding";
 	json_t *j;
 	int rc;
 	if (!added && !reversed)
@@ -895,6 +904,184 @@ int points_sync_commitment_item(struct ctx *ctx, int64_t item_id)
 	return sync_commitment(ctx, NULL, item_id, &added, &reversed);
 }
 
+/* ---- 党建项目, 民情诉求, 督查 findings: one fact per record ------------------------------- */
+
+/* what one record says: qualifies (then one entry per indicator) or not (then nothing) */
+struct one_fact {
+	int qualifies;
+	int64_t subject_id, org_id;
+	char org_path[PATH_MAX_LEN];
+	char event_on[11];
+};
+
+/*
+ * The shared tail: a record that qualifies wants one entry per indicator of the source,
+ * dated its event, in its subject's org; one that does not (or is gone) wants nothing,
+ * so what it had is taken back.
+ */
+static int sync_one(struct ctx *ctx, struct sync *s, const char *target, const struct one_fact *f, const char *what,
+		    int64_t *added, int64_t *reversed)
+{
+	size_t first, n, k;
+	int rc = 0, on;
+	if (f->qualifies) {
+		strlcpy_z(s->org_path, f->org_path, sizeof(s->org_path));
+		strlcpy_z(s->event_on, f->event_on, sizeof(s->event_on));
+		if ((rc = points_on(ctx, s->org_path, &on)) || !on)
+			goto out;
+		if ((s->month = month_of(s->event_on)) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "%s日期无效", what);
+			goto out;
+		}
+		if ((rc = load_indicators(ctx, s, target, s->sources[0], NULL, &first, &n)))
+			goto out;
+		for (k = 0; k < n; k++) {
+			const struct points_indicator *ind = &s->inds[first + k];
+			want(s, s->sources[0], target, f->subject_id, f->org_id, f->org_path, ind,
+			     ind->sign * ind->points_x10);
+		}
+	}
+	if ((rc = reconcile(ctx, s)))
+		goto out;
+	*added += s->added;
+	*reversed += s->reversed;
+out:
+	sync_release(s);
+	return rc;
+}
+
+/*
+ * A 党建项目 that reached 激励 earns its owning 党支部 (or 联合党支部) one entry, dated the
+ * day it was rewarded (the ledger's reward row); committees' projects earn nothing.
+ */
+static int sync_project(struct ctx *ctx, struct ind_cache *cache, int64_t project_id, int64_t *added,
+			int64_t *reversed)
+{
+	struct sync s;
+	struct one_fact f;
+	struct stmt *st;
+	int rc, step;
+
+	memset(&f, 0, sizeof(f));
+	sync_init(&s, cache, project_id, "党建项目", project_sources);
+	if (cache && (rc = lock_record(ctx, "UPDATE projects SET version = version WHERE id = ?", project_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT p.stage, p.org_id, o.path, o.kind, (SELECT MAX(l.happened_on) FROM project_ledger l WHERE "
+			"l.project_id = p.id AND l.stage = 'reward') FROM projects p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, project_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *stage = stmt_text(st, 0), *kind = stmt_text(st, 3);
+		f.qualifies = stage && !strcmp(stage, "reward") && kind && org_kind_is_branch(kind) && !stmt_is_null(st, 4);
+		f.subject_id = f.org_id = stmt_int(st, 1);
+		stmt_text_copy(st, 2, f.org_path, sizeof(f.org_path));
+		stmt_text_copy(st, 4, f.event_on, sizeof(f.event_on));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	return sync_one(ctx, &s, "branch", &f, "项目激励", added, reversed);
+}
+
+int points_sync_project(struct ctx *ctx, int64_t project_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_project(ctx, NULL, project_id, &added, &reversed);
+}
+
+/*
+ * A 民情诉求 assigned to a member and replied on or before its due date earns that member
+ * one entry in their own branch, dated the reply. Reassigned (back to 已交办), assigned
+ * to an org, or replied late: nothing, so an entry it had is taken back.
+ */
+static int sync_request(struct ctx *ctx, struct ind_cache *cache, int64_t request_id, int64_t *added,
+			int64_t *reversed)
+{
+	struct sync s;
+	struct one_fact f;
+	struct stmt *st;
+	int rc, step;
+
+	memset(&f, 0, sizeof(f));
+	sync_init(&s, cache, request_id, "民情诉求", request_sources);
+	if (cache && (rc = lock_record(ctx, "UPDATE mass_requests SET version = version WHERE id = ?", request_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT r.status, r.replied_on, r.due_on, mb.id, mb.org_id, mb.org_path FROM mass_requests r JOIN "
+			"members mb ON mb.id = r.assignee_member_id WHERE r.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, request_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *status = stmt_text(st, 0);
+		char due[11];
+		stmt_text_copy(st, 1, f.event_on, sizeof(f.event_on));
+		stmt_text_copy(st, 2, due, sizeof(due));
+		f.qualifies = status && (!strcmp(status, "replied") || !strcmp(status, "rated")) && f.event_on[0] &&
+			      due[0] && strcmp(f.event_on, due) <= 0;
+		f.subject_id = stmt_int(st, 3);
+		f.org_id = stmt_int(st, 4);
+		stmt_text_copy(st, 5, f.org_path, sizeof(f.org_path));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	return sync_one(ctx, &s, "member", &f, "诉求答复", added, reversed);
+}
+
+int points_sync_mass_request(struct ctx *ctx, int64_t request_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_request(ctx, NULL, request_id, &added, &reversed);
+}
+
+/*
+ * Each 督查 finding against a 党支部 (or 联合党支部) counts against it once, dated the
+ * inspection; rectifying, closing or returning it changes nothing (the finding happened).
+ */
+static int sync_finding(struct ctx *ctx, struct ind_cache *cache, int64_t finding_id, int64_t *added,
+			int64_t *reversed)
+{
+	struct sync s;
+	struct one_fact f;
+	struct stmt *st;
+	int rc, step;
+
+	memset(&f, 0, sizeof(f));
+	sync_init(&s, cache, finding_id, "督查发现问题", finding_sources);
+	if (cache &&
+	    (rc = lock_record(ctx, "UPDATE inspection_findings SET version = version WHERE id = ?", finding_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT fi.org_id, o.path, o.kind, fi.found_on FROM inspection_findings fi JOIN orgs o ON o.id = "
+			"fi.org_id WHERE fi.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, finding_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *kind = stmt_text(st, 2);
+		f.qualifies = kind && org_kind_is_branch(kind);
+		f.subject_id = f.org_id = stmt_int(st, 0);
+		stmt_text_copy(st, 1, f.org_path, sizeof(f.org_path));
+		stmt_text_copy(st, 3, f.event_on, sizeof(f.event_on));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return db_fail(ctx);
+	return sync_one(ctx, &s, "branch", &f, "督查", added, reversed);
+}
+
+int points_sync_finding(struct ctx *ctx, int64_t finding_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_finding(ctx, NULL, finding_id, &added, &reversed);
+}
+
 /* ---- POST /points/sync ------------------------------------------------------------- */
 
 struct ids {
@@ -941,6 +1128,11 @@ static void ids_unique(struct ids *ids)
 	ids->n = n;
 }
 
+/* the records of the one-fact sources (projects, requests, findings) */
+struct more_ids {
+	struct ids projects, requests, findings;
+};
+
 /*
  * The records of the subtree and period: meetings held in it and rounds closed in it,
  * plus any record whose automatic entries are dated in it (a record since moved out of
@@ -948,7 +1140,7 @@ static void ids_unique(struct ids *ids)
  * participant's branch lies in the subtree (a team above it may serve with its members).
  */
 static int period_records(struct ctx *ctx, const char *lo, const char *hi, const char *from, const char *to,
-			  struct ids *meetings, struct ids *rounds, struct ids *acts, struct ids *items)
+			  struct ids *meetings, struct ids *rounds, struct ids *acts, struct ids *items, struct more_ids *x)
 {
 	int rc;
 	if ((rc = collect(ctx, "SELECT id FROM meetings WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ?",
@@ -987,8 +1179,36 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 	    (rc = collect(ctx,
 			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
 			  "AND event_on <= ? AND source = 'commitment_done'",
-			  lo, hi, from, to, items)))
+			  lo, hi, from, to, items)) ||
+	    (rc = collect(ctx,
+			  "SELECT p.id FROM projects p WHERE p.org_path >= ? AND p.org_path < ? AND p.stage = 'reward' AND "
+			  "EXISTS (SELECT 1 FROM project_ledger l WHERE l.project_id = p.id AND l.stage = 'reward' AND "
+			  "l.happened_on >= ? AND l.happened_on <= ?)",
+			  lo, hi, from, to, &x->projects)) ||
+	    (rc = collect(ctx,
+			  "SELECT r.id FROM mass_requests r JOIN members mb ON mb.id = r.assignee_member_id WHERE mb.org_path "
+			  ">= ? AND mb.org_path < ? AND r.replied_on >= ? AND r.replied_on <= ?",
+			  lo, hi, from, to, &x->requests)) ||
+	    (rc = collect(ctx,
+			  "SELECT fi.id FROM inspection_findings fi JOIN orgs o ON o.id = fi.org_id WHERE o.path >= ? AND "
+			  "o.path < ? AND fi.found_on >= ? AND fi.found_on <= ?",
+			  lo, hi, from, to, &x->findings)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'project_awarded'",
+			  lo, hi, from, to, &x->projects)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'request_replied'",
+			  lo, hi, from, to, &x->requests)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'supervision_finding'",
+			  lo, hi, from, to, &x->findings)))
 		return rc;
+	ids_unique(&x->projects);
+	ids_unique(&x->requests);
+	ids_unique(&x->findings);
 	ids_unique(meetings);
 	ids_unique(rounds);
 	ids_unique(acts);
@@ -1023,6 +1243,7 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 	struct org o;
 	struct points_period p;
 	struct ids meetings = { 0 }, rounds = { 0 }, acts = { 0 }, items = { 0 };
+	struct more_ids x = { { 0 }, { 0 }, { 0 } };
 	struct ind_cache cache = { 0 };
 	char hi[PATH_MAX_LEN], from[11], to[11];
 	struct date d;
@@ -1046,7 +1267,7 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
-	if ((rc = period_records(ctx, o.path, hi, from, to, &meetings, &rounds, &acts, &items)))
+	if ((rc = period_records(ctx, o.path, hi, from, to, &meetings, &rounds, &acts, &items, &x)))
 		goto rollback;
 	for (i = 0; i < meetings.n; i++)
 		if ((rc = sync_meeting(ctx, &cache, meetings.v[i], added, reversed)))
@@ -1060,6 +1281,15 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 	for (i = 0; i < items.n; i++)
 		if ((rc = sync_commitment(ctx, &cache, items.v[i], added, reversed)))
 			goto rollback;
+	for (i = 0; i < x.projects.n; i++)
+		if ((rc = sync_project(ctx, &cache, x.projects.v[i], added, reversed)))
+			goto rollback;
+	for (i = 0; i < x.requests.n; i++)
+		if ((rc = sync_request(ctx, &cache, x.requests.v[i], added, reversed)))
+			goto rollback;
+	for (i = 0; i < x.findings.n; i++)
+		if ((rc = sync_finding(ctx, &cache, x.findings.v[i], added, reversed)))
+			goto rollback;
 	if ((rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
@@ -1072,5 +1302,8 @@ out:
 	free(rounds.v);
 	free(acts.v);
 	free(items.v);
+	free(x.projects.v);
+	free(x.requests.v);
+	free(x.findings.v);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/config.h"
 #include "util/json_util.h"
 #include "util/named.h"
@@ -642,7 +643,9 @@ static int finish_write(struct ctx *ctx, const char *action, int64_t id, json_t 
 	struct project after;
 	json_t *ja = NULL;
 	int rc;
-	if ((rc = ledger_append(ctx, id, action, stage, note)) || (rc = load_row(ctx, id, &after)))
+	/* a project at 激励 writes its branch's points (points_sync.c), after the ledger row that dates it */
+	if ((rc = ledger_append(ctx, id, action, stage, note)) || (rc = points_sync_project(ctx, id)) ||
+	    (rc = load_row(ctx, id, &after)))
 		goto fail;
 	ja = project_detail_json(&after);
 	project_release(&after);

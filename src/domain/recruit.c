@@ -11,6 +11,7 @@
 #include "domain/idcard.h"
 #include "domain/member.h"
 #include "domain/org.h"
+#include "domain/talent.h"
 #include "util/config.h"
 #include "util/json_util.h"
 #include "util/limits.h"
@@ -631,7 +632,7 @@ static int insert_recruit(struct ctx *ctx, struct recruit *r, const struct membe
 int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 {
 	static const char *const allowed[] = { "org_id", "name", "id_number", "ethnicity", "education", "job", "work_unit",
-					       "phone", "applied_on", "note", "special", NULL };
+					       "phone", "applied_on", "note", "special", "talent_id", NULL };
 	struct member m;
 	struct member_sealed s;
 	struct recruit r;
@@ -641,6 +642,7 @@ int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 	char note[CAP_TEXT_LEN];
 	char *rules_text = NULL;
 	json_t *data = NULL, *ja = NULL, *v;
+	int64_t talent_id;
 	int rc, found, phone_set, began = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -655,6 +657,11 @@ int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 		return err_set(&ctx->err, v && !json_is_null(v) ? E_MALFORMED : E_INVALID, "org_id",
 			       v && !json_is_null(v) ? NULL : "field.required", "所在党支部（org_id）不能为空");
 	m.org_id = json_integer_value(v);
+	/* optional: the recommended reserve talent (人才储备) this application comes from */
+	v = json_object_get(body, "talent_id");
+	if (v && !json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
+		return err_set(&ctx->err, E_MALFORMED, "talent_id", NULL, "talent_id 必须是正整数");
+	talent_id = v && !json_is_null(v) ? json_integer_value(v) : 0;
 	if ((rc = body_str(ctx, body, "name", m.name, sizeof(m.name), NULL)) ||
 	    (rc = body_str(ctx, body, "id_number", m.id_number, sizeof(m.id_number), NULL)) ||
 	    (rc = body_str(ctx, body, "ethnicity", m.ethnicity, sizeof(m.ethnicity), NULL)) ||
@@ -742,6 +749,8 @@ int recruit_create(struct ctx *ctx, json_t *body, json_t **out)
 	rules_text = json_dumps(json_object_get(data, "rules"), JSON_COMPACT | JSON_SORT_KEYS);
 	if ((rc = insert_recruit(ctx, &r, &s, rules_text)) ||
 	    (rc = recruit_insert_step(ctx, r.id, 1, r.applied_on, r.org_id, "branch", NULL, data, note[0] ? note : NULL)))
+		goto out;
+	if (talent_id && (rc = talent_develop_into(ctx, talent_id, r.id)))
 		goto out;
 	ja = recruit_to_json(NULL, &r);
 	if ((rc = audit_append(ctx, "create", "recruit", r.id, NULL, ja)))

@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "domain/svd_query.h"
 #include "domain/svd_util.h"
 #include "util/json_util.h"
@@ -478,7 +479,9 @@ int supervision_finding_add(struct ctx *ctx, int64_t inspection_id, json_t *body
 		rc = ctx_db_fail(ctx);
 		goto rollback;
 	}
-	if ((rc = add_event(ctx, *id, "create", held_on, NULL, NULL)) || (rc = load_finding(ctx, *id, &after)) ||
+	/* a finding against a 党支部 deducts its points (points_sync.c); later moves do not */
+	if ((rc = add_event(ctx, *id, "create", held_on, NULL, NULL)) || (rc = points_sync_finding(ctx, *id)) ||
+	    (rc = load_finding(ctx, *id, &after)) ||
 	    (rc = audit_append(ctx, "create", "inspection_finding", *id, NULL, after)) || (rc = svd_commit(ctx, nested)))
 		goto rollback;
 	goto out;

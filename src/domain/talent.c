@@ -63,7 +63,7 @@ static int move_allowed(int from, int to)
 }
 
 struct talent {
-	int64_t id, org_id, birth_year, version;
+	int64_t id, org_id, birth_year, version, recruit_id;
 	char org_path[PATH_MAX_LEN], org_name[128];
 	char pool[16], name[96], gender[4], education[64], occupation[128], recommended_by[128], listed_on[11];
 	char status[16], recommended_on[11], recommend_note[1024], developed_on[11], withdrawn_on[11];
@@ -98,6 +98,7 @@ static json_t *talent_json(const struct talent *t)
 	json_object_set_new(j, "recommended_on", json_str_or_null(t->recommended_on));
 	json_object_set_new(j, "recommend_note", json_str_or_null(t->recommend_note));
 	json_object_set_new(j, "developed_on", json_str_or_null(t->developed_on));
+	json_object_set_new(j, "recruit_id", t->recruit_id ? json_integer(t->recruit_id) : json_null());
 	json_object_set_new(j, "withdrawn_on", json_str_or_null(t->withdrawn_on));
 	json_object_set_new(j, "withdraw_reason", json_str_or_null(t->withdraw_reason));
 	json_object_set_new(j, "notes", json_str_or_null(t->notes));
@@ -110,7 +111,8 @@ static json_t *talent_json(const struct talent *t)
 #define T_COLS                                                                                             \
 	"t.id, t.org_id, o.path, o.name, t.pool, t.name, t.gender, COALESCE(t.birth_year, 0), t.education, "   \
 	"t.occupation, t.recommended_by, t.listed_on, t.status, t.recommended_on, t.recommend_note, "         \
-	"t.developed_on, t.withdrawn_on, t.withdraw_reason, t.notes, t.version, t.created_at, t.updated_at"
+	"t.developed_on, t.withdrawn_on, t.withdraw_reason, t.notes, t.version, t.created_at, t.updated_at, "     \
+	"COALESCE(t.recruit_id, 0)"
 #define T_FROM " FROM talents t JOIN orgs o ON o.id = t.org_id "
 
 static void read_talent(struct stmt *st, struct talent *t)
@@ -138,6 +140,7 @@ static void read_talent(struct stmt *st, struct talent *t)
 	t->version = stmt_int(st, 19);
 	stmt_text_copy(st, 20, t->created_at, sizeof(t->created_at));
 	stmt_text_copy(st, 21, t->updated_at, sizeof(t->updated_at));
+	t->recruit_id = stmt_int(st, 22);
 }
 
 static int load_talent(struct ctx *ctx, int64_t id, struct talent *t)
@@ -411,6 +414,51 @@ int talent_set_status(struct ctx *ctx, int64_t id, json_t *body)
 }
 
 /* the WHERE of a list or summary over f, with its parameters (like must outlive p's use) */
+/*
+ * The recruitment form fed by a recommended talent: inside the caller's transaction, so the
+ * recruit and the talent's move to developed are written together or not at all. The
+ * status condition in the UPDATE also refuses a second recruit racing for the same talent.
+ */
+int talent_develop_into(struct ctx *ctx, int64_t id, int64_t recruit_id)
+{
+	struct talent before, t;
+	struct stmt *st;
+	json_t *jb, *ja;
+	int rc;
+	if ((rc = load_talent(ctx, id, &before)))
+		return rc == E_NOTFOUND ? err_set(&ctx->err, E_NOTFOUND, "talent_id", NULL, "储备人才不存在或不在管理范围内")
+					: rc;
+	if (talent_status_parse(before.status) != TS_RECOMMENDED)
+		return err_set(&ctx->err, E_CONFLICT, "talent_id", "talent.status",
+			       "%s当前为“%s”，只有已推荐为入党积极分子的储备人才可以发起发展", before.name,
+			       talent_status_name(talent_status_parse(before.status)));
+	t = before;
+	strlcpy_z(t.status, statuses[TS_DEVELOPED].code, sizeof(t.status));
+	date_format(ctx->today, t.developed_on);
+	t.recruit_id = recruit_id;
+	t.version = before.version + 1;
+	st = db_prepare(ctx->db,
+			"UPDATE talents SET status = 'developed', developed_on = ?, recruit_id = ?, updated_at = ?, "
+			"version = version + 1 WHERE id = ? AND status = 'recommended'",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, t.developed_on);
+	stmt_bind_int(st, 2, recruit_id);
+	stmt_bind_text(st, 3, ctx->now_iso);
+	stmt_bind_int(st, 4, id);
+	if ((rc = stmt_run(st, &ctx->err)))
+		return rc;
+	if (db_changes(ctx->db) != 1)
+		return err_set(&ctx->err, E_CONFLICT, "talent_id", "talent.status", "该储备人才已被他人处理，请刷新后重试");
+	jb = talent_json(&before);
+	ja = talent_json(&t);
+	rc = audit_append(ctx, "developed", "talent", id, jb, ja);
+	json_decref(jb);
+	json_decref(ja);
+	return rc;
+}
+
 static int list_where(struct ctx *ctx, const struct talent_filter *f, struct strbuf *where, struct gt_params *p,
 		      char *lo, char *hi, char *like, size_t like_size)
 {

@@ -33,6 +33,10 @@ int talent_update(struct ctx *ctx, int64_t id, json_t *body);
 int talent_set_status(struct ctx *ctx, int64_t id, json_t *body);
 int talent_list(struct ctx *ctx, const struct talent_filter *f, int page, int per_page, json_t **items,
 		int64_t *total);
+/* Inside an open transaction (recruit_create with talent_id): a recommended talent in scope
+ * moves to developed today and records recruit_id; 404 field talent_id if out of scope,
+ * 409 rule talent.status unless recommended. Audited; does not commit. */
+int talent_develop_into(struct ctx *ctx, int64_t id, int64_t recruit_id);
 /* counts per pool × status and per keeping org under org_id: {pools:[..], orgs:[..], total} */
 int talent_summary(struct ctx *ctx, int64_t org_id, json_t **out);
 #endif

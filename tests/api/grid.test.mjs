@@ -3,7 +3,7 @@
 // assignment, coverage numbers, xlsx export, unknown fields, the talent.status 409, scope.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, ADMIN, makeTree, memberBody } from './lib.mjs';
+import { Client, ADMIN, makeTree, memberBody, idNumber } from './lib.mjs';
 
 const admin = await Client.login(ADMIN.username, ADMIN.password);
 const t = await makeTree(admin);
@@ -164,4 +164,30 @@ test('household import from CSV: all or nothing, bad rows named, dry run, then i
   r = await admin.req('POST', `/api/v1/grid/households/import?org=${t.town.id}`, good, { 'Content-Type': 'text/csv' });
   assert.equal(r.status, 422);
   assert.equal(r.body.error.rule, 'grid.org');
+});
+
+test('发起发展: a recruit created with a recommended talent_id moves the talent to developed; a reserve talent is refused', async () => {
+  const body = (talent, name) => ({ org_id: t.b1.id, name, id_number: idNumber('1998-03-03', 1), ethnicity: '01', applied_on: '2026-01-05', talent_id: talent.id });
+  const p = await created(await admin.post('/api/v1/talents', { org_id: t.b1.id, pool: 'returnee', name: '周返乡', gender: '1', birth_year: 1998 }), 'talent');
+  const q = await created(await admin.post('/api/v1/talents', { org_id: t.b1.id, pool: 'skilled', name: '吴储备', gender: '1' }), 'reserve talent');
+  // still 储备: 409, and neither the recruit nor the talent is written
+  let r = await admin.post('/api/v1/recruits', body(q, '吴储备'));
+  assert.equal(r.status, 409, JSON.stringify(r.body));
+  assert.equal(r.body.error.rule, 'talent.status');
+  assert.equal((await admin.get(`/api/v1/recruits?org=${t.b1.id}&q=${encodeURIComponent('吴储备')}`)).body.total, 0);
+  assert.equal((await admin.get(`/api/v1/talents/${q.id}`)).body.version, q.version);
+  r = await admin.post('/api/v1/recruits', { ...body(q, '吴储备'), talent_id: 'x' });
+  assert.equal(r.status, 400);
+
+  r = await admin.post(`/api/v1/talents/${p.id}/status`, { version: p.version, status: 'recommended', note: '支委会推荐' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const rec = await created(await admin.post('/api/v1/recruits', body(p, '周返乡')), 'recruit');
+  r = await admin.get(`/api/v1/talents/${p.id}`);
+  assert.equal(r.body.status, 'developed');
+  assert.equal(r.body.recruit_id, rec.id);
+  assert.ok(r.body.developed_on);
+  // one talent feeds one recruit
+  r = await admin.post('/api/v1/recruits', body(p, '周再发'));
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'talent.status');
 });

@@ -164,7 +164,7 @@ test('indicator sets: the template, a new version with validation naming the fie
   const members = tpl.indicators.filter((i) => i.target === 'member');
   const branches = tpl.indicators.filter((i) => i.target === 'branch');
   assert.ok(members.length >= 25 && members.length <= 40, `member indicators: ${members.length}`);
-  assert.equal(branches.length, 16);
+  assert.equal(branches.length, 18);
   for (const c of ['政治学习', '组织生活', '发挥作用', '遵规守纪']) assert.ok(members.some((i) => i.category === c), c);
   assert.ok(tpl.indicators.some((i) => i.source !== 'manual'), 'automatic sources');
   const sources = ok(await dept.get('/api/v1/points/sources'), 'sources').items;

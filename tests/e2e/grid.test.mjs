@@ -1,13 +1,14 @@
 // Browser test of 网格管理 and 人才储备 on the demo data, as the secretary of a village branch that has demo
 // households: the household list and its 未联系 filter, bulk assignment of two households to a member, a
 // new household with its 联系户党员, a CSV import, the coverage report agreeing with the API; a new reserve talent
-// recommended as 入党积极分子, withdrawal refused without a reason; and both pages on a 390 px phone.
+// recommended as 入党积极分子, withdrawal refused without a reason, then 发起发展 into a recruit (talent → 已发展); and both pages on a 390 px phone.
 // Needs a running server with the demo data: DJ_URL=http://127.0.0.1:PORT node --test tests/e2e/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { makeIdNumber } from './helpers.mjs';
 
 const BASE = (process.env.DJ_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 const ADMIN_USER = process.env.DJ_DEMO_ADMIN_USER || 'admin';
@@ -174,6 +175,25 @@ test('网格: unassigned filter, bulk assignment, a new household, coverage; 人
       await page.getByTestId('step-developed').waitFor();
       await page.goto(`${BASE}/#/work/talents?status=recommended`);
       await page.locator('[data-testid="talent-row"]').filter({ hasText: name }).waitFor();
+
+      // 发起发展: the recruitment form pre-filled from the talent; saving it makes the talent 已发展
+      await page.locator('[data-testid="talent-row"]').filter({ hasText: name }).getByRole('link', { name }).click();
+      const talentUrl = page.url();
+      await page.getByTestId('talent-develop').click();
+      await page.waitForURL(/#\/recruits\/new\?talent=\d+$/);
+      await page.getByTestId('recruit-from-talent').filter({ hasText: name }).waitFor();
+      assert.equal(await page.getByTestId('input-name').inputValue(), name);
+      assert.ok((await page.getByTestId('input-org_id').inputValue()).length > 0, 'branch pre-filled');
+      await page.getByTestId('input-id_number').fill(makeIdNumber({ birth: '1999-03-08', male: false }));
+      await page.getByTestId('input-ethnicity').selectOption({ label: '汉族' });
+      await page.getByTestId('input-applied_on').fill(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
+      await page.getByTestId('recruit-save').click();
+      await page.waitForURL(/#\/recruits\/\d+$/);
+      const recruitId = Number(/#\/recruits\/(\d+)$/.exec(page.url())[1]);
+      await page.goto(talentUrl);
+      await page.getByTestId('talent-status').filter({ hasText: '已发展' }).waitFor();
+      assert.equal(await page.getByTestId('talent-develop').count(), 0);
+      assert.equal(await page.getByTestId('talent-recruit').getAttribute('href'), `#/recruits/${recruitId}`);
     });
   } finally {
     await context.close();

@@ -3,7 +3,8 @@
  * of its own branch (rule grid.member) and its 网格 a 党小组 of that branch (grid.group);
  * coverage arithmetic per branch, per 党小组 and in total (one decimal, null without
  * households); a bulk assignment with one bad household changes nothing; the talent
- * status order (409 talent.status) and the counts per pool. Runs on SQLite and again
+ * status order (409 talent.status) and the counts per pool; a recruit created with a
+ * recommended talent_id moves the talent to developed in the same transaction. Runs on SQLite and again
  * on PostgreSQL when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
@@ -14,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "domain/grid.h"
+#include "domain/recruit.h"
 #include "domain/talent.h"
 #include "support/life_fixture.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -449,6 +453,84 @@ static void test_talent_counts_and_fields(void **state)
 	json_decref(body);
 }
 
+/* a valid ID number (GB 11643 check character), unique within the run */
+static void talent_id_number(char *id, int year)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2 };
+	static unsigned serial;
+	unsigned s = 0, k;
+	xsnprintf(id, 19, "110105%04d0615%03u", year, (unsigned)(getpid() * 3 + serial++) % 1000);
+	for (k = 0; k < 17; k++)
+		s += (unsigned)(id[k] - '0') * (unsigned)w[k];
+	id[17] = "10X98765432"[s % 11];
+	id[18] = '\0';
+}
+
+static int64_t count_recruits(const char *name)
+{
+	struct stmt *st = db_prepare(fx.ctx.db, "SELECT COUNT(*) FROM recruits WHERE name = ?", &fx.ctx.err);
+	int64_t n = -1;
+	if (!st)
+		life_fail_ctx("count recruits", &fx.ctx);
+	stmt_bind_text(st, 1, name);
+	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
+		n = stmt_int(st, 0);
+	stmt_reset(st);
+	return n;
+}
+
+static int develop(int64_t talent, const char *name, json_t **out)
+{
+	char id[19];
+	json_t *body;
+	int rc;
+	talent_id_number(id, 1998);
+	body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "org_id", (json_int_t)fx.a, "name", name, "id_number", id,
+			 "ethnicity", "01", "applied_on", "2026-05-18", "talent_id", (json_int_t)talent);
+	err_clear(&fx.ctx.err);
+	*out = NULL;
+	rc = recruit_create(&fx.ctx, body, out);
+	json_decref(body);
+	return rc;
+}
+
+/* 发起发展: the recruit and the talent's move to 已发展 are one transaction */
+static void test_talent_feeds_recruit(void **state)
+{
+	int64_t t1 = add_talent(fx.a, "youth", "赵推荐"), t2 = add_talent(fx.a, "youth", "钱储备"), rid;
+	json_t *rec = NULL, *j = NULL;
+	(void)state;
+	assert_int_equal(move(t1, "recommended", "支委会推荐"), 0);
+	if (develop(t1, "赵推荐", &rec))
+		life_fail_ctx("recruit_create with talent_id", &fx.ctx);
+	rid = jint(rec, "id");
+	json_decref(rec);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(talent_get(&fx.ctx, t1, &j), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "developed");
+	assert_string_equal(json_string_value(json_object_get(j, "developed_on")), "2026-05-20");
+	assert_int_equal(jint(j, "recruit_id"), rid);
+	json_decref(j);
+	/* a talent cannot feed a second recruit, and the refused recruit is not written */
+	assert_int_equal(develop(t1, "赵再推", &rec), E_CONFLICT);
+	assert_string_equal(fx.ctx.err.rule, "talent.status");
+	assert_int_equal(count_recruits("赵再推"), 0);
+	/* still 储备 (not recommended): 409, nothing written on either side */
+	assert_int_equal(develop(t2, "钱储备", &rec), E_CONFLICT);
+	assert_string_equal(fx.ctx.err.rule, "talent.status");
+	assert_string_equal(fx.ctx.err.field, "talent_id");
+	assert_int_equal(count_recruits("钱储备"), 0);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(talent_get(&fx.ctx, t2, &j), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "status")), "reserve");
+	assert_true(json_is_null(json_object_get(j, "recruit_id")));
+	assert_int_equal(jint(j, "version"), 1);
+	json_decref(j);
+	/* unknown talent: 404 on the field */
+	assert_int_equal(develop(999999999, "孙无名", &rec), E_NOTFOUND);
+	assert_int_equal(count_recruits("孙无名"), 0);
+}
+
 #define GRID_TESTS                                                         \
 	{                                                                  \
 		cmocka_unit_test_setup(test_assignment_rule, each),        \
@@ -457,6 +539,7 @@ static void test_talent_counts_and_fields(void **state)
 		cmocka_unit_test_setup(test_import_all_or_nothing, each),  \
 		cmocka_unit_test_setup(test_talent_status_order, each),    \
 		cmocka_unit_test_setup(test_talent_counts_and_fields, each), \
+		cmocka_unit_test_setup(test_talent_feeds_recruit, each),   \
 	}
 
 int main(void)

@@ -844,7 +844,7 @@ static void test_template_and_sources(void **state)
 		assert_null(json_object_get(i, "id"));
 	}
 	assert_true(members >= 28 && members <= 34);
-	assert_int_equal(branches, 16);
+	assert_int_equal(branches, 18);
 	assert_true(automatic >= 10);
 	json_decref(tpl);
 	assert_int_equal(points_sources_json(&src), 0);

@@ -7,7 +7,9 @@
  * in the current month; each record's sync writes one audit record (not one per entry)
  * and keeps the rollups equal to the ledger. 志愿服务 activities write hours for each
  * participant and a member's 承诺事项 once done writes its entry, both reversed when the
- * fact changes. The indicator set is written with SQL so
+ * fact changes. A 党建项目 at 激励 writes its 党支部's entry, a 民情诉求 replied by its due
+ * date its assignee's (reassigned: reversed), a 督查 finding its 党支部's deduction.
+ * The indicator set is written with SQL so
  * the test needs only the lookups. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
@@ -22,10 +24,12 @@
 #include <unistd.h>
 #include "domain/appraisal.h"
 #include "domain/commitment.h"
+#include "domain/mass_request.h"
 #include "domain/meeting.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "domain/points_internal.h"
+#include "domain/supervision.h"
 #include "domain/volunteer.h"
 #include "support/life_fixture.h"
 #include "util/xalloc.h"
@@ -136,6 +140,9 @@ static void add_set(void)
 	add_indicator("appraised", "branch", 1, 30, "branch_appraisal_done", NULL, 8);
 	add_indicator("vol_hours", "member", 1, 5, "volunteer_hours", NULL, 9);
 	add_indicator("promise", "member", 1, 20, "commitment_done", NULL, 10);
+	add_indicator("awarded", "branch", 1, 30, "project_awarded", NULL, 11);
+	add_indicator("replied", "member", 1, 10, "request_replied", NULL, 12);
+	add_indicator("finding", "branch", -1, 10, "supervision_finding", NULL, 13);
 }
 
 static int populate(void)
@@ -896,6 +903,212 @@ static void test_commitment_done(void **state)
 	assert_int_equal(rollups_differ(0), 0);
 }
 
+/* a 党建项目 of org (secretary sec) at stage, rewarded (ledger row) on reward_on when given */
+static int64_t project_row(int64_t org, int64_t sec, const char *stage, const char *reward_on)
+{
+	char sql[1024];
+	int64_t id;
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO projects (org_id, org_path, lead_org_id, secretary_member_id, type, name, year, stage, "
+		 "created_at, updated_at) SELECT o.id, o.path, ?, ?, 'innovation', '积分项目', 2026, '%s', "
+		 "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM orgs o WHERE o.id = ? RETURNING id",
+		 stage);
+	id = q_int(sql, 3, fx.top, sec, org, 0);
+	assert_true(id > 0);
+	if (reward_on) {
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO project_ledger (project_id, happened_on, at, actor, action, stage) VALUES (?, '%s', "
+			 "'2026-01-01T00:00:00Z', 'test', 'reward', 'reward')",
+			 reward_on);
+		exec_sql(sql, 1, id, 0);
+	}
+	return id;
+}
+
+static void test_project_awarded(void **state)
+{
+	struct branch b;
+	int64_t id, cid, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分项目党支部");
+	/* at 评估: nothing yet */
+	id = project_row(b.id, b.m[0], "evaluate", NULL);
+	in_tx(points_sync_project, id, "points_sync_project");
+	assert_int_equal(source_entries("project_awarded", id), 0);
+	/* 激励: one entry for the branch, dated the reward */
+	exec_sql("UPDATE projects SET stage = 'reward' WHERE id = ?", 1, id, 0);
+	exec_sql("INSERT INTO project_ledger (project_id, happened_on, at, actor, action, stage) VALUES (?, '2026-04-10', "
+		 "'2026-04-10T00:00:00Z', 'test', 'reward', 'reward')",
+		 1, id, 0);
+	in_tx(points_sync_project, id, "points_sync_project");
+	assert_int_equal(net("branch", b.id, "awarded"), 30);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'project_awarded' AND source_id = ? AND "
+			       "subject_id = ? AND org_id = ? AND event_on = '2026-04-10'",
+			       3, id, b.id, b.id, 0),
+			 1);
+	/* re-sync, by hand and in bulk: nothing to do */
+	in_tx(points_sync_project, id, "points_sync_project");
+	bulk_sync(b.id, "2026", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("project_awarded", id), 1);
+	/* a committee's project earns nothing */
+	cid = project_row(fx.committee, b.m[0], "reward", "2026-04-11");
+	in_tx(points_sync_project, cid, "points_sync_project");
+	assert_int_equal(source_entries("project_awarded", cid), 0);
+	/* no longer at 激励 (corrected behind the ledger's back): reversed by the bulk sync */
+	exec_sql("UPDATE projects SET stage = 'evaluate' WHERE id = ?", 1, id, 0);
+	bulk_sync(b.id, "2026-04", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 1);
+	assert_int_equal(net("branch", b.id, "awarded"), 0);
+	assert_int_equal(rollups_differ(0), 0);
+}
+
+/* a 民情诉求 received by org, assigned to member, due on due */
+static int64_t request_row(int64_t org, int64_t member, const char *due)
+{
+	char sql[1024];
+	int64_t id;
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO mass_requests (org_id, channel, received_on, requester, content, category, status, "
+		 "assignee_member_id, due_on, assigned_on, created_at, updated_at) VALUES (?, 'visit', '2026-05-01', "
+		 "'张大爷', '路灯不亮', 'infrastructure', 'assigned', ?, '%s', '2026-05-02', '2026-05-01T00:00:00Z', "
+		 "'2026-05-01T00:00:00Z') RETURNING id",
+		 due);
+	id = q_int(sql, 2, org, member, 0, 0);
+	assert_true(id > 0);
+	return id;
+}
+
+/* one 民情诉求 step through the module, with the record's current version */
+static void rq_step(int (*fn)(struct ctx *, int64_t, json_t *), int64_t id, json_t *fields, const char *what)
+{
+	json_t *cur = NULL;
+	err_clear(&fx.ctx.err);
+	if (rq_get(&fx.ctx, id, &cur))
+		life_fail_ctx("rq_get", &fx.ctx);
+	json_object_set(fields, "version", json_object_get(cur, "version"));
+	err_clear(&fx.ctx.err);
+	if (fn(&fx.ctx, id, fields))
+		life_fail_ctx(what, &fx.ctx);
+	json_decref(fields);
+	json_decref(cur);
+}
+
+static void test_request_replied(void **state)
+{
+	struct branch b;
+	int64_t id, ontime, late, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分诉求党支部");
+	id = request_row(b.id, b.m[0], "2026-05-10");
+	in_tx(points_sync_mass_request, id, "points_sync_mass_request");
+	assert_int_equal(source_entries("request_replied", id), 0);
+	/* replied before the due date: one entry for the assignee, dated the reply */
+	exec_sql("UPDATE mass_requests SET status = 'replied', handled_on = '2026-05-07', replied_on = '2026-05-08', "
+		 "reply = '已修复' WHERE id = ?",
+		 1, id, 0);
+	in_tx(points_sync_mass_request, id, "points_sync_mass_request");
+	assert_int_equal(net("member", b.m[0], "replied"), 10);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'request_replied' AND source_id = ? AND "
+			       "subject_id = ? AND org_id = ? AND event_on = '2026-05-08'",
+			       3, id, b.m[0], b.id, 0),
+			 1);
+	/* rated later: still the one entry; re-sync by hand and in bulk: nothing to do */
+	exec_sql("UPDATE mass_requests SET status = 'rated', satisfaction = 'satisfied', rated_on = '2026-05-09' WHERE id = ?",
+		 1, id, 0);
+	in_tx(points_sync_mass_request, id, "points_sync_mass_request");
+	bulk_sync(b.id, "2026Q2", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("request_replied", id), 1);
+	/* reassigned to another member (back to 已交办): taken back */
+	exec_sql("UPDATE mass_requests SET status = 'assigned', assignee_member_id = ?, replied_on = NULL, reply = NULL, "
+		 "handled_on = NULL, satisfaction = NULL, rated_on = NULL WHERE id = ?",
+		 2, b.m[1], id);
+	in_tx(points_sync_mass_request, id, "points_sync_mass_request");
+	assert_int_equal(net("member", b.m[0], "replied"), 0);
+	assert_int_equal(net("member", b.m[1], "replied"), 0);
+	assert_int_equal(source_entries("request_replied", id), 2);
+	/* replied after the due date: nothing */
+	/* through the module (on 9 May): the reply's own transaction writes the entry */
+	life_set_today(2026, 5, 9);
+	ontime = request_row(b.id, b.m[1], "2026-05-20");
+	rq_step(rq_handle, ontime, json_pack("{s:s, s:b}", "handling", "已联系电工更换路灯", "rectified", 1), "rq_handle");
+	assert_int_equal(source_entries("request_replied", ontime), 0);
+	rq_step(rq_reply, ontime, json_pack("{s:s}", "reply", "路灯已修好"), "rq_reply");
+	assert_int_equal(source_entries("request_replied", ontime), 1);
+	assert_int_equal(net("member", b.m[1], "replied"), 10);
+	life_set_today(2026, 3, 10);
+	late = request_row(b.id, b.m[2], "2026-05-10");
+	exec_sql("UPDATE mass_requests SET status = 'replied', replied_on = '2026-05-11', reply = '已答复' WHERE id = ?", 1,
+		 late, 0);
+	in_tx(points_sync_mass_request, late, "points_sync_mass_request");
+	assert_int_equal(source_entries("request_replied", late), 0);
+	bulk_sync(b.id, "2026", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(rollups_differ(0), 0);
+}
+
+/* a finding of an inspection held by the committee on 2026-06-03 against org */
+static int64_t finding_row(int64_t org)
+{
+	int64_t insp, id;
+	insp = q_int("INSERT INTO inspections (org_id, held_on, kind, title, inspectors, created_at, updated_at) VALUES (?, "
+		     "'2026-06-03', 'monthly', '月度督查', '张三', '2026-06-03T00:00:00Z', '2026-06-03T00:00:00Z') RETURNING id",
+		     1, fx.committee, 0, 0, 0);
+	assert_true(insp > 0);
+	id = q_int("INSERT INTO inspection_findings (inspection_id, org_id, found_on, problem, category, severity, deadline, "
+		   "responsible, created_at, updated_at) VALUES (?, ?, '2026-06-03', '台账不全', 'organization', 'normal', "
+		   "'2026-06-30', '李四', '2026-06-03T00:00:00Z', '2026-06-03T00:00:00Z') RETURNING id",
+		   2, insp, org, 0, 0);
+	assert_true(id > 0);
+	return id;
+}
+
+static void test_supervision_finding(void **state)
+{
+	struct branch b;
+	json_t *body;
+	int64_t id, cid, insp, fid = 0, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分督查党支部");
+	id = finding_row(b.id);
+	in_tx(points_sync_finding, id, "points_sync_finding");
+	assert_int_equal(net("branch", b.id, "finding"), -10);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'supervision_finding' AND source_id = ? "
+			       "AND subject_id = ? AND event_on = '2026-06-03'",
+			       2, id, b.id, 0, 0),
+			 1);
+	/* rectified and closed: the finding happened all the same */
+	exec_sql("UPDATE inspection_findings SET status = 'closed', rectified_on = '2026-06-20', closed_on = '2026-06-25' "
+		 "WHERE id = ?",
+		 1, id, 0);
+	in_tx(points_sync_finding, id, "points_sync_finding");
+	bulk_sync(b.id, "2026-06", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("supervision_finding", id), 1);
+	assert_int_equal(net("branch", b.id, "finding"), -10);
+	/* through the 督查 module: the finding's own transaction writes the deduction */
+	insp = q_int("SELECT inspection_id FROM inspection_findings WHERE id = ?", 1, id, 0, 0, 0);
+	body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "org_id", (json_int_t)b.id, "problem", "三会一课记录不全",
+			 "category", "meetings", "severity", "normal", "deadline", "2026-06-30", "responsible", "王书记");
+	err_clear(&fx.ctx.err);
+	if (supervision_finding_add(&fx.ctx, insp, body, &fid))
+		life_fail_ctx("finding_add", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(source_entries("supervision_finding", fid), 1);
+	assert_int_equal(net("branch", b.id, "finding"), -20);
+	/* a finding against a committee: nothing */
+	cid = finding_row(fx.committee);
+	in_tx(points_sync_finding, cid, "points_sync_finding");
+	assert_int_equal(source_entries("supervision_finding", cid), 0);
+	assert_int_equal(rollups_differ(0), 0);
+}
+
 #define SYNC_TESTS                                                     \
 	{                                                              \
 		cmocka_unit_test(test_meeting_yields_entries),         \
@@ -911,6 +1124,9 @@ static void test_commitment_done(void **state)
 		cmocka_unit_test(test_sync_audit_and_rollups),         \
 		cmocka_unit_test(test_volunteer_hours),                \
 		cmocka_unit_test(test_commitment_done),                \
+		cmocka_unit_test(test_project_awarded),                \
+		cmocka_unit_test(test_request_replied),                \
+		cmocka_unit_test(test_supervision_finding),            \
 	}
 
 int main(void)

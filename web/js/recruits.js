@@ -2,7 +2,7 @@
 // and the sub-navigation shared by the board, 提醒, 计划 and 统计 pages.
 import { api, qs } from './api.js';
 import { h, replace, notice, loading, toast, fmtDate } from './dom.js';
-import { loadCodes, codeOptions } from './codes.js';
+import { loadCodes, codeOptions, codeByName } from './codes.js';
 import { orgReady } from './layout.js';
 import { navigate } from './router.js';
 import { orgPicker } from './org_picker.js';
@@ -123,15 +123,22 @@ function card(r, rems) {
       h('span', { class: 'muted' }, fmtDate(lastDate(r)))));
 }
 
-// 新增入党申请人
-export async function renderRecruitNew(view) {
+// 新增入党申请人; #/recruits/new?talent=ID (发起发展 from 人才储备) pre-fills what the recommended
+// talent record holds — name, 所在党支部, 学历 when it is one of the codes — and sends talent_id, so
+// the server moves the talent to 已发展 in the same transaction. Gender and birth year come from
+// the ID number here; the talent's are shown for the clerk to compare.
+export async function renderRecruitNew(view, match, query) {
   view.append(loading());
-  const [org] = await Promise.all([orgReady(), loadCodes()]);
+  const talentId = Number(query && query.get('talent')) || 0;
+  const [org, , talent] = await Promise.all([orgReady(), loadCodes(),
+    talentId ? api.get(`/api/v1/talents/${talentId}`).catch(() => null) : null]);
   view.replaceChildren();
+  const fromTalent = talent && talent.status === 'recommended' ? talent : null;
   const branch = orgPicker({
     id: 'r-org_id', name: 'org_id', testid: 'input-org_id', noun: '党支部', minChars: 0, search: searchScopeBranches,
     placeholder: '输入支部名称查找',
-    value: org && isBranchKind(org.kind) ? { id: org.id, name: org.name } : null,
+    value: fromTalent ? { id: fromTalent.org_id, name: fromTalent.org_name }
+      : org && isBranchKind(org.kind) ? { id: org.id, name: org.name } : null,
     describe: (o) => ({ label: o.name, main: o.name, sub: o.kind === 'joint_branch' ? '（联合党支部）' : '', note: o.code || '' }),
   });
   const inp = (key, attrs = {}) => h('input', { id: `r-${key}`, name: key, testid: `input-${key}`, autocomplete: 'off', ...attrs });
@@ -145,8 +152,18 @@ export async function renderRecruitNew(view) {
   const note = h('textarea', { id: 'r-note', name: 'note', rows: 2, testid: 'input-note' });
   const special = h('select', { id: 'r-special', name: 'special', testid: 'input-special' },
     h('option', { value: '' }, '否'), Object.entries(SPECIAL_KINDS).map(([k, v]) => h('option', { value: k }, v)));
+  if (fromTalent) {
+    name.value = fromTalent.name;
+    const eduCode = fromTalent.education ? codeByName('education', fromTalent.education) : '';
+    if (eduCode) edu.value = eduCode;
+  }
+  const talentBox = talentId ? (fromTalent
+    ? notice(`来自人才储备（${fromTalent.pool_name}）：${fromTalent.name}，${fromTalent.gender_name || ''}${fromTalent.birth_year ? `，${fromTalent.birth_year} 年生` : ''}，`
+      + `${fromTalent.recommended_on} 推荐为入党积极分子。保存后该储备人才记为“已发展”。`, 'info', 'recruit-from-talent')
+    : notice('该储备人才不存在或不是“已推荐为入党积极分子”状态，将按普通入党申请登记。', 'warn', 'recruit-from-talent')) : null;
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite', testid: 'form-msg' });
   const form = h('form', { class: 'card', novalidate: true, testid: 'recruit-form', onsubmit: submit },
+    fromTalent ? h('input', { type: 'hidden', name: 'talent_id', value: String(fromTalent.id), testid: 'input-talent_id' }) : null,
     h('div', { class: 'form-grid' },
       fieldBox('org_id', '所在党支部', branch.input, { required: true, wide: true, control: branch.el }),
       fieldBox('name', '姓名', name, { required: true }),
@@ -162,7 +179,7 @@ export async function renderRecruitNew(view) {
     h('div', { class: 'form-actions' },
       h('button', { class: 'btn btn-primary', type: 'submit', testid: 'recruit-save' }, '保存'),
       h('a', { class: 'btn', href: '#/recruits' }, '取消')));
-  view.append(h('div', { class: 'page-head' }, h('h2', null, '新增入党申请人')), form);
+  view.append(h('div', { class: 'page-head' }, h('h2', null, '新增入党申请人')), ...(talentBox ? [talentBox] : []), form);
 
   async function submit(ev) {
     ev.preventDefault();
@@ -184,6 +201,7 @@ export async function renderRecruitNew(view) {
     if (phone.value.trim()) body.phone = phone.value.trim();
     if (note.value.trim()) body.note = note.value.trim();
     if (special.value) body.special = special.value;
+    if (fromTalent) body.talent_id = fromTalent.id;
     const btn = form.querySelector('[type=submit]');
     btn.disabled = true;
     try {

@@ -194,7 +194,10 @@ async function renderDetail(view, id) {
   }
   function draw() {
     const steps = nextSteps(t);
-    replace(stepBox, steps.map((s) => h('button', {
+    // 发起发展: the recruitment form pre-filled from this record; saving it moves the talent to 已发展
+    const develop = t.status === 'recommended'
+      ? h('a', { class: 'btn btn-primary', href: `#/recruits/new?talent=${t.id}`, testid: 'talent-develop' }, '发起发展') : null;
+    replace(stepBox, develop, steps.map((s) => h('button', {
       class: `btn${s.status === 'withdrawn' ? '' : ' btn-primary'}`, type: 'button', testid: `step-${s.status}`,
       onclick: () => replace(stepBox, stepForm(s)),
     }, s.label)), h('button', { class: 'btn', type: 'button', testid: 'talent-edit', onclick: () => { view.replaceChildren(); renderForm(view, t); } }, '编辑'));
@@ -205,10 +208,12 @@ async function renderDetail(view, id) {
         row('入库日期', t.listed_on),
         t.recommended_on ? row('推荐为入党积极分子', `${t.recommended_on}${t.recommend_note ? `（${t.recommend_note}）` : ''}`) : null,
         t.developed_on ? row('发展日期', t.developed_on) : null,
+        t.recruit_id ? h('div', { class: 'kv' }, h('dt', null, '发展党员记录'),
+          h('dd', null, h('a', { href: `#/recruits/${t.recruit_id}`, testid: 'talent-recruit' }, '查看入党申请人档案'))) : null,
         t.withdrawn_on ? row('退出', `${t.withdrawn_on}：${t.withdraw_reason || ''}`) : null,
         row('备注', t.notes)),
       t.status === 'recommended' ? h('p', { class: 'hint', testid: 'talent-recruit-hint' },
-        '已推荐为入党积极分子：请在“发展党员”中登记其入党申请，可参考此处的推荐日期和说明。') : null,
+        '已推荐为入党积极分子：点“发起发展”登记其入党申请，表单带入姓名和所在党支部，保存后此处记为“已发展”。') : null,
       msg, stepBox, h('div', { class: 'actions' }, h('a', { class: 'btn', href: BASE }, '返回列表'))));
   }
   draw();
