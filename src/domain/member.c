@@ -384,7 +384,7 @@ int member_insert_prepared(struct ctx *ctx, struct member *m, const struct membe
 	if (step == STEP_CONSTRAINT)
 		return err_set(&ctx->err, E_CONFLICT, "id_number", "member.duplicate", "公民身份号码 %s 已登记在册", m->id_mask);
 	if (step != STEP_ROW)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	m->version = 1;
 	return 0;
 }

@@ -22,11 +22,6 @@
 /* a period is at most a year and a cap window never starts before that year */
 #define MAX_WINDOW 12
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static int this_month(const struct ctx *ctx)
 {
 	return points_month_no(ctx->today.y, ctx->today.m);
@@ -112,7 +107,7 @@ int points_subject_load(struct ctx *ctx, const char *target, int64_t id, struct 
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!ok)
 		return err_set(&ctx->err, E_INVALID, "subject_id", "points.subject", SUBJECT_MSG);
 	return 0;
@@ -308,7 +303,7 @@ int points_append(struct ctx *ctx, const struct points_new_entry *e, int64_t *id
 		/* the one unique column: a concurrent reversal of the same entry won */
 		if (step == STEP_CONSTRAINT && e->reverses_id)
 			return err_set(&ctx->err, E_CONFLICT, "id", "points.already_reversed", "该积分记录已经冲销过");
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	if (!e->batch) {
 		ja = new_entry_json(e, new_id, m);
@@ -418,7 +413,7 @@ static int entry_load(struct ctx *ctx, int64_t id, struct entry_head *h, json_t 
 		j = entry_json(st, h);
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!j || !entry_visible(ctx, h)) {
 		json_decref(j);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
@@ -536,7 +531,7 @@ int points_entries_list(struct ctx *ctx, const struct points_entry_filter *f, js
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	strbuf_reset(&sql);
@@ -554,7 +549,7 @@ int points_entries_list(struct ctx *ctx, const struct points_entry_filter *f, js
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;
@@ -717,7 +712,7 @@ static int xrows_load(struct ctx *ctx, const struct points_subject *s, int from,
 		r->inspector = stmt_text(st, 10) ? xstrdup(stmt_text(st, 10)) : NULL;
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static json_t *xrow_json(const struct xrow *r)

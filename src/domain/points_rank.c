@@ -13,6 +13,7 @@
  * earlier months count only against caps. Periods and cap windows never cross a year,
  * so the one row of the year holds everything a period needs.
  */
+#include "domain/body.h"
 #include "domain/points_internal.h"
 #include <inttypes.h>
 #include <stdlib.h>
@@ -28,11 +29,6 @@
 #define MAX_STARS 5
 /* rows per INSERT of a publication's standings */
 #define PUB_BATCH 64
-
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
 
 static int require_reader(struct ctx *ctx)
 {
@@ -165,7 +161,7 @@ static int pass_load_indicators(struct ctx *ctx, const char *target, struct pass
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!p->n_ind)
 		return 0;
 	p->lo = p->ind[0].id;
@@ -293,7 +289,7 @@ static int subtree_members(struct ctx *ctx, const char *path, const char *hi, in
 	if (step == STEP_ROW)
 		*n = stmt_int(st, 0);
 	stmt_reset(st);
-	return step == STEP_ROW ? 0 : db_fail(ctx);
+	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 }
 
 /* One subject's rollup into the grid (and its entries of the period into the count). */
@@ -351,7 +347,7 @@ static int pass_run(struct ctx *ctx, const char *target, const char *path, struc
 	stmt_reset(st);
 	if (rc)
 		return rc;
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* The branches last in the previous year's branch publication of the org. */
@@ -378,7 +374,7 @@ static int prev_year_last(struct ctx *ctx, int64_t org_id, int year, int64_t **i
 		(*ids)[(*n)++] = stmt_int(st, 0);
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* reward for rank ≤ top_n, warning for the last rank (when it is not also the first),
@@ -502,7 +498,7 @@ static int name_of(struct ctx *ctx, const char *sql, int64_t id, char *out, size
 	if (step == STEP_ROW)
 		stmt_text_copy(st, 0, out, size);
 	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* one ranking row; names read for the rows shown only */
@@ -651,7 +647,7 @@ static int pub_find(struct ctx *ctx, int64_t id, int64_t org_id, const char *tar
 		*found = 1;
 	}
 	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* A publication's rows as standings, in rank order (then id, as ranked). */
@@ -684,7 +680,7 @@ static int pub_rows(struct ctx *ctx, int64_t pub_id, struct standings *sd)
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		standings_release(sd);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	return 0;
 }
@@ -790,30 +786,6 @@ out:
 
 /* ---- publishing -------------------------------------------------------------------- */
 
-static int body_int(struct ctx *ctx, json_t *body, const char *key, const char *label, int64_t *out)
-{
-	json_t *v = json_object_get(body, key);
-	if (!v || json_is_null(v))
-		return err_set(&ctx->err, E_INVALID, key, "field.required", "%s不能为空", label);
-	if (!json_is_integer(v))
-		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是整数", key);
-	*out = json_integer_value(v);
-	return 0;
-}
-
-/* a string field; NULL when absent or null */
-static int body_str(struct ctx *ctx, json_t *body, const char *key, const char **out)
-{
-	json_t *v = json_object_get(body, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return 0;
-	if (!json_is_string(v))
-		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是字符串", key);
-	*out = json_string_value(v);
-	return 0;
-}
-
 static size_t utf8_chars(const char *s)
 {
 	size_t n = 0;
@@ -884,8 +856,8 @@ int points_publish(struct ctx *ctx, json_t *body, int64_t *id)
 	*id = 0;
 	if (ctx->actor.role < ROLE_ORG_ADMIN)
 		return err_set(&ctx->err, E_FORBIDDEN, NULL, "points.role", "只有管理员可以公布积分");
-	if ((rc = body_int(ctx, body, "org_id", "公布的组织", &org_id)) || (rc = body_str(ctx, body, "target", &target)) ||
-	    (rc = body_str(ctx, body, "period", &period)) || (rc = body_str(ctx, body, "note", &note)))
+	if ((rc = body_int_required(ctx, body, "org_id", "公布的组织", &org_id)) || (rc = body_str_optional(ctx, body, "target", &target)) ||
+	    (rc = body_str_optional(ctx, body, "period", &period)) || (rc = body_str_optional(ctx, body, "note", &note)))
 		return rc;
 	if (!target)
 		return err_set(&ctx->err, E_INVALID, "target", "field.required", "公布对象不能为空");
@@ -943,7 +915,7 @@ int points_publish(struct ctx *ctx, json_t *body, int64_t *id)
 	stmt_reset(st);
 	if (step != STEP_ROW) {
 		/* a concurrent publication of the same period lost the race on the UNIQUE key */
-		rc = step == STEP_CONSTRAINT ? duplicate(ctx, &o, &per) : db_fail(ctx);
+		rc = step == STEP_CONSTRAINT ? duplicate(ctx, &o, &per) : ctx_db_fail(ctx);
 		goto rollback;
 	}
 	if ((rc = insert_rows(ctx, pub.id, &sd)))
@@ -1006,7 +978,7 @@ int points_publications_list(struct ctx *ctx, int64_t org_id, const char *target
 		*total = stmt_int(st, 0);
 	stmt_reset(st);
 	if (step != STEP_ROW)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	strbuf_addf(&sql,
 		    "SELECT " PUB_COLS PUB_FROM "WHERE p.org_path >= ? AND p.org_path < ? "
 		    "AND (CAST(? AS TEXT) IS NULL OR p.target = ?) ORDER BY p.created_at DESC, p.id DESC LIMIT %d OFFSET %" PRId64,
@@ -1027,7 +999,7 @@ int points_publications_list(struct ctx *ctx, int64_t org_id, const char *target
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	*items = arr;
@@ -1085,7 +1057,7 @@ static int subject_path(struct ctx *ctx, const char *target, int64_t id, char *p
 		*found = 1;
 	}
 	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 int points_history(struct ctx *ctx, const char *target, int64_t subject_id, json_t **out)
@@ -1135,7 +1107,7 @@ int points_history(struct ctx *ctx, const char *target, int64_t subject_id, json
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		json_decref(arr);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	*out = json_pack("{s:s, s:I, s:o}", "target", target, "subject_id", (json_int_t)subject_id, "items", arr);
 	return 0;

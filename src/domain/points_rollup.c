@@ -22,11 +22,6 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static int corrupt(struct ctx *ctx, const char *target, int64_t subject_id, int year)
 {
 	return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分汇总数据无法解析（%s %" PRId64 "，%d 年）", target,
@@ -159,7 +154,7 @@ int points_rollup_add(struct ctx *ctx, const char *target, int64_t subject_id, i
 		rc = corrupt(ctx, target, subject_id, year);
 	stmt_reset(st);
 	if (!rc && step != STEP_ROW)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 	if (rc)
 		goto out;
 	cells_add(&c, 0, month, 1);
@@ -291,7 +286,7 @@ static int rows_from_entries(struct ctx *ctx, const char *path, const char *hi, 
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 		goto out;
 	}
 	if (have) {
@@ -333,7 +328,7 @@ static int rows_kept(struct ctx *ctx, const char *path, const char *hi, struct r
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		rc = db_fail(ctx);
+		rc = ctx_db_fail(ctx);
 out:
 	free(c.v);
 	strbuf_release(&sql);

@@ -91,11 +91,6 @@ struct sync {
 	int64_t added, reversed;
 };
 
-static int db_fail(struct ctx *ctx)
-{
-	return ctx->err.code ? (int)ctx->err.code : E_DB;
-}
-
 static void sync_init(struct sync *s, struct ind_cache *cache, int64_t id, const char *what,
 		      const char *const *sources)
 {
@@ -272,7 +267,7 @@ static int load_had(struct ctx *ctx, struct sync *s)
 		f->points_x10 = (int)stmt_int(st, 8);
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static const struct points_indicator *ind_in_play(const struct sync *s, int64_t id)
@@ -483,7 +478,7 @@ static int load_meeting(struct ctx *ctx, struct sync *s, struct meeting_row *m)
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found)
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "会议记录 %" PRId64 " 不存在", s->record_id);
 	s->month = month_of(s->event_on);
@@ -521,7 +516,7 @@ static int load_attendees(struct ctx *ctx, struct sync *s, struct meeting_row *m
 		}
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 /* sign × points × hours, both in tenths, back to tenths half up */
@@ -666,7 +661,7 @@ static int want_appraisal(struct ctx *ctx, struct sync *s, int64_t branch_id)
 	stmt_reset(st);
 	if (step != STEP_DONE) {
 		free(g);
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	}
 	/* the member's points belong to the branch that appraised them */
 	for (i = 0; i < ng; i++)
@@ -709,7 +704,7 @@ static int sync_appraisal(struct ctx *ctx, struct ind_cache *cache, int64_t appr
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (!found)
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "民主评议 %" PRId64 " 不存在", appraisal_id);
 	if ((rc = points_on(ctx, s.org_path, &on)) || !on)
@@ -772,7 +767,7 @@ static int want_volunteer(struct ctx *ctx, struct sync *s, int hours_x10)
 		a->present = 1;
 	}
 	stmt_reset(st);
-	rc = step == STEP_DONE ? 0 : db_fail(ctx);
+	rc = step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 	for (i = 0; !rc && i < natt; i++) {
 		if ((rc = member_points_on(ctx, &att[i], seen, seen_on, &nseen, &on)) || !on)
 			continue;
@@ -810,7 +805,7 @@ static int sync_volunteer(struct ctx *ctx, struct ind_cache *cache, int64_t acti
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (found) {
 		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
 			goto out;
@@ -874,7 +869,7 @@ static int sync_commitment(struct ctx *ctx, struct ind_cache *cache, int64_t ite
 	}
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
+		return ctx_db_fail(ctx);
 	if (done) {
 		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
 			goto out;
@@ -951,11 +946,78 @@ out:
 }
 
 /*
- * A 党建项目 that reached 激励 earns its owning 党支部 (or 联合党支部) one entry, dated the
- * day it was rewarded (the ledger's reward row); committees' projects earn nothing.
+ * Records that earn at most one entry per indicator (projects, requests, findings): a
+ * lock, one row read into a one_fact, then sync_one. Each kind is a row of this table.
  */
-static int sync_project(struct ctx *ctx, struct ind_cache *cache, int64_t project_id, int64_t *added,
-			int64_t *reversed)
+struct single_kind {
+	const char *what;                 /* 党建项目: for messages and the audit */
+	const char *const *sources;
+	const char *lock_sql;             /* touches the record so concurrent syncs queue */
+	const char *select_sql;           /* one row for the id */
+	const char *target;               /* member | branch */
+	const char *note;                 /* evidence of a reversal */
+	void (*read)(struct stmt *st, struct one_fact *f);
+};
+
+/* A 党建项目 that reached 激励 earns its owning 党支部 (or 联合党支部) one entry, dated the
+ * day it was rewarded (the ledger's reward row); committees' projects earn nothing. */
+static void read_project(struct stmt *st, struct one_fact *f)
+{
+	const char *stage = stmt_text(st, 0), *kind = stmt_text(st, 3);
+	f->qualifies = stage && !strcmp(stage, "reward") && kind && org_kind_is_branch(kind) && !stmt_is_null(st, 4);
+	f->subject_id = f->org_id = stmt_int(st, 1);
+	stmt_text_copy(st, 2, f->org_path, sizeof(f->org_path));
+	stmt_text_copy(st, 4, f->event_on, sizeof(f->event_on));
+}
+
+/* A 民情诉求 assigned to a member and replied on or before its due date earns that member
+ * one entry in their own branch, dated the reply. Reassigned (back to 已交办), assigned to
+ * an org, or replied late: nothing, so an entry it had is taken back. */
+static void read_request(struct stmt *st, struct one_fact *f)
+{
+	const char *status = stmt_text(st, 0);
+	char due[11];
+	stmt_text_copy(st, 1, f->event_on, sizeof(f->event_on));
+	stmt_text_copy(st, 2, due, sizeof(due));
+	f->qualifies = status && (!strcmp(status, "replied") || !strcmp(status, "rated")) && f->event_on[0] &&
+		       due[0] && strcmp(f->event_on, due) <= 0;
+	f->subject_id = stmt_int(st, 3);
+	f->org_id = stmt_int(st, 4);
+	stmt_text_copy(st, 5, f->org_path, sizeof(f->org_path));
+}
+
+/* Each 督查 finding against a 党支部 (or 联合党支部) counts against it once, dated the
+ * inspection; rectifying, closing or returning it changes nothing (the finding happened). */
+static void read_finding(struct stmt *st, struct one_fact *f)
+{
+	const char *kind = stmt_text(st, 2);
+	f->qualifies = kind && org_kind_is_branch(kind);
+	f->subject_id = f->org_id = stmt_int(st, 0);
+	stmt_text_copy(st, 1, f->org_path, sizeof(f->org_path));
+	stmt_text_copy(st, 3, f->event_on, sizeof(f->event_on));
+}
+
+static const struct single_kind project_kind = {
+	"党建项目", project_sources, "UPDATE projects SET version = version WHERE id = ?",
+	"SELECT p.stage, p.org_id, o.path, o.kind, (SELECT MAX(l.happened_on) FROM project_ledger l WHERE "
+	"l.project_id = p.id AND l.stage = 'reward') FROM projects p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?",
+	"branch", "项目激励", read_project,
+};
+static const struct single_kind request_kind = {
+	"民情诉求", request_sources, "UPDATE mass_requests SET version = version WHERE id = ?",
+	"SELECT r.status, r.replied_on, r.due_on, mb.id, mb.org_id, mb.org_path FROM mass_requests r JOIN "
+	"members mb ON mb.id = r.assignee_member_id WHERE r.id = ?",
+	"member", "诉求答复", read_request,
+};
+static const struct single_kind finding_kind = {
+	"督查发现问题", finding_sources, "UPDATE inspection_findings SET version = version WHERE id = ?",
+	"SELECT fi.org_id, o.path, o.kind, fi.found_on FROM inspection_findings fi JOIN orgs o ON o.id = "
+	"fi.org_id WHERE fi.id = ?",
+	"branch", "督查", read_finding,
+};
+
+static int sync_single(struct ctx *ctx, const struct single_kind *k, struct ind_cache *cache, int64_t id,
+		       int64_t *added, int64_t *reversed)
 {
 	struct sync s;
 	struct one_fact f;
@@ -963,123 +1025,36 @@ static int sync_project(struct ctx *ctx, struct ind_cache *cache, int64_t projec
 	int rc, step;
 
 	memset(&f, 0, sizeof(f));
-	sync_init(&s, cache, project_id, "党建项目", project_sources);
-	if (cache && (rc = lock_record(ctx, "UPDATE projects SET version = version WHERE id = ?", project_id)))
+	sync_init(&s, cache, id, k->what, k->sources);
+	if (cache && (rc = lock_record(ctx, k->lock_sql, id)))
 		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT p.stage, p.org_id, o.path, o.kind, (SELECT MAX(l.happened_on) FROM project_ledger l WHERE "
-			"l.project_id = p.id AND l.stage = 'reward') FROM projects p JOIN orgs o ON o.id = p.org_id WHERE p.id = ?",
-			&ctx->err);
-	if (!st)
+	if (!(st = db_prepare(ctx->db, k->select_sql, &ctx->err)))
 		return E_DB;
-	stmt_bind_int(st, 1, project_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		const char *stage = stmt_text(st, 0), *kind = stmt_text(st, 3);
-		f.qualifies = stage && !strcmp(stage, "reward") && kind && org_kind_is_branch(kind) && !stmt_is_null(st, 4);
-		f.subject_id = f.org_id = stmt_int(st, 1);
-		stmt_text_copy(st, 2, f.org_path, sizeof(f.org_path));
-		stmt_text_copy(st, 4, f.event_on, sizeof(f.event_on));
-	}
+	stmt_bind_int(st, 1, id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+		k->read(st, &f);
 	stmt_reset(st);
 	if (step < 0)
-		return db_fail(ctx);
-	return sync_one(ctx, &s, "branch", &f, "项目激励", added, reversed);
+		return ctx_db_fail(ctx);
+	return sync_one(ctx, &s, k->target, &f, k->note, added, reversed);
 }
 
 int points_sync_project(struct ctx *ctx, int64_t project_id)
 {
 	int64_t added = 0, reversed = 0;
-	return sync_project(ctx, NULL, project_id, &added, &reversed);
-}
-
-/*
- * A 民情诉求 assigned to a member and replied on or before its due date earns that member
- * one entry in their own branch, dated the reply. Reassigned (back to 已交办), assigned
- * to an org, or replied late: nothing, so an entry it had is taken back.
- */
-static int sync_request(struct ctx *ctx, struct ind_cache *cache, int64_t request_id, int64_t *added,
-			int64_t *reversed)
-{
-	struct sync s;
-	struct one_fact f;
-	struct stmt *st;
-	int rc, step;
-
-	memset(&f, 0, sizeof(f));
-	sync_init(&s, cache, request_id, "民情诉求", request_sources);
-	if (cache && (rc = lock_record(ctx, "UPDATE mass_requests SET version = version WHERE id = ?", request_id)))
-		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT r.status, r.replied_on, r.due_on, mb.id, mb.org_id, mb.org_path FROM mass_requests r JOIN "
-			"members mb ON mb.id = r.assignee_member_id WHERE r.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, request_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		const char *status = stmt_text(st, 0);
-		char due[11];
-		stmt_text_copy(st, 1, f.event_on, sizeof(f.event_on));
-		stmt_text_copy(st, 2, due, sizeof(due));
-		f.qualifies = status && (!strcmp(status, "replied") || !strcmp(status, "rated")) && f.event_on[0] &&
-			      due[0] && strcmp(f.event_on, due) <= 0;
-		f.subject_id = stmt_int(st, 3);
-		f.org_id = stmt_int(st, 4);
-		stmt_text_copy(st, 5, f.org_path, sizeof(f.org_path));
-	}
-	stmt_reset(st);
-	if (step < 0)
-		return db_fail(ctx);
-	return sync_one(ctx, &s, "member", &f, "诉求答复", added, reversed);
+	return sync_single(ctx, &project_kind, NULL, project_id, &added, &reversed);
 }
 
 int points_sync_mass_request(struct ctx *ctx, int64_t request_id)
 {
 	int64_t added = 0, reversed = 0;
-	return sync_request(ctx, NULL, request_id, &added, &reversed);
-}
-
-/*
- * Each 督查 finding against a 党支部 (or 联合党支部) counts against it once, dated the
- * inspection; rectifying, closing or returning it changes nothing (the finding happened).
- */
-static int sync_finding(struct ctx *ctx, struct ind_cache *cache, int64_t finding_id, int64_t *added,
-			int64_t *reversed)
-{
-	struct sync s;
-	struct one_fact f;
-	struct stmt *st;
-	int rc, step;
-
-	memset(&f, 0, sizeof(f));
-	sync_init(&s, cache, finding_id, "督查发现问题", finding_sources);
-	if (cache &&
-	    (rc = lock_record(ctx, "UPDATE inspection_findings SET version = version WHERE id = ?", finding_id)))
-		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT fi.org_id, o.path, o.kind, fi.found_on FROM inspection_findings fi JOIN orgs o ON o.id = "
-			"fi.org_id WHERE fi.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, finding_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		const char *kind = stmt_text(st, 2);
-		f.qualifies = kind && org_kind_is_branch(kind);
-		f.subject_id = f.org_id = stmt_int(st, 0);
-		stmt_text_copy(st, 1, f.org_path, sizeof(f.org_path));
-		stmt_text_copy(st, 3, f.event_on, sizeof(f.event_on));
-	}
-	stmt_reset(st);
-	if (step < 0)
-		return db_fail(ctx);
-	return sync_one(ctx, &s, "branch", &f, "督查", added, reversed);
+	return sync_single(ctx, &request_kind, NULL, request_id, &added, &reversed);
 }
 
 int points_sync_finding(struct ctx *ctx, int64_t finding_id)
 {
 	int64_t added = 0, reversed = 0;
-	return sync_finding(ctx, NULL, finding_id, &added, &reversed);
+	return sync_single(ctx, &finding_kind, NULL, finding_id, &added, &reversed);
 }
 
 /* ---- POST /points/sync ------------------------------------------------------------- */
@@ -1106,7 +1081,7 @@ static int collect(struct ctx *ctx, const char *sql, const char *lo, const char 
 		out->v[out->n++] = stmt_int(st, 0);
 	}
 	stmt_reset(st);
-	return step == STEP_DONE ? 0 : db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static int id_cmp(const void *a, const void *b)
@@ -1282,13 +1257,13 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 		if ((rc = sync_commitment(ctx, &cache, items.v[i], added, reversed)))
 			goto rollback;
 	for (i = 0; i < x.projects.n; i++)
-		if ((rc = sync_project(ctx, &cache, x.projects.v[i], added, reversed)))
+		if ((rc = sync_single(ctx, &project_kind, &cache, x.projects.v[i], added, reversed)))
 			goto rollback;
 	for (i = 0; i < x.requests.n; i++)
-		if ((rc = sync_request(ctx, &cache, x.requests.v[i], added, reversed)))
+		if ((rc = sync_single(ctx, &request_kind, &cache, x.requests.v[i], added, reversed)))
 			goto rollback;
 	for (i = 0; i < x.findings.n; i++)
-		if ((rc = sync_finding(ctx, &cache, x.findings.v[i], added, reversed)))
+		if ((rc = sync_single(ctx, &finding_kind, &cache, x.findings.v[i], added, reversed)))
 			goto rollback;
 	if ((rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;

@@ -205,7 +205,7 @@ int recruit_rules_load(struct ctx *ctx, const char *org_path, struct recruit_rul
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	if (!rc && r->approval_max_months < r->approval_months)
 		r->approval_max_months = r->approval_months;
 	return rc;
@@ -276,7 +276,7 @@ int recruit_load(struct ctx *ctx, int64_t id, struct recruit *r)
 		read_recruit(st, r);
 	stmt_reset(st);
 	if (step < 0)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	if (step != STEP_ROW || ctx->actor.role < ROLE_SECRETARY || !ctx_path_in_scope(ctx, r->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "发展党员记录不存在或不在您的管理范围内");
 	return 0;
@@ -393,7 +393,7 @@ static int load_timeline(struct ctx *ctx, int64_t id, json_t *arr)
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	/* after the scan: one statement open at a time */
 	json_array_foreach(arr, i, entry) {
 		json_t *people = json_object_get(entry, "people");
@@ -580,7 +580,7 @@ static int registry_has(struct ctx *ctx, const char *sql, const char *hash, int 
 	step = stmt_step(st, &ctx->err);
 	stmt_reset(st);
 	if (step < 0)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	*found = step == STEP_ROW;
 	return 0;
 }
@@ -625,7 +625,7 @@ static int insert_recruit(struct ctx *ctx, struct recruit *r, const struct membe
 		return err_set(&ctx->err, E_CONFLICT, "id_number", "recruit.duplicate", "公民身份号码 %s 已有办理中的发展党员记录",
 			       r->id_mask);
 	if (step != STEP_ROW)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	return 0;
 }
 

@@ -125,7 +125,7 @@ static int load_transfer(struct ctx *ctx, int64_t id, struct transfer *t)
 	if (step == STEP_ROW)
 		return 0;
 	if (step < 0)
-		return ctx->err.code ? (int)ctx->err.code : E_DB;
+		return ctx_db_fail(ctx);
 	return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "介绍信不存在或不在您的管理范围内");
 }
 
@@ -271,7 +271,7 @@ static int next_serial(struct ctx *ctx, int year, char *out, size_t size)
 			n = stmt_int(st, 0);
 		stmt_reset(st);
 		if (step < 0)
-			return ctx->err.code ? (int)ctx->err.code : E_DB;
+			return ctx_db_fail(ctx);
 		if (step == STEP_ROW || attempt)
 			break;
 		st = db_prepare(ctx->db, "INSERT INTO serials (name, next_value) VALUES (?, 1) ON CONFLICT (name) DO NOTHING",
