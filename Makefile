@@ -1,5 +1,5 @@
 # dangjian: one C11 binary. `make run` = deps + build + demo + serve; `make test` = every test.
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libzip expat xlsxwriter
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium libzip expat xlsxwriter pangocairo cairo-pdf libqrencode
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD := build

@@ -25,6 +25,9 @@ import { renderLifeTrainings } from './js/life_training.js';
 import { renderPoints, renderMyPoints } from './js/points.js';
 import { renderReviews, renderReviewNew } from './js/reviews.js';
 import { renderWork } from './js/work.js';
+import { renderDues } from './js/dues.js';
+import { renderStats } from './js/stats.js';
+import { renderBoard } from './js/board.js';
 import { renderReviewDetail } from './js/review_detail.js';
 import { renderBallot } from './js/ballot.js';
 import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
@@ -33,6 +36,8 @@ const ROUTES = [
   { re: /^\/login$/, layout: 'bare', public: true, render: renderLogin },
   // 述职评议 ballot: opened by raters with a code and no account (anon: with or without a session)
   { re: /^\/ballot$/, layout: 'bare', anon: true, render: renderBallot },
+  // 党务公开栏: public, no login (anon: with or without a session)
+  { re: /^\/board$/, layout: 'bare', anon: true, render: (el, m, q) => renderBoard(el, q) },
   { re: /^\/me$/, layout: 'bare', render: renderMe },
   { re: /^\/me\/points$/, layout: 'bare', render: (el, m, q) => renderMyPoints(el, q) },
   { re: /^\/members$/, nav: 'members', render: renderMembers },
@@ -58,6 +63,8 @@ const ROUTES = [
   { re: /^\/life\/new$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, null, q) },
   { re: /^\/life\/(\d+)$/, nav: 'life', need: isManager, render: (el, m, q) => renderMeetingForm(el, m[1], q) },
   { re: /^\/work((?:\/[a-z]+)?(?:\/[a-z0-9\/]*)?)$/, nav: 'work', need: isManager, render: (el, m, q) => renderWork(el, m[1], q) },
+  { re: /^\/dues((?:\/[a-z]+)?(?:\/[a-z0-9\/]*)?)$/, nav: 'dues', need: isManager, render: (el, m, q) => renderDues(el, m[1], q) },
+  { re: /^\/stats((?:\/[a-z]+)?)$/, nav: 'stats', need: isManager, render: (el, m, q) => renderStats(el, m[1], q) },
   { re: /^\/reviews$/, nav: 'reviews', need: isAdmin, render: (el, m, q) => renderReviews(el, q) },
   { re: /^\/reviews\/new$/, nav: 'reviews', need: isAdmin, render: renderReviewNew },
   { re: /^\/reviews\/(\d+)$/, nav: 'reviews', need: isAdmin, render: (el, m) => renderReviewDetail(el, m[1]) },

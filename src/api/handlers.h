@@ -244,4 +244,12 @@ int h_decisions_create(struct request *req, struct response *res);
 int h_decisions_get(struct request *req, struct response *res);
 int h_decisions_step(struct request *req, struct response *res);
 /* end supervision, decisions */
+/* dues (dues_api.c) */
+/* end dues */
+/* care (care_api.c) */
+/* end care */
+/* board (board_api.c) */
+/* end board */
+/* stats (stats_api.c) */
+/* end stats */
 #endif

@@ -1032,6 +1032,12 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		int nsup = 0; /* supervision, decisions: 督查整改 and 四议两公开 (demo_supervision.c) */
 		rc = demo_supervision(ctx, &nsup);
 	}
+	/* dues: a year of payments (demo_dues.c) */
+	/* end dues */
+	/* care: subsidies and 送温暖 (demo_care.c) */
+	/* end care */
+	/* board: a public board per village branch (demo_board.c) */
+	/* end board */
 	/* volunteer hours, commitments done, projects rewarded, requests replied and 督查 findings
 	 * feed points too: count the ledger last */
 	if (!rc) {

@@ -77,4 +77,10 @@ int demo_requests(struct ctx *ctx, int *rows); /* 民情诉求, 走访, 结对�
 int demo_grid(struct ctx *ctx, int *households); /* 网格 households and 人才储备: ~80 + 12 rows (demo_grid.c) */
 int demo_secretaries(struct ctx *ctx, int *rows); /* 第一书记 and 志愿服务: ~60 rows (demo_secretaries.c) */
 int demo_supervision(struct ctx *ctx, int *rows); /* 督查整改 and 四议两公开: ~140 rows (demo_supervision.c) */
+/* dues */
+/* end dues */
+/* care */
+/* end care */
+/* board */
+/* end board */
 #endif

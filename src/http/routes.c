@@ -240,6 +240,14 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/decisions/:id", h_decisions_get, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/decisions/:id/steps", h_decisions_step, ROLE_SECRETARY, 0 },
 	/* end supervision, decisions */
+	/* dues: 党费 (dues_api.c) */
+	/* end dues */
+	/* care: 老党员补贴, 困难党员帮扶, 送温暖; 自行脱党 warnings (care_api.c) */
+	/* end care */
+	/* board: 党务公开栏 (board_api.c; the public ones are ROUTE_PUBLIC) */
+	/* end board */
+	/* stats: 党内统计 (stats_api.c) */
+	/* end stats */
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };
 

@@ -31,6 +31,18 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_PROJECT_WEIGHT_BENEFIT] = { "project.weight_benefit", CFG_INT, "20", 0, 100, NULL, "项目评估：综合效益权重（%）" },
 	[CFG_PROJECT_WEIGHT_PROMOTION] = { "project.weight_promotion", CFG_INT, "10", 0, 100, NULL, "项目评估：可推广性权重（%）" },
 	/* end projects */
+	/* dues */
+	[CFG_DUES_ROUNDING] = { "dues.rounding", CFG_STR, "fen", 0, 0, "fen|jiao|yuan", "党费金额四舍五入到分/角/元" },
+	[CFG_DUES_FIXED_YEARLY] = { "dues.fixed_yearly", CFG_INT, "1", 0, 1, NULL, "党费按一月份基数全年固定" },
+	[CFG_DUES_FARMER_FEN] = { "dues.farmer_fen", CFG_INT, "100", 20, 100, NULL, "农民党员每月党费（分）" },
+	[CFG_DUES_MINIMAL_FEN] = { "dues.minimal_fen", CFG_INT, "20", 0, 100, NULL, "学生、下岗失业、低保党员每月党费（分）" },
+	[CFG_DUES_BACK_MONTHS] = { "dues.back_months", CFG_INT, "6", 1, 24, NULL, "补交党费最多月数" },
+	[CFG_DUES_ADVANCE_MONTHS] = { "dues.advance_months", CFG_INT, "12", 0, 24, NULL, "预交党费最多月数" },
+	[CFG_DUES_ONE_OFF_FEN] = { "dues.one_off_fen", CFG_INT, "100000", 1, 100000000, NULL, "一次性自愿多交党费单独列收的金额（分）" },
+	/* end dues */
+	/* care */
+	[CFG_CARE_ELDERLY_BANDS] = { "care.elderly_bands", CFG_STR, "60:30000,70:50000,80:80000", 0, 0, NULL, "老党员生活补贴：年龄:每年金额（分）" },
+	/* end care */
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 

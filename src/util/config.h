@@ -31,6 +31,18 @@ enum config_key {
 	CFG_PROJECT_WEIGHT_BENEFIT,       /* 综合效益 */
 	CFG_PROJECT_WEIGHT_PROMOTION,     /* 可推广性 */
 	/* end projects */
+	/* dues: 党费 (RULES.md §3; dues.c) */
+	CFG_DUES_ROUNDING,                /* fen | jiao | yuan: half up to that unit */
+	CFG_DUES_FIXED_YEARLY,            /* 1: the amount is fixed for the year from the January base */
+	CFG_DUES_FARMER_FEN,              /* 农民党员 monthly amount, 20..100 fen */
+	CFG_DUES_MINIMAL_FEN,             /* 学生, 下岗失业, 低保 monthly amount */
+	CFG_DUES_BACK_MONTHS,             /* back-payment reaches at most this many months */
+	CFG_DUES_ADVANCE_MONTHS,          /* payment in advance reaches at most this many months */
+	CFG_DUES_ONE_OFF_FEN,             /* a voluntary one-off payment from this amount is recorded apart */
+	/* end dues */
+	/* care: 关怀帮扶 (care.c) */
+	CFG_CARE_ELDERLY_BANDS,           /* "age:fen,age:fen": yearly elderly-member subsidy per age band */
+	/* end care */
 	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
 	CFG__COUNT
 };

@@ -28,6 +28,8 @@ export function mountMain() {
     isManager() && pointsOn() && navLink('points', '积分考评', '#/points'),
     isAdmin() && navLink('reviews', '述职评议', '#/reviews'),
     isManager() && navLink('work', '工作台账', '#/work'),
+    isManager() && navLink('dues', '党费关怀', '#/dues'),
+    isManager() && navLink('stats', '党内统计', '#/stats'),
     isManager() && navLink('transfers', '组织关系转接', '#/transfers'),
     isManager() && navLink('import', '导入', '#/import'),
     isAdmin() && navLink('users', '账号管理', '#/users'),
