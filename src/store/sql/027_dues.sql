@@ -72,11 +72,12 @@ CREATE TABLE dues_months (
   org_path @TEXT_C@ NOT NULL,
   due_fen BIGINT NOT NULL,
   paid_fen BIGINT NOT NULL,
-  payment_id BIGINT NOT NULL REFERENCES dues_payments(id),
+  payment_id BIGINT REFERENCES dues_payments(id), -- NULL: a month exempted by an approved reduction to 0
   PRIMARY KEY (member_id, month)
 );
 CREATE INDEX dues_months_path ON dues_months(month, org_path);
 
--- The last month paid (YYYY-MM; NULL = never), kept by the payment write: arrears and
--- the 6-consecutive-months rule read it from the member row without a ledger scan.
+-- The last month paid or exempted (YYYY-MM; NULL = never), kept by the payment and
+-- reduction writes: arrears and the 6-consecutive-months rule read it from the member
+-- row without a ledger scan.
 ALTER TABLE members ADD COLUMN dues_paid_to TEXT;
