@@ -246,6 +246,8 @@ int h_decisions_step(struct request *req, struct response *res);
 /* end supervision, decisions */
 /* dues (dues_api.c) */
 /* end dues */
+/* dues sheets (dues_sheet_api.c) */
+/* end dues sheets */
 /* care (care_api.c) */
 /* end care */
 /* board (board_api.c) */

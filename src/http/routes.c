@@ -242,6 +242,8 @@ const struct route routes[] = {
 	/* end supervision, decisions */
 	/* dues: 党费 (dues_api.c) */
 	/* end dues */
+	/* dues sheets: 收缴表 and 上缴汇总 (dues_sheet_api.c) */
+	/* end dues sheets */
 	/* care: 老党员补贴, 困难党员帮扶, 送温暖; 自行脱党 warnings (care_api.c) */
 	/* end care */
 	/* board: 党务公开栏 (board_api.c; the public ones are ROUTE_PUBLIC) */
