@@ -8,6 +8,9 @@
 #      GROUP BY join on the same store, and the at-risk list (bench/life.sh)
 #   5. points: a county's year of member and branch standings (≈ 5,000,000 ledger
 #      entries) and a town's quarterly ranking vs the plain SQL aggregate (bench/points.sh)
+#   6. dues: a town's monthly collection sheet vs the straightforward SQL (bench/dues.sh)
+#   7. 党内统计 tables for a county of 74,000 members vs the plain GROUP BYs (bench/stats.sh)
+#   8. the public board PDF of a 50-member branch (bench/board.sh)
 # N defaults to 1,000,000 (DJ_BENCH_MEMBERS to change it). A benchmark, not a test: it
 # prints figures and ratios and exits 0 unless something failed to run.
 set -euo pipefail
@@ -27,3 +30,9 @@ echo
 bash "$ROOT/bench/life.sh" "$BUILD"
 echo
 bash "$ROOT/bench/points.sh" "$BUILD"
+echo
+bash "$ROOT/bench/dues.sh" "$BUILD"
+echo
+bash "$ROOT/bench/stats.sh" "$BUILD"
+echo
+bash "$ROOT/bench/board.sh" "$BUILD"

@@ -89,6 +89,8 @@ has_js_tests() {
 # Sanitizer builds: report everything, and make a report fatal so it shows up in the
 # exit status (UBSan aborts already via -fno-sanitize-recover=all).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+# fontconfig and cairo keep process-lifetime caches once a PDF is drawn (tests/lsan.supp)
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # ---- PostgreSQL, once, if any phase can use it ----

@@ -15,6 +15,7 @@ import { renderImport } from './js/import.js';
 import { renderUsers } from './js/users.js';
 import { renderAudit } from './js/audit.js';
 import { renderMe } from './js/me.js';
+import { renderMyProjects } from './js/me_projects.js';
 import { renderRecruitBoard, renderRecruitNew } from './js/recruits.js';
 import { renderRecruitDetail } from './js/recruit_detail.js';
 import { renderLifeCalendar, renderLifeList } from './js/life.js';
@@ -27,6 +28,8 @@ import { renderReviews, renderReviewNew } from './js/reviews.js';
 import { renderWork } from './js/work.js';
 import { renderDues } from './js/dues.js';
 import { renderStats } from './js/stats.js';
+import { renderNotices, renderMyNotices } from './js/notices.js';
+import { renderCodeLogin, renderSetPassword } from './js/signin_code.js';
 import { renderBoard } from './js/board.js';
 import { renderReviewDetail } from './js/review_detail.js';
 import { renderBallot } from './js/ballot.js';
@@ -34,12 +37,16 @@ import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from '
 
 const ROUTES = [
   { re: /^\/login$/, layout: 'bare', public: true, render: renderLogin },
+  { re: /^\/login\/code$/, layout: 'bare', public: true, render: renderCodeLogin },
   // 述职评议 ballot: opened by raters with a code and no account (anon: with or without a session)
   { re: /^\/ballot$/, layout: 'bare', anon: true, render: renderBallot },
   // 党务公开栏: public, no login (anon: with or without a session)
   { re: /^\/board$/, layout: 'bare', anon: true, render: (el, m, q) => renderBoard(el, q) },
   { re: /^\/me$/, layout: 'bare', render: renderMe },
   { re: /^\/me\/points$/, layout: 'bare', render: (el, m, q) => renderMyPoints(el, q) },
+  { re: /^\/me\/notices((?:\/\d+)?)$/, layout: 'bare', render: (el, m) => renderMyNotices(el, m[1]) },
+  { re: /^\/me\/password$/, layout: 'bare', render: renderSetPassword },
+  { re: /^\/me\/projects$/, layout: 'bare', render: (el) => renderMyProjects(el) },
   { re: /^\/members$/, nav: 'members', render: renderMembers },
   { re: /^\/members\/new$/, nav: 'members', need: isManager, render: (el, m, q) => renderMemberDetail(el, null, q) },
   { re: /^\/members\/(\d+)$/, nav: 'members', render: (el, m, q) => renderMemberDetail(el, m[1], q) },
@@ -65,6 +72,7 @@ const ROUTES = [
   { re: /^\/work((?:\/[a-z]+)?(?:\/[a-z0-9\/]*)?)$/, nav: 'work', need: isManager, render: (el, m, q) => renderWork(el, m[1], q) },
   { re: /^\/dues((?:\/[a-z]+)?(?:\/[a-z0-9\/]*)?)$/, nav: 'dues', need: isManager, render: (el, m, q) => renderDues(el, m[1], q) },
   { re: /^\/stats((?:\/[a-z]+)?)$/, nav: 'stats', need: isManager, render: (el, m, q) => renderStats(el, m[1], q) },
+  { re: /^\/notices((?:\/(?:new|\d+))?)$/, nav: 'notices', need: isManager, render: (el, m, q) => renderNotices(el, m[1], q) },
   { re: /^\/reviews$/, nav: 'reviews', need: isAdmin, render: (el, m, q) => renderReviews(el, q) },
   { re: /^\/reviews\/new$/, nav: 'reviews', need: isAdmin, render: renderReviewNew },
   { re: /^\/reviews\/(\d+)$/, nav: 'reviews', need: isAdmin, render: (el, m) => renderReviewDetail(el, m[1]) },

@@ -1,12 +1,11 @@
 /* /api/v1/commitments: 目标责任书 and 承诺事项 (domain/commitment.c), and a member's own under /api/v1/me. */
 #include <string.h>
 #include "api/handlers.h"
+#include "api/list_params.h"
+#include "api/record_reply.h"
 #include "domain/commitment.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-/* a list asked for as a download fetches up to this many rows */
-#define EXPORT_ROWS 10000
 
 static const struct export_column item_cols[] = {
 	{ "year", "年度" },
@@ -49,7 +48,7 @@ static int filter_from_query(struct request *req, struct commitment_filter *f)
 	int rc;
 	memset(f, 0, sizeof(*f));
 	f->status = -1;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_query_int(req, "year", 0, 2000, 2100, &year)) ||
+	if ((rc = list_query_org(req, &org)) || (rc = api_query_int(req, "year", 0, 2000, 2100, &year)) ||
 	    (rc = api_query_int(req, "overdue", 0, 0, 1, &overdue)))
 		return rc;
 	f->org_id = org;
@@ -67,66 +66,35 @@ static int filter_from_query(struct request *req, struct commitment_filter *f)
 			return err_set(&req->ctx.err, E_MALFORMED, "category", NULL, "未知的承诺类别 category");
 		f->category = s;
 	}
-	if ((s = req_query(req, "q")) && s[0])
-		f->q = s;
+	f->q = list_query_text(req, "q");
 	return 0;
 }
 
 typedef int (*list_fn)(struct ctx *, const struct commitment_filter *, int, int, json_t **, int64_t *);
 
-static int reply_filtered_list(struct request *req, struct response *res, list_fn fn, const struct export_column *cols,
-			       const char *sheet, const char *base)
+static int reply_filtered_list(struct request *req, struct response *res, list_fn fn, const struct list_download *dl)
 {
 	struct commitment_filter f;
+	struct list_page lp;
 	json_t *items = NULL;
 	int64_t total = 0;
-	int page, per_page, rc;
-	int download = req_query(req, "format") != NULL;
-	if ((rc = filter_from_query(req, &f)) || (rc = api_paging(req, &page, &per_page)))
+	int rc;
+	if ((rc = filter_from_query(req, &f)) || (rc = list_page_from_query(req, &lp)) ||
+	    (rc = fn(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	if (download) {
-		page = 1;
-		per_page = EXPORT_ROWS;
-	}
-	if ((rc = fn(&req->ctx, &f, page, per_page, &items, &total)))
-		return rc;
-	if (download) {
-		rc = api_reply_items_table(req, res, items, cols, sheet, base);
-		json_decref(items);
-		return rc;
-	}
-	api_reply_list(res, items, total, page, per_page);
-	return 0;
+	return list_reply(req, res, &lp, items, total, dl);
 }
 
 int h_commitments_list(struct request *req, struct response *res)
 {
-	return reply_filtered_list(req, res, commitment_items_list, item_cols, "承诺事项", "commitments");
+	static const struct list_download dl = { item_cols, "承诺事项", "commitments" };
+	return reply_filtered_list(req, res, commitment_items_list, &dl);
 }
 
 int h_commitment_letters_list(struct request *req, struct response *res)
 {
-	return reply_filtered_list(req, res, commitment_letters_list, letter_cols, "目标责任书", "commitment-letters");
-}
-
-static int reply_letter(struct request *req, struct response *res, int status, int64_t id)
-{
-	json_t *j = NULL;
-	int rc = commitment_letter_get(&req->ctx, id, &j);
-	if (rc)
-		return rc;
-	api_reply_json(res, status, j);
-	return 0;
-}
-
-static int reply_item(struct request *req, struct response *res, int status, int64_t id)
-{
-	json_t *j = NULL;
-	int rc = commitment_item_get(&req->ctx, id, &j);
-	if (rc)
-		return rc;
-	api_reply_json(res, status, j);
-	return 0;
+	static const struct list_download dl = { letter_cols, "目标责任书", "commitment-letters" };
+	return reply_filtered_list(req, res, commitment_letters_list, &dl);
 }
 
 int h_commitment_letters_create(struct request *req, struct response *res)
@@ -138,7 +106,7 @@ int h_commitment_letters_create(struct request *req, struct response *res)
 	int64_t id = 0;
 	size_t k;
 	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)))
+	if ((rc = api_body_fields(req, fields, &body)))
 		goto out;
 	items = json_object_get(body, "items");
 	json_array_foreach(items, k, x)
@@ -146,7 +114,7 @@ int h_commitment_letters_create(struct request *req, struct response *res)
 			goto out;
 	if ((rc = commitment_letter_create(&req->ctx, body, &id)))
 		goto out;
-	rc = reply_letter(req, res, 201, id);
+	rc = api_reply_record(req, res, commitment_letter_get, 201, id);
 out:
 	json_decref(body);
 	return rc;
@@ -154,21 +122,13 @@ out:
 
 int h_commitment_letters_get(struct request *req, struct response *res)
 {
-	return reply_letter(req, res, 200, req->params[0]);
+	return api_reply_record(req, res, commitment_letter_get, 200, req->params[0]);
 }
 
 int h_commitment_letters_update(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "title", "signed_by", "signed_on", NULL };
-	json_t *body = NULL;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = commitment_letter_update(&req->ctx, req->params[0], body)))
-		goto out;
-	rc = reply_letter(req, res, 200, req->params[0]);
-out:
-	json_decref(body);
-	return rc;
+	return api_update_record(req, res, fields, commitment_letter_update, commitment_letter_get, req->params[0]);
 }
 
 int h_commitment_items_add(struct request *req, struct response *res)
@@ -177,10 +137,10 @@ int h_commitment_items_add(struct request *req, struct response *res)
 	json_t *body = NULL;
 	int64_t id = 0;
 	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	if ((rc = api_body_fields(req, fields, &body)) ||
 	    (rc = commitment_item_add(&req->ctx, req->params[0], body, &id)))
 		goto out;
-	rc = reply_item(req, res, 201, id);
+	rc = api_reply_record(req, res, commitment_item_get, 201, id);
 out:
 	json_decref(body);
 	return rc;
@@ -188,21 +148,13 @@ out:
 
 int h_commitment_items_get(struct request *req, struct response *res)
 {
-	return reply_item(req, res, 200, req->params[0]);
+	return api_reply_record(req, res, commitment_item_get, 200, req->params[0]);
 }
 
 int h_commitment_items_update(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "title", "category", "due_on", "public", NULL };
-	json_t *body = NULL;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = commitment_item_update(&req->ctx, req->params[0], body)))
-		goto out;
-	rc = reply_item(req, res, 200, req->params[0]);
-out:
-	json_decref(body);
-	return rc;
+	return api_update_record(req, res, fields, commitment_item_update, commitment_item_get, req->params[0]);
 }
 
 static int complete(struct request *req, struct response *res, int self)
@@ -210,10 +162,10 @@ static int complete(struct request *req, struct response *res, int self)
 	static const char *const fields[] = { "version", "evidence", "done_on", NULL };
 	json_t *body = NULL;
 	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	if ((rc = api_body_fields(req, fields, &body)) ||
 	    (rc = commitment_item_complete(&req->ctx, req->params[0], body, self)))
 		goto out;
-	rc = reply_item(req, res, 200, req->params[0]);
+	rc = api_reply_record(req, res, commitment_item_get, 200, req->params[0]);
 out:
 	json_decref(body);
 	return rc;
@@ -227,15 +179,7 @@ int h_commitment_items_complete(struct request *req, struct response *res)
 int h_commitment_items_cancel(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "reason", NULL };
-	json_t *body = NULL;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = commitment_item_cancel(&req->ctx, req->params[0], body)))
-		goto out;
-	rc = reply_item(req, res, 200, req->params[0]);
-out:
-	json_decref(body);
-	return rc;
+	return api_update_record(req, res, fields, commitment_item_cancel, commitment_item_get, req->params[0]);
 }
 
 int h_commitments_stats(struct request *req, struct response *res)
@@ -243,7 +187,7 @@ int h_commitments_stats(struct request *req, struct response *res)
 	json_t *j = NULL;
 	int64_t org, from, to;
 	int rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_query_int(req, "from", 0, 2000, 2100, &from)) ||
+	if ((rc = list_query_org(req, &org)) || (rc = api_query_int(req, "from", 0, 2000, 2100, &from)) ||
 	    (rc = api_query_int(req, "to", 0, 2000, 2100, &to)) ||
 	    (rc = commitment_stats(&req->ctx, org, (int)from, (int)to, &j)))
 		return rc;
@@ -256,7 +200,7 @@ int h_commitments_public(struct request *req, struct response *res)
 	json_t *items = NULL;
 	int64_t org, year, total = 0;
 	int page, per_page, rc;
-	if ((rc = api_paging(req, &page, &per_page)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) ||
+	if ((rc = api_paging(req, &page, &per_page)) || (rc = list_query_org(req, &org)) ||
 	    (rc = api_query_int(req, "year", 0, 2000, 2100, &year)) ||
 	    (rc = commitment_public_list(&req->ctx, org, (int)year, page, per_page, &items, &total)))
 		return rc;

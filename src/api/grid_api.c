@@ -1,16 +1,16 @@
 /*
  * /api/v1/grid/...: households of the 网格 (list, form, bulk assignment, coverage) and
  * /api/v1/talents: the reserve-talent pools. Lists answer ?format=xlsx|csv with the
- * same rows as a download (up to GT_EXPORT_MAX_ROWS).
+ * same rows as a download (up to LIST_DOWNLOAD_MAX_ROWS).
  */
 #include <string.h>
 #include "api/handlers.h"
+#include "api/list_params.h"
+#include "api/record_reply.h"
 #include "domain/grid.h"
 #include "domain/talent.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-#define GT_EXPORT_MAX_ROWS 10000
 
 static const struct export_column household_cols[] = {
 	{ "org_name", "党支部" }, { "group_name", "党小组（网格）" }, { "head_name", "户主" }, { "address", "住址" },
@@ -32,107 +32,47 @@ static const struct export_column talent_cols[] = {
 	{ "withdraw_reason", "退出原因" }, { "notes", "备注" }, { NULL, NULL },
 };
 
-/* paging, or the whole list (up to the export cap) when ?format= asks for a download */
-static int list_paging(struct request *req, int *page, int *per_page, int *exporting)
-{
-	*exporting = req_query(req, "format") != NULL;
-	if (*exporting) {
-		*page = 1;
-		*per_page = GT_EXPORT_MAX_ROWS;
-		return 0;
-	}
-	return api_paging(req, page, per_page);
-}
-
-static int reply_list(struct request *req, struct response *res, json_t *items, int64_t total, int page,
-		      int per_page, int exporting, const struct export_column *cols, const char *sheet,
-		      const char *base)
-{
-	int rc = 0;
-	if (exporting) {
-		rc = api_reply_items_table(req, res, items, cols, sheet, base);
-		json_decref(items);
-		return rc;
-	}
-	api_reply_list(res, items, total, page, per_page);
-	return 0;
-}
-
-static const char *query_text(struct request *req, const char *name)
-{
-	const char *s = req_query(req, name);
-	return s && s[0] ? s : NULL;
-}
-
 /* ---- grid ------------------------------------------------------------------------ */
-
-static int reply_household(struct request *req, struct response *res, int status, int64_t id)
-{
-	json_t *j = NULL;
-	int rc = grid_household_get(&req->ctx, id, &j);
-	if (rc)
-		return rc;
-	api_reply_json(res, status, j);
-	return 0;
-}
 
 int h_grid_households_list(struct request *req, struct response *res)
 {
+	static const struct list_download dl = { household_cols, "网格户", "grid_households" };
 	struct grid_filter f;
+	struct list_page lp;
 	json_t *items = NULL;
-	int64_t org, group, member, assigned, total = 0;
-	int page, per_page, exporting, rc;
+	int64_t group, assigned, total = 0;
+	int rc;
 	memset(&f, 0, sizeof(f));
-	if ((rc = list_paging(req, &page, &per_page, &exporting)) ||
-	    (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) ||
+	if ((rc = list_page_from_query(req, &lp)) || (rc = list_query_org(req, &f.org_id)) ||
 	    (rc = api_query_int(req, "group", 0, -1, INT64_MAX, &group)) ||
-	    (rc = api_query_int(req, "member", 0, 0, INT64_MAX, &member)) ||
+	    (rc = api_query_int(req, "member", 0, 0, INT64_MAX, &f.member_id)) ||
 	    (rc = api_query_int(req, "assigned", -1, -1, 1, &assigned)))
 		return rc;
-	f.org_id = org;
 	f.group_id = group;
-	f.member_id = member;
 	f.assigned = (int)assigned;
-	f.q = query_text(req, "q");
-	if ((rc = grid_household_list(&req->ctx, &f, page, per_page, &items, &total)))
+	f.q = list_query_text(req, "q");
+	if ((rc = grid_household_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	return reply_list(req, res, items, total, page, per_page, exporting, household_cols, "网格户", "grid_households");
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 int h_grid_households_create(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "org_id", "group_id", "head_name", "address", "size", "notes", "member_id",
 					      NULL };
-	json_t *body = NULL;
-	int64_t id = 0;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = grid_household_create(&req->ctx, body, &id)))
-		goto out;
-	rc = reply_household(req, res, 201, id);
-out:
-	json_decref(body);
-	return rc;
+	return api_create_record(req, res, fields, grid_household_create, grid_household_get);
 }
 
 int h_grid_households_get(struct request *req, struct response *res)
 {
-	return reply_household(req, res, 200, req->params[0]);
+	return api_reply_record(req, res, grid_household_get, 200, req->params[0]);
 }
 
 int h_grid_households_update(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "group_id", "head_name", "address", "size", "notes",
 					      "member_id", NULL };
-	json_t *body = NULL;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = grid_household_update(&req->ctx, req->params[0], body)))
-		goto out;
-	rc = reply_household(req, res, 200, req->params[0]);
-out:
-	json_decref(body);
-	return rc;
+	return api_update_record(req, res, fields, grid_household_update, grid_household_get, req->params[0]);
 }
 
 int h_grid_households_delete(struct request *req, struct response *res)
@@ -155,7 +95,7 @@ int h_grid_households_import(struct request *req, struct response *res)
 	json_t *errors = NULL;
 	int64_t org, dry;
 	int imported = 0, rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_query_int(req, "dry_run", 0, 0, 1, &dry)))
+	if ((rc = list_query_org(req, &org)) || (rc = api_query_int(req, "dry_run", 0, 0, 1, &dry)))
 		return rc;
 	if (!org)
 		return err_set(&req->ctx.err, E_INVALID, "org", "field.required", "请指定导入到哪个党支部（?org=）");
@@ -178,7 +118,7 @@ int h_grid_assign(struct request *req, struct response *res)
 	static const char *const fields[] = { "member_id", "household_ids", NULL };
 	json_t *body = NULL;
 	int count = 0, rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	if ((rc = api_body_fields(req, fields, &body)) ||
 	    (rc = grid_assign(&req->ctx, body, &count)))
 		goto out;
 	api_reply_json(res, 200, json_pack("{s:i}", "changed", count));
@@ -193,7 +133,7 @@ int h_grid_coverage(struct request *req, struct response *res)
 	int64_t org;
 	size_t i;
 	int rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = grid_coverage(&req->ctx, org, &out)))
+	if ((rc = list_query_org(req, &org)) || (rc = grid_coverage(&req->ctx, org, &out)))
 		return rc;
 	if (!req_query(req, "format")) {
 		api_reply_json(res, 200, out);
@@ -216,33 +156,23 @@ int h_grid_coverage(struct request *req, struct response *res)
 
 /* ---- talents --------------------------------------------------------------------- */
 
-static int reply_talent(struct request *req, struct response *res, int status, int64_t id)
-{
-	json_t *j = NULL;
-	int rc = talent_get(&req->ctx, id, &j);
-	if (rc)
-		return rc;
-	api_reply_json(res, status, j);
-	return 0;
-}
-
 int h_talents_list(struct request *req, struct response *res)
 {
+	static const struct list_download dl = { talent_cols, "储备人才", "talents" };
 	struct talent_filter f;
+	struct list_page lp;
 	json_t *items = NULL;
-	int64_t org, total = 0;
-	int page, per_page, exporting, rc;
+	int64_t total = 0;
+	int rc;
 	memset(&f, 0, sizeof(f));
-	if ((rc = list_paging(req, &page, &per_page, &exporting)) ||
-	    (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)))
+	if ((rc = list_page_from_query(req, &lp)) || (rc = list_query_org(req, &f.org_id)))
 		return rc;
-	f.org_id = org;
-	f.pool = query_text(req, "pool");
-	f.status = query_text(req, "status");
-	f.q = query_text(req, "q");
-	if ((rc = talent_list(&req->ctx, &f, page, per_page, &items, &total)))
+	f.pool = list_query_text(req, "pool");
+	f.status = list_query_text(req, "status");
+	f.q = list_query_text(req, "q");
+	if ((rc = talent_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	return reply_list(req, res, items, total, page, per_page, exporting, talent_cols, "储备人才", "talents");
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 int h_talents_summary(struct request *req, struct response *res)
@@ -250,7 +180,7 @@ int h_talents_summary(struct request *req, struct response *res)
 	json_t *out = NULL;
 	int64_t org;
 	int rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = talent_summary(&req->ctx, org, &out)))
+	if ((rc = list_query_org(req, &org)) || (rc = talent_summary(&req->ctx, org, &out)))
 		return rc;
 	api_reply_json(res, 200, out);
 	return 0;
@@ -260,48 +190,23 @@ int h_talents_create(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "org_id", "pool", "name", "gender", "birth_year", "education",
 					      "occupation", "recommended_by", "listed_on", "notes", NULL };
-	json_t *body = NULL;
-	int64_t id = 0;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = talent_create(&req->ctx, body, &id)))
-		goto out;
-	rc = reply_talent(req, res, 201, id);
-out:
-	json_decref(body);
-	return rc;
+	return api_create_record(req, res, fields, talent_create, talent_get);
 }
 
 int h_talents_get(struct request *req, struct response *res)
 {
-	return reply_talent(req, res, 200, req->params[0]);
+	return api_reply_record(req, res, talent_get, 200, req->params[0]);
 }
 
 int h_talents_update(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "pool", "name", "gender", "birth_year", "education",
 					      "occupation", "recommended_by", "listed_on", "notes", NULL };
-	json_t *body = NULL;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = talent_update(&req->ctx, req->params[0], body)))
-		goto out;
-	rc = reply_talent(req, res, 200, req->params[0]);
-out:
-	json_decref(body);
-	return rc;
+	return api_update_record(req, res, fields, talent_update, talent_get, req->params[0]);
 }
 
 int h_talents_status(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "status", "on", "note", "reason", NULL };
-	json_t *body = NULL;
-	int rc;
-	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
-	    (rc = talent_set_status(&req->ctx, req->params[0], body)))
-		goto out;
-	rc = reply_talent(req, res, 200, req->params[0]);
-out:
-	json_decref(body);
-	return rc;
+	return api_update_record(req, res, fields, talent_set_status, talent_get, req->params[0]);
 }

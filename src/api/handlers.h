@@ -142,6 +142,7 @@ int h_projects_stage(struct request *req, struct response *res);
 int h_projects_return(struct request *req, struct response *res);
 int h_projects_review(struct request *req, struct response *res);
 int h_projects_ledger(struct request *req, struct response *res);
+int h_me_projects(struct request *req, struct response *res);
 /* end projects */
 /* tasks: 目标任务分解表 (挂图作战): task_api.c */
 int h_tasks_list(struct request *req, struct response *res);
@@ -198,6 +199,7 @@ int h_requests_create(struct request *req, struct response *res);
 int h_requests_overdue(struct request *req, struct response *res);
 int h_requests_stats(struct request *req, struct response *res);
 int h_requests_get(struct request *req, struct response *res);
+int h_requests_update(struct request *req, struct response *res);
 int h_requests_assign(struct request *req, struct response *res);
 int h_requests_handle(struct request *req, struct response *res);
 int h_requests_reply(struct request *req, struct response *res);
@@ -232,6 +234,7 @@ int h_me_commitments_complete(struct request *req, struct response *res);
 int h_inspections_list(struct request *req, struct response *res);
 int h_inspections_create(struct request *req, struct response *res);
 int h_inspections_get(struct request *req, struct response *res);
+int h_inspections_update(struct request *req, struct response *res);
 int h_inspection_findings_add(struct request *req, struct response *res);
 int h_findings_list(struct request *req, struct response *res);
 int h_findings_get(struct request *req, struct response *res);
@@ -242,16 +245,78 @@ int h_supervision_bulletin(struct request *req, struct response *res);
 int h_decisions_list(struct request *req, struct response *res);
 int h_decisions_create(struct request *req, struct response *res);
 int h_decisions_get(struct request *req, struct response *res);
+int h_decisions_update(struct request *req, struct response *res);
 int h_decisions_step(struct request *req, struct response *res);
 /* end supervision, decisions */
+/* notices */
+int h_notices_list(struct request *req, struct response *res);
+int h_notices_create(struct request *req, struct response *res);
+int h_notices_get(struct request *req, struct response *res);
+int h_notices_update(struct request *req, struct response *res);
+int h_notices_publish(struct request *req, struct response *res);
+int h_notices_withdraw(struct request *req, struct response *res);
+int h_notices_remind(struct request *req, struct response *res);
+int h_notices_receipts(struct request *req, struct response *res);
+int h_notices_receipt_members(struct request *req, struct response *res);
+int h_notice_files_upload(struct request *req, struct response *res);
+int h_notice_files_get(struct request *req, struct response *res);
+int h_me_notices(struct request *req, struct response *res);
+int h_me_notices_get(struct request *req, struct response *res);
+int h_me_notices_confirm(struct request *req, struct response *res);
+int h_member_signin_code(struct request *req, struct response *res);
+int h_me_password(struct request *req, struct response *res);
+/* end notices */
 /* dues (dues_api.c) */
+int h_dues_rate(struct request *req, struct response *res);
+int h_member_dues(struct request *req, struct response *res);
+int h_member_dues_bases_create(struct request *req, struct response *res);
+int h_dues_payments_list(struct request *req, struct response *res);
+int h_dues_payments_create(struct request *req, struct response *res);
+int h_dues_payments_batch(struct request *req, struct response *res);
+int h_dues_payments_void(struct request *req, struct response *res);
+int h_dues_reductions_list(struct request *req, struct response *res);
+int h_dues_reductions_create(struct request *req, struct response *res);
+int h_dues_reductions_approve(struct request *req, struct response *res);
+int h_dues_reductions_reject(struct request *req, struct response *res);
+int h_dues_arrears(struct request *req, struct response *res);
+int h_me_dues(struct request *req, struct response *res);
 /* end dues */
 /* dues sheets (dues_sheet_api.c) */
+int h_dues_sheet(struct request *req, struct response *res);
+int h_dues_remittance(struct request *req, struct response *res);
 /* end dues sheets */
 /* care (care_api.c) */
+int h_care_elderly(struct request *req, struct response *res);
+int h_care_elderly_issue(struct request *req, struct response *res);
+int h_care_records_list(struct request *req, struct response *res);
+int h_care_records_create(struct request *req, struct response *res);
+int h_care_records_get(struct request *req, struct response *res);
+int h_care_records_delete(struct request *req, struct response *res);
+int h_care_hardships_list(struct request *req, struct response *res);
+int h_care_hardships_create(struct request *req, struct response *res);
+int h_care_hardships_get(struct request *req, struct response *res);
+int h_care_hardships_close(struct request *req, struct response *res);
+int h_care_totals(struct request *req, struct response *res);
+int h_lapse_warnings(struct request *req, struct response *res);
+int h_lapse_excuses_create(struct request *req, struct response *res);
+int h_lapse_excuses_delete(struct request *req, struct response *res);
 /* end care */
 /* board (board_api.c) */
+int h_board_settings_get(struct request *req, struct response *res);
+int h_board_settings_put(struct request *req, struct response *res);
+int h_board_key(struct request *req, struct response *res);
+int h_board_qr(struct request *req, struct response *res);
+int h_member_photo_put(struct request *req, struct response *res);
+int h_member_photo_get(struct request *req, struct response *res);
+int h_member_photo_delete(struct request *req, struct response *res);
+int h_public_board(struct request *req, struct response *res);
+int h_public_board_pdf(struct request *req, struct response *res);
+int h_public_board_photo(struct request *req, struct response *res);
 /* end board */
 /* stats (stats_api.c) */
+int h_stats_get(struct request *req, struct response *res);
+int h_stats_export(struct request *req, struct response *res);
+int h_stats_members(struct request *req, struct response *res);
+int h_stats_orgs(struct request *req, struct response *res);
 /* end stats */
 #endif

@@ -132,3 +132,13 @@ int h_projects_ledger(struct request *req, struct response *res)
 	api_reply_list(res, items, (int64_t)json_array_size(items), 1, (int)json_array_size(items));
 	return 0;
 }
+
+int h_me_projects(struct request *req, struct response *res)
+{
+	json_t *j = NULL;
+	int rc = project_mine(&req->ctx, &j);
+	if (rc)
+		return rc;
+	api_reply_json(res, 200, j);
+	return 0;
+}

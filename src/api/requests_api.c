@@ -186,6 +186,13 @@ out:
 	return rc;
 }
 
+int h_requests_update(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "version", "channel", "received_on", "requester", "address", "content",
+					      "category", NULL };
+	return request_step(req, res, fields, rq_update);
+}
+
 int h_requests_assign(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "version", "member_id", "org_id", "due_on", "reason", "assigned_on", NULL };

@@ -4,6 +4,7 @@
 #include "api/handlers.h"
 #include "domain/auth.h"
 #include "domain/points.h"
+#include "domain/signin_code.h"
 #include "util/config.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -26,8 +27,8 @@ static json_t *features_json(struct ctx *ctx)
 
 int h_session_create(struct request *req, struct response *res)
 {
-	static const char *const fields[] = { "username", "password", "bearer", NULL };
-	char username[64], password[160];
+	static const char *const fields[] = { "username", "password", "bearer", "code", NULL };
+	char username[64], password[160], code[40];
 	char *token = NULL, *csrf = NULL;
 	json_t *body = NULL, *reply;
 	struct user u;
@@ -36,14 +37,19 @@ int h_session_create(struct request *req, struct response *res)
 	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
 	    (rc = api_get_str(req, body, "username", username, sizeof(username), &present)) ||
 	    (rc = api_get_str(req, body, "password", password, sizeof(password), &present)) ||
-	    (rc = api_get_bool(req, body, "bearer", &bearer, &present)))
+	    (rc = api_get_bool(req, body, "bearer", &bearer, &present)) ||
+	    (rc = api_get_str(req, body, "code", code, sizeof(code), &present)))
 		goto out;
-	if (!username[0] || !password[0]) {
+	/* a one-time code stands for username and password (domain/signin_code.c) */
+	if (code[0] && !username[0] && !password[0])
+		rc = auth_login_code(&req->ctx, code, bearer, &token, &csrf, &u);
+	else if (!username[0] || !password[0]) {
 		rc = err_set(&req->ctx.err, E_INVALID, username[0] ? "password" : "username", "field.required",
 			     "请输入用户名和密码");
 		goto out;
-	}
-	if ((rc = auth_login(&req->ctx, username, password, bearer, &token, &csrf, &u)))
+	} else
+		rc = auth_login(&req->ctx, username, password, bearer, &token, &csrf, &u);
+	if (rc)
 		goto out;
 	reply = json_object();
 	json_object_set_new(reply, "user", user_to_json(&u));

@@ -135,6 +135,20 @@ int h_inspections_get(struct request *req, struct response *res)
 	return reply_inspection(req, res, 200, req->params[0]);
 }
 
+int h_inspections_update(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "version", "held_on", "kind", "title", "inspectors", "note", NULL };
+	json_t *body = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = supervision_inspection_update(&req->ctx, req->params[0], body)))
+		goto out;
+	rc = reply_inspection(req, res, 200, req->params[0]);
+out:
+	json_decref(body);
+	return rc;
+}
+
 static int reply_finding(struct request *req, struct response *res, int status, int64_t id)
 {
 	json_t *j = NULL;
@@ -310,6 +324,20 @@ out:
 int h_decisions_get(struct request *req, struct response *res)
 {
 	return reply_decision(req, res, 200, req->params[0]);
+}
+
+int h_decisions_update(struct request *req, struct response *res)
+{
+	static const char *const fields[] = { "version", "title", "content", NULL };
+	json_t *body = NULL;
+	int rc;
+	if ((rc = api_body_object(req, &body)) || (rc = api_check_fields(req, body, fields)) ||
+	    (rc = decision_update(&req->ctx, req->params[0], body)))
+		goto out;
+	rc = reply_decision(req, res, 200, req->params[0]);
+out:
+	json_decref(body);
+	return rc;
 }
 
 int h_decisions_step(struct request *req, struct response *res)

@@ -126,23 +126,15 @@ static json_t *row_json(struct stmt *st)
 
 #define ATT_COLS "id, COALESCE(step, 0), filename, mime, size, sha256, created_at"
 
-/* The owner is a recruit (recruit_id) or a meeting (meeting_id), never both (015's CHECK). */
-static int store(struct ctx *ctx, int64_t recruit_id, int64_t meeting_id, int step, const char *filename,
-		 const char *tmp_path, const char *sha256, int64_t size, json_t **out)
+int attachment_take(struct ctx *ctx, const char *filename, const char *tmp_path, const char *sha256, const char **mime_out)
 {
 	unsigned char head[16];
 	char dir[1024], sub[1100], dest[1200];
 	const char *mime;
-	struct stmt *st;
-	json_t *after = NULL;
 	ssize_t got;
-	int fd, rc, step_row;
-	int64_t id = 0;
+	int fd, rc;
 
-	if ((rc = recruit_id ? recruit_in_scope(ctx, recruit_id, NULL, 0) : meeting_in_scope(ctx, meeting_id)))
-		return rc;
-	if (step != 0 && !recruit_step_name(step))
-		return err_set(&ctx->err, E_INVALID, "step", "attachment.step", "步骤 %d 不存在", step);
+	*mime_out = NULL;
 	if (!filename_ok(filename))
 		return err_set(&ctx->err, E_INVALID, "filename", "attachment.filename", "文件名无效（1–80 个字，不能含 / 或控制字符）");
 	fd = open(tmp_path, O_RDONLY);
@@ -165,6 +157,35 @@ static int store(struct ctx *ctx, int64_t recruit_id, int64_t meeting_id, int st
 		unlink(tmp_path);
 	else if (rename(tmp_path, dest) != 0)
 		return err_set(&ctx->err, E_IO, NULL, NULL, "cannot store attachment: %s", strerror(errno));
+	*mime_out = mime;
+	return 0;
+}
+
+int attachment_file_path(struct ctx *ctx, const char *sha256, char *out, size_t size)
+{
+	char dir[1024];
+	int rc = attachment_dir(ctx, dir, sizeof(dir), &ctx->err);
+	if (!rc)
+		stored_path(dir, sha256, out, size);
+	return rc;
+}
+
+/* The owner is a recruit (recruit_id) or a meeting (meeting_id), never both (015's CHECK). */
+static int store(struct ctx *ctx, int64_t recruit_id, int64_t meeting_id, int step, const char *filename,
+		 const char *tmp_path, const char *sha256, int64_t size, json_t **out)
+{
+	const char *mime;
+	struct stmt *st;
+	json_t *after = NULL;
+	int rc, step_row;
+	int64_t id = 0;
+
+	if ((rc = recruit_id ? recruit_in_scope(ctx, recruit_id, NULL, 0) : meeting_in_scope(ctx, meeting_id)))
+		return rc;
+	if (step != 0 && !recruit_step_name(step))
+		return err_set(&ctx->err, E_INVALID, "step", "attachment.step", "步骤 %d 不存在", step);
+	if ((rc = attachment_take(ctx, filename, tmp_path, sha256, &mime)))
+		return rc;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
 	st = db_prepare(ctx->db, "INSERT INTO attachments (recruit_id, step, sha256, filename, mime, size, created_by, created_at, "

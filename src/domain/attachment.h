@@ -27,6 +27,15 @@ int attachment_list(struct ctx *ctx, int64_t recruit_id, json_t **items);
 int attachment_store_meeting(struct ctx *ctx, int64_t meeting_id, const char *filename, const char *tmp_path,
 			     const char *sha256, int64_t size, json_t **out);
 int attachment_list_meeting(struct ctx *ctx, int64_t meeting_id, json_t **items);
+/*
+ * The store itself, for owners kept elsewhere (a notice's files, notice.c): checks the
+ * name and the content's type (attachment.filename, attachment.type), then moves the
+ * uploaded temp file into place (or removes it when the content is already stored).
+ * *mime is a static string. The caller records the row and checks its owner's scope.
+ */
+int attachment_take(struct ctx *ctx, const char *filename, const char *tmp_path, const char *sha256, const char **mime);
+/* where the content with this SHA-256 is kept */
+int attachment_file_path(struct ctx *ctx, const char *sha256, char *out, size_t size);
 /* For download (a recruit's or a meeting's, scope-checked by its owner): the stored
  * file's path, type and original name (each malloc'd). */
 int attachment_open(struct ctx *ctx, int64_t id, char **path, char **mime, char **filename);

@@ -112,10 +112,8 @@ int auth_login(struct ctx *ctx, const char *username, const char *password, int 
 	       char **csrf, struct user *u)
 {
 	struct stmt *st;
-	char pw_hash[crypto_pwhash_STRBYTES] = "", locked_until[21] = "", token_hash[65], expires[21];
+	char pw_hash[crypto_pwhash_STRBYTES] = "", locked_until[21] = "";
 	int failures = 0, found = 0, rc = 0;
-	char *tok = NULL, *cs = NULL;
-	long long ttl = ctx->cfg ? config_int(ctx->cfg, CFG_SESSION_TTL_MIN) : 480;
 
 	st = db_prepare(ctx->db, "SELECT " USER_COLS ", u.pw_hash, u.failed_logins, u.locked_until" USER_FROM
 				 "WHERE u.username = ?", &ctx->err);
@@ -152,23 +150,39 @@ int auth_login(struct ctx *ctx, const char *username, const char *password, int 
 			return rc;
 		return err_set(&ctx->err, E_UNAUTH, "password", "auth.credentials", "用户名或密码错误");
 	}
-	if (failures || locked_until[0]) {
-		st = db_prepare(ctx->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", &ctx->err);
-		if (!st) {
-			rc = E_DB;
-			goto out;
-		}
-		stmt_bind_int(st, 1, u->id);
-		rc = stmt_run(st, &ctx->err);
-		if (rc)
-			goto out;
+	if (!(rc = auth_session_start(ctx, u, bearer, 0, token, csrf)))
+		rc = db_commit(ctx->db, &ctx->err);
+	if (rc) {
+		db_rollback(ctx->db);
+		free(*token);
+		free(*csrf);
+		*token = *csrf = NULL;
 	}
+	return rc;
+}
+
+int auth_session_start(struct ctx *ctx, const struct user *u, int bearer, int via_code, char **token, char **csrf)
+{
+	struct stmt *st;
+	char token_hash[65], expires[21];
+	char *tok = NULL, *cs = NULL;
+	long long ttl = ctx->cfg ? config_int(ctx->cfg, CFG_SESSION_TTL_MIN) : 480;
+	int rc;
+
+	*token = *csrf = NULL;
+	st = db_prepare(ctx->db, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ? AND "
+				 "(failed_logins <> 0 OR locked_until IS NOT NULL)", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, u->id);
+	if ((rc = stmt_run(st, &ctx->err)))
+		return rc;
 	tok = random_token(32);
 	cs = random_token(24);
 	sha256_hex(tok, strlen(tok), token_hash);
 	time_iso_utc(ctx->now + (time_t)ttl * 60, expires);
-	st = db_prepare(ctx->db, "INSERT INTO sessions (token_hash, user_id, csrf, kind, created_at, expires_at) "
-				 "VALUES (?, ?, ?, ?, ?, ?)", &ctx->err);
+	st = db_prepare(ctx->db, "INSERT INTO sessions (token_hash, user_id, csrf, kind, created_at, expires_at, via_code) "
+				 "VALUES (?, ?, ?, ?, ?, ?, ?)", &ctx->err);
 	if (!st) {
 		rc = E_DB;
 		goto out;
@@ -179,25 +193,32 @@ int auth_login(struct ctx *ctx, const char *username, const char *password, int 
 	stmt_bind_text(st, 4, bearer ? "bearer" : "cookie");
 	stmt_bind_text(st, 5, ctx->now_iso);
 	stmt_bind_text(st, 6, expires);
-	rc = stmt_run(st, &ctx->err);
-	if (rc)
+	stmt_bind_int(st, 7, via_code);
+	if ((rc = stmt_run(st, &ctx->err)))
 		goto out;
 	actor_from_user(ctx, u);
-	rc = audit_append(ctx, "login", "user", u->id, NULL, NULL);
-	if (rc)
-		goto out;
-	rc = db_commit(ctx->db, &ctx->err);
-	if (rc)
+	if ((rc = audit_append(ctx, via_code ? "login_code" : "login", "user", u->id, NULL, NULL)))
 		goto out;
 	*token = tok;
 	*csrf = cs;
 	tok = cs = NULL;
 out:
-	if (rc)
-		db_rollback(ctx->db);
 	free(tok);
 	free(cs);
 	return rc;
+}
+
+int auth_lock_check(struct ctx *ctx, const char *locked_until)
+{
+	if (locked_until[0] && strcmp(locked_until, ctx->now_iso) > 0)
+		return err_set(&ctx->err, E_LOCKED, "username", "auth.locked", "账号因多次登录失败已锁定，请 %lld 分钟后再试",
+			       minutes_until(locked_until, ctx->now));
+	return 0;
+}
+
+int auth_record_failure(struct ctx *ctx, int64_t user_id, int failures)
+{
+	return record_failure(ctx, user_id, failures);
 }
 
 int auth_resume(struct ctx *ctx, const char *token, char *csrf_out, char *hash_out, int *is_cookie)

@@ -27,6 +27,16 @@ int auth_login(struct ctx *ctx, const char *username, const char *password, int 
 /* Fills ctx->actor from a token; E_UNAUTH when unknown or expired. csrf_out[64], hash_out[65]. */
 int auth_resume(struct ctx *ctx, const char *token, char *csrf_out, char *hash_out, int *is_cookie);
 int auth_logout(struct ctx *ctx, const char *token_hash);
+/*
+ * Opens a session for u inside the caller's transaction (the caller commits): clears the
+ * failure count, stores the token's hash, makes u the actor and audits the login
+ * ("login_code" when via_code: a one-time code, signin_code.c). *token, *csrf malloc'd.
+ */
+int auth_session_start(struct ctx *ctx, const struct user *u, int bearer, int via_code, char **token, char **csrf);
+/* 423 auth.locked while locked_until (ISO UTC, "" = none) is ahead of now */
+int auth_lock_check(struct ctx *ctx, const char *locked_until);
+/* failures so far for the account; at auth.max_failures it locks for auth.lock_minutes */
+int auth_record_failure(struct ctx *ctx, int64_t user_id, int failures);
 
 int user_create(struct ctx *ctx, struct user *u, const char *password);
 int user_get(struct ctx *ctx, int64_t id, struct user *u);

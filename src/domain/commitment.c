@@ -12,11 +12,12 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "util/json_util.h"
 #include "util/named.h"
-#include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -24,7 +25,6 @@
 #define LETTER_NOT_FOUND_MSG "责任书不存在或不在您的管理范围内"
 #define ITEM_NOT_FOUND_MSG "承诺事项不存在或不在您的管理范围内"
 #define STALE_MSG "该记录已被他人修改，请刷新后重试"
-#define MAX_BINDS 12
 
 static const struct named statuses[CS__COUNT] = {
 	[CS_PENDING] = { "pending", "待践诺" },
@@ -80,121 +80,16 @@ static int require_officer(struct ctx *ctx)
 	return 0;
 }
 
-/* ---- parameters bound in order --------------------------------------------------- */
-
-struct binds {
-	int n;
-	struct {
-		int is_text;
-		int64_t i;
-		const char *s;
-	} v[MAX_BINDS];
-};
-
-static void bind_text(struct binds *b, const char *s)
-{
-	b->v[b->n].is_text = 1;
-	b->v[b->n++].s = s;
-}
-
-static void bind_int(struct binds *b, int64_t i)
-{
-	b->v[b->n].is_text = 0;
-	b->v[b->n++].i = i;
-}
-
-static struct stmt *prepare_bound(struct ctx *ctx, const char *sql, const struct binds *b)
-{
-	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
-	int k;
-	if (!st)
-		return NULL;
-	for (k = 0; k < b->n; k++) {
-		if (b->v[k].is_text)
-			stmt_bind_text(st, k + 1, b->v[k].s);
-		else
-			stmt_bind_int(st, k + 1, b->v[k].i);
-	}
-	return st;
-}
-
-static int count_bound(struct ctx *ctx, const char *sql, const struct binds *b, int64_t *total)
-{
-	struct stmt *st = prepare_bound(ctx, sql, b);
-	int step;
-	if (!st)
-		return E_DB;
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*total = stmt_int(st, 0);
-	stmt_reset(st);
-	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
-}
-
-/* '%q%' with LIKE's wildcards in q taken literally (ESCAPE '\') */
-static void like_pattern(struct strbuf *out, const char *q)
-{
-	strbuf_addch(out, '%');
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			strbuf_addch(out, '\\');
-		strbuf_addch(out, *q);
-	}
-	strbuf_addch(out, '%');
-}
-
 /* ---- body fields ----------------------------------------------------------------- */
 
-/*
- * A text field: absent → *present 0; null or "" → NULL (422 field.required when required);
- * else valid UTF-8 of at most max_chars, line breaks only when multiline. *out owned.
- */
+/* A text field (field_text) copied: *out owned, NULL when absent, null or "" */
 static int parse_text(struct ctx *ctx, json_t *body, const char *key, const char *label, size_t max_chars,
 		      int multiline, int required, char **out, int *present)
 {
-	json_t *v = json_object_get(body, key);
-	const unsigned char *p;
 	const char *s;
-	*out = NULL;
-	if (present)
-		*present = v != NULL;
-	if (v && !json_is_null(v) && !json_is_string(v))
-		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是字符串", key);
-	s = json_is_string(v) ? json_string_value(v) : "";
-	if (!s[0]) {
-		if (required)
-			return err_set(&ctx->err, E_INVALID, key, "field.required", "%s不能为空", label);
-		return 0;
-	}
-	if (strlen(s) > max_chars * 4 || !utf8_valid(s, strlen(s)) || utf8_chars(s) > max_chars)
-		return err_set(&ctx->err, E_INVALID, key, "field.text", "%s不是有效文本或超过 %zu 个字", label, max_chars);
-	for (p = (const unsigned char *)s; *p; p++)
-		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t'))) || *p == 0x7f ||
-		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
-			return err_set(&ctx->err, E_INVALID, key, "field.text", "%s含有非法字符", label);
-	*out = xstrdup(s);
-	return 0;
-}
-
-/* A 'YYYY-MM-DD' field: absent → *present 0 and out untouched; null/"" → out "" */
-static int parse_date_field(struct ctx *ctx, json_t *body, const char *key, const char *label, char out[11],
-			    int *present)
-{
-	json_t *v = json_object_get(body, key);
-	struct date d;
-	*present = v != NULL;
-	if (!v)
-		return 0;
-	if (!json_is_null(v) && !json_is_string(v))
-		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是字符串", key);
-	if (json_is_null(v) || !json_string_value(v)[0]) {
-		out[0] = '\0';
-		return 0;
-	}
-	if (date_parse(json_string_value(v), &d))
-		return err_set(&ctx->err, E_INVALID, key, "field.date", "%s不是有效日期（格式 YYYY-MM-DD）", label);
-	date_format(d, out);
-	return 0;
+	int rc = field_text(ctx, body, key, label, required, max_chars, multiline, &s, present);
+	*out = !rc && s ? xstrdup(s) : NULL;
+	return rc;
 }
 
 static int parse_bool_field(struct ctx *ctx, json_t *body, const char *key, int *out, int *present)
@@ -206,16 +101,6 @@ static int parse_bool_field(struct ctx *ctx, json_t *body, const char *key, int 
 	if (!json_is_boolean(v))
 		return err_set(&ctx->err, E_MALFORMED, key, NULL, "字段 %s 必须是 true 或 false", key);
 	*out = json_is_true(v);
-	return 0;
-}
-
-static int require_version(struct ctx *ctx, json_t *body, int64_t *version)
-{
-	json_t *v = json_object_get(body, "version");
-	if (!json_is_integer(v))
-		return err_set(&ctx->err, v ? E_MALFORMED : E_INVALID, "version", v ? NULL : "field.required",
-			       "须提供记录的 version");
-	*version = json_integer_value(v);
 	return 0;
 }
 
@@ -329,22 +214,16 @@ static json_t *item_to_json(const struct ctx *ctx, const struct item *it)
 /* The item if its letter's org lies in the actor's scope, or (self) the letter is the actor's own. */
 static int load_item(struct ctx *ctx, int64_t id, struct item *it, int self)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " ITEM_COLS ITEM_FROM "WHERE i.id = ?", &ctx->err);
-	int step, found = 0, visible;
+	struct stmt *row;
+	int rc;
 	memset(it, 0, sizeof(*it));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_item(st, it);
+	if ((rc = listq_row_by_id(ctx, "SELECT " ITEM_COLS ITEM_FROM "WHERE i.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_item(row, it);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	visible = found && visible_to(ctx, it->member_id, it->org_path, self);
-	if (!visible) {
+	if (!row || !visible_to(ctx, it->member_id, it->org_path, self)) {
 		item_release(it);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, ITEM_NOT_FOUND_MSG);
 	}
@@ -434,22 +313,16 @@ static json_t *letter_to_json(const struct letter *l)
 
 static int load_letter(struct ctx *ctx, int64_t id, struct letter *l, int self)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " LETTER_COLS LETTER_FROM "WHERE l.id = ?", &ctx->err);
-	int step, found = 0, visible;
+	struct stmt *row;
+	int rc;
 	memset(l, 0, sizeof(*l));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_letter(st, l);
+	if ((rc = listq_row_by_id(ctx, "SELECT " LETTER_COLS LETTER_FROM "WHERE l.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_letter(row, l);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	visible = found && visible_to(ctx, l->member_id, l->org_path, self);
-	if (!visible) {
+	if (!row || !visible_to(ctx, l->member_id, l->org_path, self)) {
 		letter_release(l);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, LETTER_NOT_FOUND_MSG);
 	}
@@ -543,7 +416,7 @@ static int parse_item_input(struct ctx *ctx, json_t *body, int letter_year, int 
 		strlcpy_z(in->category, json_string_value(v), sizeof(in->category));
 		in->has_category = 1;
 	}
-	if ((rc = parse_date_field(ctx, body, "due_on", "完成时限", in->due_on, &in->has_due)))
+	if ((rc = field_date(ctx, body, "due_on", "完成时限", in->due_on, &in->has_due)))
 		return rc;
 	if ((required || in->has_due) && !in->due_on[0])
 		return err_set(&ctx->err, E_INVALID, "due_on", "field.required", "完成时限不能为空");
@@ -682,7 +555,7 @@ int commitment_letter_create(struct ctx *ctx, json_t *body, int64_t *id)
 	}
 	if ((rc = parse_text(ctx, body, "title", "责任书名称", COMMITMENT_TITLE_MAX_CHARS, 0, 0, &title, NULL)) ||
 	    (rc = parse_text(ctx, body, "signed_by", "签订人", COMMITMENT_SIGNER_MAX_CHARS, 0, 0, &signed_by, NULL)) ||
-	    (rc = parse_date_field(ctx, body, "signed_on", "签订日期", signed_on, &present)) ||
+	    (rc = field_date(ctx, body, "signed_on", "签订日期", signed_on, &present)) ||
 	    (rc = check_signed_on(ctx, signed_on)))
 		goto out;
 	items = json_object_get(body, "items");
@@ -774,12 +647,12 @@ int commitment_letter_update(struct ctx *ctx, int64_t id, json_t *body)
 	int rc, has_title, has_signer, has_on;
 
 	memset(&l, 0, sizeof(l));
-	if ((rc = require_officer(ctx)) || (rc = load_letter(ctx, id, &l, 0)) || (rc = require_version(ctx, body, &version)))
+	if ((rc = require_officer(ctx)) || (rc = load_letter(ctx, id, &l, 0)) || (rc = field_version(ctx, body, &version)))
 		goto out;
 	strlcpy_z(signed_on, l.signed_on, sizeof(signed_on));
 	if ((rc = parse_text(ctx, body, "title", "责任书名称", COMMITMENT_TITLE_MAX_CHARS, 0, 0, &title, &has_title)) ||
 	    (rc = parse_text(ctx, body, "signed_by", "签订人", COMMITMENT_SIGNER_MAX_CHARS, 0, 0, &signed_by, &has_signer)) ||
-	    (rc = parse_date_field(ctx, body, "signed_on", "签订日期", signed_on, &has_on)) ||
+	    (rc = field_date(ctx, body, "signed_on", "签订日期", signed_on, &has_on)) ||
 	    (rc = check_signed_on(ctx, signed_on)))
 		goto out;
 	if (version != l.version) {
@@ -826,165 +699,101 @@ out:
 
 /* ---- filters shared by the lists --------------------------------------------------- */
 
-/* WHERE of a subtree list; with_items adds the item filters. Strings in b point into f, hi, today or like. */
-static int build_where(struct ctx *ctx, const struct commitment_filter *f, int with_items, struct strbuf *where,
-		       struct binds *b, char *lo, char *hi, const char *today, struct strbuf *like)
+/* WHERE of a subtree list; with_items adds the item filters. */
+static int build_where(struct ctx *ctx, const struct commitment_filter *f, int with_items, struct listq *q)
 {
-	struct org root;
+	char today[11];
 	int rc;
-	if ((rc = org_scope_root(ctx, f->org_id, &root)))
+	if ((rc = listq_subtree(ctx, q, "o.path", f->org_id)))
 		return rc;
-	strlcpy_z(lo, root.path, PATH_MAX_LEN);
-	path_range_end(root.path, hi, PATH_MAX_LEN);
-	strbuf_addstr(where, " WHERE o.path >= ? AND o.path < ?");
-	bind_text(b, lo);
-	bind_text(b, hi);
-	if (f->year) {
-		strbuf_addstr(where, " AND l.year = ?");
-		bind_int(b, f->year);
+	listq_filter_int(q, "l.year = ?", f->year);
+	listq_filter_text(q, "l.holder_type = ?", f->holder_type);
+	if (!with_items) {
+		listq_filter_contains(q, "(l.title LIKE ? ESCAPE '\\' OR COALESCE(m.name, o.name) LIKE ? ESCAPE '\\')", 2, f->q);
+		return 0;
 	}
-	if (f->holder_type) {
-		strbuf_addstr(where, " AND l.holder_type = ?");
-		bind_text(b, f->holder_type);
-	}
-	if (with_items && f->status >= 0) {
-		strbuf_addstr(where, " AND i.status = ?");
-		bind_text(b, named_code_at(statuses, CS__COUNT, f->status));
-	}
-	if (with_items && f->overdue) {
+	if (f->status >= 0)
+		listq_where_text(q, "i.status = ?", named_code_at(statuses, CS__COUNT, f->status));
+	if (f->overdue) {
 		/* due_on is 'YYYY-MM-DD' text: byte order is date order */
-		strbuf_addstr(where, " AND i.status = 'pending' AND i.due_on < ?");
-		bind_text(b, today);
+		date_format(ctx->today, today);
+		listq_where_text(q, "i.status = 'pending' AND i.due_on < ?", today);
 	}
-	if (with_items && f->category) {
-		strbuf_addstr(where, " AND i.category = ?");
-		bind_text(b, f->category);
-	}
-	if (f->q && f->q[0]) {
-		like_pattern(like, f->q);
-		strbuf_addstr(where, with_items ? " AND (i.title LIKE ? ESCAPE '\\' OR COALESCE(m.name, o.name) LIKE ? ESCAPE '\\')"
-						: " AND (l.title LIKE ? ESCAPE '\\' OR COALESCE(m.name, o.name) LIKE ? ESCAPE '\\')");
-		bind_text(b, like->buf);
-		bind_text(b, like->buf);
-	}
+	listq_filter_text(q, "i.category = ?", f->category);
+	listq_filter_contains(q, "(i.title LIKE ? ESCAPE '\\' OR COALESCE(m.name, o.name) LIKE ? ESCAPE '\\')", 2, f->q);
 	return 0;
+}
+
+static json_t *item_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct item it;
+	json_t *j;
+	(void)arg;
+	read_item(st, &it);
+	j = item_to_json(ctx, &it);
+	item_release(&it);
+	return j;
 }
 
 int commitment_items_list(struct ctx *ctx, const struct commitment_filter *f, int page, int per_page, json_t **items,
 			  int64_t *total)
 {
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT, like = STRBUF_INIT;
-	struct binds b = { 0 };
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11];
-	json_t *arr = NULL;
-	int rc, step;
-
+	static const struct listq_sql sql = {
+		"SELECT count(*)" ITEM_FROM, "SELECT " ITEM_COLS ITEM_FROM,
+		/* pending first, the earliest due date on top */
+		" ORDER BY CASE WHEN i.status = 'pending' THEN 0 ELSE 1 END, i.due_on, o.path, i.letter_id, i.seq, i.id",
+	};
+	struct listq q;
+	int rc;
 	*items = NULL;
 	*total = 0;
-	date_format(ctx->today, today);
-	if ((rc = require_officer(ctx)) || (rc = build_where(ctx, f, 1, &where, &b, lo, hi, today, &like)))
-		goto out;
-	strbuf_addf(&sql, "SELECT count(*)" ITEM_FROM "%s", where.buf);
-	if ((rc = count_bound(ctx, sql.buf, &b, total)))
-		goto out;
-	strbuf_reset(&sql);
-	/* pending first, the earliest due date on top */
-	strbuf_addf(&sql,
-		    "SELECT " ITEM_COLS ITEM_FROM "%s ORDER BY CASE WHEN i.status = 'pending' THEN 0 ELSE 1 END, i.due_on, "
-		    "o.path, i.letter_id, i.seq, i.id LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = prepare_bound(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
-	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct item it;
-		read_item(st, &it);
-		json_array_append_new(arr, item_to_json(ctx, &it));
-		item_release(&it);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
-	strbuf_release(&like);
+	listq_init(&q);
+	if (!(rc = require_officer(ctx)) && !(rc = build_where(ctx, f, 1, &q)))
+		rc = listq_list(ctx, &q, &sql, page, per_page, item_row, NULL, items, total);
+	listq_release(&q);
 	return rc;
+}
+
+static json_t *letter_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct letter l;
+	json_t *j;
+	(void)ctx;
+	(void)arg;
+	read_letter(st, &l);
+	j = letter_to_json(&l);
+	json_object_set_new(j, "summary", summary_json((int)stmt_int(st, 14), (int)stmt_int(st, 15), (int)stmt_int(st, 16),
+						       (int)stmt_int(st, 17), (int)stmt_int(st, 18)));
+	letter_release(&l);
+	return j;
 }
 
 int commitment_letters_list(struct ctx *ctx, const struct commitment_filter *f, int page, int per_page, json_t **items,
 			    int64_t *total)
 {
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT, like = STRBUF_INIT;
-	struct binds b = { 0 };
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11];
-	json_t *arr = NULL;
-	int rc, step;
-
+	/* the counts of the page's letters only: a letter has at most COMMITMENT_MAX_ITEMS items */
+	static const struct listq_sql sql = {
+		"SELECT count(*)" LETTER_FROM,
+		"SELECT " LETTER_COLS ", x.total, x.done, x.pending, x.overdue, x.cancelled" LETTER_FROM
+		"LEFT JOIN (SELECT letter_id, count(*) AS total, "
+		"sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done, "
+		"sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending, "
+		"sum(CASE WHEN status = 'pending' AND due_on < ? THEN 1 ELSE 0 END) AS overdue, "
+		"sum(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled "
+		"FROM commitment_items GROUP BY letter_id) x ON x.letter_id = l.id ",
+		" ORDER BY l.year DESC, o.path, l.holder_type DESC, COALESCE(m.name, o.name), l.id",
+	};
+	struct listq q;
+	char today[11];
+	int rc;
 	*items = NULL;
 	*total = 0;
+	listq_init(&q);
 	date_format(ctx->today, today);
-	if ((rc = require_officer(ctx)) || (rc = build_where(ctx, f, 0, &where, &b, lo, hi, today, &like)))
-		goto out;
-	strbuf_addf(&sql, "SELECT count(*)" LETTER_FROM "%s", where.buf);
-	if ((rc = count_bound(ctx, sql.buf, &b, total)))
-		goto out;
-	strbuf_reset(&sql);
-	/* the counts of the page's letters only: a letter has at most COMMITMENT_MAX_ITEMS items.
-	 * The subquery's parameter (today) comes before the WHERE's. */
-	{
-		struct binds b2 = { 0 };
-		int k;
-		bind_text(&b2, today);
-		for (k = 0; k < b.n; k++)
-			b2.v[b2.n++] = b.v[k];
-		b = b2;
-	}
-	strbuf_addstr(&sql, "SELECT " LETTER_COLS ", x.total, x.done, x.pending, x.overdue, x.cancelled" LETTER_FROM
-			    "LEFT JOIN (SELECT letter_id, count(*) AS total, "
-			    "sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done, "
-			    "sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending, "
-			    "sum(CASE WHEN status = 'pending' AND due_on < ? THEN 1 ELSE 0 END) AS overdue, "
-			    "sum(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled "
-			    "FROM commitment_items GROUP BY letter_id) x ON x.letter_id = l.id ");
-	strbuf_addf(&sql, "%s ORDER BY l.year DESC, o.path, l.holder_type DESC, COALESCE(m.name, o.name), l.id LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = prepare_bound(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
-	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct letter l;
-		json_t *j;
-		read_letter(st, &l);
-		j = letter_to_json(&l);
-		json_object_set_new(j, "summary", summary_json((int)stmt_int(st, 14), (int)stmt_int(st, 15), (int)stmt_int(st, 16),
-							       (int)stmt_int(st, 17), (int)stmt_int(st, 18)));
-		json_array_append_new(arr, j);
-		letter_release(&l);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
-	strbuf_release(&like);
+	listq_head_text(&q, today); /* the subquery's due date */
+	if (!(rc = require_officer(ctx)) && !(rc = build_where(ctx, f, 0, &q)))
+		rc = listq_list(ctx, &q, &sql, page, per_page, letter_row, NULL, items, total);
+	listq_release(&q);
 	return rc;
 }
 
@@ -1099,7 +908,7 @@ int commitment_item_update(struct ctx *ctx, int64_t id, json_t *body)
 
 	memset(&in, 0, sizeof(in));
 	memset(&it, 0, sizeof(it));
-	if ((rc = require_officer(ctx)) || (rc = load_item(ctx, id, &it, 0)) || (rc = require_version(ctx, body, &version)) ||
+	if ((rc = require_officer(ctx)) || (rc = load_item(ctx, id, &it, 0)) || (rc = field_version(ctx, body, &version)) ||
 	    (rc = parse_item_input(ctx, body, it.year, 0, &in)) || (rc = check_pending(ctx, &it, version, "修改")))
 		goto out;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
@@ -1139,7 +948,7 @@ int commitment_item_complete(struct ctx *ctx, int64_t id, json_t *body, int self
 
 	memset(&it, 0, sizeof(it));
 	if ((!self && (rc = require_officer(ctx))) || (rc = load_item(ctx, id, &it, self ? SEE_OWN : SEE_SCOPE)) ||
-	    (rc = require_version(ctx, body, &version)) || (rc = check_pending(ctx, &it, version, "完成")))
+	    (rc = field_version(ctx, body, &version)) || (rc = check_pending(ctx, &it, version, "完成")))
 		goto out;
 	if ((rc = parse_text(ctx, body, "evidence", "践诺情况", COMMITMENT_TEXT_MAX_CHARS, 1, 0, &evidence, NULL)))
 		goto out;
@@ -1147,7 +956,7 @@ int commitment_item_complete(struct ctx *ctx, int64_t id, json_t *body, int self
 		rc = err_set(&ctx->err, E_RULE, "evidence", "commitment.evidence", "完成承诺须填写践诺情况（做了什么、成效如何）");
 		goto out;
 	}
-	if ((rc = parse_date_field(ctx, body, "done_on", "完成日期", done_on, &present)))
+	if ((rc = field_date(ctx, body, "done_on", "完成日期", done_on, &present)))
 		goto out;
 	on = ctx->today;
 	if (done_on[0])
@@ -1196,7 +1005,7 @@ int commitment_item_cancel(struct ctx *ctx, int64_t id, json_t *body)
 	int rc;
 
 	memset(&it, 0, sizeof(it));
-	if ((rc = require_officer(ctx)) || (rc = load_item(ctx, id, &it, 0)) || (rc = require_version(ctx, body, &version)) ||
+	if ((rc = require_officer(ctx)) || (rc = load_item(ctx, id, &it, 0)) || (rc = field_version(ctx, body, &version)) ||
 	    (rc = check_pending(ctx, &it, version, "取消")))
 		goto out;
 	if ((rc = parse_text(ctx, body, "reason", "取消原因", COMMITMENT_TEXT_MAX_CHARS, 1, 0, &reason, NULL)))
@@ -1256,137 +1065,131 @@ static json_t *tally_json(const struct tally *t)
 
 #define STATS_MAX_YEARS 20
 
+/* the tallies of one commitment_stats call, filled row by row */
+struct stats_acc {
+	int from, to;
+	struct tally all, per_cat[NAMED_COUNT(categories)], per_year[STATS_MAX_YEARS];
+};
+
+static json_t *stats_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct stats_acc *a = arg;
+	int year = (int)stmt_int(st, 0), cat = commitment_category_parse(stmt_text(st, 1));
+	int status = commitment_status_parse(stmt_text(st, 2)), overdue = (int)stmt_int(st, 3);
+	int n = (int)stmt_int(st, 4);
+	(void)ctx;
+	tally_add(&a->all, status, overdue, n);
+	if (cat >= 0)
+		tally_add(&a->per_cat[cat], status, overdue, n);
+	if (year >= a->from && year <= a->to)
+		tally_add(&a->per_year[year - a->from], status, overdue, n);
+	return NULL;
+}
+
 int commitment_stats(struct ctx *ctx, int64_t org_id, int from, int to, json_t **out)
 {
-	struct org root;
-	struct stmt *st;
-	struct tally all = { 0 }, per_cat[NAMED_COUNT(categories)], per_year[STATS_MAX_YEARS];
-	char hi[PATH_MAX_LEN], today[11];
-	json_t *j, *cats, *years;
-	int rc, step, k;
+	/* one pass over the subtree's items: a row per (year, category, status, overdue); grouped by
+	 * position, since PostgreSQL would not match a repeated parameter in GROUP BY to the select list */
+	static const struct listq_sql sql = {
+		NULL,
+		"SELECT l.year, i.category, i.status, CASE WHEN i.status = 'pending' AND i.due_on < ? THEN 1 ELSE 0 END, "
+		"count(*) FROM commitment_items i JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o ON "
+		"o.id = l.org_id",
+		" GROUP BY 1, 2, 3, 4",
+	};
+	struct stats_acc *a = xcalloc(1, sizeof(*a));
+	struct listq q;
+	char today[11];
+	json_t *j = NULL, *cats, *years, *none = NULL;
+	int rc, k;
 
 	*out = NULL;
-	memset(per_cat, 0, sizeof(per_cat));
-	memset(per_year, 0, sizeof(per_year));
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
-		return rc;
+	listq_init(&q);
+	if ((rc = require_officer(ctx)) || (rc = listq_subtree(ctx, &q, "o.path", org_id)))
+		goto out;
 	if (!to)
 		to = ctx->today.y;
 	if (!from)
 		from = to - 3;
-	if (from > to || to - from >= STATS_MAX_YEARS)
-		return err_set(&ctx->err, E_INVALID, "from", "commitment.years", "统计年度范围须在 1 至 %d 年之间", STATS_MAX_YEARS);
-	path_range_end(root.path, hi, sizeof(hi));
-	date_format(ctx->today, today);
-	/* one pass over the subtree's items: a row per (year, category, status, overdue); grouped by
-	 * position, since PostgreSQL would not match a repeated parameter in GROUP BY to the select list */
-	st = db_prepare(ctx->db,
-			"SELECT l.year, i.category, i.status, CASE WHEN i.status = 'pending' AND i.due_on < ? THEN 1 ELSE 0 END, "
-			"count(*) FROM commitment_items i JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o ON "
-			"o.id = l.org_id WHERE o.path >= ? AND o.path < ? AND l.year >= ? AND l.year <= ? "
-			"GROUP BY 1, 2, 3, 4",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_text(st, 1, today);
-	stmt_bind_text(st, 2, root.path);
-	stmt_bind_text(st, 3, hi);
-	stmt_bind_int(st, 4, from);
-	stmt_bind_int(st, 5, to);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int year = (int)stmt_int(st, 0), cat = commitment_category_parse(stmt_text(st, 1));
-		int status = commitment_status_parse(stmt_text(st, 2)), overdue = (int)stmt_int(st, 3);
-		int n = (int)stmt_int(st, 4);
-		tally_add(&all, status, overdue, n);
-		if (cat >= 0)
-			tally_add(&per_cat[cat], status, overdue, n);
-		if (year >= from && year <= to)
-			tally_add(&per_year[year - from], status, overdue, n);
+	if (from > to || to - from >= STATS_MAX_YEARS) {
+		rc = err_set(&ctx->err, E_INVALID, "from", "commitment.years", "统计年度范围须在 1 至 %d 年之间", STATS_MAX_YEARS);
+		goto out;
 	}
-	stmt_reset(st);
-	if (step != STEP_DONE)
-		return ctx_db_fail(ctx);
+	a->from = from;
+	a->to = to;
+	date_format(ctx->today, today);
+	listq_head_text(&q, today);
+	listq_where_int(&q, "l.year >= ?", from);
+	listq_where_int(&q, "l.year <= ?", to);
+	if ((rc = listq_fetch(ctx, &q, &sql, 1, 0, stats_row, a, &none)))
+		goto out;
 	cats = json_array();
 	for (k = 0; k < (int)NAMED_COUNT(categories); k++) {
-		json_t *c = tally_json(&per_cat[k]);
+		json_t *c = tally_json(&a->per_cat[k]);
 		json_object_set_new(c, "category", json_string(categories[k].code));
 		json_object_set_new(c, "category_name", json_string(categories[k].name));
 		json_array_append_new(cats, c);
 	}
 	years = json_array();
 	for (k = 0; k <= to - from; k++) {
-		json_t *y = tally_json(&per_year[k]);
+		json_t *y = tally_json(&a->per_year[k]);
 		json_object_set_new(y, "year", json_integer(from + k));
 		json_array_append_new(years, y);
 	}
-	j = tally_json(&all);
-	json_object_set_new(j, "org_id", json_integer(root.id));
-	json_object_set_new(j, "org_name", json_string(root.name));
+	j = tally_json(&a->all);
+	json_object_set_new(j, "org_id", json_integer(q.root.id));
+	json_object_set_new(j, "org_name", json_string(q.root.name));
 	json_object_set_new(j, "from", json_integer(from));
 	json_object_set_new(j, "to", json_integer(to));
 	json_object_set_new(j, "by_category", cats);
 	json_object_set_new(j, "by_year", years);
 	*out = j;
-	return 0;
+out:
+	json_decref(none);
+	listq_release(&q);
+	free(a);
+	return rc;
 }
 
 /* ---- public board and the member's own --------------------------------------------- */
 
+static json_t *public_item_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct item it;
+	const char *cat;
+	json_t *j;
+	(void)ctx;
+	(void)arg;
+	read_item(st, &it);
+	cat = commitment_category_name(it.category);
+	/* public facts only: no evidence text, no ids of members */
+	j = json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)it.id, "year", it.year,
+		      "holder_name", it.holder_name, "org_name", it.org_name, "title", it.title ? it.title : "",
+		      "category_name", cat ? cat : it.category, "due_on", it.due_on, "status",
+		      named_code_at(statuses, CS__COUNT, it.status), "status_name", commitment_status_name(it.status),
+		      "done_on", json_str_or_null(it.done_on));
+	item_release(&it);
+	return j;
+}
+
 int commitment_public_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **items,
 			   int64_t *total)
 {
+	static const struct listq_sql sql = {
+		"SELECT count(*)" ITEM_FROM, "SELECT " ITEM_COLS ITEM_FROM, " ORDER BY l.year DESC, o.path, l.id, i.seq",
+	};
 	struct commitment_filter f = { org_id, year, NULL, -1, 0, NULL, NULL };
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT, like = STRBUF_INIT;
-	struct binds b = { 0 };
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11];
-	json_t *arr = NULL;
-	int rc, step;
-
+	struct listq q;
+	int rc;
 	*items = NULL;
 	*total = 0;
-	date_format(ctx->today, today);
-	if ((rc = build_where(ctx, &f, 1, &where, &b, lo, hi, today, &like)))
-		goto out;
-	/* cancelled items are withdrawn from the board */
-	strbuf_addstr(&where, " AND i.public = 1 AND i.status <> 'cancelled'");
-	strbuf_addf(&sql, "SELECT count(*)" ITEM_FROM "%s", where.buf);
-	if ((rc = count_bound(ctx, sql.buf, &b, total)))
-		goto out;
-	strbuf_reset(&sql);
-	strbuf_addf(&sql, "SELECT " ITEM_COLS ITEM_FROM "%s ORDER BY l.year DESC, o.path, l.id, i.seq LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = prepare_bound(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
+	listq_init(&q);
+	if (!(rc = build_where(ctx, &f, 1, &q))) {
+		/* cancelled items are withdrawn from the board */
+		listq_where(&q, "i.public = 1 AND i.status <> 'cancelled'");
+		rc = listq_list(ctx, &q, &sql, page, per_page, public_item_row, NULL, items, total);
 	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct item it;
-		const char *cat;
-		read_item(st, &it);
-		cat = commitment_category_name(it.category);
-		/* public facts only: no evidence text, no ids of members */
-		json_array_append_new(arr, json_pack("{s:I, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)it.id,
-						     "year", it.year, "holder_name", it.holder_name, "org_name", it.org_name,
-						     "title", it.title ? it.title : "", "category_name", cat ? cat : it.category,
-						     "due_on", it.due_on, "status", named_code_at(statuses, CS__COUNT, it.status),
-						     "status_name", commitment_status_name(it.status), "done_on",
-						     json_str_or_null(it.done_on)));
-		item_release(&it);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
-	strbuf_release(&like);
+	listq_release(&q);
 	return rc;
 }
 

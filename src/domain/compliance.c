@@ -912,6 +912,110 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 
 /* ---- members at risk ------------------------------------------------------------- */
 
+/* year * 100 + month → a running month number */
+static int ym_index(int ym)
+{
+	return ym / 100 * 12 + ym % 100 - 1;
+}
+
+int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_fn fn, void *arg)
+{
+	struct stmt *st;
+	struct date start;
+	struct life_lapse l;
+	char from[11], join_ym[8];
+	int rc = 0, step, base, prev;
+
+	/* the 6 whole calendar months before this one, and this month so far */
+	start.y = ctx->today.y;
+	start.m = ctx->today.m;
+	start.d = 1;
+	start = date_add_months(start, -LIFE_LAPSE_MONTHS);
+	date_format(start, from);
+	prev = ctx->today.y * 12 + ctx->today.m - 2;
+
+	/*
+	 * Members with meetings recorded for them in the window and none attended: neither
+	 * present nor on leave with a reason (a proper reason, RULES.md §4). A member whose
+	 * branch recorded nothing is not flagged here; the branch shows red in compliance.
+	 * Only a member for the whole window: a newcomer cannot have missed 6 months.
+	 *
+	 * Read from the figures kept per member (014_member_life_months): the candidates are
+	 * the members whose last month attended or excused is before the window (an index
+	 * range on member_life.ok_ym), and only for them the window's months are summed,
+	 * where joining the window's attendance with its meetings took seconds for a county.
+	 * CROSS JOIN keeps that order on SQLite. The window ends today with its last month
+	 * whole, the same as held_on <= today: no meeting is recorded after today
+	 * (field.date_future). The first month with anything recorded bounds the count of a
+	 * member who never attended: before it the system knows nothing.
+	 */
+	st = db_prepare(ctx->db,
+			"SELECT m.id, m.name, m.org_id, o.name, (SELECT sum(l.meetings) FROM member_life_months l "
+			"WHERE l.member_id = m.id AND l.year >= CAST(? AS INTEGER) AND l.year <= CAST(? AS INTEGER) "
+			"AND l.year * 100 + l.month >= CAST(? AS INTEGER) AND l.year * 100 + l.month <= CAST(? AS INTEGER)), "
+			"k.ok_ym, m.state, m.join_date, (SELECT min(l.year * 100 + l.month) FROM member_life_months l "
+			"WHERE l.member_id = m.id AND l.meetings > 0) "
+			"FROM member_life k CROSS JOIN members m CROSS JOIN orgs o "
+			"WHERE k.ok_ym < CAST(? AS INTEGER) AND m.id = k.member_id AND o.id = m.org_id "
+			"AND m.org_path >= ? AND m.org_path < ? AND m.state IN ('active', 'transferring') "
+			"AND (m.join_date IS NULL OR m.join_date <= ?) ORDER BY m.org_id, m.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, start.y);
+	stmt_bind_int(st, 2, ctx->today.y);
+	stmt_bind_int(st, 3, start.y * 100 + start.m);
+	stmt_bind_int(st, 4, ctx->today.y * 100 + ctx->today.m);
+	stmt_bind_int(st, 5, start.y * 100 + start.m);
+	stmt_bind_text(st, 6, lo);
+	stmt_bind_text(st, 7, hi);
+	stmt_bind_text(st, 8, from);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		/* nothing recorded for the member in the window: not flagged (the branch is red) */
+		if (stmt_is_null(st, 4) || stmt_int(st, 4) <= 0)
+			continue;
+		memset(&l, 0, sizeof(l));
+		l.member_id = stmt_int(st, 0);
+		l.name = stmt_text(st, 1);
+		l.org_id = stmt_int(st, 2);
+		l.org_name = stmt_text(st, 3);
+		l.meetings_missed = stmt_int(st, 4);
+		l.ok_ym = (int)stmt_int(st, 5);
+		l.state = stmt_text(st, 6);
+		strlcpy_z(l.since, from, sizeof(l.since));
+		/* the run starts after the last month with life, or at the first month known */
+		base = l.ok_ym ? ym_index(l.ok_ym) + 1 : (stmt_is_null(st, 8) ? prev : ym_index((int)stmt_int(st, 8)));
+		stmt_text_copy(st, 7, join_ym, sizeof(join_ym));
+		if (strlen(join_ym) == 7) {
+			int jy = (join_ym[0] - '0') * 1000 + (join_ym[1] - '0') * 100 + (join_ym[2] - '0') * 10 + (join_ym[3] - '0');
+			int jm = (join_ym[5] - '0') * 10 + (join_ym[6] - '0');
+			if (jy * 12 + jm - 1 > base)
+				base = jy * 12 + jm - 1;
+		}
+		l.months = prev - base + 1 < LIFE_LAPSE_MONTHS ? LIFE_LAPSE_MONTHS : prev - base + 1;
+		if ((rc = fn(arg, &l)))
+			break;
+	}
+	stmt_reset(st);
+	if (rc)
+		return rc;
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+static int at_risk_add(void *arg, const struct life_lapse *l)
+{
+	/* the compliance list names the members on the roll; a member being transferred is
+	 * the receiving side's as soon as it confirms */
+	if (strcmp(l->state, "active"))
+		return 0;
+	json_array_append_new((json_t *)arg, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:I, s:s, s:s}", "flag", "no_life",
+						       "rule", "member.no_life", "member_id", (json_int_t)l->member_id,
+						       "name", l->name, "org_id", (json_int_t)l->org_id, "org_name",
+						       l->org_name, "meetings_missed", (json_int_t)l->meetings_missed,
+						       "since", l->since, "proposal", "自行脱党"));
+	return 0;
+}
+
 int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 {
 	struct org root;
@@ -926,7 +1030,6 @@ int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 		return rc;
 	strlcpy_z(lo, root.path, sizeof(lo));
 	path_range_end(lo, hi, sizeof(hi));
-	/* the 6 whole calendar months before this one, and this month so far */
 	start.y = ctx->today.y;
 	start.m = ctx->today.m;
 	start.d = 1;
@@ -936,54 +1039,10 @@ int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 	cutoff = date_add_months(ctx->today, -AT_RISK_MONTHS);
 	date_format(cutoff, cut);
 
-	/*
-	 * Members with meetings recorded for them in the window and none attended: neither
-	 * present nor on leave with a reason (a proper reason, RULES.md §4). A member whose
-	 * branch recorded nothing is not flagged here; the branch shows red in compliance.
-	 * Only a member for the whole window: a newcomer cannot have missed 6 months.
-	 *
-	 * Read from the figures kept per member (014_member_life_months): the candidates are
-	 * the members whose last month attended or excused is before the window (an index
-	 * range on member_life.ok_ym), and only for them the window's months are summed,
-	 * where joining the window's attendance with its meetings took seconds for a county.
-	 * CROSS JOIN keeps that order on SQLite. The window ends today with its last month
-	 * whole, the same as held_on <= today: no meeting is recorded after today
-	 * (field.date_future).
-	 */
-	st = db_prepare(ctx->db,
-			"SELECT m.id, m.name, m.org_id, o.name, (SELECT sum(l.meetings) FROM member_life_months l "
-			"WHERE l.member_id = m.id AND l.year >= CAST(? AS INTEGER) AND l.year <= CAST(? AS INTEGER) "
-			"AND l.year * 100 + l.month >= CAST(? AS INTEGER) AND l.year * 100 + l.month <= CAST(? AS INTEGER)) "
-			"FROM member_life k CROSS JOIN members m CROSS JOIN orgs o "
-			"WHERE k.ok_ym < CAST(? AS INTEGER) AND m.id = k.member_id AND o.id = m.org_id "
-			"AND m.org_path >= ? AND m.org_path < ? AND m.state = 'active' "
-			"AND (m.join_date IS NULL OR m.join_date <= ?) ORDER BY m.org_id, m.id",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, start.y);
-	stmt_bind_int(st, 2, ctx->today.y);
-	stmt_bind_int(st, 3, start.y * 100 + start.m);
-	stmt_bind_int(st, 4, ctx->today.y * 100 + ctx->today.m);
-	stmt_bind_int(st, 5, start.y * 100 + start.m);
-	stmt_bind_text(st, 6, lo);
-	stmt_bind_text(st, 7, hi);
-	stmt_bind_text(st, 8, from);
 	items = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		/* nothing recorded for the member in the window: not flagged (the branch is red) */
-		if (stmt_is_null(st, 4) || stmt_int(st, 4) <= 0)
-			continue;
-		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:I, s:s, s:s}", "flag", "no_life",
-						       "rule", "member.no_life", "member_id", (json_int_t)stmt_int(st, 0),
-						       "name", stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2),
-						       "org_name", stmt_text(st, 3), "meetings_missed",
-						       (json_int_t)stmt_int(st, 4), "since", from, "proposal", "自行脱党"));
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
+	if ((rc = life_lapse_scan(ctx, lo, hi, at_risk_add, items))) {
 		json_decref(items);
-		return ctx_db_fail(ctx);
+		return rc;
 	}
 
 	st = db_prepare(ctx->db, "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM members m JOIN orgs o ON o.id = "

@@ -279,6 +279,80 @@ out:
 	return rc;
 }
 
+/* ---- editing ---------------------------------------------------------------------- */
+
+/*
+ * The matter's title and content are corrected in place (versioned, audited) while the
+ * decision is under way; once 实施结果公开 is recorded the six steps are the public record
+ * and the matter stands as it was published (409 decision.done).
+ */
+int decision_update(struct ctx *ctx, int64_t id, json_t *body)
+{
+	struct stmt *st;
+	char *title = NULL, *content = NULL;
+	json_t *cur = NULL, *after = NULL, *v;
+	int64_t version;
+	int rc, nested = 0;
+
+	if ((rc = require_officer(ctx)) || (rc = load_decision(ctx, id, &cur)) || (rc = svd_version(ctx, body, &version)))
+		goto out;
+	if (json_integer_value(json_object_get(cur, "steps_done")) >= DECISION_STEPS) {
+		rc = err_set(&ctx->err, E_CONFLICT, "status", "decision.done", "该事项的四议两公开已全部完成并公开，不能再修改");
+		goto out;
+	}
+	if ((v = json_object_get(body, "title"))) {
+		if ((rc = svd_text(ctx, body, "title", "决策事项", SVD_LINE_MAX_CHARS, 1, 0, &title)))
+			goto out;
+	} else {
+		title = xstrdup(json_string_value(json_object_get(cur, "title")) ? json_string_value(json_object_get(cur, "title"))
+										  : "");
+	}
+	if (json_object_get(body, "content")) {
+		if ((rc = svd_text(ctx, body, "content", "事项内容", SVD_TEXT_MAX_CHARS, 0, 1, &content)))
+			goto out;
+	} else if (json_string_value(json_object_get(cur, "content"))) {
+		content = xstrdup(json_string_value(json_object_get(cur, "content")));
+	}
+	if (json_integer_value(json_object_get(cur, "version")) != version) {
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该决策事项已被他人修改，请刷新后重试");
+		goto out;
+	}
+	if ((rc = svd_begin(ctx, &nested)))
+		goto out;
+	st = db_prepare(ctx->db,
+			"UPDATE village_decisions SET title = ?, content = ?, updated_at = ?, version = version + 1 WHERE id = ? "
+			"AND version = ? AND steps_done < ?",
+			&ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto rollback;
+	}
+	stmt_bind_text(st, 1, title);
+	stmt_bind_text(st, 2, content);
+	stmt_bind_text(st, 3, ctx->now_iso);
+	stmt_bind_int(st, 4, id);
+	stmt_bind_int(st, 5, version);
+	stmt_bind_int(st, 6, DECISION_STEPS);
+	if ((rc = stmt_run(st, &ctx->err)))
+		goto rollback;
+	if (db_changes(ctx->db) != 1) {
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该决策事项已被他人修改，请刷新后重试");
+		goto rollback;
+	}
+	if ((rc = load_decision(ctx, id, &after)) || (rc = audit_append(ctx, "update", "decision", id, cur, after)) ||
+	    (rc = svd_commit(ctx, nested)))
+		goto rollback;
+	goto out;
+rollback:
+	svd_rollback(ctx, nested);
+out:
+	json_decref(cur);
+	json_decref(after);
+	free(title);
+	free(content);
+	return rc;
+}
+
 /* ---- steps ----------------------------------------------------------------------- */
 
 struct step_rec {

@@ -35,6 +35,8 @@ int decision_create(struct ctx *ctx, json_t *body, int64_t *id);
 int decision_get(struct ctx *ctx, int64_t id, json_t **out);
 int decision_list(struct ctx *ctx, const struct decision_filter *f, int page, int per_page, json_t **items,
 		  int64_t *total);
+/* body {version, title?, content?}: while not all six steps are done (409 decision.done) */
+int decision_update(struct ctx *ctx, int64_t id, json_t *body);
 /* body {version, step, held_on, participants, present, votes_for, votes_against, votes_abstain, place, note} */
 int decision_record_step(struct ctx *ctx, int64_t id, json_t *body);
 #endif

@@ -1033,10 +1033,22 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		rc = demo_supervision(ctx, &nsup);
 	}
 	/* dues: a year of payments (demo_dues.c) */
+	if (!rc) {
+		int ndues = 0;
+		rc = demo_dues(ctx, &ndues);
+	}
 	/* end dues */
 	/* care: subsidies and 送温暖 (demo_care.c) */
+	if (!rc) {
+		int ncare = 0;
+		rc = demo_care(ctx, &ncare);
+	}
 	/* end care */
 	/* board: a public board per village branch (demo_board.c) */
+	if (!rc) {
+		int nboards = 0;
+		rc = demo_board(ctx, &nboards);
+	}
 	/* end board */
 	/* volunteer hours, commitments done, projects rewarded, requests replied and 督查 findings
 	 * feed points too: count the ledger last */

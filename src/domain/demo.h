@@ -78,9 +78,14 @@ int demo_grid(struct ctx *ctx, int *households); /* 网格 households and 人才
 int demo_secretaries(struct ctx *ctx, int *rows); /* 第一书记 and 志愿服务: ~60 rows (demo_secretaries.c) */
 int demo_supervision(struct ctx *ctx, int *rows); /* 督查整改 and 四议两公开: ~140 rows (demo_supervision.c) */
 /* dues */
+int demo_dues(struct ctx *ctx, int *rows); /* 党费: bases, a year of payments, arrears, reductions (demo_dues.c) */
 /* end dues */
 /* care */
+int demo_care(struct ctx *ctx, int *rows); /* 老党员补贴, 困难党员, 送温暖: ~a thousand rows (demo_care.c) */
 /* end care */
 /* board */
+/* the fixed public key of the first village branch's board (张庄村): /#/board?key=DEMO_BOARD_KEY */
+#define DEMO_BOARD_KEY "DemoBoardZhangzhuang2026"
+int demo_board(struct ctx *ctx, int *rows); /* 党务公开栏: a board per village branch, one plan (demo_board.c) */
 /* end board */
 #endif

@@ -104,6 +104,39 @@ static int play(struct ctx *ctx, int64_t id, int i)
 	return step_to(ctx, id, "reward", json_pack("{s:s, s:i}", "reward", "评为全县优秀党建项目，通报表扬", "reward_fen", 1000000));
 }
 
+/* member1's branch gets a 书记领衔 project under way (if the loop above gave it none), so the
+ * member's phone page (#/me/projects) has a project and its ledger to show */
+static int member_branch_project(struct ctx *ctx, int *projects)
+{
+	int64_t branch[1], parent[1], sec[1], has[1], id = 0;
+	json_t *body;
+	int n = 0, rc;
+	if ((rc = pick_ids(ctx, "SELECT o.id, o.parent_id FROM users u JOIN members m ON m.id = u.member_id JOIN orgs o ON "
+				"o.id = m.org_id WHERE u.username = 'member1' AND o.kind = 'branch' AND o.parent_id IS NOT NULL",
+			   0, branch, parent, 1, &n)) || !n)
+		return rc ? fail(ctx, "member1 branch", rc) : 0;
+	if ((rc = pick_ids(ctx, "SELECT count(*) FROM projects WHERE org_id = ?", branch[0], has, NULL, 1, &n)) || (n && has[0]))
+		return rc ? fail(ctx, "member1 projects", rc) : 0;
+	if ((rc = pick_ids(ctx,
+			   "SELECT COALESCE(o.secretary_member_id, (SELECT min(m.id) FROM members m WHERE m.org_id = o.id AND "
+			   "m.state = 'active')) FROM orgs o WHERE o.id = ?",
+			   branch[0], sec, NULL, 1, &n)) || !n || !sec[0])
+		return rc ? fail(ctx, "member1 secretary", rc) : 0;
+	body = json_pack("{s:I, s:I, s:I, s:s, s:b, s:s, s:i, s:s, s:s}", "org_id", (json_int_t)branch[0], "lead_org_id",
+			 (json_int_t)parent[0], "secretary_member_id", (json_int_t)sec[0], "type", "demonstration", "leader_led", 1,
+			 "name", "书记领衔“红色网格”民生服务", "year", ctx->today.y, "summary", "书记牵头，党员包片联户，办好群众身边小事",
+			 "goal", "年内解决群众急难愁盼问题 30 件以上");
+	rc = project_create(ctx, body, &id);
+	json_decref(body);
+	if (rc)
+		return fail(ctx, "create", rc);
+	if ((rc = step_to(ctx, id, "file", json_pack("{s:s}", "note", "材料齐全，同意备案"))) ||
+	    (rc = step_to(ctx, id, "implement", json_pack("{s:s}", "note", "召开启动会，明确分工"))))
+		return rc;
+	(*projects)++;
+	return 0;
+}
+
 int demo_projects(struct ctx *ctx, int *projects)
 {
 	int64_t towns[MAX_TOWNS], branches[PER_TOWN], secs[PER_TOWN];
@@ -138,5 +171,5 @@ int demo_projects(struct ctx *ctx, int *projects)
 			(*projects)++;
 		}
 	}
-	return 0;
+	return member_branch_project(ctx, projects);
 }

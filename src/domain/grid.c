@@ -4,16 +4,15 @@
  * assignment either passes for every household or changes none.
  */
 #include "domain/grid.h"
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/gridtal.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "io/table.h"
 #include "util/json_util.h"
-#include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -100,21 +99,16 @@ static void read_household(struct stmt *st, struct household *h)
 
 static int load_household(struct ctx *ctx, int64_t id, struct household *h)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " HH_COLS HH_FROM "WHERE h.id = ?", &ctx->err);
-	int step, found = 0;
+	struct stmt *row;
+	int rc;
 	memset(h, 0, sizeof(*h));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_household(st, h);
+	if ((rc = listq_row_by_id(ctx, "SELECT " HH_COLS HH_FROM "WHERE h.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_household(row, h);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!found || !ctx_path_in_scope(ctx, h->org_path))
+	if (!row || !ctx_path_in_scope(ctx, h->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	return 0;
 }
@@ -464,74 +458,41 @@ out:
 
 /* ---- lists and coverage ---------------------------------------------------------- */
 
+static json_t *household_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct household h;
+	(void)ctx;
+	(void)arg;
+	read_household(st, &h);
+	return household_json(&h);
+}
+
 int grid_household_list(struct ctx *ctx, const struct grid_filter *f, int page, int per_page, json_t **items,
 			int64_t *total)
 {
-	struct org root;
-	struct gt_params p;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct stmt *st;
-	char hi[PATH_MAX_LEN], like[200];
-	json_t *arr = NULL;
-	int rc, step;
-
+	static const struct listq_sql sql = {
+		"SELECT count(*)" HH_FROM, "SELECT " HH_COLS HH_FROM, " ORDER BY o.path, COALESCE(g.name, ''), h.id",
+	};
+	struct listq q;
+	int rc;
 	*items = NULL;
 	*total = 0;
-	memset(&p, 0, sizeof(p));
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)))
-		return rc;
-	path_range_end(root.path, hi, sizeof(hi));
-	strbuf_addstr(&where, "WHERE o.path >= ? AND o.path < ?");
-	gt_param_text(&p, root.path);
-	gt_param_text(&p, hi);
-	if (f->group_id > 0) {
-		strbuf_addstr(&where, " AND h.group_id = ?");
-		gt_param_int(&p, f->group_id);
-	} else if (f->group_id < 0) {
-		strbuf_addstr(&where, " AND h.group_id IS NULL");
-	}
-	if (f->member_id) {
-		strbuf_addstr(&where, " AND h.member_id = ?");
-		gt_param_int(&p, f->member_id);
-	}
+	listq_init(&q);
+	if ((rc = require_officer(ctx)) || (rc = listq_subtree(ctx, &q, "o.path", f->org_id)))
+		goto out;
+	if (f->group_id > 0)
+		listq_where_int(&q, "h.group_id = ?", f->group_id);
+	else if (f->group_id < 0)
+		listq_where(&q, "h.group_id IS NULL");
+	listq_filter_int(&q, "h.member_id = ?", f->member_id);
 	if (f->assigned == 0)
-		strbuf_addstr(&where, " AND h.member_id IS NULL");
+		listq_where(&q, "h.member_id IS NULL");
 	else if (f->assigned == 1)
-		strbuf_addstr(&where, " AND h.member_id IS NOT NULL");
-	if (f->q && f->q[0]) {
-		gt_like(f->q, like, sizeof(like));
-		strbuf_addstr(&where, " AND (h.head_name LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\')");
-		gt_param_text(&p, like);
-		gt_param_text(&p, like);
-	}
-	strbuf_addf(&sql, "SELECT count(*)" HH_FROM "%s", where.buf);
-	if ((rc = gt_count(ctx, sql.buf, &p, total)))
-		goto out;
-	strbuf_reset(&sql);
-	strbuf_addf(&sql, "SELECT " HH_COLS HH_FROM "%s ORDER BY o.path, COALESCE(g.name, ''), h.id LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
-	}
-	gt_bind(st, &p);
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct household h;
-		read_household(st, &h);
-		json_array_append_new(arr, household_json(&h));
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
+		listq_where(&q, "h.member_id IS NOT NULL");
+	listq_filter_contains(&q, "(h.head_name LIKE ? ESCAPE '\\' OR h.address LIKE ? ESCAPE '\\')", 2, f->q);
+	rc = listq_list(ctx, &q, &sql, page, per_page, household_row, NULL, items, total);
 out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	listq_release(&q);
 	return rc;
 }
 

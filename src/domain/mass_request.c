@@ -823,6 +823,92 @@ out:
 	return rc;
 }
 
+/* ---- editing the basic fields --------------------------------------------------- */
+
+/*
+ * The receiving clerk's typing mistakes are corrected in place (versioned, audited) until
+ * the requester has rated the answer: a rated request is closed, what was asked and
+ * answered is then the record. The receiving org stays (a request of another village is a
+ * new request there); a changed received_on keeps the step order.
+ */
+int rq_update(struct ctx *ctx, int64_t id, json_t *body)
+{
+	static const char *const keys[] = { "channel", "received_on", "requester", "address", "content", "category", NULL };
+	struct stmt *st = NULL;
+	json_t *cur = NULL, *merged = NULL, *after = NULL;
+	const char *channel, *category, *requester, *address, *content, *next;
+	char received_on[11];
+	int64_t version;
+	size_t i;
+	int rc;
+
+	if ((rc = begin_step(ctx, id, body, &cur, &version)))
+		goto out;
+	if (status_index(cur) >= ST_RATED) {
+		rc = err_set(&ctx->err, E_CONFLICT, "status", "request.closed", "该诉求已评价办结，不能再修改受理信息");
+		goto out;
+	}
+	/* absent keys keep the stored value; null clears an optional one */
+	merged = json_object();
+	for (i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		json_object_set(merged, keys[i], v ? v : json_object_get(cur, keys[i]));
+	}
+	if ((rc = body_code(ctx, merged, "channel", "来源渠道", channels, NAMED_COUNT(channels), NULL, &channel)) ||
+	    (rc = rq_date(ctx, merged, "received_on", "受理日期", NULL, 0, received_on)) ||
+	    (rc = rq_text(ctx, merged, "requester", "诉求人", NAME_MAX_CHARS, 1, &requester)) ||
+	    (rc = name_validate(requester, &ctx->err, "requester")) ||
+	    (rc = rq_text(ctx, merged, "address", "住址", RQ_LINE_MAX_CHARS, 0, &address)) ||
+	    (rc = rq_text(ctx, merged, "content", "诉求内容", RQ_TEXT_MAX_CHARS, 1, &content)) ||
+	    (rc = body_code(ctx, merged, "category", "诉求类别", categories, NAMED_COUNT(categories), NULL, &category)))
+		goto out;
+	if (!received_on[0]) {
+		rc = err_set(&ctx->err, E_INVALID, "received_on", "field.required", "受理日期不能为空");
+		goto out;
+	}
+	next = jstr(cur, "assigned_on");
+	if (next[0] && strcmp(received_on, next) > 0) {
+		rc = err_set(&ctx->err, E_INVALID, "received_on", "request.date_order", "受理日期不能晚于交办日期（%s）", next);
+		goto out;
+	}
+	if ((rc = stale_check(ctx, cur, version)) || (rc = db_begin(ctx->db, &ctx->err)))
+		goto out;
+	st = db_prepare(ctx->db,
+			"UPDATE mass_requests SET channel = ?, received_on = ?, requester = ?, address = ?, content = ?, "
+			"category = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status <> 'rated'",
+			&ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto rollback;
+	}
+	stmt_bind_text(st, 1, channel);
+	stmt_bind_text(st, 2, received_on);
+	stmt_bind_text(st, 3, requester);
+	stmt_bind_text(st, 4, address);
+	stmt_bind_text(st, 5, content);
+	stmt_bind_text(st, 6, category);
+	stmt_bind_text(st, 7, ctx->now_iso);
+	stmt_bind_int(st, 8, id);
+	stmt_bind_int(st, 9, version);
+	if ((rc = stmt_run(st, &ctx->err)))
+		goto rollback;
+	if (db_changes(ctx->db) != 1) {
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
+		goto rollback;
+	}
+	if ((rc = load(ctx, id, &after)) || (rc = audit_append(ctx, "update", "mass_request", id, cur, after)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
+		goto rollback;
+	goto out;
+rollback:
+	db_rollback(ctx->db);
+out:
+	json_decref(cur);
+	json_decref(merged);
+	json_decref(after);
+	return rc;
+}
+
 /* ---- statistics ------------------------------------------------------------------ */
 
 struct tally {

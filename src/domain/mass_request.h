@@ -31,6 +31,9 @@ struct rq_filter {
 int rq_create(struct ctx *ctx, json_t *body, int64_t *id);
 int rq_get(struct ctx *ctx, int64_t id, json_t **out);
 int rq_list(struct ctx *ctx, const struct rq_filter *f, int page, int per_page, json_t **items, int64_t *total);
+/* body {version, channel?, received_on?, requester?, address?, content?, category?}: corrects what was
+ * received until the request is rated (409 request.closed) */
+int rq_update(struct ctx *ctx, int64_t id, json_t *body);
 /* body {version, member_id | org_id, due_on, reason (required when reassigning), assigned_on?} */
 int rq_assign(struct ctx *ctx, int64_t id, json_t *body);
 /* body {version, handling, rectified (bool, default true), handled_on?} */

@@ -107,6 +107,26 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
  */
 int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out);
 /*
+ * The one reading of "6 consecutive months without organizational life" (RULES.md §4),
+ * shared by compliance_at_risk and the 自行脱党 warnings (lapse.c): members of the path
+ * range [lo, hi) in state active or transferring, a member since before the window (the
+ * 6 whole months before ctx->today's month, and this month so far), with meetings
+ * recorded for them in the window and none attended or excused (014's kept figures).
+ * fn is called once per member, in org then member order; a non-zero return stops the
+ * scan and is returned. Strings in *l live until fn returns.
+ */
+struct life_lapse {
+	int64_t member_id, org_id;
+	const char *name, *org_name, *state;
+	int64_t meetings_missed;   /* meetings recorded for the member in the window */
+	int ok_ym;                 /* last month attended or excused (year * 100 + month), 0 = none */
+	int months;                /* whole months without life before this one (≥ 6) */
+	char since[11];            /* the window's first day */
+};
+#define LIFE_LAPSE_MONTHS 6
+typedef int (*life_lapse_fn)(void *arg, const struct life_lapse *l);
+int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_fn fn, void *arg);
+/*
  * Reminders before a period ends: for the month, quarter (or half year) and year that
  * hold ctx->today, each branch's requirements still missing, only once the period ends
  * within 7 / 15 / 30 days; sorted by the end date, then tree order. JSON into out.

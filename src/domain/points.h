@@ -127,6 +127,8 @@ int points_sync_commitment_item(struct ctx *ctx, int64_t item_id);
 int points_sync_project(struct ctx *ctx, int64_t project_id);
 int points_sync_mass_request(struct ctx *ctx, int64_t request_id);
 int points_sync_finding(struct ctx *ctx, int64_t finding_id);
+int points_sync_task(struct ctx *ctx, int64_t task_id);
+int points_sync_visit(struct ctx *ctx, int64_t visit_id);
 /* Own transaction: every automatic source of the subtree and period; counts out. */
 int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed);
 #endif

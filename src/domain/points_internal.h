@@ -44,6 +44,9 @@ int64_t points_top_org(const char *org_path);
  *   project_awarded      branch  -                      a 党建项目 of the branch reached 激励 (dated then)
  *   request_replied      member  -                      a 民情诉求 assigned to them replied by its due date
  *   supervision_finding  branch  -                      a 督查 finding against the branch (dated the inspection)
+ *   task_done            member|branch task_timing       a 分解任务 completed (its member, else its 党支部);
+ *                                                       param on_time | late by the due date
+ *   visit_made           member  -                      a 走访 the member went on (dated the visit)
  * Dues join when that module lands (issue 7).
  */
 struct points_source {

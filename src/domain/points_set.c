@@ -33,6 +33,8 @@ const struct points_source points_sources[] = {
 	{ "project_awarded", "项目获激励", "branch", NULL },
 	{ "request_replied", "诉求按期答复", "member", NULL },
 	{ "supervision_finding", "督查发现问题", "branch", NULL },
+	{ "task_done", "完成分解任务", NULL, "task_timing" },
+	{ "visit_made", "走访群众", "member", NULL },
 };
 const size_t points_n_sources = sizeof(points_sources) / sizeof(points_sources[0]);
 
@@ -401,6 +403,8 @@ static int check_source_param(struct ctx *ctx, const struct points_source *src, 
 		return err_set(&ctx->err, E_INVALID, field, "points.source_param", "会议类型“%s”无效", param);
 	if (!strcmp(src->param, "appraisal_category") && appraisal_category_parse(param) < 0)
 		return err_set(&ctx->err, E_INVALID, field, "points.source_param", "评议等次“%s”无效", param);
+	if (!strcmp(src->param, "task_timing") && strcmp(param, "on_time") && strcmp(param, "late"))
+		return err_set(&ctx->err, E_INVALID, field, "points.source_param", "任务完成时限须为 on_time（按期）或 late（逾期）");
 	return 0;
 }
 
@@ -708,6 +712,8 @@ static const struct tpl template_rows[] = {
 	{ "m_pairing", "结对帮扶困难群众", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
 	{ "m_request_replied", "承办民情诉求按期答复", "发挥作用", "member", "award", 10, 40, "quarter", "request_replied", NULL, "secretary" },
 	{ "m_commitment", "承诺事项践诺完成", "发挥作用", "member", "award", 10, 60, "year", "commitment_done", NULL, "secretary" },
+	{ "m_task", "按期完成分解任务", "发挥作用", "member", "award", 10, 40, "year", "task_done", "on_time", "secretary" },
+	{ "m_visit", "走访群众", "发挥作用", "member", "award", 5, 30, "quarter", "visit_made", NULL, "secretary" },
 	{ "m_post", "岗位建功", "发挥作用", "member", "award", 20, 60, "quarter", "manual", NULL, "secretary" },
 	{ "m_pioneer", "党员示范岗、先锋岗", "发挥作用", "member", "award", 20, 20, "quarter", "manual", NULL, "secretary" },
 	{ "m_suggestion", "建言献策被采纳", "发挥作用", "member", "award", 20, 40, "quarter", "manual", NULL, "secretary" },

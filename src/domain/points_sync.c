@@ -18,6 +18,10 @@
  *   project_awarded      a 党建项目 at 激励: its owning 党支部, dated the reward
  *   request_replied      a 民情诉求's assigned member, replied by the due date, dated the reply
  *   supervision_finding  the inspected 党支部 of each 督查 finding, dated the inspection
+ *   task_done            a completed 分解任务: its responsible member, or else its responsible
+ *                        党支部, dated the completion; source_param on_time | late picks by the
+ *                        due date (an on-time bonus is an indicator with on_time)
+ *   visit_made           each member who went on a 走访, dated the visit, in their own branch
  */
 #include "domain/points_internal.h"
 #include <inttypes.h>
@@ -37,6 +41,8 @@ static const char *const commitment_sources[] = { "commitment_done", NULL };
 static const char *const project_sources[] = { "project_awarded", NULL };
 static const char *const request_sources[] = { "request_replied", NULL };
 static const char *const finding_sources[] = { "supervision_finding", NULL };
+static const char *const task_sources[] = { "task_done", NULL };
+static const char *const visit_sources[] = { "visit_made", NULL };
 
 /* one entry: wanted (derived from the record) or had (in the ledger) */
 struct fact {
@@ -350,6 +356,8 @@ static int audit_sync(struct ctx *ctx, const struct sync *s, int64_t added, int6
 			     : s->sources == commitment_sources ? "commitment"
 			     : s->sources == project_sources	? "project"
 			     : s->sources == request_sources	? "mass_request"
+			     : s->sources == task_sources	? "task"
+			     : s->sources == visit_sources	? "visit"
 								: "inspection_finding";
 	json_t *j;
 	int rc;
@@ -1057,6 +1065,178 @@ int points_sync_finding(struct ctx *ctx, int64_t finding_id)
 	return sync_single(ctx, &finding_kind, NULL, finding_id, &added, &reversed);
 }
 
+/* ---- 分解任务 and 走访 ------------------------------------------------------------------ */
+
+/*
+ * A completed task earns its responsible member (when the person is a member) in their own
+ * branch, or else its responsible unit when that is a 党支部; dated the completion. The
+ * indicators of the member's or the branch's target count; one with source_param on_time
+ * only a completion by the due date, late only one after it. Open (reopened) or deleted:
+ * nothing, so what it had is taken back.
+ */
+static int sync_task(struct ctx *ctx, struct ind_cache *cache, int64_t task_id, int64_t *added, int64_t *reversed)
+{
+	struct sync s;
+	struct stmt *st;
+	struct one_fact f;
+	const char *target = "member";
+	char due[11] = "";
+	size_t first, n, k;
+	int rc = 0, step, on;
+
+	memset(&f, 0, sizeof(f));
+	sync_init(&s, cache, task_id, "分解任务", task_sources);
+	if (cache && (rc = lock_record(ctx, "UPDATE tasks SET version = version WHERE id = ?", task_id)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"SELECT t.status, t.completed_on, t.due_on, t.person_member_id, mb.org_id, mb.org_path, t.unit_org_id, "
+			"uo.path, uo.kind FROM tasks t JOIN orgs uo ON uo.id = t.unit_org_id LEFT JOIN members mb ON mb.id = "
+			"t.person_member_id WHERE t.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, task_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *status = stmt_text(st, 0), *kind = stmt_text(st, 8);
+		f.qualifies = status && !strcmp(status, "completed") && !stmt_is_null(st, 1);
+		stmt_text_copy(st, 1, f.event_on, sizeof(f.event_on));
+		stmt_text_copy(st, 2, due, sizeof(due));
+		if (!stmt_is_null(st, 3) && !stmt_is_null(st, 4)) {
+			f.subject_id = stmt_int(st, 3);
+			f.org_id = stmt_int(st, 4);
+			stmt_text_copy(st, 5, f.org_path, sizeof(f.org_path));
+		} else if (kind && org_kind_is_branch(kind)) {
+			target = "branch";
+			f.subject_id = f.org_id = stmt_int(st, 6);
+			stmt_text_copy(st, 7, f.org_path, sizeof(f.org_path));
+		} else {
+			f.qualifies = 0;
+		}
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return ctx_db_fail(ctx);
+	if (f.qualifies) {
+		strlcpy_z(s.org_path, f.org_path, sizeof(s.org_path));
+		strlcpy_z(s.event_on, f.event_on, sizeof(s.event_on));
+		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
+			goto out;
+		if ((s.month = month_of(s.event_on)) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "任务完成日期无效");
+			goto out;
+		}
+		if ((rc = load_indicators(ctx, &s, target, "task_done", strcmp(f.event_on, due) <= 0 ? "on_time" : "late",
+					  &first, &n)))
+			goto out;
+		for (k = 0; k < n; k++) {
+			const struct points_indicator *ind = &s.inds[first + k];
+			want(&s, "task_done", target, f.subject_id, f.org_id, f.org_path, ind, ind->sign * ind->points_x10);
+		}
+	}
+	if ((rc = reconcile(ctx, &s)))
+		goto out;
+	*added += s.added;
+	*reversed += s.reversed;
+out:
+	sync_release(&s);
+	return rc;
+}
+
+int points_sync_task(struct ctx *ctx, int64_t task_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_task(ctx, NULL, task_id, &added, &reversed);
+}
+
+/*
+ * A 走访 earns each member who went one entry per indicator, in the member's own branch,
+ * dated the visit (the set in force is the visit's org's). Members whose branch has points
+ * off get nothing.
+ */
+static int sync_visit(struct ctx *ctx, struct ind_cache *cache, int64_t visit_id, int64_t *added, int64_t *reversed)
+{
+	struct sync s;
+	struct stmt *st;
+	struct attendee *att = NULL;
+	size_t natt = 0, aatt = 0, first = 0, n = 0, i, k, nseen = 0;
+	char seen[16][PATH_MAX_LEN];
+	int seen_on[16], rc = 0, step, on, found = 0;
+
+	sync_init(&s, cache, visit_id, "走访", visit_sources);
+	if (cache && (rc = lock_record(ctx, "UPDATE visits SET version = version WHERE id = ?", visit_id)))
+		return rc;
+	st = db_prepare(ctx->db, "SELECT o.path, v.visited_on FROM visits v JOIN orgs o ON o.id = v.org_id WHERE v.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, visit_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		found = 1;
+		stmt_text_copy(st, 0, s.org_path, sizeof(s.org_path));
+		stmt_text_copy(st, 1, s.event_on, sizeof(s.event_on));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return ctx_db_fail(ctx);
+	if (found) {
+		if ((s.month = month_of(s.event_on)) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "走访日期无效");
+			goto out;
+		}
+		if ((rc = load_indicators(ctx, &s, "member", "visit_made", NULL, &first, &n)))
+			goto out;
+	}
+	if (n) {
+		st = db_prepare(ctx->db,
+				"SELECT vm.member_id, mb.org_id, mb.org_path FROM visit_members vm JOIN members mb ON mb.id = "
+				"vm.member_id WHERE vm.visit_id = ? ORDER BY vm.member_id",
+				&ctx->err);
+		if (!st) {
+			rc = E_DB;
+			goto out;
+		}
+		stmt_bind_int(st, 1, visit_id);
+		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+			struct attendee *a;
+			ALLOC_GROW(att, natt + 1, aatt);
+			a = &att[natt++];
+			memset(a, 0, sizeof(*a));
+			a->member_id = stmt_int(st, 0);
+			a->org_id = stmt_int(st, 1);
+			stmt_text_copy(st, 2, a->org_path, sizeof(a->org_path));
+			a->present = 1;
+		}
+		stmt_reset(st);
+		if (step != STEP_DONE) {
+			rc = ctx_db_fail(ctx);
+			goto out;
+		}
+		for (i = 0; i < natt; i++) {
+			if ((rc = member_points_on(ctx, &att[i], seen, seen_on, &nseen, &on)))
+				goto out;
+			if (!on)
+				continue;
+			for (k = 0; k < n; k++)
+				want(&s, "visit_made", "member", att[i].member_id, att[i].org_id, att[i].org_path,
+				     &s.inds[first + k], s.inds[first + k].sign * s.inds[first + k].points_x10);
+		}
+	}
+	if ((rc = reconcile(ctx, &s)))
+		goto out;
+	*added += s.added;
+	*reversed += s.reversed;
+out:
+	free(att);
+	sync_release(&s);
+	return rc;
+}
+
+int points_sync_visit(struct ctx *ctx, int64_t visit_id)
+{
+	int64_t added = 0, reversed = 0;
+	return sync_visit(ctx, NULL, visit_id, &added, &reversed);
+}
+
 /* ---- POST /points/sync ------------------------------------------------------------- */
 
 struct ids {
@@ -1105,7 +1285,7 @@ static void ids_unique(struct ids *ids)
 
 /* the records of the one-fact sources (projects, requests, findings) */
 struct more_ids {
-	struct ids projects, requests, findings;
+	struct ids projects, requests, findings, tasks, visits;
 };
 
 /*
@@ -1179,8 +1359,32 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 	    (rc = collect(ctx,
 			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
 			  "AND event_on <= ? AND source = 'supervision_finding'",
-			  lo, hi, from, to, &x->findings)))
+			  lo, hi, from, to, &x->findings)) ||
+	    (rc = collect(ctx,
+			  "SELECT t.id FROM tasks t JOIN orgs uo ON uo.id = t.unit_org_id LEFT JOIN members mb ON mb.id = "
+			  "t.person_member_id WHERE COALESCE(mb.org_path, uo.path) >= ? AND COALESCE(mb.org_path, uo.path) < ? "
+			  "AND t.completed_on >= ? AND t.completed_on <= ?",
+			  lo, hi, from, to, &x->tasks)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'task_done'",
+			  lo, hi, from, to, &x->tasks)) ||
+	    (rc = collect(ctx,
+			  "SELECT v.id FROM visits v JOIN orgs o ON o.id = v.org_id WHERE o.path >= ? AND o.path < ? AND "
+			  "v.visited_on >= ? AND v.visited_on <= ?",
+			  lo, hi, from, to, &x->visits)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT vm.visit_id FROM visit_members vm JOIN members mb ON mb.id = vm.member_id JOIN "
+			  "visits v ON v.id = vm.visit_id WHERE mb.org_path >= ? AND mb.org_path < ? AND v.visited_on >= ? AND "
+			  "v.visited_on <= ?",
+			  lo, hi, from, to, &x->visits)) ||
+	    (rc = collect(ctx,
+			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
+			  "AND event_on <= ? AND source = 'visit_made'",
+			  lo, hi, from, to, &x->visits)))
 		return rc;
+	ids_unique(&x->tasks);
+	ids_unique(&x->visits);
 	ids_unique(&x->projects);
 	ids_unique(&x->requests);
 	ids_unique(&x->findings);
@@ -1218,7 +1422,7 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 	struct org o;
 	struct points_period p;
 	struct ids meetings = { 0 }, rounds = { 0 }, acts = { 0 }, items = { 0 };
-	struct more_ids x = { { 0 }, { 0 }, { 0 } };
+	struct more_ids x = { { 0 }, { 0 }, { 0 }, { 0 }, { 0 } };
 	struct ind_cache cache = { 0 };
 	char hi[PATH_MAX_LEN], from[11], to[11];
 	struct date d;
@@ -1265,6 +1469,12 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 	for (i = 0; i < x.findings.n; i++)
 		if ((rc = sync_single(ctx, &finding_kind, &cache, x.findings.v[i], added, reversed)))
 			goto rollback;
+	for (i = 0; i < x.tasks.n; i++)
+		if ((rc = sync_task(ctx, &cache, x.tasks.v[i], added, reversed)))
+			goto rollback;
+	for (i = 0; i < x.visits.n; i++)
+		if ((rc = sync_visit(ctx, &cache, x.visits.v[i], added, reversed)))
+			goto rollback;
 	if ((rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
@@ -1280,5 +1490,7 @@ out:
 	free(x.projects.v);
 	free(x.requests.v);
 	free(x.findings.v);
+	free(x.tasks.v);
+	free(x.visits.v);
 	return rc;
 }

@@ -439,6 +439,133 @@ int project_ledger(struct ctx *ctx, int64_t id, json_t **items)
 	return rc;
 }
 
+/*
+ * A member's view of the public ledger (GET /me/projects): the projects owned by the
+ * member's own branch and by each org above it, from 备案 on (a 申报 not yet filed is not
+ * public), with the public fields only — no budget, reward money, scores of the
+ * acceptance, return reasons or the people who acted — and each project's ledger
+ * (date, action, stage, note). At most PROJECT_MINE_MAX, 书记领衔 first, newest year first.
+ */
+#define PROJECT_MINE_MAX 200
+#define PROJECT_MINE_DEPTH 16
+
+static json_t *public_project_json(const struct project *p)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "id", json_integer(p->id));
+	json_object_set_new(j, "name", json_string(p->name));
+	json_object_set_new(j, "type", json_string(p->type));
+	json_object_set_new(j, "type_name", json_str_or_null(named_name_of(types, NAMED_COUNT(types), p->type)));
+	json_object_set_new(j, "leader_led", json_boolean(p->leader_led));
+	json_object_set_new(j, "org_id", json_integer(p->org_id));
+	json_object_set_new(j, "org_name", json_string(p->org_name));
+	json_object_set_new(j, "lead_org_name", json_string(p->lead_name));
+	json_object_set_new(j, "secretary_name", json_string(p->secretary_name));
+	json_object_set_new(j, "year", json_integer(p->year));
+	json_object_set_new(j, "stage", json_string(named_code_at(stages, PS__COUNT, p->stage)));
+	json_object_set_new(j, "stage_name", json_string(project_stage_name(p->stage)));
+	json_object_set_new(j, "summary", json_str_or_null(p->summary));
+	json_object_set_new(j, "goal", json_str_or_null(p->goal));
+	json_object_set_new(j, "start_on", json_str_or_null(p->start_on[0] ? p->start_on : NULL));
+	json_object_set_new(j, "end_on", json_str_or_null(p->end_on[0] ? p->end_on : NULL));
+	json_object_set_new(j, "grade", p->score_centi < 0 ? json_null() : json_string(grade_of(p->score_centi)));
+	return j;
+}
+
+/* the ledger without who acted and when it was typed in */
+static void ledger_public(json_t *ledger)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(ledger, i, e) {
+		json_object_del(e, "actor");
+		json_object_del(e, "at");
+	}
+}
+
+int project_mine(struct ctx *ctx, json_t **out)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct stmt *st;
+	char path[PATH_MAX_LEN] = "", anc[PROJECT_MINE_DEPTH][PATH_MAX_LEN], org_name[256] = "";
+	json_t *arr = json_array();
+	size_t len, i;
+	int n = 0, k, step, rc = 0;
+	int64_t org_id = 0;
+
+	*out = NULL;
+	if (!ctx->actor.member_id) {
+		rc = err_set(&ctx->err, E_NOTFOUND, NULL, NULL, "该账号没有关联党员档案");
+		goto out;
+	}
+	if (!(st = db_prepare(ctx->db,
+			      "SELECT m.org_path, m.org_id, o.name FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.id = ?",
+			      &ctx->err))) {
+		rc = E_DB;
+		goto out;
+	}
+	stmt_bind_int(st, 1, ctx->actor.member_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		stmt_text_copy(st, 0, path, sizeof(path));
+		org_id = stmt_int(st, 1);
+		stmt_text_copy(st, 2, org_name, sizeof(org_name));
+	}
+	stmt_reset(st);
+	if (step < 0) {
+		rc = ctx_db_fail(ctx);
+		goto out;
+	}
+	if (step != STEP_ROW) {
+		rc = err_set(&ctx->err, E_NOTFOUND, NULL, NULL, "该账号没有关联党员档案");
+		goto out;
+	}
+	/* "/1/7/12/" → "/1/", "/1/7/", "/1/7/12/": the branch and every org above it */
+	len = strlen(path);
+	for (i = 1; i < len && n < PROJECT_MINE_DEPTH; i++)
+		if (path[i] == '/') {
+			memcpy(anc[n], path, i + 1);
+			anc[n][i + 1] = '\0';
+			n++;
+		}
+	if (!n)
+		goto done;
+	strbuf_addstr(&sql, "SELECT " PROJECT_COLS PROJECT_FROM "WHERE p.stage <> 'apply' AND p.org_path IN (");
+	for (k = 0; k < n; k++)
+		strbuf_addstr(&sql, k ? ", ?" : "?");
+	strbuf_addf(&sql, ") ORDER BY p.leader_led DESC, p.year DESC, p.id DESC LIMIT %d", PROJECT_MINE_MAX);
+	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
+		rc = E_DB;
+		goto out;
+	}
+	for (k = 0; k < n; k++)
+		stmt_bind_text(st, k + 1, anc[k]);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct project p;
+		read_project(st, &p);
+		json_array_append_new(arr, public_project_json(&p));
+		project_release(&p);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		rc = ctx_db_fail(ctx);
+		goto out;
+	}
+	for (i = 0; i < json_array_size(arr); i++) {
+		json_t *j = json_array_get(arr, i), *ledger = NULL;
+		if ((rc = load_ledger(ctx, json_integer_value(json_object_get(j, "id")), &ledger)))
+			goto out;
+		ledger_public(ledger);
+		json_object_set_new(j, "ledger", ledger);
+	}
+done:
+	*out = json_pack("{s:I, s:s, s:O, s:I}", "org_id", (json_int_t)org_id, "org_name", org_name, "items", arr,
+			 "total", (json_int_t)json_array_size(arr));
+out:
+	json_decref(arr);
+	strbuf_release(&sql);
+	return rc;
+}
+
 /* LIKE pattern for "contains q", with % _ \ escaped */
 static void like_pattern(const char *q, struct strbuf *sb)
 {

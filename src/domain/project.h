@@ -57,4 +57,7 @@ int project_return(struct ctx *ctx, int64_t id, json_t *body);
 int project_review(struct ctx *ctx, int64_t id, json_t *body);
 /* The public progress ledger: readable by anyone whose scope holds the project or who belongs under its org. */
 int project_ledger(struct ctx *ctx, int64_t id, json_t **items);
+/* A member's view (GET /me/projects): the filed projects of the member's branch and of every org
+ * above it, public fields and ledger only: {org_id, org_name, items:[…, ledger], total}. */
+int project_mine(struct ctx *ctx, json_t **out);
 #endif

@@ -5,11 +5,12 @@
  * transaction is exclusive anyway), so two overlapping terms cannot both pass.
  */
 #include "domain/secretary.h"
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/sv_common.h"
 #include "util/json_util.h"
@@ -121,21 +122,16 @@ static int load_team(struct ctx *ctx, struct sec *s)
 
 static int load_sec(struct ctx *ctx, int64_t id, struct sec *s)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " SEC_COLS SEC_FROM "WHERE s.id = ?", &ctx->err);
-	int step, found = 0;
+	struct stmt *row;
+	int rc;
 	memset(s, 0, sizeof(*s));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_sec(st, s);
+	if ((rc = listq_row_by_id(ctx, "SELECT " SEC_COLS SEC_FROM "WHERE s.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_sec(row, s);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!found || !ctx_path_in_scope(ctx, s->org_path)) {
+	if (!row || !ctx_path_in_scope(ctx, s->org_path)) {
 		sec_release(s);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	}
@@ -324,120 +320,94 @@ out:
 	return rc;
 }
 
+static json_t *sec_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct sec s;
+	json_t *j;
+	(void)arg;
+	read_sec(st, &s);
+	j = sec_head_json(ctx, &s);
+	json_object_set_new(j, "meetings", json_integer(stmt_int(st, 13)));
+	json_object_set_new(j, "meetings_present", json_integer(stmt_int(st, 14)));
+	json_object_set_new(j, "workdays_total", json_integer(stmt_int(st, 15)));
+	json_object_set_new(j, "funds_total_fen", json_integer(stmt_int(st, 16)));
+	sec_release(&s);
+	return j;
+}
+
+/* the teams of a page's rows, once the list statement is done */
+static int attach_teams(struct ctx *ctx, json_t *rows)
+{
+	struct sec s;
+	json_t *j;
+	size_t i;
+	int rc = 0;
+	json_array_foreach(rows, i, j) {
+		memset(&s, 0, sizeof(s));
+		s.id = json_integer_value(json_object_get(j, "id"));
+		if (!(rc = load_team(ctx, &s))) {
+			json_object_set(j, "team", s.team);
+			json_object_set_new(j, "team_names", team_names_json(s.team));
+		}
+		sec_release(&s);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
 int secretary_list(struct ctx *ctx, const struct secretary_filter *f, int page, int per_page, json_t **items,
 		   int64_t *total)
 {
-	struct org root;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct sv_binds wb, b;
-	struct stmt *st;
+	/* per row of the page: attendance, work days and funds (a few rows each) */
+	static const struct listq_sql sql = {
+		"SELECT count(*)" SEC_FROM,
+		"SELECT " SEC_COLS ", (SELECT count(*) FROM meetings mt WHERE mt.org_id = s.org_id AND mt.held_on >= s.term_start "
+		"AND mt.held_on <= CASE WHEN s.term_end < CAST(? AS TEXT) THEN s.term_end ELSE CAST(? AS TEXT) END), "
+		"(SELECT count(*) FROM meetings mt JOIN meeting_attendance a ON a.meeting_id = mt.id AND a.member_id = s.member_id "
+		"AND a.status = 'present' WHERE mt.org_id = s.org_id AND mt.held_on >= s.term_start "
+		"AND mt.held_on <= CASE WHEN s.term_end < CAST(? AS TEXT) THEN s.term_end ELSE CAST(? AS TEXT) END), "
+		"(SELECT COALESCE(sum(w.days), 0) FROM first_secretary_workdays w WHERE w.secretary_id = s.id), "
+		"(SELECT COALESCE(sum(fu.amount_fen), 0) FROM first_secretary_funds fu WHERE fu.secretary_id = s.id)" SEC_FROM,
+		" ORDER BY s.term_end DESC, o.path, s.id",
+	};
+	struct listq q;
 	struct date d;
-	char hi[PATH_MAX_LEN], like[256], today[11], active[11];
+	char today[11], active[11];
 	json_t *arr = NULL;
-	int rc, step;
+	int rc, k;
 
 	*items = NULL;
 	*total = 0;
-	memset(&wb, 0, sizeof(wb));
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)))
-		return rc;
-	if (f->level && f->level[0] && !secretary_level_name(f->level))
-		return err_set(&ctx->err, E_INVALID, "level", "secretary.level", "派出层级须为 province（省级）、city（市级）或 county（县级）");
+	listq_init(&q);
+	if ((rc = require_officer(ctx)) || (rc = listq_subtree(ctx, &q, "o.path", f->org_id)))
+		goto out;
+	if (f->level && f->level[0] && !secretary_level_name(f->level)) {
+		rc = err_set(&ctx->err, E_INVALID, "level", "secretary.level", "派出层级须为 province（省级）、city（市级）或 county（县级）");
+		goto out;
+	}
+	listq_filter_text(&q, "s.level = ?", f->level);
 	if (f->active_on && f->active_on[0]) {
-		if (date_parse(f->active_on, &d))
-			return err_set(&ctx->err, E_INVALID, "active_on", "field.date", "在岗日期不是有效日期（格式 YYYY-MM-DD）");
-		date_format(d, active);
-	}
-	path_range_end(root.path, hi, sizeof(hi));
-	date_format(ctx->today, today);
-	strbuf_addstr(&where, " WHERE o.path >= ? AND o.path < ?");
-	sv_bind_text(&wb, root.path);
-	sv_bind_text(&wb, hi);
-	if (f->level && f->level[0]) {
-		strbuf_addstr(&where, " AND s.level = ?");
-		sv_bind_text(&wb, f->level);
-	}
-	if (f->active_on && f->active_on[0]) {
-		strbuf_addstr(&where, " AND s.term_start <= ? AND s.term_end >= ?");
-		sv_bind_text(&wb, active);
-		sv_bind_text(&wb, active);
-	}
-	if (f->q && f->q[0]) {
-		sv_like_pattern(f->q, like, sizeof(like));
-		strbuf_addstr(&where, " AND (s.name LIKE ? ESCAPE '!' OR s.unit LIKE ? ESCAPE '!' OR o.name LIKE ? ESCAPE '!')");
-		sv_bind_text(&wb, like);
-		sv_bind_text(&wb, like);
-		sv_bind_text(&wb, like);
-	}
-	strbuf_addf(&sql, "SELECT count(*)" SEC_FROM "%s", where.buf);
-	if ((rc = sv_count(ctx, sql.buf, &wb, total)))
-		goto out;
-	/* per row of the page: attendance, work days and funds (a few rows each) */
-	memset(&b, 0, sizeof(b));
-	for (step = 0; step < 4; step++)
-		sv_bind_text(&b, today);
-	for (step = 0; step < wb.n; step++) {
-		if (wb.is_text[step])
-			sv_bind_text(&b, wb.text[step]);
-		else
-			sv_bind_int(&b, wb.num[step]);
-	}
-	strbuf_reset(&sql);
-	strbuf_addf(&sql,
-		    "SELECT " SEC_COLS ", (SELECT count(*) FROM meetings mt WHERE mt.org_id = s.org_id AND mt.held_on >= s.term_start "
-		    "AND mt.held_on <= CASE WHEN s.term_end < CAST(? AS TEXT) THEN s.term_end ELSE CAST(? AS TEXT) END), "
-		    "(SELECT count(*) FROM meetings mt JOIN meeting_attendance a ON a.meeting_id = mt.id AND a.member_id = s.member_id "
-		    "AND a.status = 'present' WHERE mt.org_id = s.org_id AND mt.held_on >= s.term_start "
-		    "AND mt.held_on <= CASE WHEN s.term_end < CAST(? AS TEXT) THEN s.term_end ELSE CAST(? AS TEXT) END), "
-		    "(SELECT COALESCE(sum(w.days), 0) FROM first_secretary_workdays w WHERE w.secretary_id = s.id), "
-		    "(SELECT COALESCE(sum(fu.amount_fen), 0) FROM first_secretary_funds fu WHERE fu.secretary_id = s.id)"
-		    SEC_FROM "%s ORDER BY s.term_end DESC, o.path, s.id LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = sv_prepare(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
-	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct sec s;
-		json_t *j;
-		read_sec(st, &s);
-		j = sec_head_json(ctx, &s);
-		json_object_set_new(j, "meetings", json_integer(stmt_int(st, 13)));
-		json_object_set_new(j, "meetings_present", json_integer(stmt_int(st, 14)));
-		json_object_set_new(j, "workdays_total", json_integer(stmt_int(st, 15)));
-		json_object_set_new(j, "funds_total_fen", json_integer(stmt_int(st, 16)));
-		json_array_append_new(arr, j);
-		sec_release(&s);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	/* the teams of the page, once the list statement is done */
-	{
-		size_t i;
-		json_t *j;
-		json_array_foreach(arr, i, j) {
-			struct sec s;
-			memset(&s, 0, sizeof(s));
-			s.id = json_integer_value(json_object_get(j, "id"));
-			if (!(rc = load_team(ctx, &s))) {
-				json_object_set(j, "team", s.team);
-				json_object_set_new(j, "team_names", team_names_json(s.team));
-			}
-			sec_release(&s);
-			if (rc)
-				goto out;
+		if (date_parse(f->active_on, &d)) {
+			rc = err_set(&ctx->err, E_INVALID, "active_on", "field.date", "在岗日期不是有效日期（格式 YYYY-MM-DD）");
+			goto out;
 		}
+		date_format(d, active);
+		listq_where_text(&q, "s.term_start <= ?", active);
+		listq_where_text(&q, "s.term_end >= ?", active);
 	}
-	*items = arr;
-	arr = NULL;
+	date_format(ctx->today, today);
+	for (k = 0; k < 4; k++)
+		listq_head_text(&q, today);
+	listq_filter_contains(&q, "(s.name LIKE ? ESCAPE '\\' OR s.unit LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')", 3,
+			      f->q);
+	if (!(rc = listq_list(ctx, &q, &sql, page, per_page, sec_row, NULL, &arr, total)) && !(rc = attach_teams(ctx, arr))) {
+		*items = arr;
+		arr = NULL;
+	}
 out:
 	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	listq_release(&q);
 	return rc;
 }
 
@@ -463,9 +433,9 @@ static int parse_team(struct ctx *ctx, json_t *v, json_t **out)
 				rc = err_set(&ctx->err, E_MALFORMED, "team", NULL, "team[%zu] 含有未知字段 %s", i, key);
 		}
 		if (!rc)
-			rc = sv_text(ctx, t, "name", "帮扶队员姓名", 1, NAME_CHARS, 0, &name, NULL);
+			rc = field_text(ctx, t, "name", "帮扶队员姓名", 1, NAME_CHARS, 0, &name, NULL);
 		if (!rc)
-			rc = sv_text(ctx, t, "role", "帮扶队员分工", 0, 30, 0, &role, NULL);
+			rc = field_text(ctx, t, "role", "帮扶队员分工", 0, 30, 0, &role, NULL);
 		if (rc) {
 			strlcpy_z(ctx->err.field, "team", sizeof(ctx->err.field));
 			json_decref(arr);
@@ -508,7 +478,7 @@ static int apply_body(struct ctx *ctx, json_t *body, struct sec *s, int creating
 			s->member_id = json_integer_value(v);
 		}
 	}
-	if ((rc = sv_text(ctx, body, "name", "第一书记姓名", 0, NAME_CHARS, 0, &txt, &present)))
+	if ((rc = field_text(ctx, body, "name", "第一书记姓名", 0, NAME_CHARS, 0, &txt, &present)))
 		return rc;
 	if (txt)
 		strlcpy_z(s->name, txt, sizeof(s->name));
@@ -518,7 +488,7 @@ static int apply_body(struct ctx *ctx, json_t *body, struct sec *s, int creating
 		strlcpy_z(s->name, s->member_name, sizeof(s->name));
 	if (!s->name[0])
 		return err_set(&ctx->err, E_INVALID, "name", "field.required", "第一书记姓名不能为空");
-	if ((rc = sv_text(ctx, body, "level", "派出层级", creating, 16, 0, &txt, NULL)))
+	if ((rc = field_text(ctx, body, "level", "派出层级", creating, 16, 0, &txt, NULL)))
 		return rc;
 	if (txt) {
 		if (!secretary_level_name(txt))
@@ -526,7 +496,7 @@ static int apply_body(struct ctx *ctx, json_t *body, struct sec *s, int creating
 				       "派出层级须为 province（省级）、city（市级）或 county（县级）");
 		strlcpy_z(s->level, txt, sizeof(s->level));
 	}
-	if ((rc = sv_text(ctx, body, "unit", "派出单位", creating, UNIT_CHARS, 0, &txt, &present)))
+	if ((rc = field_text(ctx, body, "unit", "派出单位", creating, UNIT_CHARS, 0, &txt, &present)))
 		return rc;
 	if (present && !txt)
 		return err_set(&ctx->err, E_INVALID, "unit", "field.required", "派出单位不能为空");
@@ -544,7 +514,7 @@ static int apply_body(struct ctx *ctx, json_t *body, struct sec *s, int creating
 		json_decref(s->team);
 		s->team = team ? team : json_array();
 	}
-	if ((rc = sv_text(ctx, body, "note", "备注", 0, NOTE_CHARS, 1, &txt, &present)))
+	if ((rc = field_text(ctx, body, "note", "备注", 0, NOTE_CHARS, 1, &txt, &present)))
 		return rc;
 	if (present) {
 		free(s->note);
@@ -684,22 +654,15 @@ int secretary_update(struct ctx *ctx, int64_t id, json_t *body)
 {
 	struct sec cur, next;
 	struct stmt *st;
-	json_t *v, *jb = NULL, *ja = NULL;
+	json_t *jb = NULL, *ja = NULL;
 	int rc;
 
 	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
 	if ((rc = require_admin(ctx)) || (rc = load_sec(ctx, id, &cur)))
 		goto out;
-	v = json_object_get(body, "version");
-	if (!json_is_integer(v)) {
-		rc = err_set(&ctx->err, v ? E_MALFORMED : E_INVALID, "version", v ? NULL : "field.required", "须提供记录的 version");
+	if ((rc = field_version_current(ctx, body, cur.version, "第一书记记录")))
 		goto out;
-	}
-	if (json_integer_value(v) != cur.version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该第一书记记录已被他人修改，请刷新后重试");
-		goto out;
-	}
 	next = cur;
 	next.note = cur.note ? xstrdup(cur.note) : NULL;
 	next.team = json_deep_copy(cur.team);
@@ -833,16 +796,16 @@ int secretary_set_duties(struct ctx *ctx, int64_t id, json_t *body)
 				     "职责须为 organization、economy、service、governance、civility 或 goal");
 			goto out;
 		}
-		if ((rc = sv_text(ctx, it, "plan", "工作计划", 0, DUTY_TEXT_CHARS, 1, &p, NULL)) ||
-		    (rc = sv_text(ctx, it, "result", "完成情况", 0, DUTY_TEXT_CHARS, 1, &r, NULL)))
+		if ((rc = field_text(ctx, it, "plan", "工作计划", 0, DUTY_TEXT_CHARS, 1, &p, NULL)) ||
+		    (rc = field_text(ctx, it, "result", "完成情况", 0, DUTY_TEXT_CHARS, 1, &r, NULL)))
 			goto out;
 	}
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
 	json_array_foreach(items, i, it) {
 		const char *p, *r;
-		sv_text(ctx, it, "plan", "", 0, DUTY_TEXT_CHARS, 1, &p, NULL);
-		sv_text(ctx, it, "result", "", 0, DUTY_TEXT_CHARS, 1, &r, NULL);
+		field_text(ctx, it, "plan", "", 0, DUTY_TEXT_CHARS, 1, &p, NULL);
+		field_text(ctx, it, "result", "", 0, DUTY_TEXT_CHARS, 1, &r, NULL);
 		if ((rc = upsert_duty(ctx, id, year, json_string_value(json_object_get(it, "duty")), p, r)))
 			break;
 	}
@@ -862,9 +825,9 @@ int secretary_set_workdays(struct ctx *ctx, int64_t id, json_t *body)
 	char tail;
 
 	memset(&s, 0, sizeof(s));
-	if ((rc = sub_begin(ctx, id, &s)) || (rc = sv_text(ctx, body, "month", "月份", 1, 7, 0, &month, NULL)) ||
+	if ((rc = sub_begin(ctx, id, &s)) || (rc = field_text(ctx, body, "month", "月份", 1, 7, 0, &month, NULL)) ||
 	    (rc = body_int_required(ctx, body, "days", "驻村天数", &days)) ||
-	    (rc = sv_text(ctx, body, "note", "备注", 0, 200, 0, &note, NULL)))
+	    (rc = field_text(ctx, body, "note", "备注", 0, 200, 0, &note, NULL)))
 		goto out;
 	if (strlen(month) != 7 || sscanf(month, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12) {
 		rc = err_set(&ctx->err, E_INVALID, "month", "field.month", "月份格式须为 YYYY-MM");
@@ -922,10 +885,10 @@ int secretary_add_fund(struct ctx *ctx, int64_t id, json_t *body, int64_t *fund_
 
 	memset(&s, 0, sizeof(s));
 	*fund_id = 0;
-	if ((rc = sub_begin(ctx, id, &s)) || (rc = sv_text(ctx, body, "title", "项目名称", 1, 100, 0, &title, NULL)) ||
+	if ((rc = sub_begin(ctx, id, &s)) || (rc = field_text(ctx, body, "title", "项目名称", 1, 100, 0, &title, NULL)) ||
 	    (rc = body_int_required(ctx, body, "amount_fen", "金额（分）", &fen)) ||
 	    (rc = sv_date(ctx, body, "funded_on", "到位日期", 1, on, NULL)) ||
-	    (rc = sv_text(ctx, body, "source", "资金来源", 0, 100, 0, &source, NULL)))
+	    (rc = field_text(ctx, body, "source", "资金来源", 0, 100, 0, &source, NULL)))
 		goto out;
 	if (fen <= 0 || fen > SECRETARY_FUND_MAX_FEN) {
 		rc = err_set(&ctx->err, E_INVALID, "amount_fen", "secretary.amount", "金额须为 1 分至 10 亿元之间的整数（单位：分）");

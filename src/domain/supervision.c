@@ -259,6 +259,99 @@ out:
 	return rc;
 }
 
+/*
+ * The inspection's own fields are corrected in place (versioned, audited) until one of its
+ * findings is closed (销号): the verified record then stands (409 supervision.closed). Its
+ * date moves only while it has no findings: they are dated the inspection, their deadlines
+ * are checked against it and their points are dated by it (409 supervision.has_findings).
+ */
+int supervision_inspection_update(struct ctx *ctx, int64_t id, json_t *body)
+{
+	struct stmt *st;
+	struct date held, cur_held;
+	char held_s[11];
+	char *title = NULL, *inspectors = NULL, *note = NULL;
+	const char *kind, *cur_held_s;
+	json_t *cur = NULL, *after = NULL, *merged = NULL;
+	int64_t version;
+	int rc, nested = 0;
+	size_t i;
+	static const char *const keys[] = { "held_on", "kind", "title", "inspectors", "note", NULL };
+
+	if ((rc = require_admin(ctx)) || (rc = load_inspection(ctx, id, &cur)) || (rc = svd_version(ctx, body, &version)))
+		goto out;
+	json_object_del(cur, "org_path");
+	if (json_integer_value(json_object_get(cur, "closed")) > 0) {
+		rc = err_set(&ctx->err, E_CONFLICT, "status", "supervision.closed", "该督查已有问题验收销号，不能再修改督查信息");
+		goto out;
+	}
+	/* absent keys keep the stored value; null clears an optional one */
+	merged = json_object();
+	for (i = 0; keys[i]; i++) {
+		json_t *v = json_object_get(body, keys[i]);
+		json_object_set(merged, keys[i], v ? v : json_object_get(cur, keys[i]));
+	}
+	if ((rc = svd_date(ctx, merged, "held_on", "督查日期", NULL, 1, &held)) ||
+	    (rc = read_code(ctx, merged, "kind", "督查类型", kinds, NAMED_COUNT(kinds), &kind)) ||
+	    (rc = svd_text(ctx, merged, "inspectors", "督查人员", SVD_LINE_MAX_CHARS, 1, 0, &inspectors)) ||
+	    (rc = svd_text(ctx, merged, "title", "督查主题", SVD_LINE_MAX_CHARS, 0, 0, &title)) ||
+	    (rc = svd_text(ctx, merged, "note", "备注", SVD_TEXT_MAX_CHARS, 0, 1, &note)))
+		goto out;
+	cur_held_s = json_string_value(json_object_get(cur, "held_on"));
+	if (json_integer_value(json_object_get(cur, "findings")) > 0 && cur_held_s && !date_parse(cur_held_s, &cur_held) &&
+	    date_cmp(held, cur_held)) {
+		rc = err_set(&ctx->err, E_CONFLICT, "held_on", "supervision.has_findings",
+			     "该督查已登记发现问题，问题以督查日期计，不能再改督查日期");
+		goto out;
+	}
+	if (json_integer_value(json_object_get(cur, "version")) != version) {
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该督查记录已被他人修改，请刷新后重试");
+		goto out;
+	}
+	date_format(held, held_s);
+	if ((rc = svd_begin(ctx, &nested)))
+		goto out;
+	st = db_prepare(ctx->db,
+			"UPDATE inspections SET held_on = ?, kind = ?, title = ?, inspectors = ?, note = ?, updated_at = ?, "
+			"version = version + 1 WHERE id = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM inspection_findings f "
+			"WHERE f.inspection_id = inspections.id AND f.status = 'closed')",
+			&ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto rollback;
+	}
+	stmt_bind_text(st, 1, held_s);
+	stmt_bind_text(st, 2, kind);
+	stmt_bind_text(st, 3, title ? title : supervision_kind_name(kind));
+	stmt_bind_text(st, 4, inspectors);
+	stmt_bind_text(st, 5, note);
+	stmt_bind_text(st, 6, ctx->now_iso);
+	stmt_bind_int(st, 7, id);
+	stmt_bind_int(st, 8, version);
+	if ((rc = stmt_run(st, &ctx->err)))
+		goto rollback;
+	if (db_changes(ctx->db) != 1) {
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该督查记录已被他人修改，请刷新后重试");
+		goto rollback;
+	}
+	if ((rc = load_inspection(ctx, id, &after)))
+		goto rollback;
+	json_object_del(after, "org_path");
+	if ((rc = audit_append(ctx, "update", "inspection", id, cur, after)) || (rc = svd_commit(ctx, nested)))
+		goto rollback;
+	goto out;
+rollback:
+	svd_rollback(ctx, nested);
+out:
+	json_decref(cur);
+	json_decref(after);
+	json_decref(merged);
+	free(title);
+	free(inspectors);
+	free(note);
+	return rc;
+}
+
 static int findings_of(struct ctx *ctx, int64_t inspection_id, json_t *arr)
 {
 	struct stmt *st = db_prepare(ctx->db, "SELECT " FINDING_COLS " " FINDING_FROM " WHERE f.inspection_id = ? ORDER BY o.path, f.id",

@@ -37,6 +37,9 @@ int supervision_inspection_create(struct ctx *ctx, json_t *body, int64_t *id);
 int supervision_inspection_get(struct ctx *ctx, int64_t id, json_t **out);
 int supervision_inspection_list(struct ctx *ctx, const struct supervision_filter *f, int page, int per_page, json_t **items,
 				int64_t *total);
+/* body {version, held_on?, kind?, title?, inspectors?, note?}: until a finding is closed (409
+ * supervision.closed); held_on only while it has no findings (409 supervision.has_findings) */
+int supervision_inspection_update(struct ctx *ctx, int64_t id, json_t *body);
 /* body {org_id, problem, category, severity, deadline, responsible} */
 int supervision_finding_add(struct ctx *ctx, int64_t inspection_id, json_t *body, int64_t *id);
 int supervision_finding_get(struct ctx *ctx, int64_t id, json_t **out);

@@ -4,16 +4,16 @@
  * acting at once cannot both move the same person.
  */
 #include "domain/talent.h"
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
 #include "domain/gridtal.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "util/json_util.h"
 #include "util/named.h"
-#include "util/strbuf.h"
 #include "util/text.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -145,21 +145,16 @@ static void read_talent(struct stmt *st, struct talent *t)
 
 static int load_talent(struct ctx *ctx, int64_t id, struct talent *t)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " T_COLS T_FROM "WHERE t.id = ?", &ctx->err);
-	int step, found = 0;
+	struct stmt *row;
+	int rc;
 	memset(t, 0, sizeof(*t));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_talent(st, t);
+	if ((rc = listq_row_by_id(ctx, "SELECT " T_COLS T_FROM "WHERE t.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_talent(row, t);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!found || !ctx_path_in_scope(ctx, t->org_path))
+	if (!row || !ctx_path_in_scope(ctx, t->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	return 0;
 }
@@ -189,7 +184,7 @@ static int apply_body(struct ctx *ctx, json_t *body, struct talent *t)
 	    (rc = gt_text(ctx, body, "education", "学历", 20, 0, t->education, sizeof(t->education))) ||
 	    (rc = gt_text(ctx, body, "occupation", "职业", 40, 0, t->occupation, sizeof(t->occupation))) ||
 	    (rc = gt_text(ctx, body, "recommended_by", "推荐人", 40, 0, t->recommended_by, sizeof(t->recommended_by))) ||
-	    (rc = gt_date(ctx, body, "listed_on", "入库日期", t->listed_on)) ||
+	    (rc = field_date(ctx, body, "listed_on", "入库日期", t->listed_on, NULL)) ||
 	    (rc = gt_text(ctx, body, "notes", "备注", 200, 0, t->notes, sizeof(t->notes))))
 		return rc;
 	if (gender[0]) {
@@ -382,7 +377,7 @@ int talent_set_status(struct ctx *ctx, int64_t id, json_t *body)
 	if (!move_allowed(from, to))
 		return err_set(&ctx->err, E_CONFLICT, "status", "talent.status", "%s当前为“%s”，不能改为“%s”", before.name,
 			       talent_status_name(from), talent_status_name(to));
-	if ((rc = gt_date(ctx, body, "on", "日期", on)) ||
+	if ((rc = field_date(ctx, body, "on", "日期", on, NULL)) ||
 	    (rc = gt_text(ctx, body, to == TS_WITHDRAWN ? "reason" : "note", to == TS_WITHDRAWN ? "退出原因" : "说明", 200,
 			  0, text, sizeof(text))))
 		return rc;
@@ -413,7 +408,6 @@ int talent_set_status(struct ctx *ctx, int64_t id, json_t *body)
 	return rc;
 }
 
-/* the WHERE of a list or summary over f, with its parameters (like must outlive p's use) */
 /*
  * The recruitment form fed by a recommended talent: inside the caller's transaction, so the
  * recruit and the talent's move to developed are written together or not at all. The
@@ -459,77 +453,41 @@ int talent_develop_into(struct ctx *ctx, int64_t id, int64_t recruit_id)
 	return rc;
 }
 
-static int list_where(struct ctx *ctx, const struct talent_filter *f, struct strbuf *where, struct gt_params *p,
-		      char *lo, char *hi, char *like, size_t like_size)
+/* the WHERE of a list or summary over f */
+static int list_where(struct ctx *ctx, const struct talent_filter *f, struct listq *q)
 {
-	struct org root;
 	int rc;
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)))
+	if ((rc = require_officer(ctx)) || (rc = listq_subtree(ctx, q, "o.path", f->org_id)))
 		return rc;
-	strlcpy_z(lo, root.path, PATH_MAX_LEN);
-	path_range_end(root.path, hi, PATH_MAX_LEN);
-	strbuf_addstr(where, "WHERE o.path >= ? AND o.path < ?");
-	gt_param_text(p, lo);
-	gt_param_text(p, hi);
-	if (f->pool && f->pool[0]) {
-		strbuf_addstr(where, " AND t.pool = ?");
-		gt_param_text(p, f->pool);
-	}
-	if (f->status && f->status[0]) {
-		strbuf_addstr(where, " AND t.status = ?");
-		gt_param_text(p, f->status);
-	}
-	if (f->q && f->q[0]) {
-		gt_like(f->q, like, like_size);
-		strbuf_addstr(where, " AND t.name LIKE ? ESCAPE '\\'");
-		gt_param_text(p, like);
-	}
+	listq_filter_text(q, "t.pool = ?", f->pool);
+	listq_filter_text(q, "t.status = ?", f->status);
+	listq_filter_contains(q, "t.name LIKE ? ESCAPE '\\'", 1, f->q);
 	return 0;
+}
+
+static json_t *talent_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct talent t;
+	(void)ctx;
+	(void)arg;
+	read_talent(st, &t);
+	return talent_json(&t);
 }
 
 int talent_list(struct ctx *ctx, const struct talent_filter *f, int page, int per_page, json_t **items,
 		int64_t *total)
 {
-	struct gt_params p;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], like[200];
-	json_t *arr = NULL;
-	int rc, step;
-
+	static const struct listq_sql sql = {
+		"SELECT count(*)" T_FROM, "SELECT " T_COLS T_FROM, " ORDER BY o.path, t.pool, t.id",
+	};
+	struct listq q;
+	int rc;
 	*items = NULL;
 	*total = 0;
-	memset(&p, 0, sizeof(p));
-	if ((rc = list_where(ctx, f, &where, &p, lo, hi, like, sizeof(like))))
-		goto out;
-	strbuf_addf(&sql, "SELECT count(*)" T_FROM "%s", where.buf);
-	if ((rc = gt_count(ctx, sql.buf, &p, total)))
-		goto out;
-	strbuf_reset(&sql);
-	strbuf_addf(&sql, "SELECT " T_COLS T_FROM "%s ORDER BY o.path, t.pool, t.id LIMIT %d OFFSET %" PRId64, where.buf,
-		    per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
-	}
-	gt_bind(st, &p);
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct talent t;
-		read_talent(st, &t);
-		json_array_append_new(arr, talent_json(&t));
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	listq_init(&q);
+	if (!(rc = list_where(ctx, f, &q)))
+		rc = listq_list(ctx, &q, &sql, page, per_page, talent_row, NULL, items, total);
+	listq_release(&q);
 	return rc;
 }
 
@@ -551,63 +509,63 @@ static void counts_add(json_t *j, const char *status, int64_t n)
 	json_object_set_new(j, "total", json_integer(json_integer_value(json_object_get(j, "total")) + n));
 }
 
+/* the three tables of talent_summary, filled row by row */
+struct summary_acc {
+	json_t *pool_rows, *org_rows, *total, *cur; /* cur: the last org row (borrowed) */
+	int64_t cur_org;
+};
+
+static json_t *summary_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct summary_acc *a = arg;
+	const char *pool = stmt_text(st, 2), *status = stmt_text(st, 3);
+	int64_t n = stmt_int(st, 4);
+	int pi = named_index(pools, NAMED_COUNT(pools), pool);
+	(void)ctx;
+	if (!a->cur || stmt_int(st, 0) != a->cur_org) {
+		a->cur_org = stmt_int(st, 0);
+		a->cur = counts_json();
+		json_object_set_new(a->cur, "org_id", json_integer(a->cur_org));
+		json_object_set_new(a->cur, "org_name", json_string(stmt_text(st, 1)));
+		json_array_append_new(a->org_rows, a->cur);
+	}
+	counts_add(a->cur, status, n);
+	if (pi >= 0)
+		counts_add(json_array_get(a->pool_rows, (size_t)pi), status, n);
+	counts_add(a->total, status, n);
+	return NULL;
+}
+
 int talent_summary(struct ctx *ctx, int64_t org_id, json_t **out)
 {
+	static const struct listq_sql sql = {
+		NULL, "SELECT t.org_id, o.name, t.pool, t.status, count(*)" T_FROM,
+		" GROUP BY t.org_id, o.name, o.path, t.pool, t.status ORDER BY o.path, t.pool, t.status",
+	};
 	struct talent_filter f = { org_id, NULL, NULL, NULL };
-	struct gt_params p;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], like[8];
-	json_t *pool_rows = json_array(), *org_rows = json_array(), *total = counts_json(), *cur = NULL;
-	int64_t cur_org = 0;
+	struct summary_acc a = { json_array(), json_array(), counts_json(), NULL, 0 };
+	struct listq q;
+	json_t *none = NULL;
 	size_t i;
-	int rc, step;
+	int rc;
 
 	*out = NULL;
-	memset(&p, 0, sizeof(p));
+	listq_init(&q);
 	for (i = 0; i < NAMED_COUNT(pools); i++) {
 		json_t *j = counts_json();
 		json_object_set_new(j, "pool", json_string(pools[i].code));
 		json_object_set_new(j, "pool_name", json_string(pools[i].name));
-		json_array_append_new(pool_rows, j);
+		json_array_append_new(a.pool_rows, j);
 	}
-	if ((rc = list_where(ctx, &f, &where, &p, lo, hi, like, sizeof(like))))
+	if ((rc = list_where(ctx, &f, &q)) || (rc = listq_fetch(ctx, &q, &sql, 1, 0, summary_row, &a, &none)))
 		goto out;
-	strbuf_addf(&sql, "SELECT t.org_id, o.name, t.pool, t.status, count(*)" T_FROM "%s GROUP BY t.org_id, o.name, "
-		    "o.path, t.pool, t.status ORDER BY o.path, t.pool, t.status", where.buf);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
-	}
-	gt_bind(st, &p);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		const char *pool = stmt_text(st, 2), *status = stmt_text(st, 3);
-		int64_t n = stmt_int(st, 4);
-		int pi = named_index(pools, NAMED_COUNT(pools), pool);
-		if (!cur || stmt_int(st, 0) != cur_org) {
-			cur_org = stmt_int(st, 0);
-			cur = counts_json();
-			json_object_set_new(cur, "org_id", json_integer(cur_org));
-			json_object_set_new(cur, "org_name", json_string(stmt_text(st, 1)));
-			json_array_append_new(org_rows, cur);
-		}
-		counts_add(cur, status, n);
-		if (pi >= 0)
-			counts_add(json_array_get(pool_rows, (size_t)pi), status, n);
-		counts_add(total, status, n);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*out = json_pack("{s:o, s:o, s:o}", "total", total, "pools", pool_rows, "orgs", org_rows);
-	total = pool_rows = org_rows = NULL;
+	*out = json_pack("{s:o, s:o, s:o}", "total", a.total, "pools", a.pool_rows, "orgs", a.org_rows);
+	a.total = a.pool_rows = a.org_rows = NULL;
 out:
-	json_decref(total);
-	json_decref(pool_rows);
-	json_decref(org_rows);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	json_decref(none);
+	json_decref(a.total);
+	json_decref(a.pool_rows);
+	json_decref(a.org_rows);
+	listq_release(&q);
 	return rc;
 }

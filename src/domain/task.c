@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/json_util.h"
 #include "util/named.h"
 #include "util/strbuf.h"
@@ -1095,7 +1096,10 @@ fail:
 static int end_write(struct ctx *ctx, struct task *t, int milestones, const char *action, json_t *before, int rc)
 {
 	json_t *after = NULL;
-	if (!rc && !(rc = write_task(ctx, t)) && !(rc = milestones ? write_milestones(ctx, t) : 0)) {
+	/* a completion writes the responsible member's (or branch's) points, a reopening takes
+	 * them back (points_sync.c), in this transaction */
+	if (!rc && !(rc = write_task(ctx, t)) && !(rc = milestones ? write_milestones(ctx, t) : 0) &&
+	    !(rc = points_sync_task(ctx, t->id))) {
 		after = task_to_json(ctx, t);
 		if (!(rc = audit_append(ctx, action, "task", t->id, before, after)))
 			rc = db_commit(ctx->db, &ctx->err);
@@ -1246,7 +1250,7 @@ int task_delete(struct ctx *ctx, int64_t id, json_t *body)
 		stmt_bind_int(st, 1, t.id);
 		rc = stmt_run(st, &ctx->err);
 	}
-	if (!rc && !(rc = audit_append(ctx, "delete", "task", t.id, before, NULL)))
+	if (!rc && !(rc = points_sync_task(ctx, t.id)) && !(rc = audit_append(ctx, "delete", "task", t.id, before, NULL)))
 		rc = db_commit(ctx->db, &ctx->err);
 out:
 	if (rc)

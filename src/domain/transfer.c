@@ -178,6 +178,25 @@ static int check_dues_month(struct ctx *ctx, const char *dues, const struct memb
 	return 0;
 }
 
+/* dues: a letter without dues_paid_to takes the member's own (members.dues_paid_to, kept by dues*.c) */
+static int default_dues_paid_to(struct ctx *ctx, struct transfer *t)
+{
+	struct stmt *st;
+	int step;
+	if (t->dues_paid_to[0])
+		return 0;
+	st = db_prepare(ctx->db, "SELECT dues_paid_to FROM members WHERE id = ?", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, t->member_id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		stmt_text_copy(st, 0, t->dues_paid_to, sizeof(t->dues_paid_to));
+	stmt_reset(st);
+	return step < 0 ? ctx_db_fail(ctx) : 0;
+}
+/* end dues */
+
 /* Free text of a letter (reason, refusal): required, clean, at most 200 characters. */
 static int check_reason(struct ctx *ctx, const char *s, const char *field, const char *rule, const char *label)
 {
@@ -397,7 +416,8 @@ int transfer_create(struct ctx *ctx, struct transfer *t, int within_city)
 	external = !strcmp(t->kind, "external");
 	text_normalize(t->reason, buf, sizeof(buf));
 	strlcpy_z(t->reason, buf, sizeof(t->reason));
-	if ((rc = check_reason(ctx, t->reason, "reason", NULL, "转接原因")) || (rc = check_dues_month(ctx, t->dues_paid_to, &m)))
+	if ((rc = check_reason(ctx, t->reason, "reason", NULL, "转接原因")) || (rc = default_dues_paid_to(ctx, t)) ||
+	    (rc = check_dues_month(ctx, t->dues_paid_to, &m)))
 		return rc;
 
 	t->from_org_id = m.org_id;

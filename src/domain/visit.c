@@ -14,6 +14,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
+#include "domain/points.h"
 #include "util/json_util.h"
 #include "util/named.h"
 #include "util/strbuf.h"
@@ -730,7 +731,9 @@ int visit_create(struct ctx *ctx, json_t *body, int64_t *id)
 		if ((rc = load_visit(ctx, *id, &after)))
 			goto rollback;
 	}
-	if ((rc = audit_append(ctx, "create", "visit", *id, NULL, after)) || (rc = db_commit(ctx->db, &ctx->err)))
+	/* each member who went earns their 走访 points (points_sync.c), in this transaction */
+	if ((rc = points_sync_visit(ctx, *id)) || (rc = audit_append(ctx, "create", "visit", *id, NULL, after)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
 rollback:

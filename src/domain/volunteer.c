@@ -1,11 +1,12 @@
 /* 志愿服务 teams, activities and hours (see volunteer.h). */
 #include "domain/volunteer.h"
-#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "domain/sv_common.h"
@@ -144,16 +145,6 @@ static int replace_people(struct ctx *ctx, const char *table, const char *key, i
 	return rc;
 }
 
-static int check_version(struct ctx *ctx, json_t *body, int64_t cur, const char *what)
-{
-	json_t *v = json_object_get(body, "version");
-	if (!json_is_integer(v))
-		return err_set(&ctx->err, v ? E_MALFORMED : E_INVALID, "version", v ? NULL : "field.required", "须提供记录的 version");
-	if (json_integer_value(v) != cur)
-		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该%s已被他人修改，请刷新后重试", what);
-	return 0;
-}
-
 static int finish(struct ctx *ctx, const char *action, const char *entity, int64_t id, json_t *before, json_t *after,
 		  int rc)
 {
@@ -210,21 +201,16 @@ static json_t *team_json(const struct team *t)
 
 static int load_team(struct ctx *ctx, int64_t id, struct team *t, const char *field)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " TEAM_COLS TEAM_FROM "WHERE t.id = ?", &ctx->err);
-	int step, found = 0;
+	struct stmt *row;
+	int rc;
 	memset(t, 0, sizeof(*t));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_team(st, t);
+	if ((rc = listq_row_by_id(ctx, "SELECT " TEAM_COLS TEAM_FROM "WHERE t.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_team(row, t);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!found || !ctx_path_in_scope(ctx, t->org_path)) {
+	if (!row || !ctx_path_in_scope(ctx, t->org_path)) {
 		free(t->note);
 		t->note = NULL;
 		/* a team named in an activity's body is a bad value there, not a missing page */
@@ -248,17 +234,17 @@ static int team_apply(struct ctx *ctx, json_t *body, struct team *t, int creatin
 		strlcpy_z(t->org_path, o.path, sizeof(t->org_path));
 		strlcpy_z(t->org_name, o.name, sizeof(t->org_name));
 	}
-	if ((rc = sv_text(ctx, body, "name", "服务队名称", creating, NAME_CHARS, 0, &txt, &present)))
+	if ((rc = field_text(ctx, body, "name", "服务队名称", creating, NAME_CHARS, 0, &txt, &present)))
 		return rc;
 	if (present && !txt)
 		return err_set(&ctx->err, E_INVALID, "name", "field.required", "服务队名称不能为空");
 	if (txt)
 		strlcpy_z(t->name, txt, sizeof(t->name));
-	if ((rc = sv_text(ctx, body, "leader", "队长", 0, NAME_CHARS, 0, &txt, &present)))
+	if ((rc = field_text(ctx, body, "leader", "队长", 0, NAME_CHARS, 0, &txt, &present)))
 		return rc;
 	if (present)
 		strlcpy_z(t->leader, txt ? txt : "", sizeof(t->leader));
-	if ((rc = sv_text(ctx, body, "note", "备注", 0, NOTE_CHARS, 1, &txt, &present)))
+	if ((rc = field_text(ctx, body, "note", "备注", 0, NOTE_CHARS, 1, &txt, &present)))
 		return rc;
 	if (present) {
 		free(t->note);
@@ -329,7 +315,7 @@ int volunteer_team_update(struct ctx *ctx, int64_t id, json_t *body)
 	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
 	if ((rc = require_officer(ctx)) || (rc = load_team(ctx, id, &cur, "id")) ||
-	    (rc = check_version(ctx, body, cur.version, "志愿服务队")))
+	    (rc = field_version_current(ctx, body, cur.version, "志愿服务队")))
 		goto out;
 	next = cur;
 	next.note = cur.note ? xstrdup(cur.note) : NULL;
@@ -383,25 +369,20 @@ out:
 /* activities and hours of a team, all time */
 static int team_totals(struct ctx *ctx, int64_t id, int64_t *acts, int64_t *x10)
 {
-	struct sv_binds b;
 	struct stmt *st;
-	int step;
-	memset(&b, 0, sizeof(b));
-	sv_bind_int(&b, id);
-	st = sv_prepare(ctx,
-			"SELECT count(DISTINCT a.id), COALESCE(sum(CASE WHEN p.member_id IS NULL THEN 0 ELSE a.hours_x10 END), 0) FROM volunteer_activities a LEFT JOIN "
-			"volunteer_participants p ON p.activity_id = a.id WHERE a.team_id = ?",
-			&b);
+	int rc;
 	*acts = *x10 = 0;
-	if (!st)
-		return E_DB;
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
+	if ((rc = listq_row_by_id(ctx,
+				  "SELECT count(DISTINCT a.id), COALESCE(sum(CASE WHEN p.member_id IS NULL THEN 0 ELSE a.hours_x10 END), 0) "
+				  "FROM volunteer_activities a LEFT JOIN volunteer_participants p ON p.activity_id = a.id WHERE a.team_id = ?",
+				  id, &st)))
+		return rc;
+	if (st) {
 		*acts = stmt_int(st, 0);
 		*x10 = stmt_int(st, 1);
+		stmt_reset(st);
 	}
-	stmt_reset(st);
-	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
+	return 0;
 }
 
 int volunteer_team_get(struct ctx *ctx, int64_t id, json_t **out)
@@ -426,74 +407,76 @@ out:
 	return rc;
 }
 
+static json_t *team_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct team t;
+	json_t *j;
+	(void)ctx;
+	(void)arg;
+	read_team(st, &t);
+	j = team_json(&t);
+	json_object_set_new(j, "member_count", json_integer(stmt_int(st, 8)));
+	json_object_set_new(j, "activities", json_integer(stmt_int(st, 9)));
+	free(t.note);
+	return j;
+}
+
+/* Sets the people of every row of a page (people_sql: one '?', the row's id): their names
+ * under names_key and, when count_key, their number. After the list statement is done. */
+static int attach_people(struct ctx *ctx, json_t *rows, const char *people_sql, const char *count_key,
+			 const char *names_key)
+{
+	json_t *j, *people;
+	size_t i;
+	int rc = 0;
+	json_array_foreach(rows, i, j) {
+		people = NULL;
+		if ((rc = people_json(ctx, people_sql, json_integer_value(json_object_get(j, "id")), &people)))
+			break;
+		if (count_key)
+			json_object_set_new(j, count_key, json_integer((json_int_t)json_array_size(people)));
+		json_object_set_new(j, names_key, names_of(people));
+		json_decref(people);
+	}
+	return rc;
+}
+
+/* {items, total} of a list whose rows take their people afterwards */
+static int list_with_people(struct ctx *ctx, struct listq *q, const struct listq_sql *sql, int page, int per_page,
+			    listq_row_fn row, const char *people_sql, const char *count_key, const char *names_key,
+			    json_t **items, int64_t *total)
+{
+	json_t *arr = NULL;
+	int rc;
+	if (!(rc = listq_list(ctx, q, sql, page, per_page, row, NULL, &arr, total)) &&
+	    !(rc = attach_people(ctx, arr, people_sql, count_key, names_key))) {
+		*items = arr;
+		arr = NULL;
+	}
+	json_decref(arr);
+	return rc;
+}
+
 int volunteer_team_list(struct ctx *ctx, int64_t org_id, const char *q, int page, int per_page, json_t **items,
 			int64_t *total)
 {
-	struct org root;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct sv_binds b;
-	struct stmt *st;
-	char hi[PATH_MAX_LEN], like[256];
-	json_t *arr = NULL, *j;
-	size_t i;
-	int rc, step;
-
+	static const struct listq_sql sql = {
+		"SELECT count(*)" TEAM_FROM,
+		"SELECT " TEAM_COLS ", (SELECT count(*) FROM volunteer_team_members tm WHERE tm.team_id = t.id), "
+		"(SELECT count(*) FROM volunteer_activities a WHERE a.team_id = t.id)" TEAM_FROM,
+		" ORDER BY o.path, t.name, t.id",
+	};
+	struct listq lq;
+	int rc;
 	*items = NULL;
 	*total = 0;
-	memset(&b, 0, sizeof(b));
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
-		return rc;
-	path_range_end(root.path, hi, sizeof(hi));
-	strbuf_addstr(&where, " WHERE o.path >= ? AND o.path < ?");
-	sv_bind_text(&b, root.path);
-	sv_bind_text(&b, hi);
-	if (q && q[0]) {
-		sv_like_pattern(q, like, sizeof(like));
-		strbuf_addstr(&where, " AND (t.name LIKE ? ESCAPE '!' OR t.leader LIKE ? ESCAPE '!')");
-		sv_bind_text(&b, like);
-		sv_bind_text(&b, like);
+	listq_init(&lq);
+	if (!(rc = require_officer(ctx)) && !(rc = listq_subtree(ctx, &lq, "o.path", org_id))) {
+		listq_filter_contains(&lq, "(t.name LIKE ? ESCAPE '\\' OR t.leader LIKE ? ESCAPE '\\')", 2, q);
+		rc = list_with_people(ctx, &lq, &sql, page, per_page, team_row, TEAM_PEOPLE_SQL, NULL, "member_names",
+				      items, total);
 	}
-	strbuf_addf(&sql, "SELECT count(*)" TEAM_FROM "%s", where.buf);
-	if ((rc = sv_count(ctx, sql.buf, &b, total)))
-		goto out;
-	strbuf_reset(&sql);
-	strbuf_addf(&sql,
-		    "SELECT " TEAM_COLS ", (SELECT count(*) FROM volunteer_team_members tm WHERE tm.team_id = t.id), "
-		    "(SELECT count(*) FROM volunteer_activities a WHERE a.team_id = t.id)" TEAM_FROM
-		    "%s ORDER BY o.path, t.name, t.id LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = sv_prepare(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
-	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct team t;
-		read_team(st, &t);
-		j = team_json(&t);
-		json_object_set_new(j, "member_count", json_integer(stmt_int(st, 8)));
-		json_object_set_new(j, "activities", json_integer(stmt_int(st, 9)));
-		json_array_append_new(arr, j);
-		free(t.note);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	json_array_foreach(arr, i, j) {
-		json_t *people = NULL;
-		if ((rc = people_json(ctx, TEAM_PEOPLE_SQL, json_integer_value(json_object_get(j, "id")), &people)))
-			goto out;
-		json_object_set_new(j, "member_names", names_of(people));
-		json_decref(people);
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	listq_release(&lq);
 	return rc;
 }
 
@@ -553,21 +536,16 @@ static json_t *act_json(const struct act *a)
 
 static int load_act(struct ctx *ctx, int64_t id, struct act *a)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?", &ctx->err);
-	int step, found = 0;
+	struct stmt *row;
+	int rc;
 	memset(a, 0, sizeof(*a));
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_act(st, a);
+	if ((rc = listq_row_by_id(ctx, "SELECT " ACT_COLS ACT_FROM "WHERE a.id = ?", id, &row)))
+		return rc;
+	if (row) {
+		read_act(row, a);
+		stmt_reset(row);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!found || !ctx_path_in_scope(ctx, a->org_path)) {
+	if (!row || !ctx_path_in_scope(ctx, a->org_path)) {
 		free(a->note);
 		a->note = NULL;
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, ACT_NOT_FOUND_MSG);
@@ -598,13 +576,13 @@ static int act_apply(struct ctx *ctx, json_t *body, struct act *a, int creating,
 		return rc;
 	if (!date_parse(a->held_on, &d) && date_cmp(d, ctx->today) > 0)
 		return err_set(&ctx->err, E_INVALID, "held_on", "field.date_future", "服务日期不能晚于今天");
-	if ((rc = sv_text(ctx, body, "title", "服务内容", creating, 100, 0, &txt, &present)))
+	if ((rc = field_text(ctx, body, "title", "服务内容", creating, 100, 0, &txt, &present)))
 		return rc;
 	if (present && !txt)
 		return err_set(&ctx->err, E_INVALID, "title", "field.required", "服务内容不能为空");
 	if (txt)
 		strlcpy_z(a->title, txt, sizeof(a->title));
-	if ((rc = sv_text(ctx, body, "place", "服务地点", 0, 100, 0, &txt, &present)))
+	if ((rc = field_text(ctx, body, "place", "服务地点", 0, 100, 0, &txt, &present)))
 		return rc;
 	if (present)
 		strlcpy_z(a->place, txt ? txt : "", sizeof(a->place));
@@ -612,7 +590,7 @@ static int act_apply(struct ctx *ctx, json_t *body, struct act *a, int creating,
 		if ((rc = volunteer_hours_parse(ctx, v, "hours", &a->hours_x10)))
 			return rc;
 	}
-	if ((rc = sv_text(ctx, body, "note", "备注", 0, NOTE_CHARS, 1, &txt, &present)))
+	if ((rc = field_text(ctx, body, "note", "备注", 0, NOTE_CHARS, 1, &txt, &present)))
 		return rc;
 	if (present) {
 		free(a->note);
@@ -696,7 +674,7 @@ int volunteer_activity_update(struct ctx *ctx, int64_t id, json_t *body)
 	memset(&cur, 0, sizeof(cur));
 	memset(&next, 0, sizeof(next));
 	if ((rc = require_officer(ctx)) || (rc = load_act(ctx, id, &cur)) ||
-	    (rc = check_version(ctx, body, cur.version, "志愿服务活动")))
+	    (rc = field_version_current(ctx, body, cur.version, "志愿服务活动")))
 		goto out;
 	next = cur;
 	next.note = cur.note ? xstrdup(cur.note) : NULL;
@@ -791,83 +769,42 @@ static int date_filter(struct ctx *ctx, const char *s, const char *field, char o
 	return 0;
 }
 
+static json_t *act_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct act a;
+	json_t *j;
+	(void)ctx;
+	(void)arg;
+	read_act(st, &a);
+	j = act_json(&a);
+	free(a.note);
+	return j;
+}
+
 int volunteer_activity_list(struct ctx *ctx, const struct volunteer_filter *f, int page, int per_page, json_t **items,
 			    int64_t *total)
 {
-	struct org root;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	struct sv_binds b;
-	struct stmt *st;
-	char hi[PATH_MAX_LEN], like[256], from[11], to[11];
-	json_t *arr = NULL, *j;
-	size_t i;
-	int rc, step;
-
+	static const struct listq_sql sql = {
+		"SELECT count(*)" ACT_FROM, "SELECT " ACT_COLS ACT_FROM, " ORDER BY a.held_on DESC, a.id DESC",
+	};
+	struct listq q;
+	char from[11] = "", to[11] = "";
+	int rc;
 	*items = NULL;
 	*total = 0;
-	memset(&b, 0, sizeof(b));
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)) ||
+	listq_init(&q);
+	if ((rc = require_officer(ctx)) || (rc = listq_subtree(ctx, &q, "o.path", f->org_id)) ||
 	    (f->from && f->from[0] && (rc = date_filter(ctx, f->from, "from", from))) ||
 	    (f->to && f->to[0] && (rc = date_filter(ctx, f->to, "to", to))))
-		return rc;
-	path_range_end(root.path, hi, sizeof(hi));
-	strbuf_addstr(&where, " WHERE o.path >= ? AND o.path < ?");
-	sv_bind_text(&b, root.path);
-	sv_bind_text(&b, hi);
-	if (f->team_id) {
-		strbuf_addstr(&where, " AND a.team_id = ?");
-		sv_bind_int(&b, f->team_id);
-	}
-	if (f->from && f->from[0]) {
-		strbuf_addstr(&where, " AND a.held_on >= ?");
-		sv_bind_text(&b, from);
-	}
-	if (f->to && f->to[0]) {
-		strbuf_addstr(&where, " AND a.held_on <= ?");
-		sv_bind_text(&b, to);
-	}
-	if (f->q && f->q[0]) {
-		sv_like_pattern(f->q, like, sizeof(like));
-		strbuf_addstr(&where, " AND (a.title LIKE ? ESCAPE '!' OR a.place LIKE ? ESCAPE '!')");
-		sv_bind_text(&b, like);
-		sv_bind_text(&b, like);
-	}
-	strbuf_addf(&sql, "SELECT count(*)" ACT_FROM "%s", where.buf);
-	if ((rc = sv_count(ctx, sql.buf, &b, total)))
 		goto out;
-	strbuf_reset(&sql);
-	strbuf_addf(&sql, "SELECT " ACT_COLS ACT_FROM "%s ORDER BY a.held_on DESC, a.id DESC LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = sv_prepare(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
-	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct act a;
-		read_act(st, &a);
-		json_array_append_new(arr, act_json(&a));
-		free(a.note);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	json_array_foreach(arr, i, j) {
-		json_t *people = NULL;
-		if ((rc = people_json(ctx, ACT_PEOPLE_SQL, json_integer_value(json_object_get(j, "id")), &people)))
-			goto out;
-		json_object_set_new(j, "participant_count", json_integer((json_int_t)json_array_size(people)));
-		json_object_set_new(j, "participant_names", names_of(people));
-		json_decref(people);
-	}
-	*items = arr;
-	arr = NULL;
+	listq_filter_int(&q, "a.team_id = ?", f->team_id);
+	listq_filter_text(&q, "a.held_on >= ?", from);
+	listq_filter_text(&q, "a.held_on <= ?", to);
+	listq_filter_contains(&q, "(a.title LIKE ? ESCAPE '\\' OR a.place LIKE ? ESCAPE '\\')", 2, f->q);
+	rc = list_with_people(ctx, &q, &sql, page, per_page, act_row, ACT_PEOPLE_SQL, "participant_count",
+			      "participant_names", items, total);
 out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	listq_release(&q);
 	return rc;
 }
 
@@ -875,99 +812,76 @@ out:
 
 #define HOURS_FROM                                                                                         \
 	" FROM volunteer_participants p JOIN volunteer_activities a ON a.id = p.activity_id JOIN orgs o ON " \
-	"o.id = a.org_id WHERE o.path >= ? AND o.path < ? AND a.held_on >= ? AND a.held_on <= ?"
+	"o.id = a.org_id"
+
+static json_t *hours_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	int year = *(const int *)arg;
+	json_t *j = json_pack("{s:I, s:s, s:s, s:i, s:I, s:I}", "member_id", (json_int_t)stmt_int(st, 0), "name",
+			      stmt_text(st, 1) ? stmt_text(st, 1) : "", "org_name", stmt_text(st, 2) ? stmt_text(st, 2) : "",
+			      "year", year, "activities", (json_int_t)stmt_int(st, 3), "hours_x10", (json_int_t)stmt_int(st, 4));
+	(void)ctx;
+	json_object_set_new(j, "hours", hours_json(stmt_int(st, 4)));
+	return j;
+}
 
 int volunteer_hours_list(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **items,
 			 int64_t *total)
 {
-	struct org root;
-	struct strbuf sql = STRBUF_INIT;
-	struct sv_binds b;
-	struct stmt *st;
-	char hi[PATH_MAX_LEN], from[11], to[11];
-	json_t *arr = NULL;
-	int rc, step;
-
+	/* one grouped pass: the members' totals of the year, most hours first */
+	static const struct listq_sql sql = {
+		"SELECT count(DISTINCT p.member_id)" HOURS_FROM,
+		"SELECT h.member_id, m.name, mo.name, h.acts, h.x10 FROM (SELECT p.member_id AS member_id, count(*) AS acts, "
+		"sum(a.hours_x10) AS x10" HOURS_FROM,
+		" GROUP BY p.member_id) h JOIN members m ON m.id = h.member_id JOIN orgs mo ON mo.id = m.org_id "
+		"ORDER BY h.x10 DESC, h.member_id",
+	};
+	struct listq q;
+	int rc;
 	*items = NULL;
 	*total = 0;
-	memset(&b, 0, sizeof(b));
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
-		return rc;
-	path_range_end(root.path, hi, sizeof(hi));
-	xsnprintf(from, sizeof(from), "%04d-01-01", year);
-	xsnprintf(to, sizeof(to), "%04d-12-31", year);
-	sv_bind_text(&b, root.path);
-	sv_bind_text(&b, hi);
-	sv_bind_text(&b, from);
-	sv_bind_text(&b, to);
-	if ((rc = sv_count(ctx, "SELECT count(DISTINCT p.member_id)" HOURS_FROM, &b, total)))
-		goto out;
-	/* one grouped pass: the members' totals of the year, most hours first */
-	strbuf_addf(&sql,
-		    "SELECT h.member_id, m.name, mo.name, h.acts, h.x10 FROM (SELECT p.member_id AS member_id, count(*) AS acts, "
-		    "sum(a.hours_x10) AS x10" HOURS_FROM " GROUP BY p.member_id) h JOIN members m ON m.id = h.member_id "
-		    "JOIN orgs mo ON mo.id = m.org_id ORDER BY h.x10 DESC, h.member_id LIMIT %d OFFSET %" PRId64,
-		    per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = sv_prepare(ctx, sql.buf, &b))) {
-		rc = E_DB;
-		goto out;
+	listq_init(&q);
+	if (!(rc = require_officer(ctx)) && !(rc = listq_subtree(ctx, &q, "o.path", org_id))) {
+		listq_where_in_year(&q, "a.held_on", year);
+		rc = listq_list(ctx, &q, &sql, page, per_page, hours_row, &year, items, total);
 	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		json_t *j = json_pack("{s:I, s:s, s:s, s:i, s:I, s:I}", "member_id", (json_int_t)stmt_int(st, 0), "name",
-				      stmt_text(st, 1) ? stmt_text(st, 1) : "", "org_name", stmt_text(st, 2) ? stmt_text(st, 2) : "",
-				      "year", year, "activities", (json_int_t)stmt_int(st, 3), "hours_x10", (json_int_t)stmt_int(st, 4));
-		json_object_set_new(j, "hours", hours_json(stmt_int(st, 4)));
-		json_array_append_new(arr, j);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&sql);
+	listq_release(&q);
 	return rc;
+}
+
+static json_t *member_hours_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	int64_t *x10 = arg;
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)stmt_int(st, 0), "held_on",
+			      stmt_text(st, 1) ? stmt_text(st, 1) : "", "title", stmt_text(st, 2) ? stmt_text(st, 2) : "",
+			      "team_name", stmt_text(st, 3) ? stmt_text(st, 3) : "", "place", json_str_or_null(stmt_text(st, 4)));
+	(void)ctx;
+	json_object_set_new(j, "hours", hours_json(stmt_int(st, 5)));
+	*x10 += stmt_int(st, 5);
+	return j;
 }
 
 int volunteer_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t **out)
 {
-	struct stmt *st = db_prepare(ctx->db,
-				     "SELECT a.id, a.held_on, a.title, t.name, a.place, a.hours_x10 FROM volunteer_participants p "
-				     "JOIN volunteer_activities a ON a.id = p.activity_id JOIN volunteer_teams t ON t.id = a.team_id "
-				     "WHERE p.member_id = ? AND a.held_on >= ? AND a.held_on <= ? ORDER BY a.held_on DESC, a.id DESC",
-				     &ctx->err);
-	char from[11], to[11];
-	json_t *arr;
+	static const struct listq_sql sql = {
+		NULL,
+		"SELECT a.id, a.held_on, a.title, t.name, a.place, a.hours_x10 FROM volunteer_participants p "
+		"JOIN volunteer_activities a ON a.id = p.activity_id JOIN volunteer_teams t ON t.id = a.team_id",
+		" ORDER BY a.held_on DESC, a.id DESC",
+	};
+	struct listq q;
+	json_t *arr = NULL;
 	int64_t x10 = 0;
-	int step;
+	int rc;
 	*out = NULL;
-	if (!st)
-		return E_DB;
-	xsnprintf(from, sizeof(from), "%04d-01-01", year);
-	xsnprintf(to, sizeof(to), "%04d-12-31", year);
-	stmt_bind_int(st, 1, member_id);
-	stmt_bind_text(st, 2, from);
-	stmt_bind_text(st, 3, to);
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)stmt_int(st, 0), "held_on",
-				      stmt_text(st, 1) ? stmt_text(st, 1) : "", "title", stmt_text(st, 2) ? stmt_text(st, 2) : "",
-				      "team_name", stmt_text(st, 3) ? stmt_text(st, 3) : "", "place", json_str_or_null(stmt_text(st, 4)));
-		json_object_set_new(j, "hours", hours_json(stmt_int(st, 5)));
-		x10 += stmt_int(st, 5);
-		json_array_append_new(arr, j);
+	listq_init(&q);
+	listq_where_int(&q, "p.member_id = ?", member_id);
+	listq_where_in_year(&q, "a.held_on", year);
+	if (!(rc = listq_fetch(ctx, &q, &sql, 1, 0, member_hours_row, &x10, &arr))) {
+		*out = json_pack("{s:I, s:i, s:I, s:I, s:o}", "member_id", (json_int_t)member_id, "year", year, "hours_x10",
+				 (json_int_t)x10, "activities", (json_int_t)json_array_size(arr), "items", arr);
+		json_object_set_new(*out, "hours", hours_json(x10));
 	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		json_decref(arr);
-		return ctx_db_fail(ctx);
-	}
-	*out = json_pack("{s:I, s:i, s:I, s:I, s:o}", "member_id", (json_int_t)member_id, "year", year, "hours_x10",
-			 (json_int_t)x10, "activities", (json_int_t)json_array_size(arr), "items", arr);
-	json_object_set_new(*out, "hours", hours_json(x10));
-	return 0;
+	listq_release(&q);
+	return rc;
 }

@@ -138,6 +138,7 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/projects/:id/return", h_projects_return, ROLE_ORG_ADMIN, 0 },
 	{ "POST", "/api/v1/projects/:id/reviews", h_projects_review, ROLE_ORG_ADMIN, 0 },
 	{ "GET", "/api/v1/projects/:id/ledger", h_projects_ledger, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/projects", h_me_projects, ROLE_MEMBER, 0 },
 	/* end projects */
 	/* tasks: 目标任务分解表 (挂图作战) */
 	{ "GET", "/api/v1/tasks", h_tasks_list, ROLE_SECRETARY, 0 },
@@ -194,6 +195,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/requests/overdue", h_requests_overdue, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/requests/stats", h_requests_stats, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/requests/:id", h_requests_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/requests/:id", h_requests_update, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/requests/:id/assign", h_requests_assign, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/requests/:id/handle", h_requests_handle, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/requests/:id/reply", h_requests_reply, ROLE_SECRETARY, 0 },
@@ -228,6 +230,7 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/inspections", h_inspections_list, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/inspections", h_inspections_create, ROLE_ORG_ADMIN, 0 },
 	{ "GET", "/api/v1/inspections/:id", h_inspections_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/inspections/:id", h_inspections_update, ROLE_ORG_ADMIN, 0 },
 	{ "POST", "/api/v1/inspections/:id/findings", h_inspection_findings_add, ROLE_ORG_ADMIN, 0 },
 	{ "GET", "/api/v1/inspection-findings", h_findings_list, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/inspection-findings/:id", h_findings_get, ROLE_SECRETARY, 0 },
@@ -238,17 +241,82 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/decisions", h_decisions_list, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/decisions", h_decisions_create, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/decisions/:id", h_decisions_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/decisions/:id", h_decisions_update, ROLE_SECRETARY, 0 },
 	{ "POST", "/api/v1/decisions/:id/steps", h_decisions_step, ROLE_SECRETARY, 0 },
 	/* end supervision, decisions */
+	/* notices: 通知公告 (notice_api.c) */
+	{ "GET", "/api/v1/notices", h_notices_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/notices", h_notices_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/notices/:id", h_notices_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/notices/:id", h_notices_update, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/notices/:id/publish", h_notices_publish, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/notices/:id/withdraw", h_notices_withdraw, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/notices/:id/remind", h_notices_remind, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/notices/:id/receipts", h_notices_receipts, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/notices/:id/receipts/members", h_notices_receipt_members, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/notices/:id/files", h_notice_files_upload, ROLE_SECRETARY, ROUTE_STREAM },
+	/* a sender in scope or an addressed member (domain/notice.c decides) */
+	{ "GET", "/api/v1/notices/:id/files/:id", h_notice_files_get, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/notices", h_me_notices, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/notices/:id", h_me_notices_get, ROLE_MEMBER, 0 },
+	{ "POST", "/api/v1/me/notices/:id/confirm", h_me_notices_confirm, ROLE_MEMBER, 0 },
+	/* one-time sign-in codes (signin_api.c); the code itself is entered at POST /api/v1/session */
+	{ "POST", "/api/v1/members/:id/signin-code", h_member_signin_code, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/me/password", h_me_password, ROLE_MEMBER, 0 },
+	/* end notices */
 	/* dues: 党费 (dues_api.c) */
+	{ "GET", "/api/v1/dues/rate", h_dues_rate, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/members/:id/dues", h_member_dues, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/members/:id/dues/bases", h_member_dues_bases_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/dues/payments", h_dues_payments_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/dues/payments", h_dues_payments_create, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/dues/payments/batch", h_dues_payments_batch, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/dues/payments/:id/void", h_dues_payments_void, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/dues/reductions", h_dues_reductions_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/dues/reductions", h_dues_reductions_create, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/dues/reductions/:id/approve", h_dues_reductions_approve, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/dues/reductions/:id/reject", h_dues_reductions_reject, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/dues/arrears", h_dues_arrears, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/me/dues", h_me_dues, ROLE_MEMBER, 0 },
 	/* end dues */
 	/* dues sheets: 收缴表 and 上缴汇总 (dues_sheet_api.c) */
+	{ "GET", "/api/v1/dues/sheet", h_dues_sheet, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/dues/remittance", h_dues_remittance, ROLE_SECRETARY, 0 },
 	/* end dues sheets */
 	/* care: 老党员补贴, 困难党员帮扶, 送温暖; 自行脱党 warnings (care_api.c) */
+	{ "GET", "/api/v1/care/elderly", h_care_elderly, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/care/elderly/issue", h_care_elderly_issue, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/care/records", h_care_records_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/care/records", h_care_records_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/care/records/:id", h_care_records_get, ROLE_SECRETARY, 0 },
+	{ "DELETE", "/api/v1/care/records/:id", h_care_records_delete, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/care/hardships", h_care_hardships_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/care/hardships", h_care_hardships_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/care/hardships/:id", h_care_hardships_get, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/care/hardships/:id/close", h_care_hardships_close, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/care/totals", h_care_totals, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/lapse-warnings", h_lapse_warnings, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/lapse-warnings/excuses", h_lapse_excuses_create, ROLE_SECRETARY, 0 },
+	{ "DELETE", "/api/v1/lapse-warnings/excuses/:id", h_lapse_excuses_delete, ROLE_SECRETARY, 0 },
 	/* end care */
 	/* board: 党务公开栏 (board_api.c; the public ones are ROUTE_PUBLIC) */
+	{ "GET", "/api/v1/orgs/:id/board", h_board_settings_get, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/orgs/:id/board", h_board_settings_put, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/orgs/:id/board/key", h_board_key, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/orgs/:id/board/qr", h_board_qr, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/members/:id/photo", h_member_photo_put, ROLE_SECRETARY, ROUTE_UPLOAD },
+	{ "GET", "/api/v1/members/:id/photo", h_member_photo_get, ROLE_SECRETARY, 0 },
+	{ "DELETE", "/api/v1/members/:id/photo", h_member_photo_delete, ROLE_SECRETARY, 0 },
+	/* no login: the random key is the credential, and a wrong or old key is 404 */
+	{ "GET", "/api/v1/public/board", h_public_board, ROLE_NONE, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/public/board/pdf", h_public_board_pdf, ROLE_NONE, ROUTE_PUBLIC },
+	{ "GET", "/api/v1/public/board/photo", h_public_board_photo, ROLE_NONE, ROUTE_PUBLIC },
 	/* end board */
 	/* stats: 党内统计 (stats_api.c) */
+	{ "GET", "/api/v1/stats", h_stats_get, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/stats/export", h_stats_export, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/stats/members", h_stats_members, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/stats/orgs", h_stats_orgs, ROLE_SECRETARY, 0 },
 	/* end stats */
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "util/xalloc.h"
+#include "util/care_bands.h" /* care */
 #include "util/banned.h"
 
 const struct config_def config_defs[CFG__COUNT] = {
@@ -43,6 +44,12 @@ const struct config_def config_defs[CFG__COUNT] = {
 	/* care */
 	[CFG_CARE_ELDERLY_BANDS] = { "care.elderly_bands", CFG_STR, "60:30000,70:50000,80:80000", 0, 0, NULL, "老党员生活补贴：年龄:每年金额（分）" },
 	/* end care */
+	/* board */
+	[CFG_BOARD_PUBLIC_URL] = { "board.public_url", CFG_STR, "", 0, 0, NULL, "党务公开栏对外网址（如 https://dj.example.cn），空则按请求的 Host" },
+	/* end board */
+	/* sign-in codes */
+	[CFG_SIGNIN_CODE_HOURS] = { "auth.code_hours", CFG_INT, "24", 1, 168, NULL, "一次性登录码的有效小时数" },
+	/* end sign-in codes */
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 
@@ -147,6 +154,20 @@ int config_load_file(struct config *cfg, const char *path, struct err *e)
 /* projects: the four 评估 weights are one distribution; checked once every key is set */
 int config_check(const struct config *cfg, struct err *e)
 {
+	/* care: the elderly subsidy bands parse (util/care_bands.h) */
+	struct care_band bands[CARE_BANDS_MAX];
+	int nbands;
+	if (care_bands_parse(cfg->strs[CFG_CARE_ELDERLY_BANDS], bands, &nbands, e))
+		return E_INVALID;
+	/* end care */
+	/* board: the public base URL is an http(s) address (the board's link and QR code start with it) */
+	{
+		const char *u = cfg->strs[CFG_BOARD_PUBLIC_URL];
+		if (u[0] && strncmp(u, "http://", 7) && strncmp(u, "https://", 8))
+			return err_set(e, E_INVALID, config_defs[CFG_BOARD_PUBLIC_URL].key, "config.url",
+				       "board.public_url must start with http:// or https://, got '%s'", u);
+	}
+	/* end board */
 	long long sum = cfg->ints[CFG_PROJECT_WEIGHT_GOAL] + cfg->ints[CFG_PROJECT_WEIGHT_SATISFACTION] +
 			cfg->ints[CFG_PROJECT_WEIGHT_BENEFIT] + cfg->ints[CFG_PROJECT_WEIGHT_PROMOTION];
 	if (sum != 100)

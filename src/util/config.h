@@ -43,6 +43,12 @@ enum config_key {
 	/* care: 关怀帮扶 (care.c) */
 	CFG_CARE_ELDERLY_BANDS,           /* "age:fen,age:fen": yearly elderly-member subsidy per age band */
 	/* end care */
+	/* board: 党务公开栏 (board.c) */
+	CFG_BOARD_PUBLIC_URL,             /* the public base URL for the board's link and QR code; "" = the request's Host */
+	/* end board */
+	/* sign-in codes (signin_code.c) */
+	CFG_SIGNIN_CODE_HOURS,            /* a one-time sign-in code is valid this many hours */
+	/* end sign-in codes */
 	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
 	CFG__COUNT
 };

@@ -178,3 +178,45 @@ test('the 评估 weights must sum to 100 or the program does not start', async (
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('GET /me/projects: a member sees the filed projects of their branch and the orgs above it, public fields only', async () => {
+  const m = (await admin.post('/api/v1/members', memberBody(t.b1.id))).body;
+  const mpw = 'Member#2026me';
+  assert.equal((await admin.post('/api/v1/users', { username: `pm${t.tag}`.toLowerCase(), password: mpw, role: 'member', org_id: t.b1.id, member_id: m.id })).status, 201);
+  const member = await Client.login(`pm${t.tag}`.toLowerCase(), mpw);
+  const mine = await apply(`书记领衔红色物业${t.tag}`, { leader_led: true, budget_fen: 880000 });
+  assert.equal((await step(lead, mine.id, 'file')).status, 200);
+  assert.equal((await step(owner, mine.id, 'implement', { note: '启动' })).status, 200);
+  const unfiled = await apply(`未备案项目${t.tag}`);
+  const otherBranch = (await outsider.post('/api/v1/projects', { org_id: t.b2.id, secretary_member_id: other.id, type: 'promotion', name: `西村项目${t.tag}`, year })).body;
+  assert.ok(otherBranch.id);
+  assert.equal((await step(lead, otherBranch.id, 'file')).status, 200);
+  const townProj = (await lead.post('/api/v1/projects', { org_id: t.town.id, secretary_member_id: sec.id, type: 'demonstration', name: `全镇示范${t.tag}`, year })).body;
+  assert.ok(townProj.id, JSON.stringify(townProj));
+  assert.equal((await step(admin, townProj.id, 'file')).status, 200);
+
+  const r = await member.get('/api/v1/me/projects');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.org_id, t.b1.id);
+  const ids = r.body.items.map((x) => x.id);
+  assert.ok(ids.includes(mine.id), 'own branch');
+  assert.ok(ids.includes(townProj.id), 'the town above');
+  assert.ok(!ids.includes(otherBranch.id), 'not another branch');
+  assert.ok(!ids.includes(unfiled.id), 'not an unfiled 申报');
+  assert.equal(r.body.items[0].leader_led, true, '书记领衔 first');
+  const p = r.body.items.find((x) => x.id === mine.id);
+  assert.equal(p.stage, 'implement');
+  assert.equal(p.secretary_name, sec.name);
+  assert.deepEqual(p.ledger.map((e) => e.action), ['apply', 'file', 'implement']);
+  for (const k of ['budget_fen', 'reward', 'reward_fen', 'version', 'return_reason', 'acceptance', 'evaluation', 'reviews', 'actions', 'secretary_member_id', 'conclude_report']) {
+    assert.ok(!(k in p), `private field ${k}`);
+  }
+  for (const e of p.ledger) assert.ok(!('actor' in e) && !('at' in e), 'who acted is not public');
+  // a member of the other branch sees theirs, not ours; an account without a member record gets 404
+  const om = (await admin.post('/api/v1/members', memberBody(t.b2.id))).body;
+  assert.equal((await admin.post('/api/v1/users', { username: `pn${t.tag}`.toLowerCase(), password: mpw, role: 'member', org_id: t.b2.id, member_id: om.id })).status, 201);
+  const otherMember = await Client.login(`pn${t.tag}`.toLowerCase(), mpw);
+  const ids2 = (await otherMember.get('/api/v1/me/projects')).body.items.map((x) => x.id);
+  assert.ok(ids2.includes(otherBranch.id) && ids2.includes(townProj.id) && !ids2.includes(mine.id));
+  assert.equal((await admin.get('/api/v1/me/projects')).status, 404);
+});

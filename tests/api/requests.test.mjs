@@ -1,6 +1,6 @@
 // 民情诉求, 结对帮扶 and 走访 (docs/API.md "民情诉求 (requests) and 走访 / 结对帮扶 (visits)"): the status order with
 // 409 request.status, reassignment with a reason, the overdue list, statistics, exports, scope, unknown fields;
-// pairings; visits with follow-ups and a request made from a visit in one transaction.
+// pairings; visits with follow-ups and a request made from a visit in one transaction; PATCH until rated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, ADMIN, makeTree, memberBody } from './lib.mjs';
@@ -192,4 +192,50 @@ test('another branch secretary sees none of it and cannot assign into it', async
   assert.equal(r.body.error.rule, 'member.scope');
   assert.equal((await sec.post('/api/v1/requests', { org_id: t.b1.id, channel: 'talk', requester: '陈玉梅', content: 'x', category: 'other' })).status, 422);
   assert.equal((await sec.get(`/api/v1/visits?org=${t.b1.id}`)).status === 200 ? 'leak' : 'ok', 'ok');
+});
+
+test('PATCH /requests/{id}: corrects what was received until rated (409 request.closed), versioned and audited', async () => {
+  const r0 = await created(await newRequest({ received_on: dayOffset(-4), requester: '张秀兰' }), 'request');
+  const patch = async (body) => {
+    const cur = (await admin.get(`/api/v1/requests/${r0.id}`)).body;
+    return admin.patch(`/api/v1/requests/${r0.id}`, { version: cur.version, ...body });
+  };
+  let r = await patch({ requester: '张秀英', category: 'medical', channel: 'call' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.requester, '张秀英');
+  assert.equal(r.body.category_name, '医疗');
+  assert.equal(r.body.channel_name, '来电来访');
+  assert.equal(r.body.content, '村口路灯不亮');
+  assert.equal(r.body.version, 2);
+  // bad input names the field; unknown fields (the org, the status) are refused; a stale version is 409
+  assert.equal((await patch({ category: 'roads' })).body.error.field, 'category');
+  assert.equal((await patch({ received_on: dayOffset(3) })).body.error.field, 'received_on');
+  assert.equal((await patch({ org_id: t.b2.id })).status, 400);
+  assert.equal((await patch({ status: 'rated' })).status, 400);
+  r = await admin.patch(`/api/v1/requests/${r0.id}`, { version: 1, content: '旧版本' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'store.stale');
+  // through the steps, still correctable; the received date keeps the step order
+  assert.equal((await step(r0.id, 'assign', { member_id: m1.id, due_on: dayOffset(5), assigned_on: dayOffset(-2) })).status, 200);
+  r = await patch({ received_on: dayOffset(-1) });
+  assert.equal(r.status, 422);
+  assert.equal(r.body.error.rule, 'request.date_order');
+  assert.equal((await step(r0.id, 'handle', { handling: '已修' })).status, 200);
+  assert.equal((await step(r0.id, 'reply', { reply: '已修好' })).status, 200);
+  r = await patch({ content: '村口两盏路灯不亮', address: null });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.address, null);
+  assert.equal(r.body.status, 'replied');
+  assert.equal((await step(r0.id, 'rate', { satisfaction: 'satisfied' })).status, 200);
+  r = await patch({ content: '评价后再改' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'request.closed');
+  assert.equal((await admin.get(`/api/v1/requests/${r0.id}`)).body.content, '村口两盏路灯不亮');
+  const audit = (await admin.get(`/api/v1/audit?entity=mass_request&entity_id=${r0.id}`)).body.items;
+  assert.equal(audit.filter((a) => a.action === 'update').length, 2);
+  // another branch's secretary cannot reach it
+  const tag = t.tag.toLowerCase();
+  assert.equal((await admin.post('/api/v1/users', { username: `rqp${tag}`, password: 'Branch#2026', role: 'secretary', org_id: t.b2.id })).status, 201);
+  const sec = await Client.login(`rqp${tag}`, 'Branch#2026');
+  assert.equal((await sec.patch(`/api/v1/requests/${r0.id}`, { version: 1, content: 'x' })).status, 404);
 });

@@ -1,7 +1,8 @@
 // 督查整改 and 四议两公开 (docs/API.md "督查整改 (supervision)", "四议两公开 (decisions)"): an inspection with findings,
 // the status order open → rectified → closed with 409 supervision.status, a return with its reason, overdue, the
 // quarterly bulletin's counts, xlsx exports, scope for the inspected secretary; a decision's steps only in order,
-// dates not going backwards, the vote majority, the timeline and list filters.
+// dates not going backwards, the vote majority, the timeline and list filters; PATCH of an inspection (until a
+// finding is closed, its date only without findings) and of a decision (until all six steps are recorded).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, ADMIN, makeTree } from './lib.mjs';
@@ -209,4 +210,65 @@ test('四议两公开: steps in order, dates forward, vote majority, timeline, l
   r = await admin.get(`/api/v1/decisions?org=${t.town.id}&format=xlsx`);
   assert.equal(r.status, 200);
   assert.equal(Buffer.from(r.body.slice(0, 2)).toString(), 'PK');
+});
+
+test('PATCH /inspections/{id}: corrected until a finding is closed; its date only while it has no findings', async () => {
+  const i = await created(await admin.post('/api/v1/inspections', { org_id: t.town.id, held_on: day(-3), kind: 'monthly', inspectors: '张三' }), 'inspection');
+  const patch = async (c, body) => {
+    const cur = (await admin.get(`/api/v1/inspections/${i.id}`)).body;
+    return c.patch(`/api/v1/inspections/${i.id}`, { version: cur.version, ...body });
+  };
+  let r = await patch(admin, { held_on: day(-2), kind: 'special', title: `党费专项督查${tag}`, note: '抽查三个支部' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.kind_name, '专项督查');
+  assert.equal(r.body.held_on, day(-2));
+  assert.equal(r.body.inspectors, '张三');
+  assert.equal((await patch(admin, { kind: 'weekly' })).body.error.field, 'kind');
+  assert.equal((await patch(admin, { held_on: day(1) })).body.error.field, 'held_on');
+  assert.equal((await patch(admin, { org_id: t.b1.id })).status, 400);
+  assert.equal((await patch(sec1, { note: '书记改' })).status, 403);
+  r = await admin.patch(`/api/v1/inspections/${i.id}`, { version: 1, note: 'x' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'store.stale');
+  const f = await created(await admin.post(`/api/v1/inspections/${i.id}/findings`, findingBody({ category: 'dues', deadline: day(10) })), 'finding');
+  r = await patch(admin, { held_on: day(-1) });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'supervision.has_findings');
+  assert.equal((await patch(admin, { inspectors: '张三、王五' })).status, 200);
+  r = await sec1.post(`/api/v1/inspection-findings/${f.id}/rectify`, { version: f.version, rectification: '已补缴' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await admin.post(`/api/v1/inspection-findings/${f.id}/close`, { version: r.body.version })).status, 200);
+  r = await patch(admin, { note: '销号后再改' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'supervision.closed');
+  const audit = (await admin.get(`/api/v1/audit?entity=inspection&entity_id=${i.id}`)).body.items;
+  assert.equal(audit.filter((a) => a.action === 'update').length, 2);
+});
+
+test('PATCH /decisions/{id}: title and content until all six steps are recorded (409 decision.done)', async () => {
+  const d = await created(await sec1.post('/api/v1/decisions', { org_id: t.b1.id, title: `村道亮化${tag}`, content: '安装路灯' }), 'decision');
+  const patch = async (c, body) => {
+    const cur = (await admin.get(`/api/v1/decisions/${d.id}`)).body;
+    return c.patch(`/api/v1/decisions/${d.id}`, { version: cur.version, ...body });
+  };
+  let r = await patch(sec1, { title: `村道亮化工程${tag}` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.title, `村道亮化工程${tag}`);
+  assert.equal(r.body.content, '安装路灯');
+  assert.equal(r.body.steps.length, 6);
+  assert.equal((await patch(sec1, { title: '' })).body.error.field, 'title');
+  assert.equal((await patch(sec1, { step: 'propose' })).status, 400);
+  assert.equal((await patch(sec2, { title: '邻村改' })).status, 404);
+  assert.equal((await step(sec1, d, { step: 'propose', held_on: day(-9), ...meet })).status, 200);
+  assert.equal((await step(sec1, d, { step: 'consult', held_on: day(-8), ...meet })).status, 200);
+  assert.equal((await step(sec1, d, { step: 'review', held_on: day(-7), ...vote() })).status, 200);
+  assert.equal((await step(sec1, d, { step: 'resolve', held_on: day(-6), ...vote() })).status, 200);
+  assert.equal((await step(sec1, d, { step: 'publish_decision', held_on: day(-5), place: '村务公开栏' })).status, 200);
+  r = await patch(sec1, { content: '安装路灯 40 盏' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal((await step(sec1, d, { step: 'publish_result', held_on: today, place: '村民微信群' })).status, 200);
+  r = await patch(sec1, { content: '完成后再改' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.rule, 'decision.done');
+  assert.equal((await admin.get(`/api/v1/decisions/${d.id}`)).body.content, '安装路灯 40 盏');
 });

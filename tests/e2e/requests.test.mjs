@@ -139,3 +139,45 @@ test('民情诉求 list on a 390 px phone', async () => {
   assert.ok(sw <= 390, `scrollWidth ${sw} > 390`);
   await context.close();
 });
+
+test('修改受理信息: the edit form corrects a request, a field error lands on its field; a rated request offers no edit', async () => {
+  const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await login(page);
+  await page.goto(`${BASE}/#/work/requests/new`);
+  const form = page.getByTestId('rq-form');
+  await form.locator('[name=requester]').fill('吴桂兰');
+  await form.locator('[name=content]').fill('门前小路下雨积水');
+  await form.locator('[name=category]').selectOption('infrastructure');
+  await page.getByTestId('rq-save').click();
+  await page.waitForURL(/#\/work\/requests\/\d+$/);
+  const id = Number(page.url().match(/(\d+)$/)[1]);
+  await page.getByTestId('rq-edit').click();
+  await page.waitForURL(/#\/work\/requests\/\d+\/edit$/);
+  const edit = page.getByTestId('rq-edit-form');
+  assert.equal(await edit.locator('[name=requester]').inputValue(), '吴桂兰');
+  await edit.locator('[name=content]').fill('');
+  await page.getByTestId('rq-edit-save').click();
+  await page.getByTestId('field-error-content').filter({ hasText: /诉求内容/ }).waitFor();
+  await edit.locator('[name=content]').fill('门前小路下雨积水，老人出行不便');
+  await edit.locator('[name=requester]').fill('吴桂英');
+  await edit.locator('[name=category]').selectOption('policy');
+  await page.getByTestId('rq-edit-save').click();
+  await page.waitForURL(/#\/work\/requests\/\d+$/);
+  await page.getByTestId('rq-detail').getByText('门前小路下雨积水，老人出行不便').waitFor();
+  const r = await getJson(page, `/api/v1/requests/${id}`);
+  assert.equal(r.requester, '吴桂英');
+  assert.equal(r.category, 'policy');
+  assert.equal(r.version, 2);
+  const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(sw <= 390, `scrollWidth ${sw} > 390`);
+  // a rated (closed) request: no edit button, and the edit page says why
+  const rated = (await getJson(page, '/api/v1/requests?status=rated&per_page=1')).items[0];
+  if (rated) {
+    await page.goto(`${BASE}/#/work/requests/${rated.id}`);
+    await page.getByTestId('rq-status').filter({ hasText: '已评价' }).waitFor();
+    assert.equal(await page.getByTestId('rq-edit').count(), 0);
+    await page.goto(`${BASE}/#/work/requests/${rated.id}/edit`);
+    await page.getByTestId('rq-edit-closed').waitFor();
+  }
+  await context.close();
+});

@@ -200,3 +200,68 @@ test('四议两公开: a new decision through 提议 and 商议, 审议 without 
     await context.close();
   }
 });
+
+test('修改督查信息 and 修改事项: the edit forms correct an inspection and a decision; errors land on the field', async () => {
+  const { context, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  try {
+    await login(page);
+    const branch = await branchOf(page);
+    // an inspection: edit its kind, title and inspectors; the date locks once a finding is recorded
+    await page.goto(`${BASE}/#/work/supervision/inspections/new`);
+    await page.getByTestId('insp-inspectors').fill('陈明');
+    await page.getByTestId('insp-save').click();
+    await page.waitForURL(/#\/work\/supervision\/inspections\/\d+$/);
+    const iid = Number(/inspections\/(\d+)$/.exec(page.url())[1]);
+    await page.getByTestId('insp-edit').click();
+    const ef = page.getByTestId('inspection-edit-form');
+    await page.getByTestId('ie-inspectors').fill('');
+    await page.getByTestId('ie-save').click();
+    await page.getByTestId('field-error-inspectors').filter({ hasText: '督查人员' }).waitFor();
+    await page.getByTestId('ie-inspectors').fill('陈明、周丽');
+    await page.getByTestId('ie-kind').selectOption('special');
+    const title = `党费收缴专项督查${Date.now()}`;
+    await page.getByTestId('ie-title').fill(title);
+    await page.getByTestId('ie-save').click();
+    await page.getByTestId('inspection-head').getByText(title).waitFor();
+    let i = await getJson(page, `/api/v1/inspections/${iid}`);
+    assert.equal(i.kind, 'special');
+    assert.equal(i.inspectors, '陈明、周丽');
+    await pickOrg(page, 'fd-org', branch.name);
+    await page.getByTestId('fd-problem').fill('党费收缴台账不全');
+    await page.getByTestId('fd-responsible').fill('支部书记');
+    await page.getByTestId('fd-save').click();
+    await page.getByTestId('finding-row').first().waitFor();
+    await page.getByTestId('insp-edit').click();
+    assert.ok(await page.getByTestId('ie-held_on').isDisabled(), 'the date is locked once findings exist');
+    await page.getByTestId('ie-note').fill('已向被督查单位反馈');
+    await page.getByTestId('ie-save').click();
+    await page.getByTestId('inspection-head').getByText('已向被督查单位反馈').waitFor();
+    assert.equal(await ef.count(), 0);
+    i = await getJson(page, `/api/v1/inspections/${iid}`);
+    assert.equal(i.note, '已向被督查单位反馈');
+
+    // a decision: correct its title while the steps are under way
+    await page.goto(`${BASE}/#/work/decisions/new`);
+    await pickOrg(page, 'dc-org', branch.name);
+    await page.getByTestId('dc-title').fill(`村道硬化${Date.now()}`);
+    await page.getByTestId('dc-save').click();
+    await page.waitForURL(/#\/work\/decisions\/\d+$/);
+    const did = Number(/decisions\/(\d+)$/.exec(page.url())[1]);
+    await page.getByTestId('dc-edit').click();
+    await page.getByTestId('de-title').fill('');
+    await page.getByTestId('de-save').click();
+    await page.getByTestId('field-error-title').waitFor();
+    const fixed = `村道硬化及亮化${Date.now()}`;
+    await page.getByTestId('de-title').fill(fixed);
+    await page.getByTestId('de-content').fill('硬化 2 公里，安装路灯 40 盏');
+    await page.getByTestId('de-save').click();
+    await page.getByTestId('decision-head').getByText(fixed).waitFor();
+    const d = await getJson(page, `/api/v1/decisions/${did}`);
+    assert.equal(d.title, fixed);
+    assert.equal(d.content, '硬化 2 公里，安装路灯 40 盏');
+    const sw = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(sw <= 390, `scrollWidth ${sw} > 390`);
+  } finally {
+    await context.close();
+  }
+});

@@ -843,7 +843,7 @@ static void test_template_and_sources(void **state)
 		automatic += strcmp(json_string_value(json_object_get(i, "source")), "manual") != 0;
 		assert_null(json_object_get(i, "id"));
 	}
-	assert_true(members >= 28 && members <= 34);
+	assert_true(members >= 28 && members <= 36);
 	assert_int_equal(branches, 18);
 	assert_true(automatic >= 10);
 	json_decref(tpl);

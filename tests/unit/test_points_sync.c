@@ -8,7 +8,9 @@
  * and keeps the rollups equal to the ledger. 志愿服务 activities write hours for each
  * participant and a member's 承诺事项 once done writes its entry, both reversed when the
  * fact changes. A 党建项目 at 激励 writes its 党支部's entry, a 民情诉求 replied by its due
- * date its assignee's (reassigned: reversed), a 督查 finding its 党支部's deduction.
+ * date its assignee's (reassigned: reversed), a 督查 finding its 党支部's deduction, a completed
+ * 分解任务 its responsible member's (or else its 党支部's) entry with the on-time bonus only by the
+ * due date (reopened: reversed), and a 走访 each visiting member's entry.
  * The indicator set is written with SQL so
  * the test needs only the lookups. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
  */
@@ -30,6 +32,7 @@
 #include "domain/points.h"
 #include "domain/points_internal.h"
 #include "domain/supervision.h"
+#include "domain/task.h"
 #include "domain/volunteer.h"
 #include "support/life_fixture.h"
 #include "util/xalloc.h"
@@ -143,6 +146,10 @@ static void add_set(void)
 	add_indicator("awarded", "branch", 1, 30, "project_awarded", NULL, 11);
 	add_indicator("replied", "member", 1, 10, "request_replied", NULL, 12);
 	add_indicator("finding", "branch", -1, 10, "supervision_finding", NULL, 13);
+	add_indicator("task", "member", 1, 10, "task_done", NULL, 14);
+	add_indicator("task_on_time", "member", 1, 5, "task_done", "on_time", 15);
+	add_indicator("b_task", "branch", 1, 20, "task_done", "on_time", 16);
+	add_indicator("visit", "member", 1, 5, "visit_made", NULL, 17);
 }
 
 static int populate(void)
@@ -1109,6 +1116,130 @@ static void test_supervision_finding(void **state)
 	assert_int_equal(rollups_differ(0), 0);
 }
 
+/* a task of the committee for unit (person: a member or 0), no milestones, due due_on */
+static int64_t task_row(int64_t unit, int64_t person, const char *due_on)
+{
+	json_t *body = json_pack("{s:I, s:i, s:s, s:I, s:s, s:s, s:[]}", "org_id", (json_int_t)fx.committee, "year", 2026,
+				 "title", "村级活动场所提档升级", "unit_org_id", (json_int_t)unit, "person_name", "张书记",
+				 "due_on", due_on, "milestones");
+	int64_t id = 0;
+	if (person)
+		json_object_set_new(body, "person_member_id", json_integer(person));
+	err_clear(&fx.ctx.err);
+	if (task_create(&fx.ctx, body, &id))
+		life_fail_ctx("task_create", &fx.ctx);
+	json_decref(body);
+	return id;
+}
+
+static void task_step(int (*fn)(struct ctx *, int64_t, json_t *), int64_t id, json_t *fields, const char *what)
+{
+	json_t *cur = NULL;
+	err_clear(&fx.ctx.err);
+	if (task_get(&fx.ctx, id, &cur))
+		life_fail_ctx("task_get", &fx.ctx);
+	json_object_set(fields, "version", json_object_get(cur, "version"));
+	err_clear(&fx.ctx.err);
+	if (fn(&fx.ctx, id, fields))
+		life_fail_ctx(what, &fx.ctx);
+	json_decref(fields);
+	json_decref(cur);
+}
+
+static void test_task_done(void **state)
+{
+	struct branch b;
+	int64_t id, late, unit_task, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分任务党支部");
+	life_set_today(2026, 5, 20);
+	id = task_row(b.id, b.m[0], "2026-05-31");
+	assert_int_equal(source_entries("task_done", id), 0);
+	/* completed by the due date: the member's entry and the on-time bonus, dated the completion,
+	 * in the member's branch; the branch indicator is not the member's */
+	task_step(task_complete, id, json_pack("{s:s}", "completed_on", "2026-05-18"), "task_complete");
+	assert_int_equal(net("member", b.m[0], "task"), 10);
+	assert_int_equal(net("member", b.m[0], "task_on_time"), 5);
+	assert_int_equal(net("branch", b.id, "b_task"), 0);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'task_done' AND source_id = ? AND "
+			       "subject_id = ? AND org_id = ? AND event_on = '2026-05-18'",
+			       3, id, b.m[0], b.id, 0),
+			 2);
+	/* re-sync by hand and in bulk: nothing to do */
+	in_tx(points_sync_task, id, "points_sync_task");
+	bulk_sync(b.id, "2026Q2", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("task_done", id), 2);
+	/* reopened: both taken back */
+	task_step(task_reopen, id, json_pack("{s:s}", "reason", "验收不合格"), "task_reopen");
+	assert_int_equal(net("member", b.m[0], "task"), 0);
+	assert_int_equal(net("member", b.m[0], "task_on_time"), 0);
+	assert_int_equal(source_entries("task_done", id), 4);
+	/* completed after the due date: the task entry without the bonus */
+	life_set_today(2026, 6, 5);
+	late = task_row(b.id, b.m[1], "2026-05-31");
+	task_step(task_complete, late, json_pack("{s:s}", "completed_on", "2026-06-03"), "task_complete");
+	assert_int_equal(net("member", b.m[1], "task"), 10);
+	assert_int_equal(net("member", b.m[1], "task_on_time"), 0);
+	/* no member named: the responsible 党支部, on-time indicators only */
+	unit_task = task_row(b.id, 0, "2026-06-30");
+	task_step(task_complete, unit_task, json_pack("{s:s}", "completed_on", "2026-06-04"), "task_complete");
+	assert_int_equal(net("branch", b.id, "b_task"), 20);
+	assert_int_equal(source_entries("task_done", unit_task), 1);
+	/* a committee as the unit earns nothing */
+	id = task_row(fx.committee, 0, "2026-06-30");
+	task_step(task_complete, id, json_pack("{s:s}", "completed_on", "2026-06-04"), "task_complete");
+	assert_int_equal(source_entries("task_done", id), 0);
+	bulk_sync(fx.committee, "2026", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(rollups_differ(0), 0);
+	life_set_today(2026, 3, 10);
+}
+
+static void test_visit_made(void **state)
+{
+	struct branch b, c;
+	json_t *body;
+	int64_t id = 0, added = -1, reversed = -1;
+	(void)state;
+	make_branch(&b, "积分走访党支部");
+	make_branch(&c, "积分走访邻村党支部");
+	life_set_today(2026, 7, 10);
+	/* two members of two branches go together: each earns in their own branch, dated the visit */
+	body = json_pack("{s:I, s:s, s:s, s:[I, I], s:s}", "org_id", (json_int_t)b.id, "visited_on", "2026-07-08", "place",
+			 "三组王大爷家", "member_ids", (json_int_t)b.m[0], (json_int_t)c.m[1], "findings", "屋顶漏雨");
+	err_clear(&fx.ctx.err);
+	if (visit_create(&fx.ctx, body, &id))
+		life_fail_ctx("visit_create", &fx.ctx);
+	json_decref(body);
+	assert_int_equal(net("member", b.m[0], "visit"), 5);
+	assert_int_equal(net("member", c.m[1], "visit"), 5);
+	assert_int_equal(net("member", b.m[1], "visit"), 0);
+	assert_int_equal(q_int("SELECT count(*) FROM point_entries WHERE source = 'visit_made' AND source_id = ? AND "
+			       "subject_id = ? AND org_id = ? AND event_on = '2026-07-08'",
+			       3, id, c.m[1], c.id, 0),
+			 1);
+	/* idempotent: by hand and in bulk (from either branch) nothing changes */
+	in_tx(points_sync_visit, id, "points_sync_visit");
+	bulk_sync(c.id, "2026-07", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	bulk_sync(b.id, "2026", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 0);
+	assert_int_equal(source_entries("visit_made", id), 2);
+	/* a member dropped from the record (by SQL: the module has no edit): the bulk sync takes it back */
+	exec_sql("DELETE FROM visit_members WHERE visit_id = ? AND member_id = ?", 2, id, c.m[1]);
+	bulk_sync(b.id, "2026-07", &added, &reversed);
+	assert_int_equal(added, 0);
+	assert_int_equal(reversed, 1);
+	assert_int_equal(net("member", c.m[1], "visit"), 0);
+	assert_int_equal(rollups_differ(0), 0);
+	life_set_today(2026, 3, 10);
+}
+
 #define SYNC_TESTS                                                     \
 	{                                                              \
 		cmocka_unit_test(test_meeting_yields_entries),         \
@@ -1127,6 +1258,8 @@ static void test_supervision_finding(void **state)
 		cmocka_unit_test(test_project_awarded),                \
 		cmocka_unit_test(test_request_replied),                \
 		cmocka_unit_test(test_supervision_finding),            \
+		cmocka_unit_test(test_task_done),                      \
+		cmocka_unit_test(test_visit_made),                     \
 	}
 
 int main(void)

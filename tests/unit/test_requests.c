@@ -4,7 +4,8 @@
  * before handling (both assignments kept), overdue as the clock moves, the satisfaction
  * statistics ((满意 + 基本满意) / rated, rectified, by category and channel, average days
  * to reply), pairings, visit follow-ups, and a request made from a visit in the same
- * transaction (a bad request leaves no visit behind). SQLite, and PostgreSQL when
+ * transaction (a bad request leaves no visit behind), and correcting what was received until the request is
+ * rated (request.closed). SQLite, and PostgreSQL when
  * DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
@@ -458,6 +459,53 @@ static void test_visit_request_atomic(void **state)
 	json_decref(items);
 }
 
+/* PATCH: what was received is corrected until the request is rated (request.closed), in step
+ * order (request.date_order), versioned, audited; fields not given keep their value */
+static void test_edit_until_rated(void **state)
+{
+	int64_t id;
+	json_t *j, *body;
+	(void)state;
+	life_set_today(2026, 3, 10);
+	id = new_request(fx.a, "infrastructure", "visit", "2026-03-05");
+	assert_int_equal(step(rq_update, id, json_pack("{s:s, s:s}", "requester", "张大娘", "category", "medical")), 0);
+	j = get_request(id);
+	assert_string_equal(str_of(j, "requester"), "张大娘");
+	assert_string_equal(str_of(j, "category"), "medical");
+	assert_string_equal(str_of(j, "content"), "村口路灯坏了");
+	assert_string_equal(str_of(j, "address"), "甲村3组");
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+	json_decref(j);
+	/* bad values are refused naming the field, a stale version with store.stale */
+	expect_rule(step(rq_update, id, json_pack("{s:s}", "category", "nope")), E_INVALID, "request.code");
+	expect_rule(step(rq_update, id, json_pack("{s:s}", "content", "  ")), E_INVALID, "field.required");
+	body = json_pack("{s:i, s:s}", "version", 1, "content", "路灯和水管");
+	err_clear(&fx.ctx.err);
+	expect_rule(rq_update(&fx.ctx, id, body), E_CONFLICT, "store.stale");
+	json_decref(body);
+	/* assigned on the 8th: received_on may not move after it */
+	assert_int_equal(step(rq_assign, id, json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)fx.ma[0], "due_on",
+						       "2026-03-20", "assigned_on", "2026-03-08")),
+			 0);
+	expect_rule(step(rq_update, id, json_pack("{s:s}", "received_on", "2026-03-09")), E_INVALID, "request.date_order");
+	assert_int_equal(step(rq_update, id, json_pack("{s:s, s:n}", "received_on", "2026-03-07", "address")), 0);
+	j = get_request(id);
+	assert_string_equal(str_of(j, "received_on"), "2026-03-07");
+	assert_true(json_is_null(json_object_get(j, "address")));
+	assert_string_equal(str_of(j, "status"), "assigned");
+	json_decref(j);
+	assert_int_equal(count_table("SELECT count(*) FROM audit_log WHERE entity = 'mass_request' AND action = 'update'"), 2);
+	/* handled and replied: still correctable; rated: closed */
+	assert_int_equal(handle(id, 1), 0);
+	assert_int_equal(reply(id), 0);
+	assert_int_equal(step(rq_update, id, json_pack("{s:s}", "content", "村口路灯坏了两盏")), 0);
+	assert_int_equal(rate(id, "satisfied"), 0);
+	expect_rule(step(rq_update, id, json_pack("{s:s}", "content", "改")), E_CONFLICT, "request.closed");
+	j = get_request(id);
+	assert_string_equal(str_of(j, "content"), "村口路灯坏了两盏");
+	json_decref(j);
+}
+
 #define REQUEST_TESTS                                            \
 	{                                                        \
 		cmocka_unit_test(test_status_order),             \
@@ -465,6 +513,7 @@ static void test_visit_request_atomic(void **state)
 		cmocka_unit_test(test_overdue_injected_today),   \
 		cmocka_unit_test(test_satisfaction_statistics),  \
 		cmocka_unit_test(test_visit_request_atomic),     \
+		cmocka_unit_test(test_edit_until_rated),         \
 	}
 
 int main(void)

@@ -4,7 +4,8 @@
  * reason back to open, overdue against an injected today, the quarterly bulletin's
  * counts; a decision's six steps only in order (decision.step), dates never going
  * backwards (decision.date), the majority of those present (decision.vote) and the
- * quorum. Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
+ * quorum; editing an inspection (supervision.closed, supervision.has_findings) and a decision
+ * (decision.done). Runs on SQLite and again on PostgreSQL when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -582,6 +583,108 @@ static void test_decision_vote_majority(void **state)
 	json_decref(meet);
 }
 
+
+static int patch_inspection(int64_t id, json_t *fields)
+{
+	json_t *j = NULL;
+	int rc;
+	err_clear(&fx.ctx.err);
+	if (supervision_inspection_get(&fx.ctx, id, &j))
+		life_fail_ctx("inspection_get", &fx.ctx);
+	json_object_set(fields, "version", json_object_get(j, "version"));
+	json_decref(j);
+	err_clear(&fx.ctx.err);
+	rc = supervision_inspection_update(&fx.ctx, id, fields);
+	json_decref(fields);
+	return rc;
+}
+
+/* PATCH /inspections: corrected until a finding is closed; its date only while it has no findings */
+static void test_inspection_edit(void **state)
+{
+	int64_t insp, f;
+	json_t *j;
+	(void)state;
+	life_set_today(2026, 4, 10);
+	act_as(ROLE_ORG_ADMIN, fx.town);
+	insp = inspection(fx.town, "2026-04-01");
+	assert_int_equal(patch_inspection(insp, json_pack("{s:s, s:s, s:s}", "held_on", "2026-04-02", "kind", "special",
+							  "title", "党费专项督查")),
+			 0);
+	assert_int_equal(patch_inspection(insp, json_pack("{s:s}", "held_on", "2026-05-01")), E_INVALID);
+	assert_string_equal(fx.ctx.err.rule, "field.date_future");
+	f = finding(insp, fx.east, "dues", "2026-04-30");
+	/* with a finding: other fields still, the date no more */
+	assert_int_equal(patch_inspection(insp, json_pack("{s:s}", "held_on", "2026-04-03")), E_CONFLICT);
+	assert_string_equal(fx.ctx.err.rule, "supervision.has_findings");
+	assert_int_equal(patch_inspection(insp, json_pack("{s:s, s:s}", "held_on", "2026-04-02", "inspectors", "王五")), 0);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(supervision_inspection_get(&fx.ctx, insp, &j), 0);
+	assert_string_equal(json_string_value(json_object_get(j, "title")), "党费专项督查");
+	assert_string_equal(json_string_value(json_object_get(j, "kind")), "special");
+	assert_string_equal(json_string_value(json_object_get(j, "inspectors")), "王五");
+	assert_string_equal(json_string_value(json_object_get(j, "held_on")), "2026-04-02");
+	json_decref(j);
+	/* the inspected branch's secretary may not edit it */
+	act_as(ROLE_SECRETARY, fx.east);
+	j = json_pack("{s:i, s:s}", "version", 3, "note", "x");
+	err_clear(&fx.ctx.err);
+	assert_int_equal(supervision_inspection_update(&fx.ctx, insp, j), E_FORBIDDEN);
+	json_decref(j);
+	act_as(ROLE_SYSADMIN, 0);
+	assert_int_equal(rectify(f, "2026-04-05"), 0);
+	act_as(ROLE_ORG_ADMIN, fx.town);
+	assert_int_equal(patch_inspection(insp, json_pack("{s:s}", "note", "已反馈")), 0);
+	assert_int_equal(close_finding(f, "2026-04-06"), 0);
+	assert_int_equal(patch_inspection(insp, json_pack("{s:s}", "note", "再改")), E_CONFLICT);
+	assert_string_equal(fx.ctx.err.rule, "supervision.closed");
+	act_as(ROLE_SYSADMIN, 0);
+}
+
+/* PATCH /decisions: title and content until all six steps are recorded (decision.done) */
+static void test_decision_edit(void **state)
+{
+	int64_t id;
+	json_t *d, *b;
+	json_t *vote = json_pack("{s:i, s:i, s:i}", "participants", 40, "present", 30, "votes_for", 25);
+	json_t *meet = json_pack("{s:i}", "participants", 9), *pub = json_pack("{s:s}", "place", "村务公开栏");
+	(void)state;
+	life_set_today(2026, 5, 20);
+	id = decision(fx.east);
+	assert_int_equal(step(id, "propose", "2026-05-01", meet), 0);
+	d = get_decision(id);
+	b = json_pack("{s:I, s:s}", "version", (json_int_t)json_integer_value(json_object_get(d, "version")), "title",
+		      "村集体鱼塘公开承包");
+	json_decref(d);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(decision_update(&fx.ctx, id, b), 0);
+	/* a stale version is refused */
+	err_clear(&fx.ctx.err);
+	assert_int_equal(decision_update(&fx.ctx, id, b), E_CONFLICT);
+	assert_string_equal(fx.ctx.err.rule, "store.stale");
+	json_decref(b);
+	d = get_decision(id);
+	assert_string_equal(json_string_value(json_object_get(d, "title")), "村集体鱼塘公开承包");
+	assert_string_equal(json_string_value(json_object_get(d, "content")), "公开招标承包");
+	json_decref(d);
+	assert_int_equal(step(id, "consult", "2026-05-02", meet), 0);
+	assert_int_equal(step(id, "review", "2026-05-03", vote), 0);
+	assert_int_equal(step(id, "resolve", "2026-05-04", vote), 0);
+	assert_int_equal(step(id, "publish_decision", "2026-05-05", pub), 0);
+	assert_int_equal(step(id, "publish_result", "2026-05-15", pub), 0);
+	d = get_decision(id);
+	b = json_pack("{s:I, s:s}", "version", (json_int_t)json_integer_value(json_object_get(d, "version")), "content",
+		      "改");
+	json_decref(d);
+	err_clear(&fx.ctx.err);
+	assert_int_equal(decision_update(&fx.ctx, id, b), E_CONFLICT);
+	assert_string_equal(fx.ctx.err.rule, "decision.done");
+	json_decref(b);
+	json_decref(vote);
+	json_decref(meet);
+	json_decref(pub);
+}
+
 #define SUPERVISION_TESTS                                          \
 	{                                                          \
 		cmocka_unit_test(test_finding_status_order),       \
@@ -591,6 +694,8 @@ static void test_decision_vote_majority(void **state)
 		cmocka_unit_test(test_inspection_rights),          \
 		cmocka_unit_test(test_decision_step_order),        \
 		cmocka_unit_test(test_decision_vote_majority),     \
+		cmocka_unit_test(test_inspection_edit),            \
+		cmocka_unit_test(test_decision_edit),              \
 	}
 
 int main(void)

@@ -30,6 +30,7 @@ export function mountMain() {
     isManager() && navLink('work', '工作台账', '#/work'),
     isManager() && navLink('dues', '党费关怀', '#/dues'),
     isManager() && navLink('stats', '党内统计', '#/stats'),
+    isManager() && navLink('notices', '通知公告', '#/notices'),
     isManager() && navLink('transfers', '组织关系转接', '#/transfers'),
     isManager() && navLink('import', '导入', '#/import'),
     isAdmin() && navLink('users', '账号管理', '#/users'),

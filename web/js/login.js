@@ -12,7 +12,8 @@ export function renderLogin(view) {
   const form = h('form', { class: 'login-form', novalidate: true, onsubmit: onSubmit },
     h('label', { for: 'login-username' }, '用户名'), user,
     h('label', { for: 'login-password' }, '密码'), pass,
-    msg, submit);
+    msg, submit,
+    h('p', { class: 'login-alt' }, h('a', { href: '#/login/code', testid: 'login-use-code' }, '没有密码？使用登录码登录')));
 
   async function onSubmit(ev) {
     ev.preventDefault();

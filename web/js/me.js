@@ -88,10 +88,12 @@ export async function renderMe(view) {
         row('身份证号', h('span', { class: 'mono' }, me.id_number || ''), 'me-id-number'),
         row('联系电话', me.phone, 'me-phone-masked'),
         row('家庭住址', me.address, 'me-address-text'))),
+    h('section', { class: 'me-card' }, h('a', { href: '#/me/notices', testid: 'me-notices-link' }, '通知公告 ›')),
     lifeCard(me),
     myPointsCard(me),
     myVolunteerCard(),
     myCommitmentsCard(me),
+    h('section', { class: 'me-card' }, h('a', { href: '#/me/projects', testid: 'me-projects-link' }, '本支部及上级党组织的党建项目 ›')),
     h('section', { class: 'me-card' }, h('h2', null, '修改联系方式'), form));
 
   async function submit(ev) {

@@ -9,6 +9,8 @@ import { navigate, rerender } from './router.js';
 import { isManager, isAdmin } from './session.js';
 import { stateBadges } from './members.js';
 import { transferForm } from './transfers.js';
+import { photoCard } from './board_settings.js'; // board
+import { signinCodeCard } from './signin_code.js'; // one-time sign-in codes
 
 export async function renderMemberDetail(view, id) {
   view.append(loading());
@@ -39,9 +41,11 @@ export async function renderMemberDetail(view, id) {
   view.append(
     h('div', { class: 'page-head' },
       h('h2', { testid: 'member-title' }, member.name, ' ', stateBadges(member)),
-      h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/members' }, '返回名册'))),
+      h('div', { class: 'actions' }, isManager() && h('a', { class: 'btn', href: `#/dues/member/${member.id}`, testid: 'member-dues-link' }, '党费'), h('a', { class: 'btn', href: '#/members' }, '返回名册'))),
     h('div', { class: 'card' }, form),
+    isManager() && photoCard(member), // board: 党员风采墙 photo (board_settings.js)
     isAdmin() && revealCard(member),
+    isManager() && ['active', 'transferring'].includes(member.state) && signinCodeCard(member), // one-time sign-in code
     isManager() && member.state === 'active' && h('div', { class: 'card' },
       h('h3', null, '转出组织关系'), transferForm(member)),
     historyCard(member));

@@ -37,7 +37,8 @@ export async function renderOrg(view, id) {
   view.append(
     h('div', { class: 'page-head' },
       h('h2', { testid: 'org-title' }, org.name),
-      h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/members' }, '查看党员名册'))),
+      h('div', { class: 'actions' }, h('a', { class: 'btn', href: '#/members' }, '查看党员名册'),
+        /branch$/.test(org.kind) && h('a', { class: 'btn', href: `#/board?org=${org.id}`, testid: 'org-board-link' }, '党务公开栏'))),
     warnings.length
       ? h('div', { class: 'notice notice-warn', role: 'status', testid: 'org-warnings' },
         h('strong', null, `组织设置提示（${warnings.length}）`),

@@ -17,13 +17,15 @@ import {
 const PARAM_OPTIONS = {
   meeting_kind: [['', '任何会议'], ...KINDS.map((k) => [k.key, k.name])],
   appraisal_category: CATEGORIES.map((c) => [c.key, c.name]),
+  task_timing: [['', '按期或逾期'], ['on_time', '按期完成'], ['late', '逾期完成']],
 };
 const paramName = (ind) => {
   if (!ind.source_param) return '';
   const k = KINDS.find((x) => x.key === ind.source_param);
   if (k) return kindName(k.key);
   const c = CATEGORIES.find((x) => x.key === ind.source_param);
-  return c ? c.name : ind.source_param;
+  const t = PARAM_OPTIONS.task_timing.find(([k]) => k && k === ind.source_param);
+  return c ? c.name : t ? t[1] : ind.source_param;
 };
 
 export async function renderPointsIndicators(view, query) {

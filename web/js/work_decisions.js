@@ -181,10 +181,42 @@ async function renderDetail(view, id) {
     return form;
   }
 
+  // 修改事项: title and content while the six steps are not all recorded
+  function editForm() {
+    const title = h('input', { id: 'de-title', name: 'title', maxlength: 200, testid: 'de-title', value: d.title });
+    const content = h('textarea', { id: 'de-content', name: 'content', rows: 4, maxlength: 2000, testid: 'de-content', value: d.content || '' });
+    const form = h('form', {
+      class: 'card', novalidate: true, testid: 'decision-edit-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        clearFieldErrors(form);
+        msg.replaceChildren();
+        try {
+          d = await api.patch(`/api/v1/decisions/${d.id}`, { version: d.version, title: title.value, content: content.value || null });
+          toast('已保存修改');
+          draw();
+        } catch (err) {
+          if (err.status === 409 && err.rule === 'store.stale') {
+            msg.append(h('div', { class: 'notice notice-error', role: 'alert', testid: 'conflict' }, err.message,
+              h('button', { class: 'btn', type: 'button', onclick: load }, '重新加载')));
+          } else if (!(err.field && showFieldError(form, err.field, err.message))) msg.append(errorBox(err));
+        }
+      },
+    }, h('h3', null, '修改决策事项'), h('div', { class: 'form-grid' },
+      fieldBox('title', '决策事项', title, { required: true, wide: true }),
+      fieldBox('content', '事项内容', content, { wide: true })),
+    h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'de-save' }, '保存修改'),
+      h('button', { class: 'btn', type: 'button', onclick: draw }, '取消')));
+    return form;
+  }
+
   function draw() {
-    replace(box,
+    const head = h('div', { testid: 'decision-head' },
       h('h2', null, d.title, h('small', null, ` · ${d.org_name}`)),
       d.content ? h('p', { class: 'task-desc' }, d.content) : null,
+      d.steps_done < 6 ? h('button', { class: 'btn', type: 'button', testid: 'dc-edit', onclick: () => head.replaceWith(editForm()) }, '修改事项') : null);
+    replace(box,
+      head,
       stepBar(d.steps_done),
       h('ol', { class: 'project-ledger', testid: 'decision-timeline' }, d.steps.map((s) => h('li', { testid: 'decision-step', dataset: { step: s.step, done: s.done ? '1' : '0' } },
         h('strong', null, `${s.step_no}. ${s.name}`),

@@ -61,7 +61,9 @@ export async function render(outer, sub) {
   const view = h('div', { class: 'work-module' });
   outer.append(view);
   const m = /^\/(\d+)$/.exec(sub);
+  const e = /^\/(\d+)\/edit$/.exec(sub);
   if (sub === '/new') return renderNew(view);
+  if (e) return renderEdit(view, Number(e[1]));
   if (m) return renderDetail(view, Number(m[1]));
   return renderList(view);
 }
@@ -202,6 +204,53 @@ async function renderNew(view) {
   view.append(h('div', { class: 'page-head' }, h('h2', null, '登记民情诉求')), form);
 }
 
+// 修改受理信息: corrects what was received (not the receiving org) until the request is rated
+async function renderEdit(view, id) {
+  view.append(loading());
+  let r;
+  try { r = await api.get(`/api/v1/requests/${id}`); } catch (e) { view.replaceChildren(notice(e.message, 'error', 'page-error')); return; }
+  view.replaceChildren();
+  const back = `${BASE}/${r.id}`;
+  if (r.status === 'rated') {
+    view.append(h('div', { class: 'page-head' }, h('h2', null, '修改受理信息')),
+      notice('该诉求已评价办结，受理信息不能再修改。', 'info', 'rq-edit-closed'), h('a', { class: 'btn', href: back }, '返回'));
+    return;
+  }
+  const f = {
+    channel: select('channel', options(CHANNELS), { value: r.channel }),
+    received_on: input('received_on', { type: 'date', value: r.received_on, max: todayText() }),
+    requester: input('requester', { maxlength: 30, required: true, autocomplete: 'off', value: r.requester }),
+    address: input('address', { maxlength: 100, value: r.address || '' }),
+    category: select('category', options(CATEGORIES, '请选择'), { required: true, value: r.category }),
+    content: input('content', { rows: 4, maxlength: 2000, required: true, value: r.content }),
+  };
+  const msg = h('div', { 'aria-live': 'polite' });
+  const form = h('form', {
+    class: 'card', testid: 'rq-edit-form', novalidate: true,
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      const body = { version: r.version };
+      for (const [k, el] of Object.entries(f)) {
+        const before = r[k] ?? '';
+        if (el.value !== before) body[k] = k === 'address' && el.value === '' ? null : el.value;
+      }
+      if (Object.keys(body).length === 1) { navigate(back); return; }
+      const ok = await submitForm(form, msg, () => api.patch(`/api/v1/requests/${r.id}`, body));
+      if (ok) { toast('已保存'); navigate(back); }
+    },
+  },
+  h('div', { class: 'form-grid' },
+    fieldBox('channel', '来源渠道', f.channel), fieldBox('received_on', '受理日期', f.received_on),
+    fieldBox('requester', '诉求人', f.requester, { required: true, hint: '只记姓名，不登记身份证号和电话' }),
+    fieldBox('address', '住址', f.address), fieldBox('category', '类别', f.category, { required: true }),
+    fieldBox('content', '诉求内容', f.content, { required: true, wide: true })),
+  msg,
+  h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'rq-edit-save' }, '保存修改'),
+    h('a', { class: 'btn', href: back }, '取消')));
+  view.append(h('div', { class: 'page-head' }, h('h2', null, `修改受理信息 · ${r.org_name}`)),
+    h('p', { class: 'muted small' }, '受理组织不能修改；评价办结后不能再修改。'), form);
+}
+
 function dl(pairs) {
   return h('dl', { class: 'rq-dl' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '').flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)]));
 }
@@ -216,7 +265,9 @@ async function renderDetail(view, id) {
   const steps = h('ol', { class: 'rq-steps', testid: 'rq-steps' }, STATUSES.map(([k, n], i) => h('li', { class: i <= idx ? 'done' : '', dataset: { step: k } }, n)));
   view.append(
     h('div', { class: 'page-head' }, h('h2', null, `民情诉求 · ${r.requester}`),
-      h('div', { class: 'actions' }, h('a', { class: 'btn', href: BASE }, '返回列表'))),
+      h('div', { class: 'actions' },
+        r.status !== 'rated' ? h('a', { class: 'btn', href: `${BASE}/${r.id}/edit`, testid: 'rq-edit' }, '修改受理信息') : null,
+        h('a', { class: 'btn', href: BASE }, '返回列表'))),
     steps,
     h('div', { class: 'card', testid: 'rq-detail', dataset: { status: r.status } },
       h('p', null, h('span', { class: `badge rq-st-${r.status}`, testid: 'rq-status' }, r.status_name),

@@ -203,18 +203,56 @@ function findingForm(insp, onAdded) {
   return form;
 }
 
+// 修改督查信息: the inspecting side corrects its inspection until a finding is closed; the date only
+// while it has no findings (they are dated the inspection)
+function inspectionEditForm(i, done) {
+  const inp = (key, attrs = {}) => h('input', { id: `ie-${key}`, name: key, testid: `ie-${key}`, autocomplete: 'off', ...attrs });
+  const held = inp('held_on', { type: 'date', value: i.held_on, max: todayStr(), disabled: i.findings > 0 });
+  const kind = h('select', { id: 'ie-kind', name: 'kind', testid: 'ie-kind', value: i.kind }, options(KINDS));
+  const title = inp('title', { maxlength: 200, value: i.title || '' });
+  const inspectors = inp('inspectors', { maxlength: 200, value: i.inspectors || '' });
+  const note = h('textarea', { id: 'ie-note', name: 'note', rows: 3, maxlength: 2000, testid: 'ie-note', value: i.note || '' });
+  const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
+  const form = h('form', {
+    class: 'card', novalidate: true, testid: 'inspection-edit-form',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      clearFieldErrors(form);
+      msg.replaceChildren();
+      const body = { version: i.version, kind: kind.value, title: title.value, inspectors: inspectors.value, note: note.value || null };
+      if (!held.disabled) body.held_on = held.value;
+      try {
+        await api.patch(`/api/v1/inspections/${i.id}`, body);
+        toast('督查信息已修改');
+        done();
+      } catch (err) { formError(form, msg, err); }
+    },
+  }, h('h3', null, '修改督查信息'),
+  h('div', { class: 'form-grid' },
+    fieldBox('held_on', '督查日期', held, { required: true, hint: i.findings > 0 ? '已登记问题，督查日期不能再改' : undefined }),
+    fieldBox('kind', '督查类型', kind, { required: true }),
+    fieldBox('title', '督查主题', title, { wide: true }),
+    fieldBox('inspectors', '督查人员', inspectors, { required: true, wide: true }),
+    fieldBox('note', '备注', note, { wide: true })),
+  msg, h('div', { class: 'form-actions' }, h('button', { class: 'btn btn-primary', type: 'submit', testid: 'ie-save' }, '保存修改'),
+    h('button', { class: 'btn', type: 'button', onclick: done }, '取消')));
+  return form;
+}
+
 async function renderInspection(view, id) {
   const box = h('div', { testid: 'inspection-detail' }, loading());
   view.append(subTabs(''), box);
   async function load() {
     try {
       const i = await api.get(`/api/v1/inspections/${id}`);
-      replace(box, h('h2', null, i.title, h('small', null, ` · ${i.kind_name}`)),
+      const head = h('div', { testid: 'inspection-head' }, h('h2', null, i.title, h('small', null, ` · ${i.kind_name}`)),
         h('dl', { class: 'kv-list' },
           h('div', { class: 'kv' }, h('dt', null, '督查单位'), h('dd', null, i.org_name)),
           h('div', { class: 'kv' }, h('dt', null, '督查日期'), h('dd', null, i.held_on)),
           h('div', { class: 'kv' }, h('dt', null, '督查人员'), h('dd', null, i.inspectors)),
           i.note ? h('div', { class: 'kv' }, h('dt', null, '备注'), h('dd', null, i.note)) : null),
+        isAdmin() && !i.closed ? h('button', { class: 'btn', type: 'button', testid: 'insp-edit', onclick: () => head.replaceWith(inspectionEditForm(i, load)) }, '修改督查信息') : null);
+      replace(box, head,
         h('h3', null, `发现问题（${i.items.length}）`),
         i.items.length ? findingsTable(i.items) : h('p', { class: 'empty', testid: 'finding-empty' }, '尚未登记问题'),
         isAdmin() ? findingForm(i, load) : null);

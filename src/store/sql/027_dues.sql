@@ -81,3 +81,7 @@ CREATE INDEX dues_months_path ON dues_months(month, org_path);
 -- reduction writes: arrears and the 6-consecutive-months rule read it from the member
 -- row without a ledger scan.
 ALTER TABLE members ADD COLUMN dues_paid_to TEXT;
+
+-- (A1) voiding a payment removes its months by payment_id; reductions listed per status
+CREATE INDEX dues_months_payment ON dues_months(payment_id);
+CREATE INDEX dues_reductions_org ON dues_reductions(org_id, status);

@@ -1,0 +1,519 @@
+/*
+ * 自行脱党 warnings (see lapse.h). Three reads of the subtree, each small: the members
+ * without organizational life (life_lapse_scan, the figures kept by 014: the same
+ * reading as compliance_at_risk), the members whose dues stopped 6 months ago or more
+ * (members.dues_from and dues_paid_to, kept by the dues writes, so no ledger scan), and
+ * the excuses in force. They are merged here by member in C.
+ */
+#include "domain/lapse.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/audit.h"
+#include "domain/body.h"
+#include "domain/meeting.h"
+#include "domain/org.h"
+#include "util/json_util.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+#define EXCUSE_NOT_FOUND_MSG "该正当理由记录不存在或不在您的管理范围内"
+
+/* 'YYYY-MM…' → a running month number; -1 if not a month */
+static int month_index(const char *s)
+{
+	int y = 0, m, i;
+	if (!s || strlen(s) < 7 || s[4] != '-')
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		y = y * 10 + (s[i] - '0');
+	}
+	if (s[5] < '0' || s[5] > '9' || s[6] < '0' || s[6] > '9')
+		return -1;
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	if (m < 1 || m > 12)
+		return -1;
+	return y * 12 + m - 1;
+}
+
+static void month_of_index(int k, char out[8])
+{
+	xsnprintf(out, 8, "%04d-%02d", k / 12, k % 12 + 1);
+}
+
+int lapse_dues_run(const char *dues_from, const char *paid_to, struct date today)
+{
+	int from = month_index(dues_from), paid = month_index(paid_to);
+	int prev = today.y * 12 + today.m - 2, start;
+	if (from < 0)
+		return 0;
+	start = paid >= 0 && paid + 1 > from ? paid + 1 : from;
+	return prev >= start ? prev - start + 1 : 0;
+}
+
+static int require_officer(struct ctx *ctx)
+{
+	if (ctx->actor.role < ROLE_SECRETARY)
+		return err_set(&ctx->err, E_FORBIDDEN, NULL, "lapse.role", "只有支部书记或管理员可以查看脱党预警");
+	return 0;
+}
+
+struct entry {
+	int64_t member_id, org_id, excuse_id;
+	char name[128], org_name[128], state[16];
+	int life_months, dues_months, no_life, no_dues;
+	int64_t meetings_missed;
+	int ok_ym;
+	char dues_from[8], paid_to[8];
+	char *reason;
+	char until[8], recorded_name[64], created_at[24];
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, cap;
+	struct date today;
+};
+
+static struct entry *entry_add(struct entries *es, int64_t member_id)
+{
+	struct entry *e;
+	if (es->n == es->cap) {
+		es->cap = es->cap ? es->cap * 2 : 64;
+		es->v = xreallocarray(es->v, es->cap, sizeof(*es->v));
+	}
+	e = &es->v[es->n++];
+	memset(e, 0, sizeof(*e));
+	e->member_id = member_id;
+	return e;
+}
+
+static void entries_release(struct entries *es)
+{
+	size_t i;
+	for (i = 0; i < es->n; i++)
+		free(es->v[i].reason);
+	free(es->v);
+	memset(es, 0, sizeof(*es));
+}
+
+static int life_add(void *arg, const struct life_lapse *l)
+{
+	struct entry *e = entry_add(arg, l->member_id);
+	e->org_id = l->org_id;
+	strlcpy_z(e->name, l->name ? l->name : "", sizeof(e->name));
+	strlcpy_z(e->org_name, l->org_name ? l->org_name : "", sizeof(e->org_name));
+	strlcpy_z(e->state, l->state ? l->state : "", sizeof(e->state));
+	e->no_life = 1;
+	e->life_months = l->months;
+	e->meetings_missed = l->meetings_missed;
+	e->ok_ym = l->ok_ym;
+	return 0;
+}
+
+/* members whose dues run reaches LAPSE_MONTHS: max(paid_to + 1, dues_from) <= cut */
+static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct entries *es)
+{
+	struct stmt *st;
+	char cut[8];
+	int step;
+	month_of_index(ctx->today.y * 12 + ctx->today.m - 1 - LAPSE_MONTHS, cut);
+	st = db_prepare(ctx->db,
+			"SELECT m.id, m.name, m.org_id, o.name, m.state, m.dues_from, m.dues_paid_to FROM members m "
+			"JOIN orgs o ON o.id = m.org_id WHERE m.org_path >= ? AND m.org_path < ? "
+			"AND m.state IN ('active', 'transferring') AND m.dues_from IS NOT NULL AND m.dues_from <> '' "
+			"AND m.dues_from <= ? AND (m.dues_paid_to IS NULL OR m.dues_paid_to < ?)",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, cut);
+	stmt_bind_text(st, 4, cut);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct entry *e = entry_add(es, stmt_int(st, 0));
+		stmt_text_copy(st, 1, e->name, sizeof(e->name));
+		e->org_id = stmt_int(st, 2);
+		stmt_text_copy(st, 3, e->org_name, sizeof(e->org_name));
+		stmt_text_copy(st, 4, e->state, sizeof(e->state));
+		stmt_text_copy(st, 5, e->dues_from, sizeof(e->dues_from));
+		stmt_text_copy(st, 6, e->paid_to, sizeof(e->paid_to));
+		e->dues_months = lapse_dues_run(e->dues_from, e->paid_to, ctx->today);
+		e->no_dues = e->dues_months >= LAPSE_MONTHS;
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/* the excuses in force (until_month >= this month), the latest per member first */
+static int load_excuses(struct ctx *ctx, const char *lo, const char *hi, struct entries *es)
+{
+	struct stmt *st;
+	char month[8];
+	int step;
+	month_of_index(ctx->today.y * 12 + ctx->today.m - 1, month);
+	st = db_prepare(ctx->db,
+			"SELECT e.id, e.member_id, e.reason, e.until_month, e.recorded_name, e.created_at, m.name, m.org_id, "
+			"o.name, m.state, m.dues_from, m.dues_paid_to FROM lapse_excuses e JOIN members m ON m.id = e.member_id "
+			"JOIN orgs o ON o.id = m.org_id WHERE e.until_month >= ? AND m.org_path >= ? AND m.org_path < ? "
+			"AND m.state IN ('active', 'transferring') ORDER BY e.member_id, e.until_month DESC, e.id DESC",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, month);
+	stmt_bind_text(st, 2, lo);
+	stmt_bind_text(st, 3, hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct entry *e;
+		if (es->n && es->v[es->n - 1].member_id == stmt_int(st, 1) && es->v[es->n - 1].excuse_id)
+			continue;
+		e = entry_add(es, stmt_int(st, 1));
+		e->excuse_id = stmt_int(st, 0);
+		e->reason = xstrdup(stmt_text(st, 2) ? stmt_text(st, 2) : "");
+		stmt_text_copy(st, 3, e->until, sizeof(e->until));
+		stmt_text_copy(st, 4, e->recorded_name, sizeof(e->recorded_name));
+		stmt_text_copy(st, 5, e->created_at, sizeof(e->created_at));
+		stmt_text_copy(st, 6, e->name, sizeof(e->name));
+		e->org_id = stmt_int(st, 7);
+		stmt_text_copy(st, 8, e->org_name, sizeof(e->org_name));
+		stmt_text_copy(st, 9, e->state, sizeof(e->state));
+		stmt_text_copy(st, 10, e->dues_from, sizeof(e->dues_from));
+		stmt_text_copy(st, 11, e->paid_to, sizeof(e->paid_to));
+		e->dues_months = lapse_dues_run(e->dues_from, e->paid_to, ctx->today);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+static int by_member(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	return x->member_id < y->member_id ? -1 : x->member_id > y->member_id;
+}
+
+/* one entry per member: the reasons and figures of every source folded together */
+static void fold(struct entries *es)
+{
+	size_t i, k = 0;
+	if (!es->n)
+		return;
+	qsort(es->v, es->n, sizeof(*es->v), by_member);
+	for (i = 1; i < es->n; i++) {
+		struct entry *d = &es->v[k], *s = &es->v[i];
+		if (s->member_id != d->member_id) {
+			es->v[++k] = *s;
+			continue;
+		}
+		if (s->no_life) {
+			d->no_life = 1;
+			d->life_months = s->life_months;
+			d->meetings_missed = s->meetings_missed;
+			d->ok_ym = s->ok_ym;
+		}
+		if (s->no_dues)
+			d->no_dues = 1;
+		if (s->dues_months > d->dues_months)
+			d->dues_months = s->dues_months;
+		if (!d->dues_from[0])
+			strlcpy_z(d->dues_from, s->dues_from, sizeof(d->dues_from));
+		if (!d->paid_to[0])
+			strlcpy_z(d->paid_to, s->paid_to, sizeof(d->paid_to));
+		if (s->excuse_id && !d->excuse_id) {
+			d->excuse_id = s->excuse_id;
+			d->reason = s->reason;
+			s->reason = NULL;
+			strlcpy_z(d->until, s->until, sizeof(d->until));
+			strlcpy_z(d->recorded_name, s->recorded_name, sizeof(d->recorded_name));
+			strlcpy_z(d->created_at, s->created_at, sizeof(d->created_at));
+		}
+		free(s->reason);
+		s->reason = NULL;
+	}
+	es->n = k + 1;
+}
+
+static int severity(const struct entry *e)
+{
+	int a = e->no_life ? e->life_months : 0, b = e->no_dues ? e->dues_months : 0;
+	int m = a > b ? a : b;
+	return (e->no_life + e->no_dues) * 1000 + (m > 999 ? 999 : m);
+}
+
+static int by_severity(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int sx = severity(x), sy = severity(y);
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	if (x->org_id != y->org_id)
+		return x->org_id < y->org_id ? -1 : 1;
+	return x->member_id < y->member_id ? -1 : x->member_id > y->member_id;
+}
+
+static json_t *entry_json(const struct entry *e)
+{
+	json_t *reasons = json_array(), *j;
+	char last[8] = "";
+	if (e->no_life)
+		json_array_append_new(reasons, json_string("no_life"));
+	if (e->no_dues)
+		json_array_append_new(reasons, json_string("no_dues"));
+	char text[96] = "";
+	if (e->ok_ym)
+		xsnprintf(last, sizeof(last), "%04d-%02d", e->ok_ym / 100, e->ok_ym % 100);
+	if (e->no_life && e->no_dues)
+		xsnprintf(text, sizeof(text), "连续%d个月未参加组织生活；连续%d个月未交党费", e->life_months, e->dues_months);
+	else if (e->no_life)
+		xsnprintf(text, sizeof(text), "连续%d个月未参加组织生活", e->life_months);
+	else if (e->no_dues)
+		xsnprintf(text, sizeof(text), "连续%d个月未交党费", e->dues_months);
+	j = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:i, s:I, s:o, s:i, s:o, s:o, s:i}", "member_id",
+		      (json_int_t)e->member_id, "name", e->name, "org_id", (json_int_t)e->org_id, "org_name", e->org_name,
+		      "state", e->state, "reasons", reasons, "life_months", e->no_life ? e->life_months : 0,
+		      "meetings_missed", (json_int_t)e->meetings_missed, "last_life_month", json_str_or_null(last),
+		      "dues_months", e->dues_months, "dues_from", json_str_or_null(e->dues_from), "dues_paid_to",
+		      json_str_or_null(e->paid_to), "severity", severity(e));
+	json_object_set_new(j, "reason_text", json_string(text));
+	if (e->excuse_id)
+		json_object_set_new(j, "excuse",
+				    json_pack("{s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)e->excuse_id, "reason",
+					      e->reason ? e->reason : "", "until_month", e->until, "recorded_name",
+					      json_str_or_null(e->recorded_name), "created_at", e->created_at));
+	return j;
+}
+
+struct branch {
+	int64_t org_id;
+	const char *name;
+	int warnings, no_life, no_dues, both, excused;
+};
+
+static int by_org(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->org_id != y->org_id)
+		return x->org_id < y->org_id ? -1 : 1;
+	return x->member_id < y->member_id ? -1 : x->member_id > y->member_id;
+}
+
+int lapse_warnings(struct ctx *ctx, int64_t org_id, json_t **out)
+{
+	struct org root;
+	struct entries es;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11], month[8];
+	json_t *items, *excused, *branches;
+	struct branch br;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	memset(&es, 0, sizeof(es));
+	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
+		return rc;
+	strlcpy_z(lo, root.path, sizeof(lo));
+	path_range_end(lo, hi, sizeof(hi));
+	if ((rc = life_lapse_scan(ctx, lo, hi, life_add, &es)) || (rc = load_dues(ctx, lo, hi, &es)) ||
+	    (rc = load_excuses(ctx, lo, hi, &es))) {
+		entries_release(&es);
+		return rc;
+	}
+	fold(&es);
+
+	/* per branch, in org order */
+	branches = json_array();
+	if (es.n)
+		qsort(es.v, es.n, sizeof(*es.v), by_org);
+	memset(&br, 0, sizeof(br));
+	for (i = 0; i <= es.n; i++) {
+		const struct entry *e = i < es.n ? &es.v[i] : NULL;
+		if (br.org_id && (!e || e->org_id != br.org_id)) {
+			json_array_append_new(branches, json_pack("{s:I, s:s, s:i, s:i, s:i, s:i, s:i}", "org_id",
+								  (json_int_t)br.org_id, "name", br.name, "warnings",
+								  br.warnings, "no_life", br.no_life, "no_dues", br.no_dues,
+								  "both", br.both, "excused", br.excused));
+			memset(&br, 0, sizeof(br));
+		}
+		if (!e)
+			break;
+		br.org_id = e->org_id;
+		br.name = e->org_name;
+		if (e->excuse_id) {
+			br.excused++;
+			continue;
+		}
+		br.warnings++;
+		br.no_life += e->no_life;
+		br.no_dues += e->no_dues;
+		br.both += e->no_life && e->no_dues;
+	}
+
+	if (es.n)
+		qsort(es.v, es.n, sizeof(*es.v), by_severity);
+	items = json_array();
+	excused = json_array();
+	for (i = 0; i < es.n; i++)
+		json_array_append_new(es.v[i].excuse_id ? excused : items, entry_json(&es.v[i]));
+	date_format(ctx->today, today);
+	month_of_index(ctx->today.y * 12 + ctx->today.m - 1, month);
+	*out = json_pack("{s:s, s:s, s:i, s:{s:I, s:s}, s:I, s:o, s:o, s:o}", "today", today, "month", month, "threshold",
+			 LAPSE_MONTHS, "org", "id", (json_int_t)root.id, "name", root.name, "total",
+			 (json_int_t)json_array_size(items), "items", items, "excused", excused, "branches", branches);
+	entries_release(&es);
+	return 0;
+}
+
+/* ---- excuses ----------------------------------------------------------------------- */
+
+static json_t *excuse_json(struct ctx *ctx, int64_t id, char *path, size_t size)
+{
+	struct stmt *st;
+	json_t *j = NULL;
+	int step;
+	st = db_prepare(ctx->db,
+			"SELECT e.id, e.member_id, m.name, e.reason, e.until_month, e.recorded_name, e.created_at, m.org_path "
+			"FROM lapse_excuses e JOIN members m ON m.id = e.member_id WHERE e.id = ?",
+			&ctx->err);
+	if (!st)
+		return NULL;
+	stmt_bind_int(st, 1, id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW) {
+		j = json_pack("{s:I, s:I, s:s?, s:s?, s:s?, s:o, s:s?}", "id", (json_int_t)stmt_int(st, 0), "member_id",
+			      (json_int_t)stmt_int(st, 1), "member_name", stmt_text(st, 2), "reason", stmt_text(st, 3),
+			      "until_month", stmt_text(st, 4), "recorded_name", json_str_or_null(stmt_text(st, 5)),
+			      "created_at", stmt_text(st, 6));
+		if (path)
+			stmt_text_copy(st, 7, path, size);
+	}
+	stmt_reset(st);
+	return j;
+}
+
+int lapse_excuse_create(struct ctx *ctx, json_t *body, int64_t *id)
+{
+	struct stmt *st;
+	json_t *v, *ja = NULL;
+	const char *reason, *until;
+	char path[PATH_MAX_LEN] = "", state[16] = "", name[128] = "";
+	int64_t member_id;
+	int rc, step, cur = ctx->today.y * 12 + ctx->today.m - 1, u, found = 0;
+
+	*id = 0;
+	if ((rc = require_officer(ctx)) || (rc = body_int_required(ctx, body, "member_id", "党员", &member_id)))
+		return rc;
+	v = json_object_get(body, "reason");
+	if (v && !json_is_null(v) && !json_is_string(v))
+		return err_set(&ctx->err, E_MALFORMED, "reason", NULL, "字段 reason 必须是字符串");
+	reason = json_is_string(v) ? json_string_value(v) : "";
+	if (!reason[0])
+		return err_set(&ctx->err, E_INVALID, "reason", "field.required", "正当理由不能为空");
+	if (strlen(reason) > LAPSE_REASON_MAX_CHARS * 4 || !text_is_clean(reason) || utf8_chars(reason) > LAPSE_REASON_MAX_CHARS)
+		return err_set(&ctx->err, E_INVALID, "reason", "field.text", "正当理由不是有效文本或超过 %d 个字",
+			       LAPSE_REASON_MAX_CHARS);
+	v = json_object_get(body, "until_month");
+	if (v && !json_is_null(v) && !json_is_string(v))
+		return err_set(&ctx->err, E_MALFORMED, "until_month", NULL, "字段 until_month 必须是字符串");
+	until = json_is_string(v) ? json_string_value(v) : "";
+	if (!until[0])
+		return err_set(&ctx->err, E_INVALID, "until_month", "field.required", "请填写理由有效至哪个月");
+	u = strlen(until) == 7 ? month_index(until) : -1;
+	if (u < 0)
+		return err_set(&ctx->err, E_INVALID, "until_month", "field.month", "有效月份格式为 YYYY-MM");
+	if (u < cur || u > cur + LAPSE_EXCUSE_MAX_MONTHS)
+		return err_set(&ctx->err, E_INVALID, "until_month", "lapse.until_month", "有效月份须在本月至 %d 个月之内",
+			       LAPSE_EXCUSE_MAX_MONTHS);
+
+	st = db_prepare(ctx->db, "SELECT org_path, state, name FROM members WHERE id = ?", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, member_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		found = 1;
+		stmt_text_copy(st, 0, path, sizeof(path));
+		stmt_text_copy(st, 1, state, sizeof(state));
+		stmt_text_copy(st, 2, name, sizeof(name));
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return ctx_db_fail(ctx);
+	if (!found || !ctx_path_in_scope(ctx, path))
+		return err_set(&ctx->err, E_INVALID, "member_id", "member.scope", "党员 %" PRId64 " 不存在或不在您的管理范围内",
+			       member_id);
+	if (strcmp(state, "active") && strcmp(state, "transferring"))
+		return err_set(&ctx->err, E_CONFLICT, "member_id", "lapse.member_state", "%s不是在册党员", name);
+
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		return rc;
+	st = db_prepare(ctx->db,
+			"INSERT INTO lapse_excuses (member_id, reason, until_month, recorded_by, recorded_name, created_at) "
+			"VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+			&ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto rollback;
+	}
+	stmt_bind_int(st, 1, member_id);
+	stmt_bind_text(st, 2, reason);
+	stmt_bind_text(st, 3, until);
+	if (ctx->actor.user_id)
+		stmt_bind_int(st, 4, ctx->actor.user_id);
+	else
+		stmt_bind_null(st, 4);
+	stmt_bind_text(st, 5, ctx->actor.username[0] ? ctx->actor.username : NULL);
+	stmt_bind_text(st, 6, ctx->now_iso);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		*id = stmt_int(st, 0);
+	stmt_reset(st);
+	if (step != STEP_ROW) {
+		rc = ctx_db_fail(ctx);
+		goto rollback;
+	}
+	if (!(ja = excuse_json(ctx, *id, NULL, 0))) {
+		rc = ctx_db_fail(ctx);
+		goto rollback;
+	}
+	if ((rc = audit_append(ctx, "create", "lapse_excuse", *id, NULL, ja)) || (rc = db_commit(ctx->db, &ctx->err)))
+		goto rollback;
+	json_decref(ja);
+	return 0;
+rollback:
+	db_rollback(ctx->db);
+	json_decref(ja);
+	*id = 0;
+	return rc;
+}
+
+int lapse_excuse_delete(struct ctx *ctx, int64_t id)
+{
+	struct stmt *st;
+	json_t *jb;
+	char path[PATH_MAX_LEN] = "";
+	int rc;
+	if ((rc = require_officer(ctx)) || (rc = db_begin(ctx->db, &ctx->err)))
+		return rc;
+	jb = excuse_json(ctx, id, path, sizeof(path));
+	if (!jb || !ctx_path_in_scope(ctx, path)) {
+		rc = ctx->err.code == E_DB ? E_DB : err_set(&ctx->err, E_NOTFOUND, NULL, NULL, EXCUSE_NOT_FOUND_MSG);
+		goto rollback;
+	}
+	st = db_prepare(ctx->db, "DELETE FROM lapse_excuses WHERE id = ?", &ctx->err);
+	if (!st) {
+		rc = E_DB;
+		goto rollback;
+	}
+	stmt_bind_int(st, 1, id);
+	if ((rc = stmt_run(st, &ctx->err)))
+		goto rollback;
+	if ((rc = audit_append(ctx, "delete", "lapse_excuse", id, jb, NULL)) || (rc = db_commit(ctx->db, &ctx->err)))
+		goto rollback;
+	json_decref(jb);
+	return 0;
+rollback:
+	db_rollback(ctx->db);
+	json_decref(jb);
+	return rc;
+}

@@ -1,0 +1,66 @@
+#ifndef STATS_INTERNAL_H
+#define STATS_INTERNAL_H
+/* Shared between stats.c (the tables) and stats_drill.c (the rows behind a figure). */
+#include <stddef.h>
+#include <stdint.h>
+#include "domain/stats.h"
+
+/* one member row of the pass, parsed */
+struct stats_row {
+	int64_t id, org_id;
+	int on_roll;             /* state active or transferring */
+	int join, birth;         /* YYYYMMDD, 0 if missing */
+	char gender;             /* '1', '2', other */
+	int eth_slot;
+	char education[8];
+	int full, suspended, lost, floating;
+};
+
+/* an org of the subtree with its counted members (the roster at the reference date) */
+struct stats_org {
+	int64_t id;
+	int kind;                /* index in the org_kind values, -1 if unknown */
+	char *name, *path;
+	int64_t secretary;
+	int committee_size;
+	char term_end[11];
+	int64_t members, full;
+};
+
+struct stats_orgs {
+	struct stats_org *v;     /* in path order */
+	size_t n, alloc;
+	int64_t *slots;          /* open addressing: id → index, -1 empty */
+	size_t cap;
+};
+
+struct org;
+int stats_scope(struct ctx *ctx, int64_t org_id, struct org *root, char *hi, size_t size);
+int stats_date_int(const char *s);
+int stats_ethnicity_slot(const char *code);
+
+typedef int (*stats_row_fn)(void *arg, const struct stats_row *m);
+/* every member row of [lo, hi) in index order (all states) */
+int stats_member_pass(struct ctx *ctx, const char *lo, const char *hi, stats_row_fn fn, void *arg);
+int stats_row_on_roll(const struct stats_row *m, const struct stats_ref *r);
+void stats_classify(const struct stats_row *m, const struct stats_ref *r, int idx[SD__COUNT]);
+int stats_row_matches(const struct stats_row *m, const struct stats_ref *r, enum stats_dim d, int v);
+
+int stats_orgs_load(struct ctx *ctx, const char *lo, const char *hi, struct stats_orgs *o);
+void stats_orgs_release(struct stats_orgs *o);
+struct stats_org *stats_org_find(const struct stats_orgs *o, int64_t id);
+/* the orgs and their counted members; c (may be NULL) gets the member tables and joined */
+int stats_fold(struct ctx *ctx, const char *lo, const char *hi, const struct stats_ref *r, struct stats_orgs *orgs,
+	       struct stats_counts *c);
+int stats_org_is_branch(const struct stats_org *x);
+int stats_org_size_band(const struct stats_org *x);
+int stats_org_problem(const struct stats_org *x, const struct stats_ref *r, int p);
+int stats_org_matches(const struct stats_org *x, const struct stats_ref *r, enum stats_dim d, int v);
+
+/* transfers in/out, deaths and removals of the year: kind SC_*, the event's date, the
+ * letter's serial and the org on the other side (transfers only) */
+typedef int (*stats_change_fn)(void *arg, int kind, int64_t member_id, const char *date, const char *serial,
+			       const char *other);
+int stats_changes(struct ctx *ctx, const char *lo, const char *hi, const struct stats_ref *r, stats_change_fn fn,
+		  void *arg);
+#endif
