@@ -9,6 +9,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "util/config.h"
 #include "util/json_util.h"
@@ -708,65 +709,38 @@ rollback:
 	return rc;
 }
 
+static json_t *record_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	(void)ctx;
+	(void)arg;
+	return record_row(st);
+}
+
 int care_records_list(struct ctx *ctx, const struct care_filter *f, int page, int per_page, json_t **items,
 		      int64_t *total)
 {
-	struct org root;
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN];
-	const char *where = "r.org_path >= ? AND r.org_path < ? AND (? = 0 OR r.year = ?) AND (? = '' OR r.kind = ?) "
-			    "AND (? = 0 OR r.member_id = ?) AND (? = 0 OR r.hardship_id = ?)";
-	char sql[1024];
-	const char *kind = f->kind >= 0 ? kinds[f->kind].code : "";
-	int rc, step, pass;
+	static const struct listq_sql sql = {
+		"SELECT count(*) FROM care_records r",
+		"SELECT " RECORD_COLS " FROM care_records r JOIN members m ON m.id = r.member_id JOIN orgs o ON o.id = r.org_id",
+		" ORDER BY r.given_on DESC, r.id DESC",
+	};
+	struct listq q;
+	int rc;
 
 	*items = NULL;
 	*total = 0;
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)))
+	if ((rc = require_officer(ctx)))
 		return rc;
-	strlcpy_z(lo, root.path, sizeof(lo));
-	path_range_end(lo, hi, sizeof(hi));
-	*items = json_array();
-	for (pass = 0; pass < 2; pass++) {
-		if (!pass)
-			xsnprintf(sql, sizeof(sql), "SELECT count(*) FROM care_records r WHERE %s", where);
-		else
-			xsnprintf(sql, sizeof(sql),
-				  "SELECT " RECORD_COLS " FROM care_records r JOIN members m ON m.id = r.member_id "
-				  "JOIN orgs o ON o.id = r.org_id WHERE %s ORDER BY r.given_on DESC, r.id DESC LIMIT ? OFFSET ?",
-				  where);
-		st = db_prepare(ctx->db, sql, &ctx->err);
-		if (!st)
-			goto fail;
-		stmt_bind_text(st, 1, lo);
-		stmt_bind_text(st, 2, hi);
-		stmt_bind_int(st, 3, f->year);
-		stmt_bind_int(st, 4, f->year);
-		stmt_bind_text(st, 5, kind);
-		stmt_bind_text(st, 6, kind);
-		stmt_bind_int(st, 7, f->member_id);
-		stmt_bind_int(st, 8, f->member_id);
-		stmt_bind_int(st, 9, f->hardship_id);
-		stmt_bind_int(st, 10, f->hardship_id);
-		if (pass) {
-			stmt_bind_int(st, 11, per_page);
-			stmt_bind_int(st, 12, (int64_t)(page - 1) * per_page);
-		}
-		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-			if (!pass)
-				*total = stmt_int(st, 0);
-			else
-				json_array_append_new(*items, record_row(st));
-		}
-		stmt_reset(st);
-		if (step != STEP_DONE)
-			goto fail;
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, "r.org_path", f->org_id))) {
+		listq_filter_int(&q, "r.year = ?", f->year);
+		listq_filter_text(&q, "r.kind = ?", f->kind >= 0 ? kinds[f->kind].code : NULL);
+		listq_filter_int(&q, "r.member_id = ?", f->member_id);
+		listq_filter_int(&q, "r.hardship_id = ?", f->hardship_id);
+		rc = listq_list(ctx, &q, &sql, page, per_page, record_item, NULL, items, total);
 	}
-	return 0;
-fail:
-	json_decref(*items);
-	*items = NULL;
-	return ctx_db_fail(ctx);
+	listq_release(&q);
+	return rc;
 }
 
 /* ---- 困难党员 ----------------------------------------------------------------------- */
@@ -954,63 +928,44 @@ out:
 	return rc;
 }
 
+static json_t *hardship_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	(void)ctx;
+	(void)arg;
+	return hardship_row(st);
+}
+
 int care_hardships_list(struct ctx *ctx, int64_t org_id, const char *status, int page, int per_page,
 			json_t **items, int64_t *total)
 {
-	struct org root;
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], sql[1400];
-	const char *cond = "";
-	int rc, step, pass;
+	static const struct listq_sql sql = {
+		"SELECT count(*) FROM care_hardships h",
+		"SELECT " HARDSHIP_COLS " FROM care_hardships h JOIN members m ON m.id = h.member_id "
+		"JOIN orgs o ON o.id = h.org_id",
+		" ORDER BY (CASE WHEN h.closed_on IS NULL THEN 0 ELSE 1 END), h.org_path, h.since DESC, h.id",
+	};
+	struct listq q;
+	const char *cond = NULL;
+	int rc;
 
 	*items = NULL;
 	*total = 0;
 	if (status && !strcmp(status, "open"))
-		cond = " AND h.closed_on IS NULL";
+		cond = "h.closed_on IS NULL";
 	else if (status && !strcmp(status, "closed"))
-		cond = " AND h.closed_on IS NOT NULL";
+		cond = "h.closed_on IS NOT NULL";
 	else if (status && status[0] && strcmp(status, "all"))
 		return err_set(&ctx->err, E_MALFORMED, "status", NULL, "status 须为 open、closed 或 all");
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
+	if ((rc = require_officer(ctx)))
 		return rc;
-	strlcpy_z(lo, root.path, sizeof(lo));
-	path_range_end(lo, hi, sizeof(hi));
-	*items = json_array();
-	for (pass = 0; pass < 2; pass++) {
-		if (!pass)
-			xsnprintf(sql, sizeof(sql), "SELECT count(*) FROM care_hardships h WHERE h.org_path >= ? AND h.org_path < ?%s",
-				  cond);
-		else
-			xsnprintf(sql, sizeof(sql),
-				  "SELECT " HARDSHIP_COLS " FROM care_hardships h JOIN members m ON m.id = h.member_id "
-				  "JOIN orgs o ON o.id = h.org_id WHERE h.org_path >= ? AND h.org_path < ?%s "
-				  "ORDER BY (CASE WHEN h.closed_on IS NULL THEN 0 ELSE 1 END), h.org_path, h.since DESC, h.id "
-				  "LIMIT ? OFFSET ?",
-				  cond);
-		st = db_prepare(ctx->db, sql, &ctx->err);
-		if (!st)
-			goto fail;
-		stmt_bind_text(st, 1, lo);
-		stmt_bind_text(st, 2, hi);
-		if (pass) {
-			stmt_bind_int(st, 3, per_page);
-			stmt_bind_int(st, 4, (int64_t)(page - 1) * per_page);
-		}
-		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-			if (!pass)
-				*total = stmt_int(st, 0);
-			else
-				json_array_append_new(*items, hardship_row(st));
-		}
-		stmt_reset(st);
-		if (step != STEP_DONE)
-			goto fail;
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, "h.org_path", org_id))) {
+		if (cond)
+			listq_where(&q, cond);
+		rc = listq_list(ctx, &q, &sql, page, per_page, hardship_item, NULL, items, total);
 	}
-	return 0;
-fail:
-	json_decref(*items);
-	*items = NULL;
-	return ctx_db_fail(ctx);
+	listq_release(&q);
+	return rc;
 }
 
 /* ---- totals -------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/dues_internal.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "util/json_util.h"
 #include "util/xalloc.h"
@@ -255,51 +256,35 @@ out:
 	return rc;
 }
 
+static json_t *reduction_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	(void)ctx;
+	(void)arg;
+	return dues_reduction_json(st);
+}
+
 int dues_reductions_list(struct ctx *ctx, int64_t org_id, const char *status, int page, int per_page, json_t **items,
 			 int64_t *total)
 {
-	struct org root;
-	struct stmt *st;
-	char end[PATH_MAX_LEN];
-	int rc, step, pass;
-	static const char *const sql[2] = {
-		"SELECT count(*)" DUES_REDUCTION_FROM "WHERE o.path >= ? AND o.path < ? AND (? = '' OR r.status = ?)",
-		"SELECT " DUES_REDUCTION_COLS DUES_REDUCTION_FROM "WHERE o.path >= ? AND o.path < ? AND (? = '' OR r.status = ?) "
-		"ORDER BY CASE r.status WHEN 'pending' THEN 0 ELSE 1 END, r.created_at DESC, r.id DESC LIMIT ? OFFSET ?",
+	static const struct listq_sql sql = {
+		"SELECT count(*)" DUES_REDUCTION_FROM,
+		"SELECT " DUES_REDUCTION_COLS DUES_REDUCTION_FROM,
+		" ORDER BY CASE r.status WHEN 'pending' THEN 0 ELSE 1 END, r.created_at DESC, r.id DESC",
 	};
+	struct listq q;
+	int rc;
+
 	*items = NULL;
 	*total = 0;
-	if ((rc = dues_require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
+	if ((rc = dues_require_officer(ctx)))
 		return rc;
 	if (status && status[0] && strcmp(status, "pending") && strcmp(status, "approved") && strcmp(status, "rejected"))
 		return err_set(&ctx->err, E_MALFORMED, "status", NULL, "status 须为 pending、approved 或 rejected");
-	path_range_end(root.path, end, sizeof(end));
-	*items = json_array();
-	for (pass = 0; pass < 2; pass++) {
-		st = db_prepare(ctx->db, sql[pass], &ctx->err);
-		if (!st)
-			goto fail;
-		stmt_bind_text(st, 1, root.path);
-		stmt_bind_text(st, 2, end);
-		stmt_bind_text(st, 3, status ? status : "");
-		stmt_bind_text(st, 4, status ? status : "");
-		if (pass) {
-			stmt_bind_int(st, 5, per_page);
-			stmt_bind_int(st, 6, (int64_t)(page - 1) * per_page);
-		}
-		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-			if (!pass)
-				*total = stmt_int(st, 0);
-			else
-				json_array_append_new(*items, dues_reduction_json(st));
-		}
-		stmt_reset(st);
-		if (step != STEP_DONE)
-			goto fail;
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, "o.path", org_id))) {
+		listq_filter_text(&q, "r.status = ?", status);
+		rc = listq_list(ctx, &q, &sql, page, per_page, reduction_item, NULL, items, total);
 	}
-	return 0;
-fail:
-	json_decref(*items);
-	*items = NULL;
-	return ctx_db_fail(ctx);
+	listq_release(&q);
+	return rc;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/dues.h"
 #include "domain/meeting.h"
 #include "domain/org.h"
 #include "util/json_util.h"
@@ -20,36 +21,15 @@
 
 #define EXCUSE_NOT_FOUND_MSG "该正当理由记录不存在或不在您的管理范围内"
 
-/* 'YYYY-MM…' → a running month number; -1 if not a month */
-static int month_index(const char *s)
+int lapse_dues_run(const char *dues_from, const char *first_base, const char *paid_to, struct date today)
 {
-	int y = 0, m, i;
-	if (!s || strlen(s) < 7 || s[4] != '-')
-		return -1;
-	for (i = 0; i < 4; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		y = y * 10 + (s[i] - '0');
-	}
-	if (s[5] < '0' || s[5] > '9' || s[6] < '0' || s[6] > '9')
-		return -1;
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	if (m < 1 || m > 12)
-		return -1;
-	return y * 12 + m - 1;
-}
-
-static void month_of_index(int k, char out[8])
-{
-	xsnprintf(out, 8, "%04d-%02d", k / 12, k % 12 + 1);
-}
-
-int lapse_dues_run(const char *dues_from, const char *paid_to, struct date today)
-{
-	int from = month_index(dues_from), paid = month_index(paid_to);
-	int prev = today.y * 12 + today.m - 2, start;
-	if (from < 0)
+	int from = dues_ym_parse(dues_from), base = dues_ym_parse(first_base), paid = dues_ym_parse(paid_to);
+	int prev = dues_ym_of(today) - 1, start;
+	/* nothing is owed before the first base (未核定): a registry just imported has no arrears */
+	if (from < 0 || base < 0)
 		return 0;
+	if (base > from)
+		from = base;
 	start = paid >= 0 && paid + 1 > from ? paid + 1 : from;
 	return prev >= start ? prev - start + 1 : 0;
 }
@@ -114,18 +94,21 @@ static int life_add(void *arg, const struct life_lapse *l)
 	return 0;
 }
 
-/* members whose dues run reaches LAPSE_MONTHS: max(paid_to + 1, dues_from) <= cut */
+/* a member's first dues base: the run starts no earlier (see lapse_dues_run) */
+#define FIRST_BASE_SQL "(SELECT min(b.from_month) FROM dues_bases b WHERE b.member_id = m.id)"
+
+/* members whose dues run reaches LAPSE_MONTHS: max(paid_to + 1, dues_from, first base) <= cut */
 static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct entries *es)
 {
 	struct stmt *st;
 	char cut[8];
 	int step;
-	month_of_index(ctx->today.y * 12 + ctx->today.m - 1 - LAPSE_MONTHS, cut);
+	dues_ym_format(dues_ym_of(ctx->today) - LAPSE_MONTHS, cut);
 	st = db_prepare(ctx->db,
-			"SELECT m.id, m.name, m.org_id, o.name, m.state, m.dues_from, m.dues_paid_to FROM members m "
-			"JOIN orgs o ON o.id = m.org_id WHERE m.org_path >= ? AND m.org_path < ? "
+			"SELECT m.id, m.name, m.org_id, o.name, m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL
+			" FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.org_path >= ? AND m.org_path < ? "
 			"AND m.state IN ('active', 'transferring') AND m.dues_from IS NOT NULL AND m.dues_from <> '' "
-			"AND m.dues_from <= ? AND (m.dues_paid_to IS NULL OR m.dues_paid_to < ?)",
+			"AND m.dues_from <= ? AND (m.dues_paid_to IS NULL OR m.dues_paid_to < ?) AND " FIRST_BASE_SQL " <= ?",
 			&ctx->err);
 	if (!st)
 		return E_DB;
@@ -133,6 +116,7 @@ static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct ent
 	stmt_bind_text(st, 2, hi);
 	stmt_bind_text(st, 3, cut);
 	stmt_bind_text(st, 4, cut);
+	stmt_bind_text(st, 5, cut);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		struct entry *e = entry_add(es, stmt_int(st, 0));
 		stmt_text_copy(st, 1, e->name, sizeof(e->name));
@@ -141,7 +125,7 @@ static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct ent
 		stmt_text_copy(st, 4, e->state, sizeof(e->state));
 		stmt_text_copy(st, 5, e->dues_from, sizeof(e->dues_from));
 		stmt_text_copy(st, 6, e->paid_to, sizeof(e->paid_to));
-		e->dues_months = lapse_dues_run(e->dues_from, e->paid_to, ctx->today);
+		e->dues_months = lapse_dues_run(e->dues_from, stmt_text(st, 7), e->paid_to, ctx->today);
 		e->no_dues = e->dues_months >= LAPSE_MONTHS;
 	}
 	stmt_reset(st);
@@ -154,10 +138,10 @@ static int load_excuses(struct ctx *ctx, const char *lo, const char *hi, struct 
 	struct stmt *st;
 	char month[8];
 	int step;
-	month_of_index(ctx->today.y * 12 + ctx->today.m - 1, month);
+	dues_ym_format(dues_ym_of(ctx->today), month);
 	st = db_prepare(ctx->db,
 			"SELECT e.id, e.member_id, e.reason, e.until_month, e.recorded_name, e.created_at, m.name, m.org_id, "
-			"o.name, m.state, m.dues_from, m.dues_paid_to FROM lapse_excuses e JOIN members m ON m.id = e.member_id "
+			"o.name, m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL " FROM lapse_excuses e JOIN members m ON m.id = e.member_id "
 			"JOIN orgs o ON o.id = m.org_id WHERE e.until_month >= ? AND m.org_path >= ? AND m.org_path < ? "
 			"AND m.state IN ('active', 'transferring') ORDER BY e.member_id, e.until_month DESC, e.id DESC",
 			&ctx->err);
@@ -182,7 +166,7 @@ static int load_excuses(struct ctx *ctx, const char *lo, const char *hi, struct 
 		stmt_text_copy(st, 9, e->state, sizeof(e->state));
 		stmt_text_copy(st, 10, e->dues_from, sizeof(e->dues_from));
 		stmt_text_copy(st, 11, e->paid_to, sizeof(e->paid_to));
-		e->dues_months = lapse_dues_run(e->dues_from, e->paid_to, ctx->today);
+		e->dues_months = lapse_dues_run(e->dues_from, stmt_text(st, 12), e->paid_to, ctx->today);
 	}
 	stmt_reset(st);
 	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
@@ -357,7 +341,7 @@ int lapse_warnings(struct ctx *ctx, int64_t org_id, json_t **out)
 	for (i = 0; i < es.n; i++)
 		json_array_append_new(es.v[i].excuse_id ? excused : items, entry_json(&es.v[i]));
 	date_format(ctx->today, today);
-	month_of_index(ctx->today.y * 12 + ctx->today.m - 1, month);
+	dues_ym_format(dues_ym_of(ctx->today), month);
 	*out = json_pack("{s:s, s:s, s:i, s:{s:I, s:s}, s:I, s:o, s:o, s:o}", "today", today, "month", month, "threshold",
 			 LAPSE_MONTHS, "org", "id", (json_int_t)root.id, "name", root.name, "total",
 			 (json_int_t)json_array_size(items), "items", items, "excused", excused, "branches", branches);
@@ -419,7 +403,7 @@ int lapse_excuse_create(struct ctx *ctx, json_t *body, int64_t *id)
 	until = json_is_string(v) ? json_string_value(v) : "";
 	if (!until[0])
 		return err_set(&ctx->err, E_INVALID, "until_month", "field.required", "请填写理由有效至哪个月");
-	u = strlen(until) == 7 ? month_index(until) : -1;
+	u = strlen(until) == 7 ? dues_ym_parse(until) : -1;
 	if (u < 0)
 		return err_set(&ctx->err, E_INVALID, "until_month", "field.month", "有效月份格式为 YYYY-MM");
 	if (u < cur || u > cur + LAPSE_EXCUSE_MAX_MONTHS)

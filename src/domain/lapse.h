@@ -17,10 +17,12 @@
 #define LAPSE_EXCUSE_MAX_MONTHS 24   /* an excuse reaches at most this far ahead */
 
 /*
- * The dues contract's consecutive-unpaid run: the months from max(paid_to + 1, dues_from)
- * to the month before today's (0 if none, or when dues_from is empty). Months 'YYYY-MM'.
+ * The consecutive-unpaid run: the months from max(paid_to + 1, dues_from, first_base) to
+ * the month before today's (0 if none, or when dues_from or first_base is missing: months
+ * before a member's first dues base are 未核定, not owed — the arrears rule of dues.h).
+ * Months 'YYYY-MM'.
  */
-int lapse_dues_run(const char *dues_from, const char *paid_to, struct date today);
+int lapse_dues_run(const char *dues_from, const char *first_base, const char *paid_to, struct date today);
 
 /*
  * {today, month, threshold, items:[{member_id, name, org_id, org_name, state, reasons:[no_life|no_dues],

@@ -1245,6 +1245,11 @@ struct ids {
 };
 
 /* Appends the first column of every row of sql, bound (lo, hi, from, to). */
+/* the source ids of the entries already written for some sources (sources: "= 'x'" or "IN (…)") */
+#define SYNCED_IDS(sources)                                                                              \
+	"SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? " \
+	"AND event_on <= ? AND source " sources
+
 static int collect(struct ctx *ctx, const char *sql, const char *lo, const char *hi, const char *from, const char *to,
 		   struct ids *out)
 {
@@ -1301,17 +1306,14 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 	if ((rc = collect(ctx, "SELECT id FROM meetings WHERE org_path >= ? AND org_path < ? AND held_on >= ? AND held_on <= ?",
 			  lo, hi, from, to, meetings)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source IN ('meeting_attended', 'meeting_absent', 'study_hours', "
-			  "'branch_meeting_held')",
+			  SYNCED_IDS("IN ('meeting_attended', 'meeting_absent', 'study_hours', 'branch_meeting_held')"),
 			  lo, hi, from, to, meetings)) ||
 	    (rc = collect(ctx,
 			  "SELECT a.id FROM appraisals a JOIN orgs o ON o.id = a.org_id WHERE o.path >= ? AND o.path < ? "
 			  "AND a.closed_on >= ? AND a.closed_on <= ?",
 			  lo, hi, from, to, rounds)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source IN ('appraisal_category', 'branch_appraisal_done')",
+			  SYNCED_IDS("IN ('appraisal_category', 'branch_appraisal_done')"),
 			  lo, hi, from, to, rounds)) ||
 	    (rc = collect(ctx,
 			  "SELECT va.id FROM volunteer_activities va JOIN orgs o ON o.id = va.org_id WHERE o.path >= ? "
@@ -1323,8 +1325,7 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 			  "mb.org_path < ? AND va.held_on >= ? AND va.held_on <= ?",
 			  lo, hi, from, to, acts)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'volunteer_hours'",
+			  SYNCED_IDS("= 'volunteer_hours'"),
 			  lo, hi, from, to, acts)) ||
 	    (rc = collect(ctx,
 			  "SELECT i.id FROM commitment_items i JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o "
@@ -1332,8 +1333,7 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 			  "l.holder_type = 'member'",
 			  lo, hi, from, to, items)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'commitment_done'",
+			  SYNCED_IDS("= 'commitment_done'"),
 			  lo, hi, from, to, items)) ||
 	    (rc = collect(ctx,
 			  "SELECT p.id FROM projects p WHERE p.org_path >= ? AND p.org_path < ? AND p.stage = 'reward' AND "
@@ -1349,16 +1349,13 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 			  "o.path < ? AND fi.found_on >= ? AND fi.found_on <= ?",
 			  lo, hi, from, to, &x->findings)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'project_awarded'",
+			  SYNCED_IDS("= 'project_awarded'"),
 			  lo, hi, from, to, &x->projects)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'request_replied'",
+			  SYNCED_IDS("= 'request_replied'"),
 			  lo, hi, from, to, &x->requests)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'supervision_finding'",
+			  SYNCED_IDS("= 'supervision_finding'"),
 			  lo, hi, from, to, &x->findings)) ||
 	    (rc = collect(ctx,
 			  "SELECT t.id FROM tasks t JOIN orgs uo ON uo.id = t.unit_org_id LEFT JOIN members mb ON mb.id = "
@@ -1366,8 +1363,7 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 			  "AND t.completed_on >= ? AND t.completed_on <= ?",
 			  lo, hi, from, to, &x->tasks)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'task_done'",
+			  SYNCED_IDS("= 'task_done'"),
 			  lo, hi, from, to, &x->tasks)) ||
 	    (rc = collect(ctx,
 			  "SELECT v.id FROM visits v JOIN orgs o ON o.id = v.org_id WHERE o.path >= ? AND o.path < ? AND "
@@ -1379,8 +1375,7 @@ static int period_records(struct ctx *ctx, const char *lo, const char *hi, const
 			  "v.visited_on <= ?",
 			  lo, hi, from, to, &x->visits)) ||
 	    (rc = collect(ctx,
-			  "SELECT DISTINCT source_id FROM point_entries WHERE org_path >= ? AND org_path < ? AND event_on >= ? "
-			  "AND event_on <= ? AND source = 'visit_made'",
+			  SYNCED_IDS("= 'visit_made'"),
 			  lo, hi, from, to, &x->visits)))
 		return rc;
 	ids_unique(&x->tasks);

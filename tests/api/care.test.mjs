@@ -169,6 +169,12 @@ test('自行脱党 warnings: 6 unpaid months flagged, 5 not; an excuse lists the
   const six = await member(other.b1.id, '欠六月', '1985-01-01', { category: 'probationary', join_date: monthsAgo(6), full_date: undefined });
   const five = await member(other.b1.id, '欠五月', '1985-02-01', { category: 'probationary', join_date: monthsAgo(5), full_date: undefined });
   assert.equal(six.dues_from, monthsAgo(6).slice(0, 7));
+  // a third never paid for 7 months but never assessed (no dues base): 未核定, not in arrears
+  const unassessed = await member(other.b1.id, '未核定', '1985-03-01', { category: 'probationary', join_date: monthsAgo(7), full_date: undefined });
+  for (const m of [six, five]) {
+    const b = await otherTown.post(`/api/v1/members/${m.id}/dues/bases`, { kind: 'farmer', base_fen: 0, from_month: m.dues_from });
+    assert.equal(b.status, 201, JSON.stringify(b.body));
+  }
   let r = await otherTown.get(`/api/v1/lapse-warnings?org_id=${other.town.id}`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const hit = r.body.items.find((x) => x.member_id === six.id);
@@ -176,6 +182,7 @@ test('自行脱党 warnings: 6 unpaid months flagged, 5 not; an excuse lists the
   assert.deepEqual(hit.reasons, ['no_dues']);
   assert.equal(hit.dues_months, 6);
   assert.equal(r.body.items.find((x) => x.member_id === five.id), undefined, 'five months is not');
+  assert.equal(r.body.items.find((x) => x.member_id === unassessed.id), undefined, 'no dues base: no dues warning');
   assert.equal(hit.reason_text, '连续6个月未交党费');
   const xlsx = await otherTown.get(`/api/v1/lapse-warnings?org_id=${other.town.id}&format=xlsx`);
   assert.equal(xlsx.status, 200);

@@ -1,7 +1,7 @@
 // Browser test of 关怀帮扶 and 脱党预警 on the demo data (demo_care.c): the town administrator opens #/dues/care,
 // sees who has not yet had this year's 老党员补贴, issues it with 一键发放 and sees the count fall to zero and the
 // yearly total rise; records a 送温暖 visit through the form (no occasion → named next to its field);
-// opens #/dues/warnings and finds a member never paid since joining two years ago listed for 未交党费 with the
+// opens #/dues/warnings and finds a member assessed but never paid since joining two years ago listed for 未交党费 with the
 // month count, records a 正当理由 and sees the member listed apart; the care page fits a 360 px phone. The members
 // it needs are created through the API here, so it does not depend on the dues demo.
 // Needs a running server with the demo data: DJ_URL=http://127.0.0.1:PORT node --test tests/e2e/
@@ -139,6 +139,8 @@ test('脱党预警: 6+ months unpaid is listed with the count; a 正当理由 li
     const branch = orgs.items[orgs.items.length - 1];
     const joined = `${year - 2}-01-01`;
     const m = await makeMember(page, branch.id, '预警党员', '1988-08-08', joined);
+    // assessed from the month they joined (without a dues base nothing is owed)
+    await postJson(page, `/api/v1/members/${m.id}/dues/bases`, { kind: 'farmer', base_fen: 0, from_month: joined.slice(0, 7) });
 
     await page.goto(`${BASE}/#/dues/warnings`);
     await page.getByTestId('lapse-summary').waitFor();

@@ -32,7 +32,7 @@ struct fixture {
 	struct ctx ctx;
 	int64_t top, town, a, b, c;
 	int64_t old59, old60, old69, old70, old86, mb;
-	int64_t life6, life5, dues6, dues5, both, excused, gone, newcomer;
+	int64_t life6, life5, dues6, dues5, both, excused, gone, newcomer, nobase, latebase;
 };
 
 static struct fixture fx;
@@ -124,6 +124,16 @@ static int populate(void)
 	exec_sql("UPDATE members SET state = 'transferred_out' WHERE id = %" PRId64, fx.gone);
 	/* dues start 2025-10: never paid, 5 months due */
 	dues(fx.newcomer, "2025-10", NULL);
+	/* every member's dues assessed from 2020-01 (the run starts no earlier than the first base) … */
+	exec_sql("INSERT INTO dues_bases (member_id, from_month, kind, base_fen, monthly_fen, created_at) "
+		 "SELECT id, '2020-01', 'farmer', 0, 100, '2020-01-01T00:00:00Z' FROM members");
+	/* … except two never paid since 2020: no base at all, and a first base from 2025-10 (5 months) */
+	fx.nobase = life_make_member(fx.c);
+	fx.latebase = life_make_member(fx.c);
+	dues(fx.nobase, "2020-01", NULL);
+	dues(fx.latebase, "2020-01", NULL);
+	exec_sql("INSERT INTO dues_bases (member_id, from_month, kind, base_fen, monthly_fen, created_at) "
+		 "VALUES (%" PRId64 ", '2025-10', 'farmer', 0, 100, '2025-10-01T00:00:00Z')", fx.latebase);
 	return 0;
 }
 
@@ -473,17 +483,22 @@ static void test_dues_run(void **state)
 {
 	struct date t = { 2026, 3, 10 };
 	(void)state;
-	assert_int_equal(lapse_dues_run("2020-01", "2025-08", t), 6);
-	assert_int_equal(lapse_dues_run("2020-01", "2025-09", t), 5);
-	assert_int_equal(lapse_dues_run("2020-01", "2026-02", t), 0);
-	assert_int_equal(lapse_dues_run("2020-01", "2026-06", t), 0);
-	assert_int_equal(lapse_dues_run("2025-10", NULL, t), 5);
-	assert_int_equal(lapse_dues_run("2025-09", NULL, t), 6);
-	assert_int_equal(lapse_dues_run("2025-09", "2024-12", t), 6);
-	assert_int_equal(lapse_dues_run("", NULL, t), 0);
-	assert_int_equal(lapse_dues_run(NULL, NULL, t), 0);
+	assert_int_equal(lapse_dues_run("2020-01", "2020-01", "2025-08", t), 6);
+	/* the first base bounds the run: nothing before it is owed; no base, no run */
+	assert_int_equal(lapse_dues_run("2020-01", "2025-10", NULL, t), 5);
+	assert_int_equal(lapse_dues_run("2020-01", "2025-09", NULL, t), 6);
+	assert_int_equal(lapse_dues_run("2020-01", NULL, NULL, t), 0);
+	assert_int_equal(lapse_dues_run("2025-09", "2020-01", NULL, t), 6);
+	assert_int_equal(lapse_dues_run("2020-01", "2020-01", "2025-09", t), 5);
+	assert_int_equal(lapse_dues_run("2020-01", "2020-01", "2026-02", t), 0);
+	assert_int_equal(lapse_dues_run("2020-01", "2020-01", "2026-06", t), 0);
+	assert_int_equal(lapse_dues_run("2025-10", "2020-01", NULL, t), 5);
+	assert_int_equal(lapse_dues_run("2025-09", "2020-01", NULL, t), 6);
+	assert_int_equal(lapse_dues_run("2025-09", "2020-01", "2024-12", t), 6);
+	assert_int_equal(lapse_dues_run("", "2020-01", NULL, t), 0);
+	assert_int_equal(lapse_dues_run(NULL, "2020-01", NULL, t), 0);
 	t.m = 1;
-	assert_int_equal(lapse_dues_run("2020-01", "2025-06", t), 6);
+	assert_int_equal(lapse_dues_run("2020-01", "2020-01", "2025-06", t), 6);
 }
 
 static json_t *warnings(int64_t org)
@@ -525,6 +540,9 @@ static void test_lapse_warnings(void **state)
 	assert_int_equal(ival(x, "dues_months"), 6);
 	assert_null(find_member(items, fx.dues5));
 	assert_null(find_member(items, fx.newcomer));
+	/* months before the first base are not owed: no base, or a base 5 months old, is no warning */
+	assert_null(find_member(items, fx.nobase));
+	assert_null(find_member(items, fx.latebase));
 	/* transferred out: not listed */
 	assert_null(find_member(items, fx.gone));
 	/* both reasons first */
