@@ -39,11 +39,16 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
 
-$(BUILD)/gen/sql_embed.c: $(SQL_FILES) $(BUILD)/tools/embed
+# The embedded file lists: rewritten only when a file is added or removed, so a new file
+# whose mtime is older than the generated source (a checkout, a copy) still regenerates it.
+$(shell mkdir -p $(BUILD)/gen; for l in sql:'$(SQL_FILES)' web:'$(WEB_FILES)'; do f=$(BUILD)/gen/$${l%%:*}.list; \
+	printf '%s\n' "$${l#*:}" | cmp -s - $$f || printf '%s\n' "$${l#*:}" > $$f; done)
+
+$(BUILD)/gen/sql_embed.c: $(SQL_FILES) $(BUILD)/gen/sql.list $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed embedded_sql src/store/sql/ $(SQL_FILES) > $@
 
-$(BUILD)/gen/web_embed.c: $(WEB_FILES) $(BUILD)/tools/embed
+$(BUILD)/gen/web_embed.c: $(WEB_FILES) $(BUILD)/gen/web.list $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed embedded_web web/ $(WEB_FILES) > $@
 
@@ -87,6 +92,33 @@ sanitize:
 
 bench: all
 	@bash bench/run.sh $(BUILD)
+
+# --- fuzzing (helper F; tests/fuzz/) --------------------------------------------------
+# `make fuzz`: one libFuzzer binary per tests/fuzz/fuzz_<target>.c in $(FUZZ_BUILD)/fuzz/, linked
+# against the library rebuilt there by clang with coverage, ASan and UBSan. `make fuzz-run`
+# runs each for FUZZ_SECONDS over its seeds tests/fuzz/corpus/<target>/ (new inputs go to a
+# scratch dir, not the repo); a crash, leak or timeout fails and keeps the input.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 15
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+.PHONY: fuzz fuzz-bins fuzz-run
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) SANITIZE= \
+		OPT="-O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=fuzzer,address,undefined" fuzz-bins
+
+# (fuzz-bins only through `make fuzz`, which sets the compiler and flags)
+fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libdangjian.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libdangjian.a $(LDLIBS)
+
+fuzz-run: fuzz
+	@bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+-include $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%.d)
+# --- end fuzzing ----------------------------------------------------------------------
 
 clean:
 	rm -rf build build-san dangjian

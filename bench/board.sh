@@ -9,29 +9,13 @@
 # timed with curl; median and max printed.
 #   bash bench/board.sh BUILD_DIR
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=$BUILD/dangjian
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init board "${1:-build}"
 N=${DJ_BENCH_N:-15}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-board.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-"$BIN" init --db "sqlite:$TMP/dj.db" --key "$TMP/dj.key" --admin-password 'Admin#2026' --set auth.pwhash=min \
-	> "$TMP/init.log" 2>&1
-PORT=$(( 20000 + RANDOM % 20000 ))
-"$BIN" serve --db "sqlite:$TMP/dj.db" --key "$TMP/dj.key" --listen 127.0.0.1:$PORT --set auth.pwhash=min \
-	--set attach.dir="$TMP/att" > "$TMP/serve.log" 2>&1 &
-PID=$!
-for _ in $(seq 300); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
+bench_init_db "$TMP/dj.db" "$TMP/dj.key"
+bench_serve "$TMP/dj.db" "$TMP/dj.key" 300 --set auth.pwhash=min --set attach.dir="$TMP/att"
 
 KEY=$(python3 - "http://127.0.0.1:$PORT" "$TMP/dj.db" <<'EOF'
 import json, sqlite3, struct, sys, urllib.request, zlib, datetime
@@ -115,7 +99,7 @@ stats() { # median and max of the timings on stdin
 	awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "median %.1f ms, max %.1f ms (n=%d)", m, a[NR], NR }'
 }
 
-URL="http://127.0.0.1:$PORT/api/v1/public/board"
+URL=$API/public/board
 SIZE=$(curl -fsS -o "$TMP/board.pdf" -w '%{size_download}' "$URL/pdf?key=$KEY") # warm-up
 PDF=$(time_it "$URL/pdf?key=$KEY" | stats)
 JSON=$(time_it "$URL?key=$KEY" | stats)

@@ -18,53 +18,19 @@
 #   bash bench/dues.sh BUILD_DIR
 # DJ_BENCH_KEEP=DIR keeps (and, when DIR/dues.db exists, reuses) the filled database.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=$BUILD/dangjian
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init dues "${1:-build}"
 N=${DJ_BENCH_N:-20}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-dues.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-KEEP=${DJ_BENCH_KEEP:-}
-if [ -n "$KEEP" ] && [ -f "$KEEP/dues.db" ] && [ -f "$KEEP/dues.key" ]; then
-	DB=$KEEP/dues.db KEY=$KEEP/dues.key
-	echo "dues: reusing $DB"
-else
-	DB=$TMP/dj.db KEY=$TMP/dj.key
-	if [ -n "$KEEP" ]; then
-		mkdir -p "$KEEP"
-		DB=$KEEP/dues.db KEY=$KEEP/dues.key
-		rm -f "$DB" "$KEY"
-	fi
-	"$BIN" init --db "sqlite:$DB" --key "$KEY" --admin-password 'Admin#2026' --set auth.pwhash=min \
-		> "$TMP/init.log" 2>&1
+if ! bench_keep dues; then
+	bench_init_db "$DB" "$KEY"
 	python3 "$ROOT/bench/gen_dues.py" "$DB" | sed 's/^/dues: /'
 fi
 
-PORT=$(( 20000 + RANDOM % 20000 ))
-"$BIN" serve --db "sqlite:$DB" --key "$KEY" --listen 127.0.0.1:$PORT > "$TMP/serve.log" 2>&1 &
-PID=$!
-for _ in $(seq 600); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/session" \
-	-d '{"username":"admin","password":"Admin#2026","bearer":true}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
-read -r ROOTID TOWN TPATH < <(python3 - "$DB" <<'EOF'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-root = db.execute("SELECT id FROM orgs WHERE parent_id IS NULL").fetchone()
-town = db.execute("SELECT id, path FROM orgs WHERE parent_id = ? AND kind = 'committee' ORDER BY id LIMIT 1",
-                  (root[0],)).fetchone()
-print(root[0], town[0], town[1])
-EOF
-)
+bench_serve "$DB" "$KEY" 600
+bench_login
+read -r ROOTID _ TOWN TPATH < <(bench_root_town "$DB")
 # this month and this year in the users' calendar (Asia/Shanghai), as the server sees them
 read -r MONTH YEAR < <(python3 -c '
 import datetime as d
@@ -111,27 +77,12 @@ print("%.2f %.2f %d" % (statistics.median(wall), statistics.median(cpu), len(row
 EOF
 )
 
-# the server's CPU time so far (user + system, milliseconds)
-cpu_ms() {
-	awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f\n", ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"
-}
-# time_total of n requests (seconds, one per line) after one warm-up, then "cpu MS" for them
-timed() {
-	local url=$1 n=$2 c0 c1
-	curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"
-	c0=$(cpu_ms)
-	for _ in $(seq "$n"); do
-		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$url"
-	done
-	c1=$(cpu_ms)
-	echo "cpu $((c1 - c0))"
-}
 # name target_ms(0 = none) n url [sql figures]: the median, max and CPU per request; with the
 # SQL figures ("wall cpu rows") the ratios
 report() {
 	local name=$1 target=$2 n=$3 url=$4 sql=${5:-} size
-	size=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$url" | wc -c)
-	timed "$url" "$n" | python3 -c '
+	size=$(bench_size "$url")
+	bench_timed "$url" "$n" cpu | python3 -c '
 import statistics, sys
 name, target, size, sql = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 t, cpu = [], 0.0
@@ -153,7 +104,6 @@ if sql:
 ' "$name" "$target" "$size" "$sql"
 }
 
-API=http://127.0.0.1:$PORT/api/v1
 report "town sheet" 50 "$N" "$API/dues/sheet?org_id=$TOWN&month=$MONTH" "$SQL"
 report "town sheet xlsx" 0 "$N" "$API/dues/sheet?org_id=$TOWN&month=$MONTH&format=xlsx"
 report "town remittance year" 0 "$N" "$API/dues/remittance?org_id=$TOWN&year=$YEAR"

@@ -4,23 +4,19 @@
 # server's RSS under that load.
 #   bash bench/http.sh BUILD_DIR DB_URL KEY_FILE [ADMIN_PASSWORD]
 set -euo pipefail
-BUILD=$1 DB=$2 KEY=$3 PASS=${4:-Admin#2026}
-BIN=$BUILD/dangjian
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init http "$1"
+DB=$2 KEY=$3 BENCH_PASS=${4:-$BENCH_PASS}
 DURATION=${DJ_BENCH_SECONDS:-10}
-PORT=$(( 20000 + RANDOM % 20000 ))
-LOG=$(mktemp)
-"$BIN" serve --db "$DB" --key "$KEY" --listen 127.0.0.1:$PORT --set http.threads=2 > "$LOG" 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$LOG"' EXIT
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/session" \
-	-d "{\"username\":\"admin\",\"password\":\"$PASS\",\"bearer\":true}" | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
+bench_serve "$DB" "$KEY" 100 --set http.threads=2
+bench_login
 # the first town under the root: the issue's "scoped to a town"
-TOWN=$(curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/orgs/root" |
+TOWN=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$API/orgs/root" |
 	python3 -c 'import sys,json;print(json.load(sys.stdin)["id"])')
-TOWN=$(curl -fsS -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/orgs/$TOWN/children" |
+TOWN=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$API/orgs/$TOWN/children" |
 	python3 -c 'import sys,json;print(json.load(sys.stdin)["items"][0]["id"])')
-LIST="http://127.0.0.1:$PORT/api/v1/members?org=$TOWN&per_page=50"
+LIST="$API/members?org=$TOWN&per_page=50"
 TOTAL=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$LIST" | python3 -c 'import sys,json;print(json.load(sys.stdin)["total"])')
 
 rss_kb() { awk '/VmRSS/{print $2}' /proc/$PID/status; }
@@ -28,7 +24,7 @@ wrk_run() { wrk -t1 -c64 -d${DURATION}s --latency "$@"; }
 parse() { # requests/s and p99 in ms from wrk output
 	awk '/Requests\/sec/{rps=$2} /^ +99%/{v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v} END{printf "%s %s\n", rps, p99}'
 }
-H=$(wrk_run "http://127.0.0.1:$PORT/api/v1/health" | parse)
+H=$(wrk_run "$API/health" | parse)
 L_OUT=$(mktemp)
 wrk_run -H "Authorization: Bearer $TOKEN" "$LIST" > "$L_OUT" &
 WPID=$!

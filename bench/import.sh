@@ -12,22 +12,21 @@ if [ $# -lt 1 ]; then
 	echo "usage: bash bench/import.sh BUILD_DIR [N]" >&2
 	exit 2
 fi
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=$1
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 N=${2:-1000000}
-DJ=$BUILD/dangjian
+
+# DJ_BENCH_KEEP=DIR: work in DIR and leave the imported database there (bench/run.sh serves it next)
+bench_init import "$1"
+if [ -n "${DJ_BENCH_KEEP:-}" ]; then
+	rmdir "$TMP"
+	trap - EXIT
+	TMP=$DJ_BENCH_KEEP
+fi
+DJ=$BIN
 for tool in "$DJ" sqlite3 python3; do
 	command -v "$tool" >/dev/null 2>&1 || { echo "bench/import.sh: $tool not found" >&2; exit 2; }
 done
-
-# DJ_BENCH_KEEP=DIR: work in DIR and leave the imported database there (bench/run.sh serves it next)
-if [ -n "${DJ_BENCH_KEEP:-}" ]; then
-	TMP=$DJ_BENCH_KEEP
-else
-	TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench.XXXXXX")
-	trap 'rm -rf "$TMP"' EXIT
-fi
 
 now() { date +%s.%N; }
 

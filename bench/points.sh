@@ -23,55 +23,21 @@
 # the server first opens it (about 20 s for 5 million entries), or run
 # `python3 bench/gen_points.py DIR/points.db --rollups` after `dangjian init` on it.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=$BUILD/dangjian
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init points "${1:-build}"
 N=${DJ_BENCH_N:-20}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-points.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-KEEP=${DJ_BENCH_KEEP:-}
-if [ -n "$KEEP" ] && [ -f "$KEEP/points.db" ] && [ -f "$KEEP/points.key" ]; then
-	DB=$KEEP/points.db KEY=$KEEP/points.key
-	echo "points: reusing $DB"
-else
-	DB=$TMP/dj.db KEY=$TMP/dj.key
-	if [ -n "$KEEP" ]; then
-		mkdir -p "$KEEP"
-		DB=$KEEP/points.db KEY=$KEEP/points.key
-		rm -f "$DB" "$KEY"
-	fi
-	"$BIN" init --db "sqlite:$DB" --key "$KEY" --admin-password 'Admin#2026' --set auth.pwhash=min \
-		> "$TMP/init.log" 2>&1
+if ! bench_keep points; then
+	bench_init_db "$DB" "$KEY"
 	python3 "$ROOT/bench/gen_life.py" "$DB" | sed 's/^/points: /'
 	python3 "$ROOT/bench/gen_points.py" "$DB" | sed 's/^/points: /'
 fi
 
-PORT=$(( 20000 + RANDOM % 20000 ))
-"$BIN" serve --db "sqlite:$DB" --key "$KEY" --listen 127.0.0.1:$PORT > "$TMP/serve.log" 2>&1 &
-PID=$!
 # up to a minute: the server migrates before it listens (a kept database from before 018)
-for _ in $(seq 600); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/session" \
-	-d '{"username":"admin","password":"Admin#2026","bearer":true}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
-read -r ORG OPATH TOWN TPATH < <(python3 - "$DB" <<'EOF'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-root = db.execute("SELECT id, path FROM orgs WHERE parent_id IS NULL").fetchone()
-town = db.execute("SELECT id, path FROM orgs WHERE parent_id = ? AND kind = 'committee' ORDER BY id LIMIT 1",
-                  (root[0],)).fetchone()
-print(root[0], root[1], town[0], town[1])
-EOF
-)
+bench_serve "$DB" "$KEY" 600
+bench_login
+read -r ORG OPATH TOWN TPATH < <(bench_root_town "$DB")
 # this year, and the last whole quarter, as period texts and month-number ranges
 read -r YEAR YFIRST YLAST QUARTER QFIRST QLAST < <(python3 -c '
 import datetime as d
@@ -80,28 +46,11 @@ q = (t.month - 1) // 3 - 1
 y, q = (t.year - 1, 3) if q < 0 else (t.year, q)
 print(t.year, t.year * 12, t.year * 12 + 11, "%dQ%d" % (y, q + 1), y * 12 + q * 3, y * 12 + q * 3 + 2)')
 
-# the server's CPU time so far (user + system, milliseconds): on a shared machine the
-# wall clock of a request also counts the time other processes held the cores
-cpu_ms() {
-	awk -v hz="$(getconf CLK_TCK)" '{printf "%.0f\n", ($14 + $15) * 1000 / hz}' "/proc/$PID/stat"
-}
-# time_total of N requests (seconds, one per line) after one warm-up, then "cpu MS" for
-# the server's CPU time spent on the N
-timed() {
-	local url=$1 c0 c1
-	curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"
-	c0=$(cpu_ms)
-	for _ in $(seq "$N"); do
-		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$url"
-	done
-	c1=$(cpu_ms)
-	echo "cpu $((c1 - c0))"
-}
 # name target_ms url "sql_wall_ms sql_cpu_ms": prints the median and the ratios to the SQL figures
 report() {
 	local name=$1 target=$2 url=$3 sql=$4 size
-	size=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$url" | wc -c)
-	timed "$url" | python3 -c '
+	size=$(bench_size "$url")
+	bench_timed "$url" "$N" cpu | python3 -c '
 import statistics, sys
 name, target, size = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 sql_wall, sql_cpu = (float(x) for x in sys.argv[4].split())
@@ -150,7 +99,7 @@ print("%.2f %.2f" % (statistics.median(t[1:]), statistics.median(c[1:])))
 EOF
 }
 
-BASE="http://127.0.0.1:$PORT/api/v1"
+BASE=$API
 ENTRIES=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/points/summary?org=$ORG&period=$YEAR" |
 	python3 -c 'import sys,json;j=json.load(sys.stdin);print(j["entries"], j["members"]["count"], j["branches"]["count"])')
 echo "points: county org $ORG ($YEAR: entries, members, branches = $ENTRIES), town org $TOWN ($QUARTER)"

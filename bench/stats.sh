@@ -10,55 +10,24 @@
 # of 5 after a warm-up) and the ratio printed.
 #   bash bench/stats.sh BUILD_DIR
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BUILD=${1:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-BIN=$BUILD/dangjian
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_init stats "${1:-build}"
 N=20
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/djbench-stats.XXXXXX")
-PID=
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill "$PID" 2>/dev/null || true
-		wait "$PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-"$BIN" init --db "sqlite:$TMP/dj.db" --key "$TMP/dj.key" --admin-password 'Admin#2026' --set auth.pwhash=min \
-	> "$TMP/init.log" 2>&1
+bench_init_db "$TMP/dj.db" "$TMP/dj.key"
 python3 "$ROOT/bench/gen_stats.py" "$TMP/dj.db" | sed 's/^/stats: /'
 
-PORT=$(( 20000 + RANDOM % 20000 ))
-"$BIN" serve --db "sqlite:$TMP/dj.db" --key "$TMP/dj.key" --listen 127.0.0.1:$PORT > "$TMP/serve.log" 2>&1 &
-PID=$!
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.1; done
-TOKEN=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/session" \
-	-d '{"username":"admin","password":"Admin#2026","bearer":true}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["token"])')
-read -r ORG OPATH TOWN TPATH < <(python3 - "$TMP/dj.db" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1])
-root = db.execute("SELECT id, path FROM orgs WHERE parent_id IS NULL").fetchone()
-town = db.execute("SELECT id, path FROM orgs WHERE parent_id = ? AND kind = 'committee' ORDER BY id LIMIT 1",
-                  (root[0],)).fetchone()
-print(root[0], root[1], town[0], town[1])
-PY
-)
+bench_serve "$TMP/dj.db" "$TMP/dj.key" 100
+bench_login
+read -r ORG OPATH TOWN TPATH < <(bench_root_town "$TMP/dj.db")
 YEAR=$(date +%Y)
 
-timed() {
-	local url=$1 i
-	curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$url"
-	for i in $(seq $N); do
-		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $TOKEN" "$url"
-	done
-}
 # name target_ms url [sql_median_ms]
 report() {
 	local name=$1 target=$2 url=$3 sql=${4:-} size
-	size=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$url" | wc -c)
-	timed "$url" | python3 -c '
+	size=$(bench_size "$url")
+	bench_timed "$url" "$N" | python3 -c '
 import statistics, sys
 name, target, size, sql = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 t = sorted(float(x) * 1000 for x in sys.stdin if x.strip())
@@ -139,7 +108,7 @@ print("%.2f" % statistics.median(t[1:]))
 PY
 }
 
-BASE="http://127.0.0.1:$PORT/api/v1"
+BASE=$API
 echo "stats: year $YEAR, county org $ORG, town org $TOWN"
 TOTAL=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$BASE/stats?org_id=$ORG&year=$YEAR" |
 	python3 -c 'import sys,json;d=json.load(sys.stdin);print(d["total"])')

@@ -16,6 +16,7 @@
 #include "domain/auth.h"
 #include "domain/ctx.h"
 #include "domain/demo.h"
+#include "domain/demo_scale.h"
 #include "domain/member_import.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -39,7 +40,12 @@ struct opts {
 	int64_t org;
 	int64_t member;
 	int members;
+	int64_t members_raw; /* --members uncapped, for demo --scale */
+	const char *scale;   /* demo --scale county|city|province */
+	int64_t months, seed, batch;
+	int use_triggers;
 	int dry_run;
+	int force;
 	int help;
 	const char *args[4];
 	int nargs;
@@ -56,7 +62,9 @@ static const char usage_main[] =
 	"  user add|passwd|list   manage accounts\n"
 	"  import members FILE    import members from CSV or XLSX (all or nothing)\n"
 	"  export members   export members as CSV or XLSX\n"
-	"  audit verify     check the audit log's hash chain\n\n"
+	"  audit verify     check the audit log's hash chain\n"
+	"  backup FILE      copy the database to FILE (safe while the server runs)\n"
+	"  restore FILE     replace the database with a backup, then check it\n\n"
 	"common options:\n"
 	"  --db URL         sqlite:PATH (default sqlite:dangjian.db) or postgres://...\n"
 	"  --key FILE       encryption key file (default: PATH.key next to a SQLite database, else dangjian.key)\n"
@@ -71,7 +79,12 @@ static const char *const usage_cmd[][2] = {
 		  "Creates or migrates the database, creates the key file (mode 0600) if missing, and the 'admin'\n"
 		  "account (password from --admin-password or prompted).\n" },
 	{ "demo", "usage: dangjian demo --db PATH [--key FILE] [--members N] [--admin-password PW]\n"
-		  "Creates a demo county (1 组织部, 3 town 党委, ~45 branches, ~1,500 members) in a new database.\n" },
+		  "Creates a demo county (1 组织部, 3 town 党委, ~45 branches, ~1,500 members) in a new database.\n"
+		  "       dangjian demo --scale county|city|province --db URL [--members N] [--months N] [--seed N]\n"
+		  "                     [--batch ROWS] [--use-triggers]\n"
+		  "Bulk-generates a whole county, city or province (default 30,000 · 600,000 · 10,000,000 members;\n"
+		  "5-level tree, a year of meetings with attendance, dues, points, recruits) into an empty database.\n"
+		  "--members N keeps the shape at any size (e.g. --scale province --members 20000).\n" },
 	{ "user", "usage: dangjian user add NAME --role sysadmin|org_admin|secretary|member [--org ID] [--member ID]\n"
 		  "                          [--password PW]\n"
 		  "       dangjian user passwd NAME [--password PW]\n"
@@ -81,6 +94,15 @@ static const char *const usage_cmd[][2] = {
 	{ "export", "usage: dangjian export members [--org ID] [--format csv|xlsx] [--output FILE]\n"
 		    "ID numbers and phones are masked.\n" },
 	{ "audit", "usage: dangjian audit verify\nExits 1 and names the first bad entry if any row was edited or removed.\n" },
+	{ "backup", "usage: dangjian backup FILE [--db URL]\n"
+		    "Copies the whole database to FILE while the server keeps running: SQLite through the online\n"
+		    "backup API, PostgreSQL through pg_dump --format=custom. The key file is not in the backup:\n"
+		    "keep a copy of it apart, or the encrypted fields of the backup cannot be read.\n" },
+	{ "restore", "usage: dangjian restore FILE [--db URL] [--key FILE] [--force]\n"
+		     "Replaces the database's contents with the backup FILE (SQLite: the backup API; PostgreSQL:\n"
+		     "pg_restore --clean in one transaction). Refuses a database that already holds tables unless\n"
+		     "--force. Stop the server first. Afterwards migrates the schema forward and verifies the audit\n"
+		     "chain (exit 1 if it is broken). The key file must be the one the backup was made with.\n" },
 };
 
 static void print_usage(const char *cmd, FILE *f)
@@ -160,9 +182,28 @@ static int parse_opts(int argc, char **argv, struct opts *o, struct err *e)
 				o->member = v;
 			else
 				o->members = (int)(v > 2000000 ? 2000000 : v);
+			if (!strcmp(a, "--members"))
+				o->members_raw = v;
 			i++;
+		} else if (!strcmp(a, "--scale")) {
+			TAKE(scale);
+		} else if (!strcmp(a, "--months") || !strcmp(a, "--seed") || !strcmp(a, "--batch")) {
+			int64_t v;
+			if (!next || parse_int64(next, &v) || v < 0)
+				return err_set(e, E_INVALID, a, NULL, "%s needs a number", a);
+			if (!strcmp(a, "--months"))
+				o->months = v;
+			else if (!strcmp(a, "--seed"))
+				o->seed = v;
+			else
+				o->batch = v;
+			i++;
+		} else if (!strcmp(a, "--use-triggers")) {
+			o->use_triggers = 1;
 		} else if (!strcmp(a, "--dry-run")) {
 			o->dry_run = 1;
+		} else if (!strcmp(a, "--force")) {
+			o->force = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return err_set(e, E_INVALID, a, NULL, "unknown option %s", a);
 		} else if (o->nargs < 4) {
@@ -360,6 +401,35 @@ out:
 	return rc;
 }
 
+/* demo --scale: the bulk generator (domain/demo_scale.c) */
+static int cmd_demo_scale(struct opts *o, struct ctx *ctx)
+{
+	struct demo_scale_options so;
+	struct demo_scale_report r;
+	memset(&so, 0, sizeof(so));
+	so.scale = o->scale;
+	so.members = o->members_raw;
+	so.months = (int)(o->months > 36 ? 37 : o->months);
+	so.seed = o->seed ? (uint64_t)o->seed : 20261126u;
+	so.batch_rows = (int)(o->batch > 10000000 ? 10000000 : o->batch);
+	so.use_triggers = o->use_triggers;
+	so.admin_password = o->admin_password;
+	so.progress = stderr;
+	if (demo_scale_generate(ctx, &so, &r))
+		return fail(&ctx->err);
+	printf("demo %s created in %s: %lld organizations (%lld cities, %lld counties, %lld towns, %lld branches, "
+	       "%lld groups)\n",
+	       o->scale, o->db, (long long)r.orgs, (long long)r.cities, (long long)r.counties, (long long)r.towns,
+	       (long long)r.branches, (long long)r.groups);
+	printf("  %lld members, %lld meetings, %lld attendance rows, %lld dues payments (%lld months), "
+	       "%lld point entries, %lld recruits\n",
+	       (long long)r.members, (long long)r.meetings, (long long)r.attendance, (long long)r.dues_payments,
+	       (long long)r.dues_months, (long long)r.point_entries, (long long)r.recruits);
+	printf("  load %.1f s, indexes and aggregates %.1f s\n", r.seconds_load, r.seconds_rebuild);
+	printf("login: admin / %s\n", o->admin_password ? "(the --admin-password given)" : DEMO_ADMIN_PASSWORD);
+	return 0;
+}
+
 static int cmd_demo(struct opts *o)
 {
 	struct store *st = NULL;
@@ -385,6 +455,10 @@ static int cmd_demo(struct opts *o)
 		fprintf(stderr, "dangjian: %s already holds %lld organizations; demo needs a new database\n", o->db,
 			(long long)existing);
 		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if (o->scale) {
+		rc = cmd_demo_scale(o, &ctx);
 		goto out;
 	}
 	memset(&dopt, 0, sizeof(dopt));
@@ -517,6 +591,123 @@ out:
 	return rc;
 }
 
+/* the store without migrating: backup copies what is there, restore may meet an empty database */
+static int open_plain(struct opts *o, struct store **st, struct db **db, struct err *e)
+{
+	int rc = store_open(st, o->db, 1, e);
+	if (rc)
+		return rc;
+	*db = store_acquire(*st);
+	return 0;
+}
+
+static int cmd_backup(struct opts *o)
+{
+	struct store *st = NULL;
+	struct db *db = NULL;
+	struct err e;
+	int rc;
+	err_clear(&e);
+	if (o->nargs != 1) {
+		print_usage("backup", stderr);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_plain(o, &st, &db, &e)) || (rc = db_backup(db, o->args[0], &e))) {
+		rc = fail(&e);
+		goto out;
+	}
+	printf("backup written: %s (%s, schema %d)\n", o->args[0], db_backend(db), store_schema_version(db));
+	rc = 0;
+out:
+	if (db)
+		store_release(st, db);
+	store_close(st);
+	return rc;
+}
+
+static int cmd_restore(struct opts *o)
+{
+	struct store *st = NULL;
+	struct db *db = NULL;
+	struct ctx ctx;
+	struct err e;
+	struct audit_verify_result r;
+	char key[1024];
+	int64_t tables;
+	int rc, version;
+	err_clear(&e);
+	memset(&ctx, 0, sizeof(ctx));
+	if (o->nargs != 1) {
+		print_usage("restore", stderr);
+		return EXIT_USAGE;
+	}
+	if (access(o->args[0], R_OK)) {
+		fprintf(stderr, "dangjian: cannot read %s: %s\n", o->args[0], strerror(errno));
+		return EXIT_ENV;
+	}
+	/* the key first: a restore that cannot be read afterwards is no restore */
+	default_key_path(o, key, sizeof(key));
+	if ((rc = pii_load_keys(key, 0, &e)))
+		return fail(&e);
+	if ((rc = open_plain(o, &st, &db, &e))) {
+		rc = fail(&e);
+		goto out;
+	}
+	tables = db_table_count(db, &e);
+	if (tables < 0) {
+		rc = fail(&e);
+		goto out;
+	}
+	if (tables > 0 && !o->force) {
+		/* never echo the URL: it may carry a password */
+		fprintf(stderr, "dangjian: the %s database is not empty (%lld tables); restore replaces its contents — "
+				"add --force\n", db_backend(db), (long long)tables);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	if ((rc = db_restore(db, o->args[0], &e))) {
+		rc = fail(&e);
+		goto out;
+	}
+	version = store_schema_version(db);
+	store_release(st, db);
+	db = NULL;
+	store_close(st);
+	st = NULL;
+	printf("restored %s (schema %d)\n", o->args[0], version);
+	if (version > store_schema_newest()) {
+		fprintf(stderr, "dangjian: the backup has schema %d, newer than this program's %d; use a newer dangjian\n",
+			version, store_schema_newest());
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	/* the migration check: bring an older backup's schema forward */
+	if ((rc = open_env(o, 0, &st, &ctx, &e))) {
+		rc = fail(&e);
+		goto out;
+	}
+	if ((rc = audit_verify(&ctx, &r))) {
+		rc = fail(&ctx.err);
+		goto out;
+	}
+	if (!r.ok) {
+		printf("audit log BROKEN at entry %lld: %s (%lld entries verified before it)\n", (long long)r.first_bad_id,
+		       r.reason, (long long)r.count);
+		rc = EXIT_REFUSED;
+		goto out;
+	}
+	printf("schema %d; audit log intact: %lld entries\n", store_schema_version(ctx.db), (long long)r.count);
+	rc = 0;
+out:
+	if (db)
+		store_release(st, db);
+	if (ctx.db)
+		close_env(st, &ctx);
+	else
+		store_close(st);
+	return rc;
+}
+
 static int cmd_import_export(struct opts *o, int import)
 {
 	struct store *st = NULL;
@@ -583,6 +774,10 @@ int main(int argc, char **argv)
 		rc = cmd_audit(&o);
 	else if (!strcmp(cmd, "import"))
 		rc = cmd_import_export(&o, 1);
+	else if (!strcmp(cmd, "backup"))
+		rc = cmd_backup(&o);
+	else if (!strcmp(cmd, "restore"))
+		rc = cmd_restore(&o);
 	else if (!strcmp(cmd, "export"))
 		rc = cmd_import_export(&o, 0);
 	else {

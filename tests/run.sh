@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test driver: tests/run.sh BUILD_DIR [PHASES...]
-#   phases (default: all, in this order): unit api-sqlite api-pg e2e
+#   phases (default: all, in this order): unit api-sqlite api-pg crash e2e
 # Starts a private PostgreSQL when a phase needs it, runs every phase, and closes with
 # exactly one line "N passed, N failed"; exits 1 if anything failed or nothing passed.
 # Everything temporary lives under one mktemp -d, removed (servers stopped) on exit.
@@ -12,7 +12,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 if [ $# -lt 1 ]; then
-	echo "usage: tests/run.sh BUILD_DIR [unit|api-sqlite|api-pg|e2e ...]" >&2
+	echo "usage: tests/run.sh BUILD_DIR [unit|api-sqlite|api-pg|crash|e2e ...]" >&2
 	exit 2
 fi
 BUILD=$1
@@ -21,7 +21,7 @@ case $BUILD in
 /*) ;;
 *) BUILD=$ROOT/$BUILD ;;
 esac
-ALL_PHASES=(unit api-sqlite api-pg e2e)
+ALL_PHASES=(unit api-sqlite api-pg crash e2e)
 if [ $# -gt 0 ]; then
 	PHASES=("$@")
 else
@@ -94,7 +94,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_sup
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 # ---- PostgreSQL, once, if any phase can use it ----
-if has_phase api-pg || { has_phase unit && compgen -G "$BUILD/tests/test_*" >/dev/null; }; then
+if has_phase api-pg || has_phase crash || { has_phase unit && compgen -G "$BUILD/tests/test_*" >/dev/null; }; then
 	echo "== starting a private PostgreSQL"
 	if pg_start "$TMP" 2>"$TMP/pg-start.log"; then
 		PG_OK=1
@@ -266,7 +266,7 @@ phase_api() {
 	echo "   server at $SERVER_URL"
 	run_node_tests tests/api "$work/tap.txt" DJ_URL="$SERVER_URL" DJ_ADMIN_USER=admin \
 		DJ_ADMIN_PASS="$ADMIN_PASS" DJ_BACKEND="$backend" DJ_BIN="$BUILD/dangjian" \
-		DJ_DB_URL="$url" DJ_KEY="$work/k.key"
+		DJ_DB_URL="$url" DJ_KEY="$work/k.key" DJ_SERVER_LOG="$work/server.log"
 	if ! stop_server "$work/server.log"; then
 		FAILED=$((FAILED + 1))
 	fi
@@ -274,6 +274,37 @@ phase_api() {
 		echo "   server log ($phase):"
 		indent "$work/server.log"
 	fi
+}
+
+# ---- crash: SIGKILL the server during writes and imports, on both backends ----
+# tests/crash/crash.test.mjs starts and kills servers of its own on a fresh database;
+# DJ_CRASH_ITERATIONS (per backend) defaults to 60 on SQLite and 50 on PostgreSQL.
+phase_crash() {
+	local backend work url
+	echo "== phase crash"
+	if ! has_js_tests tests/crash; then
+		echo "phase crash: no tests yet"
+		return
+	fi
+	if [ ! -x "$BUILD/dangjian" ]; then
+		fail "phase crash: $BUILD/dangjian does not exist (build it first)"
+		return
+	fi
+	for backend in sqlite postgres; do
+		work=$TMP/crash-$backend
+		mkdir -p "$work"
+		if [ "$backend" = sqlite ]; then
+			url=sqlite:$work/crash.db
+		elif [ "$PG_OK" != 1 ]; then
+			fail "phase crash: no PostgreSQL"
+			continue
+		else
+			url=$(pg_newdb crash_pg) || { fail "phase crash: could not create a PostgreSQL database"; continue; }
+		fi
+		echo "-- crash on $backend"
+		run_node_tests tests/crash "$work/tap.txt" DJ_BIN="$BUILD/dangjian" DJ_BACKEND="$backend" \
+			DJ_CRASH_DB="$url" DJ_TMP="$work"
+	done
 }
 
 # ---- e2e: browser tests against a demo database ----
@@ -332,6 +363,7 @@ for p in "${PHASES[@]}"; do
 	unit) phase_unit ;;
 	api-sqlite) phase_api api-sqlite sqlite ;;
 	api-pg) phase_api api-pg postgres ;;
+	crash) phase_crash ;;
 	e2e) phase_e2e ;;
 	esac
 done

@@ -2,6 +2,7 @@
 # Install what building and testing dangjian needs, idempotently: Debian packages that
 # are missing (apt runs only when something is), then the npm test tools (playwright-core
 # drives the Debian chromium; it never downloads a browser). POSIX sh; root or sudo.
+# clang + libclang-rt-dev (libclang_rt.fuzzer, ASan/UBSan runtimes) build `make fuzz`.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3
 libpq-dev postgresql-15 libsodium-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev
 libcairo2-dev libpango1.0-dev libqrencode-dev libcmocka-dev wrk curl chromium nodejs npm
-fonts-noto-cjk"
+fonts-noto-cjk clang libclang-rt-dev"
 
 is_installed() {
 	case $1 in

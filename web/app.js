@@ -33,6 +33,21 @@ import { renderCodeLogin, renderSetPassword } from './js/signin_code.js';
 import { renderBoard } from './js/board.js';
 import { renderReviewDetail } from './js/review_detail.js';
 import { renderBallot } from './js/ballot.js';
+// me home
+import { renderMyDues, renderMyTasks, renderMyRecruitment, renderMyRecord } from './js/me_pages.js';
+import { renderMyForm, renderMemberFormPrint } from './js/me_form.js';
+// end me home
+// checkin
+import { renderCheckin } from './js/checkin.js';
+// end checkin
+// courses
+import { renderCourses } from './js/courses.js';
+import { renderMyCourses } from './js/me_courses.js';
+// end courses
+// suggestions
+import { renderSuggestions } from './js/suggestions.js';
+import { renderMySuggestions } from './js/me_suggestions.js';
+// end suggestions
 import { renderRecruitReminders, renderRecruitPlans, renderRecruitStats } from './js/recruit_reports.js';
 
 const ROUTES = [
@@ -47,6 +62,26 @@ const ROUTES = [
   { re: /^\/me\/notices((?:\/\d+)?)$/, layout: 'bare', render: (el, m) => renderMyNotices(el, m[1]) },
   { re: /^\/me\/password$/, layout: 'bare', render: renderSetPassword },
   { re: /^\/me\/projects$/, layout: 'bare', render: (el) => renderMyProjects(el) },
+  // me home
+  { re: /^\/me\/dues$/, layout: 'bare', render: (el) => renderMyDues(el) },
+  { re: /^\/me\/tasks$/, layout: 'bare', render: (el) => renderMyTasks(el) },
+  { re: /^\/me\/recruitment$/, layout: 'bare', render: (el) => renderMyRecruitment(el) },
+  { re: /^\/me\/record$/, layout: 'bare', render: (el) => renderMyRecord(el) },
+  { re: /^\/me\/form$/, layout: 'bare', render: (el) => renderMyForm(el) },
+  { re: /^\/members\/(\d+)\/form$/, nav: 'members', need: isManager, render: (el, m) => renderMemberFormPrint(el, m[1]) },
+  // end me home
+  // checkin
+  // 扫码签到: the link in the meeting's QR code, opened on the member's phone
+  { re: /^\/checkin$/, layout: 'bare', render: (el, m, q) => renderCheckin(el, q) },
+  // end checkin
+  // courses
+  { re: /^\/me\/courses(?:\/(\d+))?$/, layout: 'bare', render: (el, m, q) => renderMyCourses(el, q, m[1]) },
+  { re: /^\/courses((?:\/(?:new|\d+(?:\/edit)?))?)$/, nav: 'courses', need: isManager, render: (el, m, q) => renderCourses(el, m[1], q) },
+  // end courses
+  // suggestions
+  { re: /^\/me\/suggestions$/, layout: 'bare', render: (el, m, q) => renderMySuggestions(el, q) },
+  { re: /^\/suggestions((?:\/(?:stats|\d+))?)$/, nav: 'suggestions', need: isManager, render: (el, m, q) => renderSuggestions(el, m[1], q) },
+  // end suggestions
   { re: /^\/members$/, nav: 'members', render: renderMembers },
   { re: /^\/members\/new$/, nav: 'members', need: isManager, render: (el, m, q) => renderMemberDetail(el, null, q) },
   { re: /^\/members\/(\d+)$/, nav: 'members', render: (el, m, q) => renderMemberDetail(el, m[1], q) },

@@ -319,4 +319,44 @@ int h_stats_export(struct request *req, struct response *res);
 int h_stats_members(struct request *req, struct response *res);
 int h_stats_orgs(struct request *req, struct response *res);
 /* end stats */
+/* me home */
+int h_me_home(struct request *req, struct response *res);
+int h_me_tasks(struct request *req, struct response *res);
+int h_me_recruitment(struct request *req, struct response *res);
+/* end me home */
+/* checkin */
+int h_me_checkin(struct request *req, struct response *res);
+int h_meeting_checkin_get(struct request *req, struct response *res);
+int h_meeting_checkin_qr(struct request *req, struct response *res);
+int h_org_checkin_get(struct request *req, struct response *res);
+int h_org_checkin_put(struct request *req, struct response *res);
+/* end checkin */
+/* courses */
+int h_courses_list(struct request *req, struct response *res);
+int h_courses_create(struct request *req, struct response *res);
+int h_courses_get(struct request *req, struct response *res);
+int h_courses_update(struct request *req, struct response *res);
+int h_courses_publish(struct request *req, struct response *res);
+int h_courses_withdraw(struct request *req, struct response *res);
+int h_courses_assign(struct request *req, struct response *res);
+int h_courses_completions(struct request *req, struct response *res);
+int h_courses_file_upload(struct request *req, struct response *res);
+int h_courses_file_get(struct request *req, struct response *res);
+int h_me_courses(struct request *req, struct response *res);
+int h_me_courses_get(struct request *req, struct response *res);
+int h_me_courses_file(struct request *req, struct response *res);
+int h_me_courses_finish(struct request *req, struct response *res);
+/* end courses */
+/* suggestions */
+int h_suggestions_list(struct request *req, struct response *res);
+int h_suggestions_get(struct request *req, struct response *res);
+int h_suggestions_convert(struct request *req, struct response *res);
+int h_suggestions_close(struct request *req, struct response *res);
+int h_suggestions_reveal(struct request *req, struct response *res);
+int h_suggestions_stats(struct request *req, struct response *res);
+int h_me_suggestions_list(struct request *req, struct response *res);
+int h_me_suggestions_create(struct request *req, struct response *res);
+int h_me_suggestions_get(struct request *req, struct response *res);
+int h_public_suggestions_create(struct request *req, struct response *res);
+/* end suggestions */
 #endif

@@ -46,7 +46,7 @@ int h_meetings_create(struct request *req, struct response *res)
 {
 	static const char *const fields[] = { "org_id", "kind", "held_on", "start_time", "end_time", "place", "host",
 					      "lecturer", "topic", "agenda", "minutes", "resolutions", "hours", "vote",
-					      "attendance", NULL };
+					      "attendance", "checkin", NULL };
 	json_t *body = NULL;
 	int64_t id = 0;
 	int rc;

@@ -1,15 +1,11 @@
 /* /api/v1/notices: 通知公告 (domain/notice.c), the sender's side; a member's own under /api/v1/me/notices. */
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "api/file_reply.h"
 #include "api/handlers.h"
 #include "api/list_params.h"
 #include "api/record_reply.h"
-#include "domain/attachment.h"
 #include "domain/notice.h"
-#include "util/xalloc.h"
 #include "util/banned.h"
 
 int h_notices_list(struct request *req, struct response *res)
@@ -105,52 +101,18 @@ int h_notices_receipt_members(struct request *req, struct response *res)
 /* POST /api/v1/notices/{id}/files?filename=: streamed like a meeting's photos */
 int h_notice_files_upload(struct request *req, struct response *res)
 {
-	const char *filename = req_query(req, "filename");
-	json_t *out = NULL;
-	int rc;
-	if (!req->upload_path[0])
-		return err_set(&req->ctx.err, E_IO, NULL, NULL, "附件目录不可写");
-	if (!req->upload_size)
-		return err_set(&req->ctx.err, E_MALFORMED, "file", NULL, "请求体为空：请上传文件内容");
-	rc = notice_file_add(&req->ctx, req->params[0], filename ? filename : "", req->upload_path, req->upload_sha256,
-			     req->upload_size, &out);
-	if (access(req->upload_path, F_OK) != 0)
-		req->upload_path[0] = '\0'; /* taken: nothing left for the server to clean up */
-	if (rc)
-		return rc;
-	api_reply_json(res, 201, out);
-	return 0;
+	return api_upload_file(req, res, notice_file_add, req->params[0]);
 }
 
 int h_notice_files_get(struct request *req, struct response *res)
 {
-	char *path = NULL, *mime = NULL, *filename = NULL, *data = NULL;
-	struct stat stt;
-	ssize_t got = 0;
-	int fd = -1, rc;
-	if ((rc = notice_file_open(&req->ctx, req->params[0], req->params[1], &path, &mime, &filename)))
-		goto out;
-	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &stt) != 0) {
-		rc = err_set(&req->ctx.err, E_NOTFOUND, "id", NULL, "附件文件已丢失");
-		goto out;
-	}
-	data = xmalloc((size_t)stt.st_size + 1);
-	while (got < stt.st_size) {
-		ssize_t n = read(fd, data + got, (size_t)(stt.st_size - got));
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	/* the response outlives mime: answer with the sniffer's static type string */
-	api_reply_file(res, data, (size_t)got, attachment_sniff((const unsigned char *)data, (size_t)got), NULL);
-	data = NULL;
-out:
-	if (fd >= 0)
-		close(fd);
+	char *path = NULL, *mime = NULL, *filename = NULL;
+	int rc = notice_file_open(&req->ctx, req->params[0], req->params[1], &path, &mime, &filename);
+	if (!rc)
+		rc = api_reply_stored_file(req, res, path, "id", "附件文件已丢失");
 	free(path);
 	free(mime);
 	free(filename);
-	free(data);
 	return rc;
 }
 

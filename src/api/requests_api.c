@@ -1,12 +1,11 @@
 /* /api/v1/requests (民情诉求), /api/v1/pairings (结对帮扶), /api/v1/visits (走访): see docs/API.md. */
 #include <string.h>
 #include "api/handlers.h"
+#include "api/list_params.h"
 #include "domain/mass_request.h"
 #include "util/date.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
-
-#define EXPORT_ROWS 10000
 
 static const struct export_column request_cols[] = {
 	{ "id", "编号" },
@@ -59,18 +58,6 @@ static const struct export_column visit_cols[] = {
 	{ NULL, NULL },
 };
 
-/* paging, or all rows up to EXPORT_ROWS when ?format= asks for a download */
-static int list_paging(struct request *req, int *page, int *per_page, int *export)
-{
-	*export = req_query(req, "format") != NULL;
-	if (*export) {
-		*page = 1;
-		*per_page = EXPORT_ROWS;
-		return 0;
-	}
-	return api_paging(req, page, per_page);
-}
-
 /* an optional 'YYYY-MM-DD' query parameter; 400 naming it otherwise */
 static int query_date(struct request *req, const char *name, const char **out)
 {
@@ -94,30 +81,19 @@ static int query_code(struct request *req, const char *name, const char **out)
 	return 0;
 }
 
-static int reply_list(struct request *req, struct response *res, json_t *items, int64_t total, int page, int per_page,
-		      int export, const struct export_column *cols, const char *sheet, const char *base)
-{
-	int rc = 0;
-	if (export) {
-		rc = api_reply_items_table(req, res, items, cols, sheet, base);
-		json_decref(items);
-		return rc;
-	}
-	api_reply_list(res, items, total, page, per_page);
-	return 0;
-}
-
 /* ---- requests ---- */
 
 static int requests_list(struct request *req, struct response *res, int overdue_only)
 {
+	struct list_download dl = { request_cols, "民情诉求", NULL };
 	struct rq_filter f;
 	json_t *items = NULL;
 	int64_t total = 0, overdue;
-	int page, per_page, export, rc;
+	struct list_page lp;
+	int rc;
 	memset(&f, 0, sizeof(f));
-	f.q = req_query(req, "q");
-	if ((rc = list_paging(req, &page, &per_page, &export)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &f.org_id)) ||
+	f.q = list_query_text(req, "q");
+	if ((rc = list_page_from_query(req, &lp)) || (rc = list_query_org(req, &f.org_id)) ||
 	    (rc = api_query_int(req, "overdue", 0, 0, 1, &overdue)) || (rc = query_date(req, "from", &f.from)) ||
 	    (rc = query_date(req, "to", &f.to)))
 		return rc;
@@ -125,10 +101,10 @@ static int requests_list(struct request *req, struct response *res, int overdue_
 	if ((rc = query_code(req, "status", &f.status)) || (rc = query_code(req, "category", &f.category)) ||
 	    (rc = query_code(req, "channel", &f.channel)))
 		return rc;
-	if ((rc = rq_list(&req->ctx, &f, page, per_page, &items, &total)))
+	if ((rc = rq_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	return reply_list(req, res, items, total, page, per_page, export, request_cols, "民情诉求",
-			  f.overdue ? "overdue-requests" : "requests");
+	dl.base = f.overdue ? "overdue-requests" : "requests";
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 int h_requests_list(struct request *req, struct response *res)
@@ -235,13 +211,15 @@ int h_requests_stats(struct request *req, struct response *res)
 int h_pairings_list(struct request *req, struct response *res)
 {
 	json_t *items = NULL;
+	static const struct list_download dl = { pairing_cols, "结对帮扶", "pairings" };
 	int64_t org, active, total = 0;
-	int page, per_page, export, rc;
-	if ((rc = list_paging(req, &page, &per_page, &export)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) ||
+	struct list_page lp;
+	int rc;
+	if ((rc = list_page_from_query(req, &lp)) || (rc = list_query_org(req, &org)) ||
 	    (rc = api_query_int(req, "active", 0, 0, 1, &active)) ||
-	    (rc = pairing_list(&req->ctx, org, req_query(req, "q"), (int)active, page, per_page, &items, &total)))
+	    (rc = pairing_list(&req->ctx, org, list_query_text(req, "q"), (int)active, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	return reply_list(req, res, items, total, page, per_page, export, pairing_cols, "结对帮扶", "pairings");
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 static int reply_pairing(struct request *req, struct response *res, int status, int64_t id)
@@ -295,20 +273,20 @@ int h_visits_list(struct request *req, struct response *res)
 {
 	struct visit_filter f;
 	json_t *items = NULL;
+	static const struct list_download dl = { visit_cols, "走访记录", "visits" };
 	int64_t total = 0;
-	int page, per_page, export, rc;
+	struct list_page lp;
+	int rc;
 	memset(&f, 0, sizeof(f));
-	f.q = req_query(req, "q");
-	f.followup = req_query(req, "followup");
-	if (f.followup && !f.followup[0])
-		f.followup = NULL;
+	f.q = list_query_text(req, "q");
+	f.followup = list_query_text(req, "followup");
 	if (f.followup && strcmp(f.followup, "open") && strcmp(f.followup, "overdue") && strcmp(f.followup, "closed"))
 		return err_set(&req->ctx.err, E_MALFORMED, "followup", NULL, "followup 只能是 open、overdue 或 closed");
-	if ((rc = list_paging(req, &page, &per_page, &export)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &f.org_id)) ||
+	if ((rc = list_page_from_query(req, &lp)) || (rc = list_query_org(req, &f.org_id)) ||
 	    (rc = api_query_int(req, "member", 0, 0, INT64_MAX, &f.member_id)) || (rc = query_date(req, "from", &f.from)) ||
-	    (rc = query_date(req, "to", &f.to)) || (rc = visit_list(&req->ctx, &f, page, per_page, &items, &total)))
+	    (rc = query_date(req, "to", &f.to)) || (rc = visit_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	return reply_list(req, res, items, total, page, per_page, export, visit_cols, "走访记录", "visits");
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 static int reply_visit(struct request *req, struct response *res, int status, int64_t id)

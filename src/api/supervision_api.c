@@ -1,28 +1,20 @@
 /*
  * /api/v1/inspections, /inspection-findings, /inspection-bulletin (督查整改) and
  * /api/v1/decisions (四议两公开). Lists answer JSON, or with ?format=xlsx|csv the same
- * rows (up to EXPORT_ROWS) as a download.
+ * rows (up to LIST_DOWNLOAD_MAX_ROWS) as a download.
  */
 #include <string.h>
 #include "api/handlers.h"
+#include "api/list_params.h"
 #include "domain/decision.h"
 #include "domain/supervision.h"
 #include "util/text.h"
 #include "util/banned.h"
 
-#define EXPORT_ROWS 10000
-
-/* a filter value: NULL when absent or empty */
-static const char *query_str(struct request *req, const char *name)
-{
-	const char *s = req_query(req, name);
-	return s && s[0] ? s : NULL;
-}
-
 /* the search text: valid UTF-8 of a sane length, or 400 (PostgreSQL refuses broken UTF-8 with an error) */
 static int query_q(struct request *req, const char **out)
 {
-	*out = query_str(req, "q");
+	*out = list_query_text(req, "q");
 	if (*out && (strlen(*out) > 400 || !utf8_valid(*out, strlen(*out))))
 		return err_set(&req->ctx.err, E_MALFORMED, "q", NULL, "查询参数 q 不是有效文本或太长");
 	return 0;
@@ -31,7 +23,7 @@ static int query_q(struct request *req, const char **out)
 /* a coded filter: unknown codes are 400 naming the parameter */
 static int query_code(struct request *req, const char *name, const char *(*known)(const char *), const char **out)
 {
-	*out = query_str(req, name);
+	*out = list_query_text(req, name);
 	if (*out && !known(*out))
 		return err_set(&req->ctx.err, E_MALFORMED, name, NULL, "查询参数 %s 的值 %s 无效", name, *out);
 	return 0;
@@ -45,21 +37,10 @@ static const char *finding_status_known(const char *s)
 static int query_date(struct request *req, const char *name, const char **out)
 {
 	struct date d;
-	*out = query_str(req, name);
+	*out = list_query_text(req, name);
 	if (*out && date_parse(*out, &d))
 		return err_set(&req->ctx.err, E_MALFORMED, name, NULL, "查询参数 %s 须为日期 YYYY-MM-DD", name);
 	return 0;
-}
-
-/* page/per_page, or everything up to EXPORT_ROWS when a download is asked for */
-static int list_paging(struct request *req, int *page, int *per_page)
-{
-	int rc = api_paging(req, page, per_page);
-	if (!rc && req_query(req, "format")) {
-		*page = 1;
-		*per_page = EXPORT_ROWS;
-	}
-	return rc;
 }
 
 static int supervision_filter_from_query(struct request *req, struct supervision_filter *f)
@@ -67,7 +48,7 @@ static int supervision_filter_from_query(struct request *req, struct supervision
 	int64_t overdue, insp;
 	int rc;
 	memset(f, 0, sizeof(*f));
-	if ((rc = query_q(req, &f->q)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &f->org_id)) ||
+	if ((rc = query_q(req, &f->q)) || (rc = list_query_org(req, &f->org_id)) ||
 	    (rc = api_query_int(req, "overdue", 0, 0, 1, &overdue)) ||
 	    (rc = api_query_int(req, "inspection", 0, 0, INT64_MAX, &insp)) ||
 	    (rc = query_code(req, "kind", supervision_kind_name, &f->kind)) ||
@@ -90,20 +71,16 @@ int h_inspections_list(struct request *req, struct response *res)
 		{ "title", "督查主题" },   { "inspectors", "督查人员" }, { "findings", "发现问题数" },
 		{ "closed", "已销号" },    { "overdue", "逾期未改" },   { NULL, NULL },
 	};
+	static const struct list_download dl = { cols, "督查记录", "inspections" };
 	struct supervision_filter f;
+	struct list_page lp;
 	json_t *items = NULL;
 	int64_t total = 0;
-	int page, per_page, rc;
-	if ((rc = list_paging(req, &page, &per_page)) || (rc = supervision_filter_from_query(req, &f)) ||
-	    (rc = supervision_inspection_list(&req->ctx, &f, page, per_page, &items, &total)))
+	int rc;
+	if ((rc = list_page_from_query(req, &lp)) || (rc = supervision_filter_from_query(req, &f)) ||
+	    (rc = supervision_inspection_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	if (req_query(req, "format")) {
-		rc = api_reply_items_table(req, res, items, cols, "督查记录", "inspections");
-		json_decref(items);
-		return rc;
-	}
-	api_reply_list(res, items, total, page, per_page);
-	return 0;
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 static int reply_inspection(struct request *req, struct response *res, int status, int64_t id)
@@ -184,20 +161,16 @@ int h_findings_list(struct request *req, struct response *res)
 		{ "closed_on", "销号日期" },	      { "returns", "退回次数" },	     { "return_reason", "退回原因" },
 		{ NULL, NULL },
 	};
+	static const struct list_download dl = { cols, "督查问题台账", "inspection-findings" };
 	struct supervision_filter f;
+	struct list_page lp;
 	json_t *items = NULL;
 	int64_t total = 0;
-	int page, per_page, rc;
-	if ((rc = list_paging(req, &page, &per_page)) || (rc = supervision_filter_from_query(req, &f)) ||
-	    (rc = supervision_finding_list(&req->ctx, &f, page, per_page, &items, &total)))
+	int rc;
+	if ((rc = list_page_from_query(req, &lp)) || (rc = supervision_filter_from_query(req, &f)) ||
+	    (rc = supervision_finding_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	if (req_query(req, "format")) {
-		rc = api_reply_items_table(req, res, items, cols, "督查问题台账", "inspection-findings");
-		json_decref(items);
-		return rc;
-	}
-	api_reply_list(res, items, total, page, per_page);
-	return 0;
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 int h_findings_get(struct request *req, struct response *res)
@@ -261,18 +234,19 @@ int h_decisions_list(struct request *req, struct response *res)
 		{ "current_step_name", "当前步骤" }, { "next_step_name", "下一步骤" }, { "last_on", "最近办理日期" },
 		{ "status_name", "状态" },	 { NULL, NULL },
 	};
+	static const struct list_download dl = { cols, "四议两公开", "decisions" };
 	struct decision_filter f;
+	struct list_page lp;
 	json_t *items = NULL;
 	int64_t total = 0, step;
 	const char *status, *step_code;
-	int page, per_page, rc;
+	int rc;
 	memset(&f, 0, sizeof(f));
 	f.done = -1;
 	f.step = -1;
-	status = query_str(req, "status");
-	step_code = query_str(req, "step");
-	if ((rc = list_paging(req, &page, &per_page)) || (rc = query_q(req, &f.q)) ||
-	    (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &f.org_id)) ||
+	status = list_query_text(req, "status");
+	step_code = list_query_text(req, "step");
+	if ((rc = list_page_from_query(req, &lp)) || (rc = query_q(req, &f.q)) || (rc = list_query_org(req, &f.org_id)) ||
 	    (rc = query_date(req, "from", &f.from)) || (rc = query_date(req, "to", &f.to)))
 		return rc;
 	if (status && strcmp(status, "running") && strcmp(status, "done"))
@@ -286,15 +260,9 @@ int h_decisions_list(struct request *req, struct response *res)
 			return err_set(&req->ctx.err, E_MALFORMED, "step", NULL, "查询参数 step 的值 %s 无效", step_code);
 		f.step = (int)step;
 	}
-	if ((rc = decision_list(&req->ctx, &f, page, per_page, &items, &total)))
+	if ((rc = decision_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
-	if (req_query(req, "format")) {
-		rc = api_reply_items_table(req, res, items, cols, "四议两公开", "decisions");
-		json_decref(items);
-		return rc;
-	}
-	api_reply_list(res, items, total, page, per_page);
-	return 0;
+	return list_reply(req, res, &lp, items, total, &dl);
 }
 
 static int reply_decision(struct request *req, struct response *res, int status, int64_t id)

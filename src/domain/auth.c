@@ -225,12 +225,13 @@ int auth_resume(struct ctx *ctx, const char *token, char *csrf_out, char *hash_o
 {
 	struct stmt *st;
 	struct user u;
-	char expires[21] = "", kind[16] = "";
+	char expires[21] = "", kind[16] = "", created[21] = "", oldest[21];
 	int found = 0;
 	long long ttl = ctx->cfg ? config_int(ctx->cfg, CFG_SESSION_TTL_MIN) : 480;
+	long long max_hours = ctx->cfg ? config_int(ctx->cfg, CFG_SESSION_MAX_HOURS) : 24;
 
 	sha256_hex(token, strlen(token), hash_out);
-	st = db_prepare(ctx->db, "SELECT " USER_COLS ", s.csrf, s.expires_at, s.kind FROM sessions s "
+	st = db_prepare(ctx->db, "SELECT " USER_COLS ", s.csrf, s.expires_at, s.kind, s.created_at FROM sessions s "
 				 "JOIN users u ON u.id = s.user_id LEFT JOIN orgs o ON o.id = u.org_id "
 				 "WHERE s.token_hash = ?", &ctx->err);
 	if (!st)
@@ -242,9 +243,12 @@ int auth_resume(struct ctx *ctx, const char *token, char *csrf_out, char *hash_o
 		stmt_text_copy(st, 10, csrf_out, 64);
 		stmt_text_copy(st, 11, expires, sizeof(expires));
 		stmt_text_copy(st, 12, kind, sizeof(kind));
+		stmt_text_copy(st, 13, created, sizeof(created));
 	}
 	stmt_reset(st);
-	if (!found || strcmp(expires, ctx->now_iso) <= 0 || u.disabled)
+	/* idle expiry slides (below); the absolute lifetime does not, however busy the session */
+	time_iso_utc(ctx->now - (time_t)max_hours * 3600, oldest);
+	if (!found || strcmp(expires, ctx->now_iso) <= 0 || strcmp(created, oldest) <= 0 || u.disabled)
 		return err_set(&ctx->err, E_UNAUTH, NULL, "auth.session", "登录已过期，请重新登录");
 	*is_cookie = !strcmp(kind, "cookie");
 	actor_from_user(ctx, &u);

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "domain/course.h"
 #include "domain/member.h"
 #include "domain/org.h"
 #include "util/config.h"
@@ -797,6 +798,9 @@ int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t
 	json_t *j = NULL, *arr;
 	int64_t total = 0;
 	int rc, step;
+	json_t *courses = NULL;
+	int64_t meeting_total, course_raw = 0, course_counted = 0;
+	int cap = 0;
 
 	*out = NULL;
 	if (year < 2000 || year > 2100)
@@ -833,10 +837,22 @@ int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t
 		json_decref(arr);
 		return ctx_db_fail(ctx);
 	}
+	/* courses: 党建课程 学时 of the year, within the yearly cap (course.c) */
+	if ((rc = course_member_year(ctx, member_id, mem.org_path, year, &courses, &course_raw, &course_counted, &cap))) {
+		json_decref(arr);
+		return rc;
+	}
+	meeting_total = total;
+	total += course_counted;
 	j = json_pack("{s:I, s:s, s:I, s:s, s:i, s:i, s:b, s:o}", "member_id", (json_int_t)mem.id, "name", mem.name,
 		      "org_id", (json_int_t)mem.org_id, "org_name", mem.org_name, "year", year, "target_hours",
 		      lr.target_hours, "met", total >= (int64_t)lr.target_hours * 10, "meetings", arr);
 	hours_json(j, "hours", total);
+	hours_json(j, "meeting_hours", meeting_total);
+	hours_json(j, "course_hours", course_counted);
+	hours_json(j, "course_hours_earned", course_raw);
+	hours_json(j, "course_cap_hours", cap);
+	json_object_set_new(j, "courses", courses);
 	*out = j;
 	return 0;
 }
@@ -850,13 +866,15 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 	json_t *items = NULL;
 	int64_t total = 0;
 	int rc, step, met = 0;
+	int cap_x10 = 0; /* course.year_cap_hours × 10 */
 
 	*out = NULL;
 	if ((rc = require_officer(ctx)))
 		return rc;
 	if (year < 2000 || year > 2100)
 		return err_set(&ctx->err, E_MALFORMED, "year", NULL, "年份须在 2000–2100 之间");
-	if ((rc = org_scope_root(ctx, org_id, &root)) || (rc = life_rules_load(ctx, root.path, &lr)))
+	if ((rc = org_scope_root(ctx, org_id, &root)) || (rc = life_rules_load(ctx, root.path, &lr)) ||
+	    (rc = course_year_cap_x10(ctx, root.path, &cap_x10)))
 		return rc;
 	strlcpy_z(lo, root.path, sizeof(lo));
 	path_range_end(lo, hi, sizeof(hi));
@@ -878,7 +896,9 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 	xsnprintf(sql, sizeof(sql),
 		  "SELECT m.id, m.name, m.org_id, o.name, m.category, (SELECT COALESCE(sum(mt.hours_x10), 0) FROM "
 		  "meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id WHERE a.member_id = m.id AND "
-		  "a.status = 'present' AND mt.held_on >= ? AND mt.held_on <= ?) FROM members m JOIN orgs o ON o.id = "
+		  "a.status = 'present' AND mt.held_on >= ? AND mt.held_on <= ?), (SELECT COALESCE(sum(r.hours_x10), 0) "
+		  "FROM course_completions r WHERE r.member_id = m.id AND r.year = ? AND r.finished_at IS NOT NULL) "
+		  "FROM members m JOIN orgs o ON o.id = "
 		  "m.org_id WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' ORDER BY m.org_path, m.name, "
 		  "m.id LIMIT %d OFFSET %" PRId64,
 		  per_page, (int64_t)(page - 1) * per_page);
@@ -887,16 +907,21 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 		return E_DB;
 	stmt_bind_text(st, 1, from);
 	stmt_bind_text(st, 2, to);
-	stmt_bind_text(st, 3, lo);
-	stmt_bind_text(st, 4, hi);
+	stmt_bind_int(st, 3, year);
+	stmt_bind_text(st, 4, lo);
+	stmt_bind_text(st, 5, hi);
 	items = json_array();
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int64_t tenths = stmt_int(st, 5);
+		/* meetings plus the year's course 学时 within the cap */
+		int64_t meeting_tenths = stmt_int(st, 5), course_tenths = course_capped(stmt_int(st, 6), cap_x10);
+		int64_t tenths = meeting_tenths + course_tenths;
 		int ok = tenths >= (int64_t)lr.target_hours * 10;
 		json_t *e = json_pack("{s:I, s:s?, s:I, s:s?, s:s?, s:b}", "member_id", (json_int_t)stmt_int(st, 0), "name",
 				      stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2), "org_name", stmt_text(st, 3),
 				      "category", stmt_text(st, 4), "met", ok);
 		hours_json(e, "hours", tenths);
+		hours_json(e, "meeting_hours", meeting_tenths);
+		hours_json(e, "course_hours", course_tenths);
 		met += ok;
 		json_array_append_new(items, e);
 	}

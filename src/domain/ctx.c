@@ -60,3 +60,19 @@ int ctx_db_fail(struct ctx *ctx)
 {
 	return ctx->err.code ? (int)ctx->err.code : E_DB;
 }
+
+int ctx_insert_id(struct ctx *ctx, struct stmt *st, int64_t *id)
+{
+	int step = stmt_step(st, &ctx->err);
+	*id = step == STEP_ROW ? stmt_int(st, 0) : 0;
+	stmt_reset(st);
+	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
+}
+
+void ctx_bind_user(const struct ctx *ctx, struct stmt *st, int idx)
+{
+	if (ctx->actor.user_id)
+		stmt_bind_int(st, idx, ctx->actor.user_id);
+	else
+		stmt_bind_null(st, idx);
+}

@@ -48,6 +48,10 @@ void ctx_set_clock(struct ctx *ctx, time_t t);
 void ctx_as_system(struct ctx *ctx);
 /* After a failed store call: the code the store left in ctx->err, or E_DB. */
 int ctx_db_fail(struct ctx *ctx);
+/* Steps an INSERT … RETURNING id: *id (0 on failure), else ctx_db_fail. */
+int ctx_insert_id(struct ctx *ctx, struct stmt *st, int64_t *id);
+/* Binds the acting user's id at idx; NULL when the actor is no user (the CLI, the demo). */
+void ctx_bind_user(const struct ctx *ctx, struct stmt *st, int idx);
 const char *role_name(enum role r);
 enum role role_parse(const char *s);
 /* 1 if path lies in the actor's subtree */

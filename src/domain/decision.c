@@ -10,7 +10,7 @@
 #include "domain/audit.h"
 #include "domain/body.h"
 #include "domain/org.h"
-#include "domain/svd_query.h"
+#include "domain/listq.h"
 #include "domain/svd_util.h"
 #include "util/json_util.h"
 #include "util/named.h"
@@ -220,62 +220,48 @@ out:
 	return rc;
 }
 
+static json_t *decision_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	json_t *j = svd_row(st, decision_cols);
+	(void)ctx;
+	(void)arg;
+	decision_decorate(j);
+	return j;
+}
+
+#define DJ_STR_(x) #x
+#define DJ_STR(x) DJ_STR_(x)
+#define STEP_SQL "(SELECT 1 FROM village_decision_steps s WHERE s.decision_id = d.id AND s.step = 1 AND s.held_on "
 int decision_list(struct ctx *ctx, const struct decision_filter *f, int page, int per_page, json_t **items,
 		  int64_t *total)
 {
-	struct svd_query q;
-	struct strbuf sql = STRBUF_INIT;
-	struct org root;
-	struct stmt *st;
-	char hi[PATH_MAX_LEN];
-	json_t *arr = json_array(), *j;
-	size_t i;
+	/* unfinished first, then the latest activity on top */
+	static const struct listq_sql sql = {
+		"SELECT count(*) " DECISION_FROM,
+		"SELECT " DECISION_COLS " " DECISION_FROM,
+		" ORDER BY CASE WHEN d.steps_done < " DJ_STR(DECISION_STEPS) " THEN 0 ELSE 1 END, d.updated_at DESC, d.id DESC",
+	};
+	struct listq q;
 	int rc;
 
 	*items = NULL;
 	*total = 0;
-	svd_query_init(&q);
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)))
-		goto out;
-	path_range_end(root.path, hi, sizeof(hi));
-	svd_where_text(&q, "o.path >= ?", root.path);
-	svd_where_text(&q, "o.path < ?", hi);
-	if (f->done == 0)
-		svd_where_int(&q, "d.steps_done < ?", DECISION_STEPS);
-	else if (f->done == 1)
-		svd_where_int(&q, "d.steps_done = ?", DECISION_STEPS);
-	if (f->step >= 0)
-		svd_where_int(&q, "d.steps_done = ?", f->step);
-	if (f->from)
-		svd_where_text(&q, "EXISTS (SELECT 1 FROM village_decision_steps s WHERE s.decision_id = d.id AND s.step = 1 AND s.held_on >= ?)",
-			       f->from);
-	if (f->to)
-		svd_where_text(&q, "EXISTS (SELECT 1 FROM village_decision_steps s WHERE s.decision_id = d.id AND s.step = 1 AND s.held_on <= ?)",
-			       f->to);
-	if (f->q)
-		svd_where_like(&q, "(d.title LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')", 2, f->q);
-	if ((rc = svd_query_count(ctx, &q, DECISION_FROM, total)))
-		goto out;
-	/* unfinished first, then the latest activity on top */
-	strbuf_addf(&sql,
-		    "SELECT " DECISION_COLS " " DECISION_FROM "%s ORDER BY CASE WHEN d.steps_done < %d THEN 0 ELSE 1 END, "
-		    "d.updated_at DESC, d.id DESC LIMIT %d OFFSET %" PRId64,
-		    q.where.buf, DECISION_STEPS, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
+	if ((rc = require_officer(ctx)))
+		return rc;
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, "o.path", f->org_id))) {
+		if (f->done == 0)
+			listq_where_int(&q, "d.steps_done < ?", DECISION_STEPS);
+		else if (f->done == 1)
+			listq_where_int(&q, "d.steps_done = ?", DECISION_STEPS);
+		if (f->step >= 0)
+			listq_where_int(&q, "d.steps_done = ?", f->step);
+		listq_filter_text(&q, "EXISTS " STEP_SQL ">= ?)", f->from);
+		listq_filter_text(&q, "EXISTS " STEP_SQL "<= ?)", f->to);
+		listq_filter_contains(&q, "(d.title LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')", 2, f->q);
+		rc = listq_list(ctx, &q, &sql, page, per_page, decision_item, NULL, items, total);
 	}
-	svd_query_bind(&q, st);
-	if ((rc = svd_rows(ctx, st, decision_cols, arr)))
-		goto out;
-	json_array_foreach(arr, i, j)
-		decision_decorate(j);
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&sql);
-	svd_query_release(&q);
+	listq_release(&q);
 	return rc;
 }
 

@@ -1050,6 +1050,30 @@ int demo_generate(struct ctx *ctx, const struct demo_options *opt, struct demo_r
 		rc = demo_board(ctx, &nboards);
 	}
 	/* end board */
+	/* transfers and deaths: 年内变动 for 党内统计 (demo_transfers.c) */
+	if (!rc) {
+		int nchanges = 0;
+		rc = demo_transfers(ctx, &nchanges);
+	}
+	/* end transfers and deaths */
+	/* checkin */
+	if (!rc) {
+		int ncheckin = 0; /* 扫码签到 on for one branch (demo_checkin.c) */
+		rc = demo_checkin(ctx, &ncheckin);
+	}
+	/* end checkin */
+	/* courses */
+	if (!rc) {
+		int ncourses = 0; /* 党建课程 with completions (demo_courses.c) */
+		rc = demo_courses(ctx, &ncourses);
+	}
+	/* end courses */
+	/* suggestions: 合理化建议 from members and boards, some answered (demo_suggestions.c) */
+	if (!rc) {
+		int nsugg = 0;
+		rc = demo_suggestions(ctx, &nsugg);
+	}
+	/* end suggestions */
 	/* volunteer hours, commitments done, projects rewarded, requests replied and 督查 findings
 	 * feed points too: count the ledger last */
 	if (!rc) {

@@ -88,4 +88,26 @@ int demo_care(struct ctx *ctx, int *rows); /* 老党员补贴, 困难党员, 送
 #define DEMO_BOARD_KEY "DemoBoardZhangzhuang2026"
 int demo_board(struct ctx *ctx, int *rows); /* 党务公开栏: a board per village branch, one plan (demo_board.c) */
 /* end board */
+/* transfers and deaths */
+/* 组织关系转接 (internal, confirmed, and out of the system), two deaths and a 除名 in the current year so
+ * 党内统计's 年内变动 has every row (demo_transfers.c); *changes = the changes written */
+int demo_transfers(struct ctx *ctx, int *changes);
+/* end transfers and deaths */
+/* checkin */
+/* 扫码签到 switched on for one branch, 孟庄镇刘集村党支部 (DEMO_CHECKIN_BRANCH; demo_checkin.c): its
+ * secretary (sec + its code, DEMO_CHECKIN_SECRETARY) records a meeting with check-in on the day it is held */
+#define DEMO_CHECKIN_BRANCH "孟庄镇刘集村党支部"
+#define DEMO_CHECKIN_SECRETARY "secmz05"
+int demo_checkin(struct ctx *ctx, int *rows);
+/* end checkin */
+/* courses */
+/* 党建课程: five text courses of the county and two towns (one a draft), assigned to the publisher's subtree,
+ * with completions by members of the first town (demo_courses.c) */
+int demo_courses(struct ctx *ctx, int *rows);
+/* end courses */
+/* suggestions */
+/* 合理化建议: ~20 from members and the public boards over 14 months, a third converted into 民情诉求, a third
+ * closed with a reply (demo_suggestions.c); after demo_board */
+int demo_suggestions(struct ctx *ctx, int *rows);
+/* end suggestions */
 #endif

@@ -106,7 +106,13 @@ struct dues_payment_filter {
 int dues_payments_list(struct ctx *ctx, const struct dues_payment_filter *f, int page, int per_page, json_t **items,
 		       int64_t *total);
 
-/* body {member_id, from_month, to_month, monthly_fen, reason, branch_studied_on} → *id */
+/*
+ * body {member_id, from_month, to_month, monthly_fen, reason, branch_studied_on} → *id.
+ * monthly_fen may not exceed the base-derived due (the rule above without reductions) of any
+ * covered month: 0 where nothing is due → 422 dues.reduction_amount; another pending or approved
+ * reduction of a covered month → 409 dues.reduction_overlap. Both are checked inside the write
+ * transaction after locking the member (FOR UPDATE on PostgreSQL; SQLite's writer lock).
+ */
 int dues_reduction_create(struct ctx *ctx, json_t *body, int64_t *id);
 /* body {version, note?} / {version, note}; approval level: an admin strictly above the branch */
 int dues_reduction_decide(struct ctx *ctx, int64_t id, int approve, json_t *body);

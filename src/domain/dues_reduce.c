@@ -80,6 +80,84 @@ int dues_reduction_get(struct ctx *ctx, int64_t id, json_t **out)
 	return load(ctx, id, out, path);
 }
 
+/*
+ * Inside the write transaction: the member row is locked first (PostgreSQL: FOR UPDATE; SQLite:
+ * db_begin is BEGIN IMMEDIATE, one writer at a time), so two simultaneous requests for the same
+ * member are checked one after the other.
+ */
+static int lock_member(struct ctx *ctx, int64_t member_id)
+{
+	struct stmt *st;
+	int step;
+	if (strcmp(db_backend(ctx->db), "postgres"))
+		return 0;
+	if (!(st = db_prepare(ctx->db, "SELECT id FROM members WHERE id = ? FOR UPDATE", &ctx->err)))
+		return E_DB;
+	stmt_bind_int(st, 1, member_id);
+	step = stmt_step(st, &ctx->err);
+	stmt_reset(st);
+	return step < 0 ? ctx_db_fail(ctx) : 0;
+}
+
+/* one reduction per month: a pending or approved one covering any of from..to refuses */
+static int check_overlap(struct ctx *ctx, const struct dues_member *m, const char *a, const char *b)
+{
+	struct stmt *st = db_prepare(ctx->db,
+				     "SELECT count(*) FROM dues_reductions WHERE member_id = ? AND status IN ('pending', 'approved') "
+				     "AND from_month <= ? AND to_month >= ?",
+				     &ctx->err);
+	int step, overlap = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, m->id);
+	stmt_bind_text(st, 2, b);
+	stmt_bind_text(st, 3, a);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		overlap = stmt_int(st, 0) > 0;
+	stmt_reset(st);
+	if (step != STEP_ROW)
+		return ctx_db_fail(ctx);
+	if (overlap)
+		return err_set(&ctx->err, E_CONFLICT, "from_month", "dues.reduction_overlap", "%s在 %s 至 %s 已有减免申请", m->name,
+			       a, b);
+	return 0;
+}
+
+/*
+ * dues.reduction_amount: the reduced amount may not exceed the base-derived due (dues.h, the
+ * due rule without reductions) of any covered month: the monthly_fen of the base in force, and
+ * 0 for a month before dues_from or without a base (nothing is due there, so only 0 fits).
+ */
+static int check_amount(struct ctx *ctx, const struct dues_member *m, int from, int to, int64_t fen)
+{
+	struct dues_member_plan mp;
+	const struct dues_base_row *bs;
+	int rc, k, worst = -1;
+	int64_t limit = 0;
+	if (fen == 0)
+		return 0;
+	if ((rc = dues_plan_load(ctx, m, &mp)))
+		return rc;
+	for (k = from; k <= to; k++) {
+		int64_t due = 0;
+		if (mp.plan.dues_from >= 0 && k >= mp.plan.dues_from && (bs = dues_base_at(&mp.plan, k)))
+			due = bs->monthly_fen;
+		if (worst < 0 || due < limit) {
+			limit = due;
+			worst = k;
+		}
+	}
+	dues_plan_release(&mp);
+	if (fen > limit) {
+		char w[8];
+		dues_ym_format(worst, w);
+		return err_set(&ctx->err, E_INVALID, "monthly_fen", "dues.reduction_amount",
+			       "减免后每月金额不能超过应交党费（%s 应交 %" PRId64 ".%02" PRId64 " 元）", w, limit / 100, limit % 100);
+	}
+	return 0;
+}
+
 int dues_reduction_create(struct ctx *ctx, json_t *body, int64_t *id)
 {
 	struct dues_member m;
@@ -87,7 +165,7 @@ int dues_reduction_create(struct ctx *ctx, json_t *body, int64_t *id)
 	json_t *snap = NULL;
 	char *reason = NULL, studied[11], a[8], b[8], path[PATH_MAX_LEN];
 	int64_t fen;
-	int rc, from, to, present, step, overlap = 0;
+	int rc, from, to, present, step;
 
 	*id = 0;
 	if ((rc = dues_require_officer(ctx)) || (rc = dues_body_member(ctx, body, &m)) || (rc = dues_require_enrolled(ctx, &m)) ||
@@ -106,32 +184,10 @@ int dues_reduction_create(struct ctx *ctx, json_t *body, int64_t *id)
 		goto out;
 	dues_ym_format(from, a);
 	dues_ym_format(to, b);
-	/* one reduction per month: a pending or approved one covering any of these months refuses */
-	st = db_prepare(ctx->db,
-			"SELECT count(*) FROM dues_reductions WHERE member_id = ? AND status IN ('pending', 'approved') "
-			"AND from_month <= ? AND to_month >= ?",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto out;
-	}
-	stmt_bind_int(st, 1, m.id);
-	stmt_bind_text(st, 2, b);
-	stmt_bind_text(st, 3, a);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		overlap = stmt_int(st, 0) > 0;
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	if (overlap) {
-		rc = err_set(&ctx->err, E_CONFLICT, "from_month", "dues.reduction_overlap", "%s在 %s 至 %s 已有减免申请", m.name, a, b);
-		goto out;
-	}
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
+	if ((rc = lock_member(ctx, m.id)) || (rc = check_amount(ctx, &m, from, to, fen)) || (rc = check_overlap(ctx, &m, a, b)))
+		goto rollback;
 	st = db_prepare(ctx->db,
 			"INSERT INTO dues_reductions (member_id, org_id, from_month, to_month, monthly_fen, reason, "
 			"branch_studied_on, status, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",

@@ -1,6 +1,7 @@
 /* Body fields read with the errors every module gives (see field.h). */
 #include "domain/field.h"
 #include <string.h>
+#include "domain/org.h"
 #include "util/text.h"
 #include "util/banned.h"
 
@@ -77,5 +78,38 @@ int field_version_current(struct ctx *ctx, json_t *body, int64_t current, const 
 		return rc;
 	if (version != current)
 		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该%s已被他人修改，请刷新后重试", what);
+	return 0;
+}
+
+int field_run_versioned(struct ctx *ctx, struct stmt *st, int nbound, int64_t id, int64_t version,
+			const char *stale_msg)
+{
+	int rc;
+	stmt_bind_int(st, nbound + 1, id);
+	stmt_bind_int(st, nbound + 2, version);
+	if ((rc = stmt_run(st, &ctx->err)))
+		return rc;
+	if (db_changes(ctx->db) != 1)
+		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "%s", stale_msg);
+	return 0;
+}
+
+int field_issuing_org(struct ctx *ctx, json_t *body, struct org *o, const char *missing_msg, const char *group_rule,
+		      const char *group_msg)
+{
+	json_t *v = json_object_get(body, "org_id");
+	int64_t id = ctx->actor.org_id;
+	int rc;
+	if (v && !json_is_null(v)) {
+		if (!json_is_integer(v))
+			return err_set(&ctx->err, E_MALFORMED, "org_id", NULL, "字段 org_id 必须是整数");
+		id = json_integer_value(v);
+	}
+	if (!id)
+		return err_set(&ctx->err, E_INVALID, "org_id", "field.required", "%s", missing_msg);
+	if ((rc = org_require_in_scope(ctx, id, o, "org_id")))
+		return rc;
+	if (!strcmp(o->kind, "group"))
+		return err_set(&ctx->err, E_INVALID, "org_id", group_rule, "%s", group_msg);
 	return 0;
 }

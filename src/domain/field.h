@@ -32,4 +32,19 @@ int field_date(struct ctx *ctx, json_t *body, const char *key, const char *label
 int field_version(struct ctx *ctx, json_t *body, int64_t *version);
 /* body.version must be current: else 409 store.stale naming what ("该<what>已被他人修改…") */
 int field_version_current(struct ctx *ctx, json_t *body, int64_t current, const char *what);
+/*
+ * The organization a record is issued in (a notice's sender, a course's publisher):
+ * body.org_id or, absent or null, the actor's scope root. Not an integer: 400; none:
+ * 422 field.required with missing_msg; outside the scope: 404 (org_require_in_scope);
+ * a 党小组: 422 group_rule with group_msg. All name the field org_id.
+ */
+struct org;
+int field_issuing_org(struct ctx *ctx, json_t *body, struct org *o, const char *missing_msg, const char *group_rule,
+		      const char *group_msg);
+/*
+ * Runs a versioned update: st ends "WHERE id = ? AND version = ?", its parameters nbound+1
+ * and nbound+2; no row changed means someone else was first: 409 store.stale with stale_msg.
+ */
+int field_run_versioned(struct ctx *ctx, struct stmt *st, int nbound, int64_t id, int64_t version,
+			const char *stale_msg);
 #endif

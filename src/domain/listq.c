@@ -230,3 +230,58 @@ int listq_row_by_id(struct ctx *ctx, const char *sql, int64_t id, struct stmt **
 	stmt_reset(st);
 	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
+
+int listq_load_by_id(struct ctx *ctx, const char *sql, int64_t id, listq_read_fn read, void *rec, size_t size,
+		     int *found)
+{
+	struct stmt *row;
+	int rc;
+	memset(rec, 0, size);
+	*found = 0;
+	if ((rc = listq_row_by_id(ctx, sql, id, &row)))
+		return rc;
+	if (row) {
+		read(row, rec);
+		stmt_reset(row);
+		*found = 1;
+	}
+	return 0;
+}
+
+int listq_titled_list(struct ctx *ctx, const struct listq_sql *sql, const char *alias, int64_t org_id,
+		      const char *status, const char *title_q, int page, int per_page, listq_row_fn row, json_t **items,
+		      int64_t *total)
+{
+	char path_col[40], status_cond[48], title_cond[64];
+	struct listq q;
+	int rc;
+	xsnprintf(path_col, sizeof(path_col), "%s.org_path", alias);
+	xsnprintf(status_cond, sizeof(status_cond), "%s.status = ?", alias);
+	xsnprintf(title_cond, sizeof(title_cond), "%s.title LIKE ? ESCAPE '\\'", alias);
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, path_col, org_id))) {
+		listq_filter_text(&q, status_cond, status);
+		listq_filter_contains(&q, title_cond, 1, title_q);
+		rc = listq_list(ctx, &q, sql, page, per_page, row, NULL, items, total);
+	}
+	listq_release(&q);
+	return rc;
+}
+
+int listq_my_times(struct ctx *ctx, const char *sql, int64_t id, char first[21], char second[21])
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	int step;
+	first[0] = second[0] = '\0';
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	stmt_bind_int(st, 2, ctx->actor.member_id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW) {
+		stmt_text_copy(st, 0, first, 21);
+		stmt_text_copy(st, 1, second, 21);
+	}
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}

@@ -97,9 +97,32 @@ int listq_list(struct ctx *ctx, const struct listq *q, const struct listq_sql *s
 	       listq_row_fn row, void *arg, json_t **items, int64_t *total);
 
 /*
+ * The managers' list of a module's titled records (notices, courses): the subtree of
+ * org_id on <alias>.org_path, <alias>.status = status (NULL: any) and <alias>.title
+ * containing title_q (NULL: any); listq_list of one page.
+ */
+int listq_titled_list(struct ctx *ctx, const struct listq_sql *sql, const char *alias, int64_t org_id,
+		      const char *status, const char *title_q, int page, int per_page, listq_row_fn row, json_t **items,
+		      int64_t *total);
+
+/*
+ * The actor's own progress on record id (a notice read, a course opened): sql selects two
+ * timestamp columns with two '?', the record's id then the actor's member id. Each is ""
+ * when there is no row or it is NULL. 0 or the store error.
+ */
+int listq_my_times(struct ctx *ctx, const char *sql, int64_t id, char first[21], char second[21]);
+
+/*
  * One row by id: prepares sql (one '?', the id), binds and steps. *row is the statement
  * standing on the row, or NULL when there is none; the caller reads it, then calls
  * stmt_reset(*row). 0 or the store error.
  */
 int listq_row_by_id(struct ctx *ctx, const char *sql, int64_t id, struct stmt **row);
+/*
+ * One record by id: listq_row_by_id, then read(row, rec) when there is one (*found 1);
+ * rec (size bytes) is zeroed first either way. 0 or the store error.
+ */
+typedef void (*listq_read_fn)(struct stmt *st, void *rec);
+int listq_load_by_id(struct ctx *ctx, const char *sql, int64_t id, listq_read_fn read, void *rec, size_t size,
+		     int *found);
 #endif

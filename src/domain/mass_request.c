@@ -11,6 +11,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "util/json_util.h"
@@ -22,7 +23,6 @@
 
 #define NOT_FOUND_MSG "诉求不存在或不在您的管理范围内"
 #define STALE_MSG "该诉求已被他人修改，请刷新后重试"
-#define LIST_MAX_BINDS 12
 
 static const struct named statuses[] = {
 	{ "received", "已受理" }, { "assigned", "已交办" }, { "handled", "已办理" },
@@ -33,6 +33,7 @@ enum { ST_RECEIVED, ST_ASSIGNED, ST_HANDLED, ST_REPLIED, ST_RATED };
 static const struct named channels[] = {
 	{ "visit", "走访" }, { "talk", "恳谈" },     { "roundtable", "圆桌夜谈" },
 	{ "survey", "问卷" }, { "call", "来电来访" }, { "other", "其他" },
+	{ "suggestion", "合理化建议" }, /* a 合理化建议 converted (domain/suggestion.c) */
 };
 
 static const struct named categories[] = {
@@ -326,131 +327,59 @@ int rq_get(struct ctx *ctx, int64_t id, json_t **out)
 	return load(ctx, id, out);
 }
 
-static void like_pattern(const char *q, char *like, size_t size)
+/* the filter's conditions (the subtree first) into q */
+static int build_where(struct ctx *ctx, const struct rq_filter *f, struct listq *q)
 {
-	size_t k = 0;
-	const char *c;
-	like[k++] = '%';
-	for (c = q; *c && k + 3 < size; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			like[k++] = '\\';
-		like[k++] = *c;
-	}
-	like[k++] = '%';
-	like[k] = '\0';
-}
-
-static struct stmt *prepare_texts(struct ctx *ctx, const char *sql, const char *const *texts, int n)
-{
-	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
-	int i;
-	if (!st)
-		return NULL;
-	for (i = 0; i < n; i++)
-		stmt_bind_text(st, i + 1, texts[i]);
-	return st;
-}
-
-/* WHERE for the filter into where, its parameters into texts; today/like are the caller's buffers */
-static int build_where(struct ctx *ctx, const struct rq_filter *f, struct strbuf *where, const char **texts, int *n,
-		       char *lo, char *hi, char *today, char *like, size_t like_size)
-{
-	struct org root;
+	char today[11];
 	int rc;
-	if ((rc = org_scope_root(ctx, f->org_id, &root)))
+	if ((rc = listq_subtree(ctx, q, "o.path", f->org_id)))
 		return rc;
-	strlcpy_z(lo, root.path, PATH_MAX_LEN);
-	path_range_end(lo, hi, PATH_MAX_LEN);
-	*n = 0;
-	texts[(*n)++] = lo;
-	texts[(*n)++] = hi;
-	strbuf_addstr(where, " WHERE o.path >= ? AND o.path < ?");
-	if (f->status && f->status[0]) {
-		strbuf_addstr(where, " AND r.status = ?");
-		texts[(*n)++] = f->status;
-	}
-	if (f->category && f->category[0]) {
-		strbuf_addstr(where, " AND r.category = ?");
-		texts[(*n)++] = f->category;
-	}
-	if (f->channel && f->channel[0]) {
-		strbuf_addstr(where, " AND r.channel = ?");
-		texts[(*n)++] = f->channel;
-	}
-	if (f->from && f->from[0]) {
-		strbuf_addstr(where, " AND r.received_on >= ?");
-		texts[(*n)++] = f->from;
-	}
-	if (f->to && f->to[0]) {
-		strbuf_addstr(where, " AND r.received_on <= ?");
-		texts[(*n)++] = f->to;
-	}
+	listq_filter_text(q, "r.status = ?", f->status);
+	listq_filter_text(q, "r.category = ?", f->category);
+	listq_filter_text(q, "r.channel = ?", f->channel);
+	listq_filter_text(q, "r.received_on >= ?", f->from);
+	listq_filter_text(q, "r.received_on <= ?", f->to);
 	if (f->overdue) {
 		/* due_on is 'YYYY-MM-DD' text: byte order is date order */
 		date_format(ctx->today, today);
-		strbuf_addstr(where, " AND r.status IN ('assigned', 'handled') AND r.due_on < ?");
-		texts[(*n)++] = today;
+		listq_where_text(q, "r.status IN ('assigned', 'handled') AND r.due_on < ?", today);
 	}
-	if (f->q && f->q[0]) {
-		like_pattern(f->q, like, like_size);
-		strbuf_addstr(where, " AND (r.requester LIKE ? ESCAPE '\\' OR r.content LIKE ? ESCAPE '\\' OR r.address LIKE ? "
-				     "ESCAPE '\\')");
-		texts[(*n)++] = like;
-		texts[(*n)++] = like;
-		texts[(*n)++] = like;
-	}
+	listq_filter_contains(q, "(r.requester LIKE ? ESCAPE '\\' OR r.content LIKE ? ESCAPE '\\' OR r.address LIKE ? "
+			      "ESCAPE '\\')",
+			      3, f->q);
 	return 0;
+}
+
+static json_t *list_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	(void)arg;
+	return row_to_json(ctx, st, NULL, 0);
 }
 
 int rq_list(struct ctx *ctx, const struct rq_filter *f, int page, int per_page, json_t **items, int64_t *total)
 {
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	const char *texts[LIST_MAX_BINDS];
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11], like[256];
-	struct stmt *st;
-	json_t *arr = NULL;
-	int rc, n = 0, step;
+	/* overdue lists put the longest overdue first; others the newest */
+	static const struct listq_sql newest = {
+		"SELECT count(*)" RQ_FROM,
+		"SELECT " RQ_COLS RQ_FROM,
+		" ORDER BY r.received_on DESC, r.id DESC",
+	};
+	static const struct listq_sql longest = {
+		"SELECT count(*)" RQ_FROM,
+		"SELECT " RQ_COLS RQ_FROM,
+		" ORDER BY r.due_on, r.id",
+	};
+	struct listq q;
+	int rc;
 
 	*items = NULL;
 	*total = 0;
-	if ((rc = rq_require_officer(ctx)) ||
-	    (rc = build_where(ctx, f, &where, texts, &n, lo, hi, today, like, sizeof(like))))
-		goto out;
-	strbuf_addf(&sql, "SELECT count(*)" RQ_FROM "%s", where.buf);
-	if (!(st = prepare_texts(ctx, sql.buf, texts, n))) {
-		rc = E_DB;
-		goto out;
-	}
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*total = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	strbuf_reset(&sql);
-	/* overdue lists put the longest overdue first; others the newest */
-	strbuf_addf(&sql, "SELECT " RQ_COLS RQ_FROM "%s ORDER BY %s LIMIT %d OFFSET %" PRId64, where.buf,
-		    f->overdue ? "r.due_on, r.id" : "r.received_on DESC, r.id DESC", per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = prepare_texts(ctx, sql.buf, texts, n))) {
-		rc = E_DB;
-		goto out;
-	}
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
-		json_array_append_new(arr, row_to_json(ctx, st, NULL, 0));
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	if ((rc = rq_require_officer(ctx)))
+		return rc;
+	listq_init(&q);
+	if (!(rc = build_where(ctx, f, &q)))
+		rc = listq_list(ctx, &q, f->overdue ? &longest : &newest, page, per_page, list_item, NULL, items, total);
+	listq_release(&q);
 	return rc;
 }
 
@@ -971,59 +900,59 @@ static json_t *groups_json(const struct named *t, size_t n, const struct tally *
 	return arr;
 }
 
+struct stats_acc {
+	struct tally all, by_cat[NAMED_COUNT(categories)], by_ch[NAMED_COUNT(channels)];
+};
+
+/* one request into the tallies (no JSON: the row is skipped) */
+static json_t *stats_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	struct stats_acc *a = arg;
+	int cat = named_index(categories, NAMED_COUNT(categories), stmt_text(st, 0));
+	int ch = named_index(channels, NAMED_COUNT(channels), stmt_text(st, 1));
+	int status = named_index(statuses, NAMED_COUNT(statuses), stmt_text(st, 2));
+	int rect = (int)stmt_int(st, 3), days = days_between(stmt_text(st, 5), stmt_text(st, 6));
+	int overdue = is_overdue(ctx, stmt_text(st, 2) ? stmt_text(st, 2) : "", stmt_text(st, 7));
+	const char *rating = stmt_text(st, 4);
+	tally_add(&a->all, status, rect, rating, days, overdue);
+	if (cat >= 0)
+		tally_add(&a->by_cat[cat], status, rect, rating, days, overdue);
+	if (ch >= 0)
+		tally_add(&a->by_ch[ch], status, rect, rating, days, overdue);
+	return NULL;
+}
+
 int rq_stats(struct ctx *ctx, int64_t org_id, const char *from, const char *to, json_t **out)
 {
+	/* a town's requests of a period are a few thousand rows: counted here, the same on both backends */
+	static const struct listq_sql sql = {
+		NULL,
+		"SELECT r.category, r.channel, r.status, r.rectified, r.satisfaction, r.received_on, r.replied_on, r.due_on" RQ_FROM,
+		NULL,
+	};
 	struct rq_filter f;
-	struct strbuf where = STRBUF_INIT, sql = STRBUF_INIT;
-	const char *texts[LIST_MAX_BINDS];
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11], like[8];
-	struct tally all, by_cat[NAMED_COUNT(categories)], by_ch[NAMED_COUNT(channels)];
-	struct stmt *st;
-	int rc, n = 0, step;
+	struct stats_acc *acc = xcalloc(1, sizeof(*acc));
+	struct listq q;
+	json_t *none = NULL;
+	int rc;
 
 	*out = NULL;
 	memset(&f, 0, sizeof(f));
-	memset(&all, 0, sizeof(all));
-	memset(by_cat, 0, sizeof(by_cat));
-	memset(by_ch, 0, sizeof(by_ch));
 	f.org_id = org_id;
 	f.from = from;
 	f.to = to;
-	if ((rc = rq_require_officer(ctx)) ||
-	    (rc = build_where(ctx, &f, &where, texts, &n, lo, hi, today, like, sizeof(like))))
+	listq_init(&q);
+	if ((rc = rq_require_officer(ctx)) || (rc = build_where(ctx, &f, &q)) ||
+	    (rc = listq_fetch(ctx, &q, &sql, 1, 0, stats_row, acc, &none)))
 		goto out;
-	/* a town's requests of a period are a few thousand rows: counted here, the same on both backends */
-	strbuf_addf(&sql, "SELECT r.category, r.channel, r.status, r.rectified, r.satisfaction, r.received_on, r.replied_on, "
-			  "r.due_on" RQ_FROM "%s", where.buf);
-	if (!(st = prepare_texts(ctx, sql.buf, texts, n))) {
-		rc = E_DB;
-		goto out;
-	}
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int cat = named_index(categories, NAMED_COUNT(categories), stmt_text(st, 0));
-		int ch = named_index(channels, NAMED_COUNT(channels), stmt_text(st, 1));
-		int status = named_index(statuses, NAMED_COUNT(statuses), stmt_text(st, 2));
-		int rect = (int)stmt_int(st, 3), days = days_between(stmt_text(st, 5), stmt_text(st, 6));
-		int overdue = is_overdue(ctx, stmt_text(st, 2) ? stmt_text(st, 2) : "", stmt_text(st, 7));
-		const char *rating = stmt_text(st, 4);
-		tally_add(&all, status, rect, rating, days, overdue);
-		if (cat >= 0)
-			tally_add(&by_cat[cat], status, rect, rating, days, overdue);
-		if (ch >= 0)
-			tally_add(&by_ch[ch], status, rect, rating, days, overdue);
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		rc = ctx_db_fail(ctx);
-		goto out;
-	}
-	*out = tally_json(&all);
+	*out = tally_json(&acc->all);
 	json_object_set_new(*out, "from", json_str_or_null(from));
 	json_object_set_new(*out, "to", json_str_or_null(to));
-	json_object_set_new(*out, "by_category", groups_json(categories, NAMED_COUNT(categories), by_cat));
-	json_object_set_new(*out, "by_channel", groups_json(channels, NAMED_COUNT(channels), by_ch));
+	json_object_set_new(*out, "by_category", groups_json(categories, NAMED_COUNT(categories), acc->by_cat));
+	json_object_set_new(*out, "by_channel", groups_json(channels, NAMED_COUNT(channels), acc->by_ch));
 out:
-	strbuf_release(&where);
-	strbuf_release(&sql);
+	json_decref(none);
+	listq_release(&q);
+	free(acc);
 	return rc;
 }

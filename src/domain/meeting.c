@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
+#include "domain/checkin.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "util/json_util.h"
@@ -502,6 +503,37 @@ static int check_org_kind(struct ctx *ctx, int kind, const struct org *o)
 		       org_kind_name(o->kind) ? org_kind_name(o->kind) : o->kind, o->name);
 }
 
+/*
+ * A meeting recorded for 扫码签到: the org has it switched on (409 checkin.disabled), it is
+ * held today (the code is shown during the meeting), and it is not one whose record a
+ * scan could not keep true (a vote's quorum, a talk's list of who was talked with).
+ */
+static int check_checkin(struct ctx *ctx, struct meeting *m)
+{
+	char today[11];
+	int rc;
+	if (m->kind == MK_TALK || m->vote)
+		return err_set(&ctx->err, E_CONFLICT, "checkin", "checkin.kind",
+			       m->vote ? "表决的党员大会请按签到簿记录出席，不用扫码签到" : "谈心谈话不用扫码签到");
+	date_format(ctx->today, today);
+	if (strcmp(m->held_on, today))
+		return err_set(&ctx->err, E_INVALID, "held_on", "checkin.day", "扫码签到的会议须在召开当天登记");
+	if ((rc = checkin_require_enabled(ctx, m->org_path)))
+		return rc;
+	return 0;
+}
+
+/* a 扫码签到 meeting without a list: nobody is present until they scan or the secretary says so */
+static int roster_absent(struct meeting *m)
+{
+	size_t i;
+	for (i = 0; i < m->natt; i++) {
+		strlcpy_z(m->att[i].status, "absent", sizeof(m->att[i].status));
+		m->att[i].reason[0] = '\0';
+	}
+	return 0;
+}
+
 /* The fields any write may carry (create and update), over m. */
 static int parse_fields(struct ctx *ctx, json_t *body, struct meeting *m)
 {
@@ -658,7 +690,7 @@ static int create(struct ctx *ctx, json_t *body, int64_t training_id, int own_tx
 	const char *s;
 	json_t *v, *ja = NULL;
 	int64_t org_id;
-	int rc, step, present;
+	int rc, step, present, checkin = 0;
 
 	memset(&m, 0, sizeof(m));
 	*id = 0;
@@ -690,9 +722,19 @@ static int create(struct ctx *ctx, json_t *body, int64_t training_id, int own_tx
 	strlcpy_z(m.org_name, o.name, sizeof(m.org_name));
 	if ((rc = parse_fields(ctx, body, &m)) || (rc = load_roster(ctx, &m)))
 		goto out;
+	/* 扫码签到 (checkin.c): members mark themselves present by scanning, so the roster starts absent */
+	if ((v = json_object_get(body, "checkin")) && !json_is_null(v)) {
+		if (!json_is_boolean(v)) {
+			rc = err_set(&ctx->err, E_MALFORMED, "checkin", NULL, "字段 checkin 必须是 true 或 false");
+			goto out;
+		}
+		checkin = json_is_true(v) && !training_id;
+	}
+	if (checkin && (rc = check_checkin(ctx, &m)))
+		goto out;
 	v = json_object_get(body, "attendance");
 	if ((rc = v && !json_is_null(v) ? apply_attendance(ctx, &m, v, training_id ? "present" : "absent")
-					: default_attendance(ctx, &m)) ||
+					: checkin ? roster_absent(&m) : default_attendance(ctx, &m)) ||
 	    (rc = check_quorum(ctx, &m)))
 		goto out;
 
@@ -734,9 +776,11 @@ static int create(struct ctx *ctx, json_t *body, int64_t training_id, int own_tx
 	m.version = 1;
 	strlcpy_z(m.created_at, ctx->now_iso, sizeof(m.created_at));
 	strlcpy_z(m.updated_at, ctx->now_iso, sizeof(m.updated_at));
-	if ((rc = write_attendance(ctx, &m, 0)))
+	if ((rc = write_attendance(ctx, &m, 0)) || (checkin && (rc = checkin_meeting_open(ctx, m.id))))
 		goto rollback;
 	ja = meeting_to_json(&m, 1);
+	if (checkin)
+		json_object_set_new(ja, "checkin", json_true());
 	if (training_id)
 		json_object_set_new(ja, "training_id", json_integer(training_id));
 	/* the meeting writes its own points (points_sync.c); a failure there undoes the record */
@@ -840,6 +884,13 @@ int meeting_get(struct ctx *ctx, int64_t id, json_t **out)
 		return rc;
 	*out = meeting_to_json(&m, 1);
 	meeting_release(&m);
+	/* recorded for 扫码签到 (checkin.c) */
+	if ((rc = checkin_meeting_has(ctx, id)) < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return ctx->err.code ? ctx->err.code : E_DB;
+	}
+	json_object_set_new(*out, "checkin", json_boolean(rc));
 	return 0;
 }
 

@@ -52,6 +52,9 @@ void meeting_filter_init(struct meeting_filter *f);
  * probationary members; for a 党小组 its members) except for 谈心谈话; a given list
  * records the roster members it omits as absent. A vote (party_congress only) needs
  * present voting members > ½ of those expected (rule meeting.quorum). *id set on success.
+ * "checkin": true records a 扫码签到 meeting (checkin.h): held today, in an org with
+ * check-in switched on (409 checkin.disabled), not a vote or a talk; without a list the
+ * roster starts absent and members mark themselves present by scanning.
  */
 int meeting_create(struct ctx *ctx, json_t *body, int64_t *id);
 /*

@@ -960,3 +960,22 @@ int member_history(struct ctx *ctx, int64_t id, json_t **items)
 	*items = arr;
 	return 0;
 }
+
+int member_self_path(struct ctx *ctx, const char *in_states, char *path, size_t size)
+{
+	char sql[160];
+	struct stmt *st;
+	int step;
+	path[0] = '\0';
+	if (!ctx->actor.member_id)
+		return 0;
+	xsnprintf(sql, sizeof(sql), "SELECT org_path FROM members WHERE id = ? AND state IN %s", in_states);
+	if (!(st = db_prepare(ctx->db, sql, &ctx->err)))
+		return E_DB;
+	stmt_bind_int(st, 1, ctx->actor.member_id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		stmt_text_copy(st, 0, path, size);
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}

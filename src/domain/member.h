@@ -118,4 +118,10 @@ const char *member_category_name(const char *category);
 const char *member_person_type_name(const char *person_type);
 const char *member_party_status_name(const char *party_status);
 const char *member_state_name(const char *state);
+/*
+ * The org path of the actor's own member record when its state is one of in_states (an SQL
+ * list written by the caller, e.g. "('active', 'transferring')"): "" when the actor has
+ * no member record or it is in another state. 0 or the store error.
+ */
+int member_self_path(struct ctx *ctx, const char *in_states, char *path, size_t size);
 #endif

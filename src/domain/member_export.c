@@ -12,6 +12,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/codes.h"
+#include "domain/idcard.h"
 #include "util/pii.h"
 #include "domain/member_import.h"
 #include "util/xalloc.h"
@@ -109,6 +110,37 @@ static int export_row(void *arg, const struct member *m)
 	return rc;
 }
 
+/*
+ * The search text as the audit log may keep it: a search by ID number or phone is
+ * recorded masked, and any other run of 6+ digits (part of one) as '*'s.
+ */
+static void audit_search_text(const char *q, char *out, size_t size)
+{
+	struct idcard_info id;
+	char phone[PHONE_NORM_SIZE];
+	size_t i, n = 0, run = 0;
+	if (!idcard_parse(q, &id, NULL)) {
+		idcard_mask(id.normalized, out, size);
+		return;
+	}
+	if (!phone_normalize(q, phone, sizeof(phone), NULL)) {
+		phone_mask(phone, out, size);
+		return;
+	}
+	strlcpy_z(out, q, size);
+	n = strlen(out);
+	for (i = 0; i <= n; i++) {
+		int digit = i < n && ((out[i] >= '0' && out[i] <= '9') || out[i] == 'X' || out[i] == 'x');
+		if (digit) {
+			run++;
+			continue;
+		}
+		if (run >= 6)
+			memset(out + i - run, '*', run);
+		run = 0;
+	}
+}
+
 int member_export(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, char **out,
 		  size_t *out_len)
 {
@@ -128,8 +160,10 @@ int member_export(struct ctx *ctx, const struct member_filter *f, enum table_for
 	}
 	if (reveal) {
 		/* the reveal is recorded before anyone holds the file */
+		char q[sizeof(f->q) + 8];
+		audit_search_text(f->q, q, sizeof(q));
 		detail = json_pack("{s:s, s:I, s:I, s:s, s:s}", "field", "id_number,phone", "rows", (json_int_t)x.rows,
-				   "org", (json_int_t)f->org_id, "q", f->q, "format", fmt == TABLE_XLSX ? "xlsx" : "csv");
+				   "org", (json_int_t)f->org_id, "q", q, "format", fmt == TABLE_XLSX ? "xlsx" : "csv");
 		if (!(rc = db_begin(ctx->db, &ctx->err))) {
 			if ((rc = audit_append(ctx, "reveal_export", "member", 0, NULL, detail)))
 				db_rollback(ctx->db);

@@ -13,6 +13,7 @@
 #include "domain/audit.h"
 #include "domain/field.h"
 #include "domain/listq.h"
+#include "domain/member.h"
 #include "domain/org.h"
 #include "util/json_util.h"
 #include "util/named.h"
@@ -88,8 +89,9 @@ static char *dup_or_null(const char *s)
 #define NOTICE_FROM " FROM notices n JOIN orgs o ON o.id = n.org_id "
 #define NOTICE_NCOLS 16
 
-static void read_notice(struct stmt *st, struct notice *n)
+static void read_notice(struct stmt *st, void *rec)
 {
+	struct notice *n = rec;
 	memset(n, 0, sizeof(*n));
 	n->id = stmt_int(st, 0);
 	n->org_id = stmt_int(st, 1);
@@ -109,11 +111,6 @@ static void read_notice(struct stmt *st, struct notice *n)
 	n->version = stmt_int(st, 15);
 }
 
-static json_t *str_or_null(const char *s)
-{
-	return s && s[0] ? json_string(s) : json_null();
-}
-
 /* The fields both sides show; with_body adds the text. */
 static json_t *notice_json(const struct ctx *ctx, const struct notice *n, int with_body)
 {
@@ -126,10 +123,10 @@ static json_t *notice_json(const struct ctx *ctx, const struct notice *n, int wi
 		json_object_set_new(j, "body", json_str_or_null(n->body));
 	json_object_set_new(j, "receipt", json_boolean(n->receipt));
 	json_object_set_new(j, "pinned", json_boolean(n->pinned));
-	json_object_set_new(j, "expires_on", str_or_null(n->expires_on));
+	json_object_set_new(j, "expires_on", json_str_or_null(n->expires_on));
 	json_object_set_new(j, "expired", json_boolean(notice_is_expired(n->expires_on, ctx->today)));
-	json_object_set_new(j, "published_at", str_or_null(n->published_at));
-	json_object_set_new(j, "reminded_at", str_or_null(n->reminded_at));
+	json_object_set_new(j, "published_at", json_str_or_null(n->published_at));
+	json_object_set_new(j, "reminded_at", json_str_or_null(n->reminded_at));
 	return j;
 }
 
@@ -139,7 +136,7 @@ static json_t *sender_json(const struct ctx *ctx, const struct notice *n, int wi
 	json_t *j = notice_json(ctx, n, with_body);
 	json_object_set_new(j, "status", json_string(named_code_at(statuses, NS__COUNT, n->status)));
 	json_object_set_new(j, "status_name", json_string(notice_status_name(n->status)));
-	json_object_set_new(j, "withdrawn_at", str_or_null(n->withdrawn_at));
+	json_object_set_new(j, "withdrawn_at", json_str_or_null(n->withdrawn_at));
 	json_object_set_new(j, "withdraw_reason", json_str_or_null(n->withdraw_reason));
 	json_object_set_new(j, "created_at", json_string(n->created_at));
 	json_object_set_new(j, "version", json_integer(n->version));
@@ -148,18 +145,8 @@ static json_t *sender_json(const struct ctx *ctx, const struct notice *n, int wi
 
 static int load_row(struct ctx *ctx, int64_t id, struct notice *n, int *found)
 {
-	struct stmt *row;
-	int rc;
-	memset(n, 0, sizeof(*n));
-	*found = 0;
-	if ((rc = listq_row_by_id(ctx, "SELECT " NOTICE_COLS NOTICE_FROM "WHERE n.id = ?", id, &row)))
-		return rc;
-	if (row) {
-		read_notice(row, n);
-		stmt_reset(row);
-		*found = 1;
-	}
-	return 0;
+	return listq_load_by_id(ctx, "SELECT " NOTICE_COLS NOTICE_FROM "WHERE n.id = ?", id, read_notice, n, sizeof(*n),
+				found);
 }
 
 /* The notice for its sender's side: a secretary or admin whose scope holds its org. */
@@ -178,20 +165,7 @@ static int load_scoped(struct ctx *ctx, int64_t id, struct notice *n)
 /* The actor's member record, when it can receive notices: its path ("" when none). */
 static int member_path(struct ctx *ctx, char *path, size_t size)
 {
-	struct stmt *st;
-	int step;
-	path[0] = '\0';
-	if (!ctx->actor.member_id)
-		return 0;
-	st = db_prepare(ctx->db, "SELECT org_path FROM members WHERE id = ? AND state IN " RECIPIENT_STATES, &ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, ctx->actor.member_id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		stmt_text_copy(st, 0, path, size);
-	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+	return member_self_path(ctx, RECIPIENT_STATES, path, size);
 }
 
 /* 1 when the notice is, today, in the actor's own list (published, not expired, addressed) */
@@ -316,7 +290,7 @@ static json_t *recipient_row(struct ctx *ctx, struct stmt *st, void *arg)
 	(void)arg;
 	return json_pack("{s:I, s:s, s:I, s:s, s:o, s:o}", "member_id", (json_int_t)stmt_int(st, 0), "name",
 			 stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2), "org_name", stmt_text(st, 3), "read_at",
-			 str_or_null(stmt_text(st, 4)), "confirmed_at", str_or_null(stmt_text(st, 5)));
+			 json_str_or_null(stmt_text(st, 4)), "confirmed_at", json_str_or_null(stmt_text(st, 5)));
 }
 
 int notice_receipt_members(struct ctx *ctx, int64_t id, int64_t org_id, const char *state, int page, int per_page,
@@ -410,21 +384,14 @@ int notice_list(struct ctx *ctx, const struct notice_filter *f, int page, int pe
 		"(SELECT count(*) FROM notice_files x WHERE x.notice_id = n.id)" NOTICE_FROM,
 		" ORDER BY n.pinned DESC, COALESCE(n.published_at, n.created_at) DESC, n.id DESC",
 	};
-	struct listq q;
+	const char *status;
 	int rc;
 	*items = NULL;
 	*total = 0;
 	if ((rc = require_officer(ctx)))
 		return rc;
-	listq_init(&q);
-	if (!(rc = listq_subtree(ctx, &q, "n.org_path", f->org_id))) {
-		if (f->status >= 0)
-			listq_where_text(&q, "n.status = ?", named_code_at(statuses, NS__COUNT, f->status));
-		listq_filter_contains(&q, "n.title LIKE ? ESCAPE '\\'", 1, f->q);
-		rc = listq_list(ctx, &q, &sql, page, per_page, list_row, NULL, items, total);
-	}
-	listq_release(&q);
-	return rc;
+	status = f->status >= 0 ? named_code_at(statuses, NS__COUNT, f->status) : NULL;
+	return listq_titled_list(ctx, &sql, "n", f->org_id, status, f->q, page, per_page, list_row, items, total);
 }
 
 /* ---- body fields ----------------------------------------------------------------- */
@@ -474,29 +441,8 @@ static int parse_input(struct ctx *ctx, json_t *body, int create, struct input *
 /* The sending organization: body.org_id or the actor's scope root; in scope, not a 党小组. */
 static int sending_org(struct ctx *ctx, json_t *body, struct org *o)
 {
-	json_t *v = json_object_get(body, "org_id");
-	int64_t id = ctx->actor.org_id;
-	int rc;
-	if (v && !json_is_null(v)) {
-		if (!json_is_integer(v))
-			return err_set(&ctx->err, E_MALFORMED, "org_id", NULL, "字段 org_id 必须是整数");
-		id = json_integer_value(v);
-	}
-	if (!id)
-		return err_set(&ctx->err, E_INVALID, "org_id", "field.required", "请选择发文的党组织");
-	if ((rc = org_require_in_scope(ctx, id, o, "org_id")))
-		return rc;
-	if (!strcmp(o->kind, "group"))
-		return err_set(&ctx->err, E_INVALID, "org_id", "notice.org_kind", "党小组不能发布通知，请以党支部名义发布");
-	return 0;
-}
-
-static void bind_user(struct stmt *st, int idx, const struct ctx *ctx)
-{
-	if (ctx->actor.user_id)
-		stmt_bind_int(st, idx, ctx->actor.user_id);
-	else
-		stmt_bind_null(st, idx);
+	return field_issuing_org(ctx, body, o, "请选择发文的党组织", "notice.org_kind",
+				 "党小组不能发布通知，请以党支部名义发布");
 }
 
 /* audit with the sender's rendering after the write, then commit */
@@ -516,7 +462,7 @@ int notice_create(struct ctx *ctx, json_t *body, int64_t *id)
 	struct input in;
 	struct org o;
 	struct stmt *st;
-	int rc, step;
+	int rc;
 
 	*id = 0;
 	if ((rc = require_officer(ctx)) || (rc = sending_org(ctx, body, &o)) || (rc = parse_input(ctx, body, 1, &in)))
@@ -546,17 +492,11 @@ int notice_create(struct ctx *ctx, json_t *body, int64_t *id)
 		stmt_bind_text(st, 9, ctx->now_iso);
 	else
 		stmt_bind_null(st, 9);
-	bind_user(st, 10, ctx);
+	ctx_bind_user(ctx, st, 10);
 	stmt_bind_text(st, 11, ctx->now_iso);
 	stmt_bind_text(st, 12, ctx->now_iso);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
+	if ((rc = ctx_insert_id(ctx, st, id)))
 		goto rollback;
-	}
 	if ((rc = audit_commit(ctx, "create", *id, NULL)))
 		goto rollback;
 	return 0;
@@ -581,12 +521,8 @@ static int finish_write(struct ctx *ctx, struct stmt *st, int nbound, const stru
 {
 	json_t *jb;
 	int rc;
-	stmt_bind_int(st, nbound + 1, before->id);
-	stmt_bind_int(st, nbound + 2, version);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, nbound, before->id, version, STALE_MSG)))
 		return rc;
-	if (db_changes(ctx->db) != 1)
-		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
 	jb = sender_json(ctx, before, 1);
 	rc = audit_commit(ctx, action, before->id, jb);
 	json_decref(jb);
@@ -795,7 +731,7 @@ int notice_file_add(struct ctx *ctx, int64_t id, const char *filename, const cha
 	const char *mime = NULL;
 	json_t *after = NULL, *rows = NULL;
 	int64_t count = 0, fid = 0;
-	int rc, step;
+	int rc;
 
 	*out = NULL;
 	if ((rc = load_scoped(ctx, id, &n)))
@@ -827,16 +763,10 @@ int notice_file_add(struct ctx *ctx, int64_t id, const char *filename, const cha
 	stmt_bind_text(st, 3, filename);
 	stmt_bind_text(st, 4, mime);
 	stmt_bind_int(st, 5, size);
-	bind_user(st, 6, ctx);
+	ctx_bind_user(ctx, st, 6);
 	stmt_bind_text(st, 7, ctx->now_iso);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		fid = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
+	if ((rc = ctx_insert_id(ctx, st, &fid)))
 		goto rollback;
-	}
 	after = json_pack("{s:I, s:s, s:s, s:s, s:I}", "file_id", (json_int_t)fid, "filename", filename, "mime", mime,
 			  "sha256", sha256, "size", (json_int_t)size);
 	if ((rc = audit_append(ctx, "attach", "notice", id, NULL, after)) || (rc = db_commit(ctx->db, &ctx->err)))
@@ -907,9 +837,9 @@ static json_t *member_json(const struct ctx *ctx, const struct notice *n, const 
 {
 	json_t *j = notice_json(ctx, n, with_body);
 	json_object_set_new(j, "read", json_boolean(read_at[0] != '\0'));
-	json_object_set_new(j, "read_at", str_or_null(read_at));
+	json_object_set_new(j, "read_at", json_str_or_null(read_at));
 	json_object_set_new(j, "confirmed", json_boolean(confirmed_at[0] != '\0'));
-	json_object_set_new(j, "confirmed_at", str_or_null(confirmed_at));
+	json_object_set_new(j, "confirmed_at", json_str_or_null(confirmed_at));
 	json_object_set_new(j, "reminded", json_boolean(n->reminded_at[0] && still_owed(n, read_at, confirmed_at)));
 	return j;
 }
@@ -979,21 +909,8 @@ int notice_mine(struct ctx *ctx, int page, int per_page, json_t **items, int64_t
 /* the member's read row of notice id: times ("" when none) */
 static int read_times(struct ctx *ctx, int64_t id, char read_at[21], char confirmed_at[21])
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT read_at, confirmed_at FROM notice_reads WHERE notice_id = ? AND member_id = ?",
-				     &ctx->err);
-	int step;
-	read_at[0] = confirmed_at[0] = '\0';
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, ctx->actor.member_id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		stmt_text_copy(st, 0, read_at, 21);
-		stmt_text_copy(st, 1, confirmed_at, 21);
-	}
-	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+	return listq_my_times(ctx, "SELECT read_at, confirmed_at FROM notice_reads WHERE notice_id = ? AND member_id = ?",
+			      id, read_at, confirmed_at);
 }
 
 /* records the first opening (a second one inserts nothing) */

@@ -12,7 +12,7 @@
 #include "domain/body.h"
 #include "domain/org.h"
 #include "domain/points.h"
-#include "domain/svd_query.h"
+#include "domain/listq.h"
 #include "domain/svd_util.h"
 #include "util/json_util.h"
 #include "util/named.h"
@@ -386,74 +386,43 @@ out:
 	return rc;
 }
 
-/* the subtree range [lo, hi) of f->org_id (or the actor's scope) */
-static int subtree_range(struct ctx *ctx, int64_t org_id, char *lo, char *hi)
+static json_t *inspection_item(struct ctx *ctx, struct stmt *st, void *arg)
 {
-	struct org root;
-	int rc = org_scope_root(ctx, org_id, &root);
-	if (rc)
-		return rc;
-	strlcpy_z(lo, root.path, PATH_MAX_LEN);
-	path_range_end(root.path, hi, PATH_MAX_LEN);
-	return 0;
+	json_t *j = svd_row(st, inspection_cols);
+	(void)ctx;
+	(void)arg;
+	inspection_decorate(j);
+	return j;
 }
 
 int supervision_inspection_list(struct ctx *ctx, const struct supervision_filter *f, int page, int per_page, json_t **items,
 				int64_t *total)
 {
-	struct svd_query q;
-	struct strbuf sql = STRBUF_INIT;
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11];
-	json_t *arr = json_array(), *j;
-	size_t i;
+	static const struct listq_sql sql = {
+		"SELECT count(*) " INSPECTION_FROM,
+		"SELECT " INSPECTION_COLS " " INSPECTION_FROM,
+		" ORDER BY i.held_on DESC, i.id DESC",
+	};
+	struct listq q;
+	char today[11];
 	int rc;
 
 	*items = NULL;
 	*total = 0;
-	svd_query_init(&q);
-	if ((rc = require_officer(ctx)) || (rc = subtree_range(ctx, f->org_id, lo, hi)))
-		goto out;
-	svd_where_text(&q, "o.path >= ?", lo);
-	svd_where_text(&q, "o.path < ?", hi);
-	if (f->kind)
-		svd_where_text(&q, "i.kind = ?", f->kind);
-	if (f->from)
-		svd_where_text(&q, "i.held_on >= ?", f->from);
-	if (f->to)
-		svd_where_text(&q, "i.held_on <= ?", f->to);
-	if (f->q)
-		svd_where_like(&q, "(i.title LIKE ? ESCAPE '\\' OR i.inspectors LIKE ? ESCAPE '\\')", 2, f->q);
-	if ((rc = svd_query_count(ctx, &q, INSPECTION_FROM, total)))
-		goto out;
-	/* the first parameter is today (the overdue count in the columns), then the filters */
-	strbuf_addf(&sql, "SELECT " INSPECTION_COLS " " INSPECTION_FROM "%s ORDER BY i.held_on DESC, i.id DESC LIMIT %d OFFSET %" PRId64,
-		    q.where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
+	if ((rc = require_officer(ctx)))
+		return rc;
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, "o.path", f->org_id))) {
+		/* today: the overdue count in the columns */
+		date_format(ctx->today, today);
+		listq_head_text(&q, today);
+		listq_filter_text(&q, "i.kind = ?", f->kind);
+		listq_filter_text(&q, "i.held_on >= ?", f->from);
+		listq_filter_text(&q, "i.held_on <= ?", f->to);
+		listq_filter_contains(&q, "(i.title LIKE ? ESCAPE '\\' OR i.inspectors LIKE ? ESCAPE '\\')", 2, f->q);
+		rc = listq_list(ctx, &q, &sql, page, per_page, inspection_item, NULL, items, total);
 	}
-	date_format(ctx->today, today);
-	stmt_bind_text(st, 1, today);
-	{
-		int k;
-		for (k = 0; k < q.n; k++) {
-			if (q.type[k] == 'i')
-				stmt_bind_int(st, k + 2, q.num[k]);
-			else
-				stmt_bind_text(st, k + 2, q.text[k]);
-		}
-	}
-	if ((rc = svd_rows(ctx, st, inspection_cols, arr)))
-		goto out;
-	json_array_foreach(arr, i, j)
-		inspection_decorate(j);
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&sql);
-	svd_query_release(&q);
+	listq_release(&q);
 	return rc;
 }
 
@@ -634,66 +603,49 @@ out:
 	return rc;
 }
 
+static json_t *finding_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	json_t *j = svd_row(st, finding_cols);
+	(void)arg;
+	finding_decorate(ctx, j);
+	return j;
+}
+
 int supervision_finding_list(struct ctx *ctx, const struct supervision_filter *f, int page, int per_page, json_t **items,
 			     int64_t *total)
 {
-	struct svd_query q;
-	struct strbuf sql = STRBUF_INIT;
-	struct stmt *st;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11];
-	json_t *arr = json_array(), *j;
-	size_t i;
+	/* open ones first, the earliest deadline on top */
+	static const struct listq_sql sql = {
+		"SELECT count(*) " FINDING_FROM,
+		"SELECT " FINDING_COLS " " FINDING_FROM,
+		" ORDER BY CASE f.status WHEN 'open' THEN 0 WHEN 'rectified' THEN 1 ELSE 2 END, f.deadline, f.id",
+	};
+	struct listq q;
+	char today[11];
 	int rc;
 
 	*items = NULL;
 	*total = 0;
-	svd_query_init(&q);
-	if ((rc = require_officer(ctx)) || (rc = subtree_range(ctx, f->org_id, lo, hi)))
-		goto out;
-	date_format(ctx->today, today);
-	svd_where_text(&q, "o.path >= ?", lo);
-	svd_where_text(&q, "o.path < ?", hi);
-	if (f->inspection_id)
-		svd_where_int(&q, "f.inspection_id = ?", f->inspection_id);
-	if (f->kind)
-		svd_where_text(&q, "i.kind = ?", f->kind);
-	if (f->status)
-		svd_where_text(&q, "f.status = ?", f->status);
-	if (f->category)
-		svd_where_text(&q, "f.category = ?", f->category);
-	if (f->severity)
-		svd_where_text(&q, "f.severity = ?", f->severity);
-	if (f->overdue)
-		svd_where_text(&q, "f.status = 'open' AND f.deadline < ?", today);
-	if (f->from)
-		svd_where_text(&q, "f.found_on >= ?", f->from);
-	if (f->to)
-		svd_where_text(&q, "f.found_on <= ?", f->to);
-	if (f->q)
-		svd_where_like(&q, "(f.problem LIKE ? ESCAPE '\\' OR f.responsible LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')",
-			       3, f->q);
-	if ((rc = svd_query_count(ctx, &q, FINDING_FROM, total)))
-		goto out;
-	/* open ones first, the earliest deadline on top */
-	strbuf_addf(&sql,
-		    "SELECT " FINDING_COLS " " FINDING_FROM "%s ORDER BY CASE f.status WHEN 'open' THEN 0 WHEN 'rectified' "
-		    "THEN 1 ELSE 2 END, f.deadline, f.id LIMIT %d OFFSET %" PRId64,
-		    q.where.buf, per_page, (int64_t)(page - 1) * per_page);
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
+	if ((rc = require_officer(ctx)))
+		return rc;
+	listq_init(&q);
+	if (!(rc = listq_subtree(ctx, &q, "o.path", f->org_id))) {
+		date_format(ctx->today, today);
+		listq_filter_int(&q, "f.inspection_id = ?", f->inspection_id);
+		listq_filter_text(&q, "i.kind = ?", f->kind);
+		listq_filter_text(&q, "f.status = ?", f->status);
+		listq_filter_text(&q, "f.category = ?", f->category);
+		listq_filter_text(&q, "f.severity = ?", f->severity);
+		if (f->overdue)
+			listq_where_text(&q, "f.status = 'open' AND f.deadline < ?", today);
+		listq_filter_text(&q, "f.found_on >= ?", f->from);
+		listq_filter_text(&q, "f.found_on <= ?", f->to);
+		listq_filter_contains(&q, "(f.problem LIKE ? ESCAPE '\\' OR f.responsible LIKE ? ESCAPE '\\' OR o.name LIKE ? "
+				      "ESCAPE '\\')",
+				      3, f->q);
+		rc = listq_list(ctx, &q, &sql, page, per_page, finding_item, NULL, items, total);
 	}
-	svd_query_bind(&q, st);
-	if ((rc = svd_rows(ctx, st, finding_cols, arr)))
-		goto out;
-	json_array_foreach(arr, i, j)
-		finding_decorate(ctx, j);
-	*items = arr;
-	arr = NULL;
-out:
-	json_decref(arr);
-	strbuf_release(&sql);
-	svd_query_release(&q);
+	listq_release(&q);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "util/json_util.h"
@@ -25,7 +26,6 @@
 #define PAIRING_NOT_FOUND "结对帮扶记录不存在或不在您的管理范围内"
 #define VISIT_NOT_FOUND "走访记录不存在或不在您的管理范围内"
 #define VISIT_MAX_MEMBERS 20
-#define MAX_BINDS 12
 
 static const struct named target_kinds[] = { { "household", "农户" }, { "member", "困难党员" } };
 
@@ -39,66 +39,12 @@ static json_t *id_col(struct stmt *st, int col)
 	return stmt_is_null(st, col) ? json_null() : json_integer(stmt_int(st, col));
 }
 
-static struct stmt *prepare_texts(struct ctx *ctx, const char *sql, const char *const *texts, int n)
-{
-	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
-	int i;
-	if (!st)
-		return NULL;
-	for (i = 0; i < n; i++)
-		stmt_bind_text(st, i + 1, texts[i]);
-	return st;
-}
-
-static void like_pattern(const char *q, char *like, size_t size)
-{
-	size_t k = 0;
-	const char *c;
-	like[k++] = '%';
-	for (c = q; *c && k + 3 < size; c++) {
-		if (*c == '%' || *c == '_' || *c == '\\')
-			like[k++] = '\\';
-		like[k++] = *c;
-	}
-	like[k++] = '%';
-	like[k] = '\0';
-}
-
 static void bind_actor(struct ctx *ctx, struct stmt *st, int idx)
 {
 	if (ctx->actor.user_id)
 		stmt_bind_int(st, idx, ctx->actor.user_id);
 	else
 		stmt_bind_null(st, idx);
-}
-
-/* count(*) of count_sql and the rows of rows_sql (same parameters) through to_json */
-static int run_list(struct ctx *ctx, const char *count_sql, const char *rows_sql, const char *const *texts, int n,
-		    json_t *(*to_json)(struct ctx *, struct stmt *, char *, size_t), json_t **items, int64_t *total)
-{
-	struct stmt *st = prepare_texts(ctx, count_sql, texts, n);
-	json_t *arr;
-	int step;
-	if (!st)
-		return E_DB;
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*total = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW)
-		return ctx_db_fail(ctx);
-	if (!(st = prepare_texts(ctx, rows_sql, texts, n)))
-		return E_DB;
-	arr = json_array();
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
-		json_array_append_new(arr, to_json(ctx, st, NULL, 0));
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		json_decref(arr);
-		return ctx_db_fail(ctx);
-	}
-	*items = arr;
-	return 0;
 }
 
 /* ---- 结对帮扶 ---------------------------------------------------------------------- */
@@ -276,45 +222,40 @@ rollback:
 	return rc;
 }
 
+static json_t *pairing_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	(void)arg;
+	return pairing_json(ctx, st, NULL, 0);
+}
+
 int pairing_list(struct ctx *ctx, int64_t org_id, const char *q, int active, int page, int per_page, json_t **items,
 		 int64_t *total)
 {
-	struct org root;
-	struct strbuf where = STRBUF_INIT, c_sql = STRBUF_INIT, r_sql = STRBUF_INIT;
-	const char *texts[MAX_BINDS];
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11], like[256];
-	int rc, n = 0;
+	static const struct listq_sql sql = {
+		"SELECT count(*)" PAIRING_FROM,
+		"SELECT " PAIRING_COLS PAIRING_FROM,
+		" ORDER BY o.path, m.name, p.id",
+	};
+	struct listq lq;
+	char today[11];
+	int rc;
 
 	*items = NULL;
 	*total = 0;
-	if ((rc = rq_require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
+	if ((rc = rq_require_officer(ctx)))
 		return rc;
-	strlcpy_z(lo, root.path, sizeof(lo));
-	path_range_end(lo, hi, sizeof(hi));
-	texts[n++] = lo;
-	texts[n++] = hi;
-	strbuf_addstr(&where, " WHERE o.path >= ? AND o.path < ?");
-	if (active) {
-		date_format(ctx->today, today);
-		strbuf_addstr(&where, " AND (p.end_on IS NULL OR p.end_on >= ?)");
-		texts[n++] = today;
+	listq_init(&lq);
+	if (!(rc = listq_subtree(ctx, &lq, "o.path", org_id))) {
+		if (active) {
+			date_format(ctx->today, today);
+			listq_where_text(&lq, "(p.end_on IS NULL OR p.end_on >= ?)", today);
+		}
+		listq_filter_contains(&lq, "(m.name LIKE ? ESCAPE '\\' OR p.household_name LIKE ? ESCAPE '\\' OR tm.name LIKE ? "
+				      "ESCAPE '\\' OR p.household_address LIKE ? ESCAPE '\\')",
+				      4, q);
+		rc = listq_list(ctx, &lq, &sql, page, per_page, pairing_item, NULL, items, total);
 	}
-	if (q && q[0]) {
-		like_pattern(q, like, sizeof(like));
-		strbuf_addstr(&where, " AND (m.name LIKE ? ESCAPE '\\' OR p.household_name LIKE ? ESCAPE '\\' OR tm.name LIKE ? "
-				      "ESCAPE '\\' OR p.household_address LIKE ? ESCAPE '\\')");
-		texts[n++] = like;
-		texts[n++] = like;
-		texts[n++] = like;
-		texts[n++] = like;
-	}
-	strbuf_addf(&c_sql, "SELECT count(*)" PAIRING_FROM "%s", where.buf);
-	strbuf_addf(&r_sql, "SELECT " PAIRING_COLS PAIRING_FROM "%s ORDER BY o.path, m.name, p.id LIMIT %d OFFSET %" PRId64,
-		    where.buf, per_page, (int64_t)(page - 1) * per_page);
-	rc = run_list(ctx, c_sql.buf, r_sql.buf, texts, n, pairing_json, items, total);
-	strbuf_release(&where);
-	strbuf_release(&c_sql);
-	strbuf_release(&r_sql);
+	listq_release(&lq);
 	return rc;
 }
 
@@ -495,63 +436,57 @@ int visit_get(struct ctx *ctx, int64_t id, json_t **out)
 	return load_visit(ctx, id, out);
 }
 
+static json_t *visit_item(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	(void)arg;
+	return visit_json(ctx, st, NULL, 0);
+}
+
 int visit_list(struct ctx *ctx, const struct visit_filter *f, int page, int per_page, json_t **items, int64_t *total)
 {
-	struct org root;
-	struct strbuf where = STRBUF_INIT, c_sql = STRBUF_INIT, r_sql = STRBUF_INIT;
-	const char *texts[MAX_BINDS];
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11], like[256], mid[24];
-	int rc, n = 0;
+	/* overdue follow-ups: the longest overdue first; others the newest */
+	static const struct listq_sql newest = {
+		"SELECT count(*)" VISIT_FROM,
+		"SELECT " VISIT_COLS VISIT_FROM,
+		" ORDER BY v.visited_on DESC, v.id DESC",
+	};
+	static const struct listq_sql overdue = {
+		"SELECT count(*)" VISIT_FROM,
+		"SELECT " VISIT_COLS VISIT_FROM,
+		" ORDER BY v.followup_due, v.id",
+	};
+	const char *fu = f->followup ? f->followup : "";
+	struct listq q;
+	char today[11];
+	int rc;
 
 	*items = NULL;
 	*total = 0;
-	if ((rc = rq_require_officer(ctx)) || (rc = org_scope_root(ctx, f->org_id, &root)))
+	if ((rc = rq_require_officer(ctx)))
 		return rc;
-	strlcpy_z(lo, root.path, sizeof(lo));
-	path_range_end(lo, hi, sizeof(hi));
+	listq_init(&q);
+	if ((rc = listq_subtree(ctx, &q, "o.path", f->org_id)))
+		goto out;
 	date_format(ctx->today, today);
-	texts[n++] = lo;
-	texts[n++] = hi;
-	strbuf_addstr(&where, " WHERE o.path >= ? AND o.path < ?");
-	if (f->from && f->from[0]) {
-		strbuf_addstr(&where, " AND v.visited_on >= ?");
-		texts[n++] = f->from;
-	}
-	if (f->to && f->to[0]) {
-		strbuf_addstr(&where, " AND v.visited_on <= ?");
-		texts[n++] = f->to;
-	}
-	if (f->followup && !strcmp(f->followup, "open"))
-		strbuf_addstr(&where, " AND v.followup IS NOT NULL AND v.followup_closed_on IS NULL");
-	else if (f->followup && !strcmp(f->followup, "closed"))
-		strbuf_addstr(&where, " AND v.followup_closed_on IS NOT NULL");
-	else if (f->followup && !strcmp(f->followup, "overdue")) {
-		strbuf_addstr(&where, " AND v.followup IS NOT NULL AND v.followup_closed_on IS NULL AND v.followup_due < ?");
-		texts[n++] = today;
-	}
-	if (f->member_id) {
-		xsnprintf(mid, sizeof(mid), "%" PRId64, f->member_id);
-		strbuf_addstr(&where, " AND EXISTS (SELECT 1 FROM visit_members vm WHERE vm.visit_id = v.id AND vm.member_id = "
-				      "CAST(? AS BIGINT))");
-		texts[n++] = mid;
-	}
-	if (f->q && f->q[0]) {
-		like_pattern(f->q, like, sizeof(like));
-		strbuf_addstr(&where, " AND (v.place LIKE ? ESCAPE '\\' OR v.findings LIKE ? ESCAPE '\\')");
-		texts[n++] = like;
-		texts[n++] = like;
-	}
-	strbuf_addf(&c_sql, "SELECT count(*)" VISIT_FROM "%s", where.buf);
-	strbuf_addf(&r_sql, "SELECT " VISIT_COLS VISIT_FROM "%s ORDER BY %s LIMIT %d OFFSET %" PRId64, where.buf,
-		    f->followup && !strcmp(f->followup, "overdue") ? "v.followup_due, v.id" : "v.visited_on DESC, v.id DESC",
-		    per_page, (int64_t)(page - 1) * per_page);
-	if (!(rc = run_list(ctx, c_sql.buf, r_sql.buf, texts, n, visit_json, items, total)) && (rc = add_members(ctx, *items))) {
+	listq_filter_text(&q, "v.visited_on >= ?", f->from);
+	listq_filter_text(&q, "v.visited_on <= ?", f->to);
+	if (!strcmp(fu, "open"))
+		listq_where(&q, "v.followup IS NOT NULL AND v.followup_closed_on IS NULL");
+	else if (!strcmp(fu, "closed"))
+		listq_where(&q, "v.followup_closed_on IS NOT NULL");
+	else if (!strcmp(fu, "overdue"))
+		listq_where_text(&q, "v.followup IS NOT NULL AND v.followup_closed_on IS NULL AND v.followup_due < ?", today);
+	listq_filter_int(&q, "EXISTS (SELECT 1 FROM visit_members vm WHERE vm.visit_id = v.id AND vm.member_id = ?)",
+			 f->member_id);
+	listq_filter_contains(&q, "(v.place LIKE ? ESCAPE '\\' OR v.findings LIKE ? ESCAPE '\\')", 2, f->q);
+	if (!(rc = listq_list(ctx, &q, !strcmp(fu, "overdue") ? &overdue : &newest, page, per_page, visit_item, NULL, items,
+			      total)) &&
+	    (rc = add_members(ctx, *items))) {
 		json_decref(*items);
 		*items = NULL;
 	}
-	strbuf_release(&where);
-	strbuf_release(&c_sql);
-	strbuf_release(&r_sql);
+out:
+	listq_release(&q);
 	return rc;
 }
 

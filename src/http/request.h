@@ -36,6 +36,8 @@ struct response {
 	size_t raw_len;
 	const char *content_type;
 	char filename[128];              /* Content-Disposition attachment name (ASCII) */
+	char content_range[64];          /* Content-Range of a 206 or 416 (api/file_reply.c) */
+	int accept_ranges;               /* Accept-Ranges: bytes (a stored file's download) */
 	char set_cookie[256];
 	char allow[64];                  /* for 405 */
 	int no_store;

@@ -318,6 +318,47 @@ const struct route routes[] = {
 	{ "GET", "/api/v1/stats/members", h_stats_members, ROLE_SECRETARY, 0 },
 	{ "GET", "/api/v1/stats/orgs", h_stats_orgs, ROLE_SECRETARY, 0 },
 	/* end stats */
+	/* me home: 手机首页: my branch, dues, tasks, recruitment, 采集表 (me_api.c) */
+	{ "GET", "/api/v1/me/home", h_me_home, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/tasks", h_me_tasks, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/recruitment", h_me_recruitment, ROLE_MEMBER, 0 },
+	/* end me home */
+	/* checkin: 扫码签到: meeting check-in by QR code (checkin_api.c) */
+	{ "POST", "/api/v1/me/checkin", h_me_checkin, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/meetings/:id/checkin", h_meeting_checkin_get, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/meetings/:id/checkin/qr", h_meeting_checkin_qr, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/orgs/:id/checkin", h_org_checkin_get, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/orgs/:id/checkin", h_org_checkin_put, ROLE_SECRETARY, 0 },
+	/* end checkin */
+	/* courses: 党建课程: course library (course_api.c) */
+	{ "GET", "/api/v1/courses", h_courses_list, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/courses", h_courses_create, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/courses/:id", h_courses_get, ROLE_SECRETARY, 0 },
+	{ "PATCH", "/api/v1/courses/:id", h_courses_update, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/courses/:id/publish", h_courses_publish, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/courses/:id/withdraw", h_courses_withdraw, ROLE_SECRETARY, 0 },
+	{ "PUT", "/api/v1/courses/:id/assignments", h_courses_assign, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/courses/:id/completions", h_courses_completions, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/courses/:id/file", h_courses_file_upload, ROLE_SECRETARY, ROUTE_STREAM },
+	{ "GET", "/api/v1/courses/:id/file", h_courses_file_get, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/me/courses", h_me_courses, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/courses/:id", h_me_courses_get, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/courses/:id/file", h_me_courses_file, ROLE_MEMBER, 0 },
+	{ "POST", "/api/v1/me/courses/:id/finish", h_me_courses_finish, ROLE_MEMBER, 0 },
+	/* end courses */
+	/* suggestions: 合理化建议 (suggestion_api.c) */
+	{ "GET", "/api/v1/suggestions", h_suggestions_list, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/suggestions/stats", h_suggestions_stats, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/suggestions/:id", h_suggestions_get, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/suggestions/:id/convert", h_suggestions_convert, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/suggestions/:id/close", h_suggestions_close, ROLE_SECRETARY, 0 },
+	{ "POST", "/api/v1/suggestions/:id/reveal", h_suggestions_reveal, ROLE_SECRETARY, 0 },
+	{ "GET", "/api/v1/me/suggestions", h_me_suggestions_list, ROLE_MEMBER, 0 },
+	{ "POST", "/api/v1/me/suggestions", h_me_suggestions_create, ROLE_MEMBER, 0 },
+	{ "GET", "/api/v1/me/suggestions/:id", h_me_suggestions_get, ROLE_MEMBER, 0 },
+	/* the board's key is the credential (domain/suggestion.c: 404 for a wrong key, 429 suggestion.rate) */
+	{ "POST", "/api/v1/public/board/suggestions", h_public_suggestions_create, ROLE_NONE, ROUTE_PUBLIC | ROUTE_NO_CSRF },
+	/* end suggestions */
 	{ NULL, NULL, NULL, ROLE_NONE, 0 },
 };
 

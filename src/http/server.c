@@ -17,6 +17,7 @@
 #include "api/api.h"
 #include "domain/attachment.h"
 #include "domain/auth.h"
+#include "http/conn_guard.h"
 #include "http/routes.h"
 #include "util/embedded.h"
 #include "util/limits.h"
@@ -28,6 +29,7 @@ struct server {
 	struct MHD_Daemon *daemon;
 	struct store *store;
 	const struct config *cfg;
+	struct conn_guard *guard;        /* request headers in full within http.timeout_seconds */
 };
 
 struct pending {
@@ -99,6 +101,10 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct response *res)
 		xsnprintf(disp, sizeof(disp), "attachment; filename=\"%s\"", res->filename);
 		MHD_add_response_header(r, "Content-Disposition", disp);
 	}
+	if (res->content_range[0])
+		MHD_add_response_header(r, "Content-Range", res->content_range);
+	if (res->accept_ranges)
+		MHD_add_response_header(r, "Accept-Ranges", "bytes");
 	if (res->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
 	if (res->allow[0])
@@ -225,6 +231,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 
 	if (!p) {
+		conn_guard_request_begin(conn);
 		if (strncmp(url, "/api/", 5)) {
 			if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 				memset(&res, 0, sizeof(res));
@@ -290,9 +297,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	ctx_set_clock(&p->req.ctx, time(NULL));
 	p->req.ctx.cfg = srv->cfg;
 	if (config_str(srv->cfg, CFG_TEST_CLOCK)[0]) {
-		/* tests replay years of records against a fixed calendar day */
+		/* tests replay years of records against a fixed calendar day; "YYYY-MM-DD HH:MM"
+		 * (Asia/Shanghai) fixes the time of day too (扫码签到's window, checkin.c) */
 		struct date fixed;
-		if (!date_parse(config_str(srv->cfg, CFG_TEST_CLOCK), &fixed))
+		const char *tc = config_str(srv->cfg, CFG_TEST_CLOCK);
+		time_t at;
+		if (!date_parse_clock(tc, &at))
+			ctx_set_clock(&p->req.ctx, at);
+		else if (!date_parse(tc, &fixed))
 			p->req.ctx.today = fixed;
 	}
 	if (strlen(url) > CAP_URL_LEN) {
@@ -311,8 +323,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	struct pending *p = *con_cls;
 	(void)cls;
-	(void)conn;
 	(void)toe;
+	conn_guard_request_end(conn);
 	if (!p)
 		return;
 	if (p->fd >= 0)
@@ -360,13 +372,37 @@ int server_start(struct server **out, const char *listen, struct store *store, c
 	srv = xcalloc(1, sizeof(*srv));
 	srv->store = store;
 	srv->cfg = cfg;
-	srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL,
-				       NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-				       MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)config_int(cfg, CFG_THREADS),
-				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-				       (unsigned int)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4096,
-				       MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1, MHD_OPTION_END);
+	/* each connection is a descriptor: raise the soft open-files limit to hold http.max_connections
+	 * plus the database, the pool threads' epoll sets and files; if the hard limit is lower,
+	 * hold fewer connections and say so (the limit then refuses new ones instead of EMFILE) */
+	unsigned long limit = (unsigned long)config_int(cfg, CFG_HTTP_MAX_CONNECTIONS);
+	unsigned long reserve = 64 + 2 * (unsigned long)config_int(cfg, CFG_POOL) +
+				2 * (unsigned long)config_int(cfg, CFG_THREADS);
+	unsigned long nofile = conn_guard_raise_nofile(limit + reserve);
+	if (nofile < limit + reserve) {
+		unsigned long fit = nofile > reserve + 16 ? nofile - reserve : 16;
+		fprintf(stderr, "warning: open files limit (ulimit -n) is %lu: holding %lu connections, "
+			"not http.max_connections=%lu\n", nofile, fit, limit);
+		limit = fit;
+	}
+	/* each pool thread holds its share of the limit; one with a share of 0 never stops
+	 * (MHD_stop_daemon waits for it forever, libmicrohttpd 0.9.75) */
+	if (limit < (unsigned long)config_int(cfg, CFG_THREADS))
+		limit = (unsigned long)config_int(cfg, CFG_THREADS);
+	srv->guard = conn_guard_start((unsigned int)config_int(cfg, CFG_HTTP_TIMEOUT_SECONDS));
+	/* epoll, one event loop per pool thread (http.threads); idle connections and slow clients
+	 * are dropped after http.timeout_seconds (inactivity here, the header deadline in conn_guard) */
+	srv->daemon = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request,
+				       srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE,
+				       (unsigned int)config_int(cfg, CFG_THREADS), MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+				       srv, MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, srv->guard,
+				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)config_int(cfg, CFG_HTTP_TIMEOUT_SECONDS),
+				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				       (unsigned int)config_int(cfg, CFG_HTTP_PER_IP), MHD_OPTION_LISTEN_BACKLOG_SIZE,
+				       (unsigned int)(limit < 4096 ? limit : 4096), MHD_OPTION_LISTENING_ADDRESS_REUSE,
+				       (unsigned int)1, MHD_OPTION_END);
 	if (!srv->daemon) {
+		conn_guard_stop(srv->guard);
 		free(srv);
 		return err_set(e, E_IO, "listen", NULL, "cannot listen on %s (in use?)", listen);
 	}
@@ -379,5 +415,6 @@ void server_stop(struct server *srv)
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->daemon);
+	conn_guard_stop(srv->guard);
 	free(srv);
 }

@@ -113,6 +113,8 @@ static long parse_index(const char *s, long max)
 	for (; v >= 0 && *s; s++) {
 		if (*s < '0' || *s > '9')
 			v = -1;
+		else if (v > (LONG_MAX - (*s - '0')) / 10)
+			v = -1;   /* would overflow (a shared-string index of 19 digits; tests/fuzz) */
 		else
 			v = v * 10 + (*s - '0');
 		if (v > max)
@@ -774,6 +776,11 @@ static int row_start(struct sheet_st *st, const XML_Char **atts)
 	if (n < 1 || n > SHEET_MAX_ROWS) {
 		rc = err_set(st->base.x->e, E_MALFORMED, "file", "xlsx",
 			     "文件不是有效的 Excel 工作簿：行号 %s 无效", r ? r : "?");
+	} else if (n <= st->last_row) {
+		/* Excel writes rows top to bottom, each once; a repeated row number would also
+		 * slip past the row cap below (found by tests/fuzz/fuzz_xlsx) */
+		rc = err_set(st->base.x->e, E_MALFORMED, "file", "xlsx",
+			     "文件不是有效的 Excel 工作簿：第 %ld 行出现在第 %d 行之后", n, st->last_row);
 	} else if (n > CAP_IMPORT_ROWS) {
 		rc = err_set(st->base.x->e, E_TOOLARGE, "file", "too_many_rows",
 			     "文件超过 %d 行", CAP_IMPORT_ROWS);

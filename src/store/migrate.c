@@ -71,6 +71,16 @@ static int migration_number(const char *name)
 	return n;
 }
 
+int store_schema_newest(void)
+{
+	const struct embedded_file *f;
+	int newest = 0;
+	for (f = embedded_sql; f->name; f++)
+		if (migration_number(f->name) > newest)
+			newest = migration_number(f->name);
+	return newest;
+}
+
 int store_migrate(struct db *db, struct err *e)
 {
 	const struct embedded_file *f;

@@ -4,9 +4,12 @@
  * store_pg.c and never see each other.
  */
 #include "store/store.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -236,4 +239,36 @@ int stmt_run(struct stmt *st, struct err *e)
 	if (rc == STEP_ROW || rc == STEP_DONE)
 		return 0;
 	return e ? (int)e->code : E_DB;
+}
+
+int db_backup(struct db *db, const char *file, struct err *e)
+{
+	char partial[4096];
+	int fd;
+	if (!OPS(db)->backup)
+		return err_set(e, E_INTERNAL, NULL, NULL, "%s: backup is not supported", OPS(db)->name);
+	/* the backup holds password hashes and encrypted personal data: owner-only from the first byte */
+	xsnprintf(partial, sizeof(partial), "%s.partial", file);
+	unlink(partial);
+	fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set(e, E_IO, "file", NULL, "cannot write %s: %s", partial, strerror(errno));
+	close(fd);
+	return OPS(db)->backup(db, file, e);
+}
+
+int db_restore(struct db *db, const char *file, struct err *e)
+{
+	if (!OPS(db)->restore)
+		return err_set(e, E_INTERNAL, NULL, NULL, "%s: restore is not supported", OPS(db)->name);
+	return OPS(db)->restore(db, file, e);
+}
+
+int64_t db_table_count(struct db *db, struct err *e)
+{
+	if (!OPS(db)->table_count) {
+		err_set(e, E_INTERNAL, NULL, NULL, "%s: cannot count tables", OPS(db)->name);
+		return -1;
+	}
+	return OPS(db)->table_count(db, e);
 }

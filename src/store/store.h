@@ -44,6 +44,10 @@ struct store_ops {
 	int (*bulk_begin)(struct db *db, const char *table, struct err *e);
 	int (*bulk_end)(struct db *db, struct err *e);
 	void (*bulk_forget)(struct db *db);
+	/* backup and restore (store_backup.c): a whole-database copy to / from FILE */
+	int (*backup)(struct db *db, const char *file, struct err *e);
+	int (*restore)(struct db *db, const char *file, struct err *e);
+	int64_t (*table_count)(struct db *db, struct err *e); /* tables in the database's schema; -1 on error */
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -108,4 +112,19 @@ int stmt_run(struct stmt *st, struct err *e);
 /* Migrations (store/migrate.c): bring the schema to the newest version. */
 int store_migrate(struct db *db, struct err *e);
 int store_schema_version(struct db *db);
+int store_schema_newest(void); /* the highest migration number this binary carries */
+
+/*
+ * Backup and restore (store_backup.c), dispatched to the backend: SQLite copies pages
+ * with the online backup API (safe while the server writes; readers and writers keep
+ * going), PostgreSQL runs pg_dump --format=custom / pg_restore --clean as child
+ * processes (argv only, never a shell; the connection's settings, password included,
+ * travel in the child's environment, never on its command line). Both write FILE
+ * through FILE.partial and a rename, so a failed backup never leaves a truncated
+ * FILE. Restore replaces the database's contents; db_table_count tells an empty
+ * target (0) from one that holds a schema.
+ */
+int db_backup(struct db *db, const char *file, struct err *e);
+int db_restore(struct db *db, const char *file, struct err *e);
+int64_t db_table_count(struct db *db, struct err *e);
 #endif

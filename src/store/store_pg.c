@@ -13,16 +13,22 @@
  * Ownership: the db owns its cached statements (freed at disconnect or eviction);
  * a statement owns its parameter copies and its PGresult (freed at reset).
  */
+#include <errno.h>
 #include <libpq-fe.h>
+#include <spawn.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "store/store.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
+
+extern char **environ;
 
 #define CACHE_SLOTS 512 /* power of two; distinct statements per connection */
 #define STMT_NAME_LEN 24
@@ -444,6 +450,124 @@ static int64_t pg_changes(struct db *db)
 	return db->changes;
 }
 
+/*
+ * Backup and restore run pg_dump / pg_restore (found on PATH) as child processes:
+ * argv only, no shell. The connection's settings, password included, go to the child
+ * as the libpq environment variables (PGHOST, PGPASSWORD, ...) taken from this
+ * connection, so nothing secret appears on a command line; the caller's own PG*
+ * variables are dropped so they cannot redirect the child to another server.
+ */
+static char **child_env(PQconninfoOption *opts, char *dbname, size_t dbname_size)
+{
+	size_t n = 0, cap = 1, i;
+	char **envp;
+	PQconninfoOption *o;
+	for (i = 0; environ[i]; i++)
+		cap++;
+	for (o = opts; o && o->keyword; o++)
+		cap++;
+	envp = xcalloc(cap, sizeof(*envp));
+	dbname[0] = '\0';
+	for (o = opts; o && o->keyword; o++) {
+		struct strbuf sb = STRBUF_INIT;
+		if (!strcmp(o->keyword, "dbname") && o->val)
+			strlcpy_z(dbname, o->val, dbname_size);
+		if (!o->envvar || !o->val || !o->val[0])
+			continue;
+		strbuf_addf(&sb, "%s=%s", o->envvar, o->val);
+		envp[n++] = strbuf_detach(&sb, NULL);
+	}
+	for (i = 0; environ[i]; i++) {
+		int ours = 0;
+		for (o = opts; o && o->keyword && !ours; o++) {
+			size_t len = o->envvar ? strlen(o->envvar) : 0;
+			ours = len && !strncmp(environ[i], o->envvar, len) && environ[i][len] == '=';
+		}
+		if (!ours)
+			envp[n++] = xstrdup(environ[i]);
+	}
+	envp[n] = NULL;
+	return envp;
+}
+
+static int run_tool(struct db *db, const char *tool, const char *const args[], struct err *e)
+{
+	PQconninfoOption *opts = PQconninfo(db->conn);
+	char dbname[256], dbarg[300];
+	char **envp = child_env(opts, dbname, sizeof(dbname));
+	const char *argv[16];
+	pid_t pid;
+	int status = 0, rc = 0, i, n = 0;
+	PQconninfoFree(opts);
+	xsnprintf(dbarg, sizeof(dbarg), "--dbname=%s", dbname);
+	argv[n++] = tool;
+	for (i = 0; args[i] && n < 14; i++)
+		argv[n++] = args[i];
+	argv[n++] = dbarg;
+	argv[n] = NULL;
+	fflush(NULL);
+	if ((errno = posix_spawnp(&pid, tool, NULL, NULL, (char *const *)argv, envp))) {
+		rc = err_set(e, E_IO, NULL, NULL, "cannot run %s: %s (install the PostgreSQL client tools)", tool,
+			     strerror(errno));
+		goto out;
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			rc = err_set(e, E_IO, NULL, NULL, "%s: %s", tool, strerror(errno));
+			goto out;
+		}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		rc = err_set(e, E_IO, NULL, NULL, "%s failed (%s %d)", tool, WIFEXITED(status) ? "exit status" : "signal",
+			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+out:
+	for (i = 0; envp[i]; i++)
+		free(envp[i]);
+	free(envp);
+	return rc;
+}
+
+static int pg_backup(struct db *db, const char *file, struct err *e)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int rc;
+	strbuf_addf(&tmp, "%s.partial", file);
+	{
+		const char *args[] = { "--format=custom", "--no-password", "--file", tmp.buf, NULL };
+		rc = run_tool(db, "pg_dump", args, e);
+	}
+	if (!rc && rename(tmp.buf, file))
+		rc = err_set(e, E_IO, "file", NULL, "cannot rename %s to %s: %s", tmp.buf, file, strerror(errno));
+	if (rc)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+static int pg_restore(struct db *db, const char *file, struct err *e)
+{
+	/* one transaction: a failed restore leaves the database as it was */
+	const char *args[] = { "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+			       "--exit-on-error", "--no-password", file, NULL };
+	if (access(file, R_OK))
+		return err_set(e, E_IO, "file", NULL, "cannot read %s: %s", file, strerror(errno));
+	return run_tool(db, "pg_restore", args, e);
+}
+
+static int64_t pg_table_count(struct db *db, struct err *e)
+{
+	PGresult *res = PQexec(db->conn, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()");
+	int64_t n = -1;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		n = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	else {
+		set_errmsg_result(db, res);
+		err_set(e, E_DB, "db", NULL, "PostgreSQL: %s", db->errmsg);
+	}
+	PQclear(res);
+	return n;
+}
+
 const struct store_ops store_pg_ops = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -460,4 +584,7 @@ const struct store_ops store_pg_ops = {
 	.reset = pg_reset,
 	.errmsg = pg_errmsg,
 	.changes = pg_changes,
+	.backup = pg_backup,
+	.restore = pg_restore,
+	.table_count = pg_table_count,
 };

@@ -3,10 +3,13 @@
  * for the writer, a busy timeout so concurrent writers queue instead of failing, and a
  * per-connection cache of prepared statements keyed by SQL text.
  */
+#include <errno.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "store/store.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -225,6 +228,103 @@ static void sq_bulk_forget(struct db *db)
 	strbuf_reset(&db->bulk_restore);
 }
 
+/* Copy every page of from's main database into to's, in one step (a WAL reader holds
+ * a snapshot, so writers on the source keep going); busy destinations are retried. */
+static int sq_copy(sqlite3 *from, sqlite3 *to, struct err *e)
+{
+	sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+	int rc, tries = 0;
+	if (!b)
+		return err_set(e, E_DB, "db", NULL, "sqlite backup: %s", sqlite3_errmsg(to));
+	do {
+		rc = sqlite3_backup_step(b, -1);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(50);
+	} while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && ++tries < 600);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		return err_set(e, E_DB, "db", NULL, "sqlite backup: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
+/* PRAGMA quick_check on a connection: 0 when the file is a sound SQLite database */
+static int sq_quick_check(sqlite3 *h, const char *file, struct err *e)
+{
+	sqlite3_stmt *s = NULL;
+	int ok = 0;
+	if (sqlite3_prepare_v2(h, "PRAGMA quick_check", -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(s, 0);
+		ok = t && !strcmp((const char *)t, "ok");
+	}
+	sqlite3_finalize(s);
+	if (!ok)
+		return err_set(e, E_IO, "file", NULL, "%s is not a sound SQLite database", file);
+	return 0;
+}
+
+static int sq_backup(struct db *db, const char *file, struct err *e)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	sqlite3 *to = NULL;
+	int rc;
+	strbuf_addf(&tmp, "%s.partial", file); /* created empty, mode 0600, by db_backup */
+	if (sqlite3_open_v2(tmp.buf, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = err_set(e, E_IO, "file", NULL, "cannot write %s: %s", tmp.buf, to ? sqlite3_errmsg(to) : "out of memory");
+		goto out;
+	}
+	if ((rc = sq_copy(db->h, to, e)))
+		goto out;
+	/* one self-contained file: no -wal beside it */
+	sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if ((rc = sq_quick_check(to, tmp.buf, e)))
+		goto out;
+	if (sqlite3_close(to) != SQLITE_OK) {
+		rc = err_set(e, E_IO, "file", NULL, "cannot close %s", tmp.buf);
+		to = NULL;
+		goto out;
+	}
+	to = NULL;
+	if (rename(tmp.buf, file))
+		rc = err_set(e, E_IO, "file", NULL, "cannot rename %s to %s: %s", tmp.buf, file, strerror(errno));
+out:
+	if (to)
+		sqlite3_close(to);
+	if (rc)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+static int sq_restore(struct db *db, const char *file, struct err *e)
+{
+	sqlite3 *from = NULL;
+	int rc;
+	if (sqlite3_open_v2(file, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		rc = err_set(e, E_IO, "file", NULL, "cannot read %s: %s", file, from ? sqlite3_errmsg(from) : "out of memory");
+		goto out;
+	}
+	if ((rc = sq_quick_check(from, file, e)))
+		goto out;
+	rc = sq_copy(from, db->h, e);
+out:
+	sqlite3_close(from);
+	return rc;
+}
+
+static int64_t sq_table_count(struct db *db, struct err *e)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1, &s, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	else
+		err_set(e, E_DB, "db", NULL, "sqlite: %s", sqlite3_errmsg(db->h));
+	sqlite3_finalize(s);
+	return n;
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.connect = sq_connect,
@@ -244,4 +344,7 @@ const struct store_ops store_sqlite_ops = {
 	.bulk_begin = sq_bulk_begin,
 	.bulk_end = sq_bulk_end,
 	.bulk_forget = sq_bulk_forget,
+	.backup = sq_backup,
+	.restore = sq_restore,
+	.table_count = sq_table_count,
 };

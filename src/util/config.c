@@ -9,8 +9,12 @@
 
 const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_THREADS] = { "http.threads", CFG_INT, "4", 1, 256, NULL, "HTTP worker threads" },
+	[CFG_HTTP_MAX_CONNECTIONS] = { "http.max_connections", CFG_INT, "4096", 16, 1000000, NULL, "concurrent HTTP connections" },
+	[CFG_HTTP_TIMEOUT_SECONDS] = { "http.timeout_seconds", CFG_INT, "30", 1, 3600, NULL, "idle connection / request header timeout" },
+	[CFG_HTTP_PER_IP] = { "http.per_ip_connections", CFG_INT, "0", 0, 1000000, NULL, "connections per client address (0 = no limit)" },
 	[CFG_POOL] = { "db.pool", CFG_INT, "8", 1, 256, NULL, "database connections" },
 	[CFG_SESSION_TTL_MIN] = { "auth.session_ttl_minutes", CFG_INT, "480", 5, 43200, NULL, "idle session lifetime" },
+	[CFG_SESSION_MAX_HOURS] = { "auth.session_max_hours", CFG_INT, "24", 1, 8760, NULL, "absolute session lifetime" },
 	[CFG_LOGIN_MAX_FAILURES] = { "auth.max_failures", CFG_INT, "5", 1, 100, NULL, "failed logins before lock" },
 	[CFG_LOGIN_LOCK_MIN] = { "auth.lock_minutes", CFG_INT, "15", 1, 1440, NULL, "account lock duration" },
 	[CFG_PWHASH] = { "auth.pwhash", CFG_STR, "interactive", 0, 0, "interactive|moderate|min", "argon2id cost" },
@@ -50,6 +54,19 @@ const struct config_def config_defs[CFG__COUNT] = {
 	/* sign-in codes */
 	[CFG_SIGNIN_CODE_HOURS] = { "auth.code_hours", CFG_INT, "24", 1, 168, NULL, "一次性登录码的有效小时数" },
 	/* end sign-in codes */
+	/* checkin */
+	[CFG_CHECKIN_BEFORE_MINUTES] = { "checkin.before_minutes", CFG_INT, "30", 0, 240, NULL, "扫码签到：会议开始前多少分钟开放" },
+	[CFG_CHECKIN_AFTER_MINUTES] = { "checkin.after_minutes", CFG_INT, "30", 0, 240, NULL, "扫码签到：会议结束后多少分钟关闭" },
+	[CFG_CHECKIN_ROTATE_SECONDS] = { "checkin.rotate_seconds", CFG_INT, "60", 10, 600, NULL, "扫码签到：二维码中的签到码每隔多少秒更换" },
+	/* end checkin */
+	/* courses */
+	[CFG_COURSE_YEAR_CAP_HOURS] = { "course.year_cap_hours", CFG_INT, "16", 0, 500, NULL, "党建课程每年最多计入的学时" },
+	[CFG_COURSE_MINUTES_PER_HOUR] = { "course.minutes_per_hour", CFG_INT, "45", 30, 60, NULL, "党建课程每学时分钟数" },
+	/* end courses */
+	/* suggestions */
+	[CFG_SUGGESTION_PUBLIC_PER_HOUR] = { "suggestion.public_per_hour", CFG_INT, "20", 1, 10000, NULL,
+					     "每个公开栏每小时最多收到的群众建议条数" },
+	/* end suggestions */
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 

@@ -8,8 +8,12 @@
  */
 enum config_key {
 	CFG_THREADS,              /* HTTP worker threads */
+	CFG_HTTP_MAX_CONNECTIONS, /* concurrent connections held (open files are raised to fit) */
+	CFG_HTTP_TIMEOUT_SECONDS, /* idle connection, and a request's headers in full, within this */
+	CFG_HTTP_PER_IP,          /* connections from one address; 0 = no limit (behind a proxy) */
 	CFG_POOL,                 /* database connections */
 	CFG_SESSION_TTL_MIN,      /* idle session lifetime */
+	CFG_SESSION_MAX_HOURS,    /* absolute session lifetime, however active */
 	CFG_LOGIN_MAX_FAILURES,   /* failures before the account locks */
 	CFG_LOGIN_LOCK_MIN,       /* lock duration */
 	CFG_PWHASH,               /* argon2id cost: interactive | moderate | min (tests) */
@@ -49,7 +53,19 @@ enum config_key {
 	/* sign-in codes (signin_code.c) */
 	CFG_SIGNIN_CODE_HOURS,            /* a one-time sign-in code is valid this many hours */
 	/* end sign-in codes */
-	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD); empty = the real clock */
+	/* checkin */
+	CFG_CHECKIN_BEFORE_MINUTES,       /* 扫码签到 opens this long before a meeting starts */
+	CFG_CHECKIN_AFTER_MINUTES,        /* … and closes this long after it ends */
+	CFG_CHECKIN_ROTATE_SECONDS,       /* the code in the QR changes this often */
+	/* end checkin */
+	/* courses */
+	CFG_COURSE_YEAR_CAP_HOURS,        /* 党建课程 学时 counted toward study hours per member per year */
+	CFG_COURSE_MINUTES_PER_HOUR,      /* a course's default 学时: its minutes / this, to the half 学时 */
+	/* end courses */
+	/* suggestions */
+	CFG_SUGGESTION_PUBLIC_PER_HOUR,   /* 合理化建议 from one public board per hour (flood guard) */
+	/* end suggestions */
+	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD, or "YYYY-MM-DD HH:MM" Asia/Shanghai for the time too); empty = the real clock */
 	CFG__COUNT
 };
 

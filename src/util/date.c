@@ -137,3 +137,18 @@ void time_iso_utc(time_t t, char *out)
 	xsnprintf(out, 21, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.y % 10000, d.m % 100, d.d % 100,
 		  (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 }
+
+int date_parse_clock(const char *s, time_t *out)
+{
+	char day[11];
+	struct date d;
+	int hh, mm;
+	if (!s || strlen(s) != 16 || s[10] != ' ' || s[13] != ':')
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (date_parse(day, &d) || digits(s + 11, 2, &hh) || digits(s + 14, 2, &mm) || hh > 23 || mm > 59)
+		return -1;
+	*out = (time_t)(date_to_days(d) * 86400 + hh * 3600 + mm * 60 - SHANGHAI_OFFSET);
+	return 0;
+}

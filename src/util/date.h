@@ -31,4 +31,6 @@ int date_weekday(struct date d);
 struct date date_today(time_t now);
 /* 'YYYY-MM-DDTHH:MM:SSZ' (UTC) into out[21] */
 void time_iso_utc(time_t t, char *out);
+/* Strict 'YYYY-MM-DD HH:MM' in Asia/Shanghai into the UTC instant *out; 0 ok, -1 invalid (test.clock). */
+int date_parse_clock(const char *s, time_t *out);
 #endif

@@ -42,6 +42,7 @@ const char *err_code_name(enum err_code code)
 	case E_DB: return "store";
 	case E_INTERNAL: return "internal";
 	case E_IO: return "io";
+	case E_TOOMANY: return "too_many_requests";
 	}
 	return "internal";
 }
@@ -60,6 +61,7 @@ int err_http_status(enum err_code code)
 	case E_INVALID: return 422;
 	case E_RULE: return 422;
 	case E_LOCKED: return 423;
+	case E_TOOMANY: return 429;
 	case E_DB: case E_INTERNAL: case E_IO: return 500;
 	}
 	return 500;

@@ -20,6 +20,7 @@ enum err_code {
 	E_DB,          /* 500: store failure */
 	E_INTERNAL,    /* 500 */
 	E_IO,          /* file or network failure in the CLI */
+	E_TOOMANY,     /* 429: too many requests (a flood guard, e.g. suggestion.rate) */
 };
 
 struct err {

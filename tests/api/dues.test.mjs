@@ -152,6 +152,9 @@ test('hardship reductions: branch study, approval from above, exempt months', as
   assert.equal(red.status, 'pending');
   refused(await sec2.post('/api/v1/dues/reductions', { ...body, to_month: ym(3) }), 409, 'dues.reduction_overlap');
   refused(await sec2.post('/api/v1/dues/reductions', { ...body, from_month: ym(5), to_month: ym(4) }), 422, 'dues.month_order', 'to_month');
+  // not above the base-derived due of the covered months (farmer: 1.00 元), and not above 0 before dues start
+  refused(await sec2.post('/api/v1/dues/reductions', { ...body, from_month: ym(4), to_month: ym(5), monthly_fen: 101 }), 422, 'dues.reduction_amount', 'monthly_fen');
+  refused(await sec2.post('/api/v1/dues/reductions', { ...body, from_month: ym(-40), to_month: ym(-39), monthly_fen: 50 }), 422, 'dues.reduction_amount', 'monthly_fen');
   refused(await sec2.post(`/api/v1/dues/reductions/${red.id}/approve`, { version: red.version }), 403, 'dues.approval_level');
   refused(await sec1.post(`/api/v1/dues/reductions/${red.id}/approve`, { version: red.version }), 404);
   refused(await town.post(`/api/v1/dues/reductions/${red.id}/approve`, { version: red.version + 5 }), 409, 'store.stale');

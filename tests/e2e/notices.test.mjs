@@ -3,60 +3,14 @@
 // notice page then counts the confirmation, and the one reminder can be given once. Sign-in: the admin issues a
 // one-time code on member3's page, member3 signs in with it on the phone (no username) and sets a password.
 // Needs a running server with the demo data: DJ_URL=http://127.0.0.1:PORT node --test tests/e2e/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ADMIN_PASS, ADMIN_USER, BASE, DESK, PHONE, login, noHorizontalScroll, useBrowser } from './helpers.mjs';
 
-const BASE = (process.env.DJ_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const ADMIN_USER = process.env.DJ_DEMO_ADMIN_USER || 'admin';
-const ADMIN_PASS = process.env.DJ_DEMO_ADMIN_PASS || 'Admin#2026';
 const MEMBER_USER = process.env.DJ_DEMO_MEMBER_USER || 'member1';
 const MEMBER_PASS = process.env.DJ_DEMO_MEMBER_PASS || 'Member#2026';
-const SHOTS = process.env.DJ_SHOTS || '';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
-const TIMEOUT = 15000;
-const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const DESK = { viewport: { width: 1366, height: 900 } };
 
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.DJ_CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS });
-  if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-});
-
-async function newPage(opts = {}) {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...opts });
-  context.setDefaultTimeout(TIMEOUT);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('[page error]', e.message));
-  page.on('dialog', (d) => d.accept());
-  return { context, page };
-}
-
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function login(page, user, pass, landing = /#\/members$/) {
-  await page.goto(`${BASE}/#/login`);
-  await page.getByTestId('login-username').fill(user);
-  await page.getByTestId('login-password').fill(pass);
-  await page.getByTestId('login-submit').click();
-  await page.waitForURL(landing);
-}
-
-async function noHorizontalScroll(page, width) {
-  const sw = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(sw <= width, `scrollWidth ${sw} > ${width}`);
-}
+const { newPage, shot } = useBrowser();
 
 test('a notice with a receipt: published, opened and confirmed on the phone, counted for the sender', async () => {
   const title = `关于学习全会精神的通知 ${Date.now() % 100000}`;

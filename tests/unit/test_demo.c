@@ -18,6 +18,7 @@
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/org.h"
+#include "domain/stats.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/pii.h"
@@ -50,6 +51,7 @@ struct world {
 
 static char tmpdir[256];
 static int nworlds;
+static time_t world_clock = CLOCK;
 static struct world main_world;
 
 static int world_open(struct world *w, uint64_t seed, int target, const char *admin_pw)
@@ -76,7 +78,7 @@ static int world_open(struct world *w, uint64_t seed, int target, const char *ad
 	w->ctx.db = w->db;
 	w->ctx.cfg = &w->cfg;
 	ctx_as_system(&w->ctx);
-	ctx_set_clock(&w->ctx, CLOCK);
+	ctx_set_clock(&w->ctx, world_clock);
 	memset(&opt, 0, sizeof(opt));
 	opt.admin_password = admin_pw;
 	opt.members_target = target;
@@ -175,7 +177,8 @@ static void test_counts(void **state)
 	(void)state;
 
 	assert_int_equal(w->rep.members, TARGET);
-	assert_int_equal(q_int(db, "SELECT count(*) FROM members WHERE state = 'active'", NULL), TARGET);
+	/* less the two letters out of the system, two deaths and one 除名 (demo_transfers.c) */
+	assert_int_equal(q_int(db, "SELECT count(*) FROM members WHERE state = 'active'", NULL), TARGET - 5);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM orgs WHERE kind = ?", "dept"), 1);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM orgs WHERE kind = ?", "committee"), 3);
 	assert_int_equal(q_int(db, "SELECT count(*) FROM orgs WHERE kind = ?", "branch"), 44);
@@ -468,6 +471,49 @@ static void test_points(void **state)
 	assert_int_equal(q_int(db, "SELECT count(*) FROM point_settings WHERE enabled = 0", NULL), 0);
 }
 
+/* the 年内变动 counts of the first town and of the county in the world's current year */
+static void year_changes(struct world *w, struct stats_counts *town, struct stats_counts *county)
+{
+	struct ctx c = w->ctx;
+	struct stats_ref r;
+	ctx_as_system(&c);
+	assert_int_equal(stats_ref_init(&c, c.today.y, &r), 0);
+	assert_int_equal(stats_compute(&c, q_int(w->db, "SELECT min(id) FROM orgs WHERE kind = ?", "committee"), &r, town), 0);
+	assert_int_equal(stats_compute(&c, q_int(w->db, "SELECT min(id) FROM orgs WHERE kind = ?", "dept"), &r, county), 0);
+}
+
+/*
+ * demo_transfers.c: 转入, 转出, 死亡 and 除名 of the current year are non-zero for the first town
+ * (the county has no 转入: a letter into the system from outside has no record, and internal
+ * moves cancel out there). 新入党 comes from the members' join dates, none of which fall in
+ * the first weeks of a year: a world made in November has every row.
+ */
+static void test_year_changes(void **state)
+{
+	struct stats_counts town, county;
+	struct world late;
+	int k;
+	(void)state;
+	year_changes(&main_world, &town, &county);
+	for (k = SC_TRANSFER_IN; k < STATS_CHANGE_N; k++) {
+		assert_true(town.change[k] > 0);
+		if (k != SC_TRANSFER_IN)
+			assert_true(county.change[k] > 0);
+	}
+	assert_int_equal(county.change[SC_DIED], 2);
+	assert_int_equal(county.change[SC_REMOVED], 1);
+	assert_int_equal(county.change[SC_TRANSFER_OUT], 2);
+	assert_int_equal(q_int(main_world.db, "SELECT count(*) FROM transfers WHERE status = ?", "confirmed"), 3);
+	world_clock = CLOCK + 250 * 86400; /* 2026-11-20 */
+	assert_int_equal(world_open(&late, SEED, TARGET, NULL), 0);
+	world_clock = CLOCK;
+	expect_built(&late);
+	year_changes(&late, &town, &county);
+	for (k = 0; k < STATS_CHANGE_N; k++)
+		assert_true(town.change[k] > 0);
+	world_close(&late);
+}
+
 /* The default size, as `dangjian demo` makes it; time without the password hashing. */
 static void test_default_size(void **state)
 {
@@ -506,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_refuses_non_empty_and_bad_options),
 		cmocka_unit_test(test_points),
+		cmocka_unit_test(test_year_changes),
 		cmocka_unit_test(test_default_size),
 	};
 	setvbuf(stdout, NULL, _IONBF, 0);

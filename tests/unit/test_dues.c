@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,18 @@ static void test_reductions(void **state)
 	assert_int_equal(base(fx.mb, "employed", 300000, "2026-01", NULL), 0);
 	r1 = reduction(fx.mb, "2026-04", "2026-06", 0, &rc);
 	assert_int_equal(rc, 0);
+	/* dues.reduction_amount: not above the base-derived due of any covered month (1500 here) */
+	reduction(fx.mb, "2026-11", "2026-12", 1501, &rc);
+	assert_int_equal(rc, E_INVALID);
+	assert_string_equal(fx.ctx.err.field, "monthly_fen");
+	assert_string_equal(fx.ctx.err.rule, "dues.reduction_amount");
+	/* ... and a month before dues_from owes nothing, so only 0 fits there */
+	as_actor(ROLE_SECRETARY, fx.a, 0);
+	reduction(fx.ma[1], "2026-04", "2026-06", 100, &rc);
+	assert_int_equal(rc, E_INVALID);
+	assert_string_equal(fx.ctx.err.rule, "dues.reduction_amount");
+	assert_non_null(strstr(fx.ctx.err.message, "2026-04"));
+	as_actor(ROLE_SECRETARY, fx.b, 0);
 	/* one reduction per month */
 	reduction(fx.mb, "2026-06", "2026-08", 500, &rc);
 	assert_int_equal(rc, E_CONFLICT);
@@ -596,6 +609,58 @@ static void test_batch_arrears_scope(void **state)
 	assert_int_equal(pay(fx.ma[2], "2026-02", NULL, -1, NULL), E_FORBIDDEN);
 }
 
+
+/*
+ * Two requests at once: while another connection holds a write transaction that has
+ * written an overlapping pending reduction, a create waits for it and then sees it (the
+ * overlap check runs inside its own transaction, after the member lock), so only one of
+ * the two stands.
+ */
+struct racer {
+	struct ctx ctx;
+	int64_t id;
+	int rc;
+	char rule[64];
+};
+
+static void *race_create(void *arg)
+{
+	struct racer *r = arg;
+	json_t *body = json_pack("{s:I, s:s, s:s, s:i, s:s, s:s}", "member_id", (json_int_t)fx.mb, "from_month", "2027-02",
+				 "to_month", "2027-03", "monthly_fen", 0, "reason", "同时提交", "branch_studied_on", "2026-03-02");
+	r->rc = dues_reduction_create(&r->ctx, body, &r->id);
+	strlcpy_z(r->rule, r->ctx.err.rule, sizeof(r->rule));
+	json_decref(body);
+	return NULL;
+}
+
+static void test_reduction_race(void **state)
+{
+	struct racer r;
+	pthread_t th;
+	char sql[400];
+	(void)state;
+	as_actor(ROLE_SECRETARY, fx.b, 0);
+	memset(&r, 0, sizeof(r));
+	r.ctx = fx.ctx;
+	err_clear(&r.ctx.err);
+	r.ctx.db = store_acquire(fx.ls.store);
+	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
+	xsnprintf(sql, sizeof(sql),
+		  "INSERT INTO dues_reductions (member_id, org_id, from_month, to_month, monthly_fen, reason, branch_studied_on, "
+		  "status, created_at) VALUES (%" PRId64 ", %" PRId64 ", '2027-01', '2027-02', 0, '先到', '2026-03-02', "
+		  "'pending', '2026-03-10T00:00:00Z')",
+		  fx.mb, fx.b);
+	assert_int_equal(db_exec(fx.ctx.db, sql, &fx.ctx.err), 0);
+	assert_int_equal(pthread_create(&th, NULL, race_create, &r), 0);
+	usleep(400 * 1000); /* the racer is now waiting for the write lock / member row */
+	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+	pthread_join(th, NULL);
+	store_release(fx.ls.store, r.ctx.db);
+	assert_int_equal(r.rc, E_CONFLICT);
+	assert_string_equal(r.rule, "dues.reduction_overlap");
+}
+
 #define DUES_TESTS                                                \
 	{                                                         \
 		cmocka_unit_test(test_rate_bands),                \
@@ -604,6 +669,7 @@ static void test_batch_arrears_scope(void **state)
 		cmocka_unit_test(test_bases),                     \
 		cmocka_unit_test(test_payments),                  \
 		cmocka_unit_test(test_reductions),                \
+		cmocka_unit_test(test_reduction_race),            \
 		cmocka_unit_test(test_batch_arrears_scope),       \
 	}
 

@@ -3,6 +3,7 @@
 import { api, qs } from './api.js';
 import { h, replace, notice, loading } from './dom.js';
 import { renderBoardSettings } from './board_settings.js';
+import { boardSuggestionForm } from './suggestions.js';
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => `${i + 1}月`);
 const AVATAR_COLORS = ['#c8161d', '#d9480f', '#b8860b', '#a61e4d', '#1c7ed6', '#2b8a3e', '#5f3dc4'];
@@ -130,5 +131,6 @@ export async function renderBoard(view, query) {
         h('button', { class: 'btn', type: 'button', onclick: () => window.print() }, '打印'))),
     b.notice ? h('section', { class: 'board-notice', testid: 'board-notice' }, h('h2', null, '公告'), h('p', null, b.notice)) : null,
     wall(b, key), duesTable(b), points(b), appraisal(b), plan(b), projects(b), commitments(b),
+    boardSuggestionForm(key),
     h('footer', { class: 'board-foot muted' }, `${b.org.name} · 欢迎党员群众监督`)));
 }

@@ -31,6 +31,8 @@ export function mountMain() {
     isManager() && navLink('dues', '党费关怀', '#/dues'),
     isManager() && navLink('stats', '党内统计', '#/stats'),
     isManager() && navLink('notices', '通知公告', '#/notices'),
+    isManager() && navLink('courses', '党建课程', '#/courses'),
+    isManager() && navLink('suggestions', '合理化建议', '#/suggestions'),
     isManager() && navLink('transfers', '组织关系转接', '#/transfers'),
     isManager() && navLink('import', '导入', '#/import'),
     isAdmin() && navLink('users', '账号管理', '#/users'),

@@ -11,6 +11,7 @@ import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
 import { ruleError } from './recruits.js';
 import { KINDS, kindName, kindsFor, ATT_STATUS, ATT_NEXT, today } from './life_labels.js';
 import { meetingFilesCard } from './life_files.js';
+import { checkinPanel, checkinSwitch } from './checkin.js';
 
 async function roster(orgId) {
   const out = [];
@@ -170,6 +171,9 @@ export async function renderMeetingForm(view, id, query) {
   });
   const vote = h('input', { type: 'checkbox', id: 'mt-vote', name: 'vote', testid: 'input-vote', checked: !!m.vote });
   const att = attendanceBox();
+  // 扫码签到 (checkin.js): offered for today's meeting of an organization with check-in on
+  const ci = isNew ? checkinSwitch(() => { rosterKey = null; loadRoster(); }) : null;
+  if (ci) heldOn.addEventListener('change', () => ci.update(kind.value === 'talk' ? null : currentOrg(), heldOn.value, today()));
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite', testid: 'form-msg' });
   const orgLine = h('p', { class: 'muted', testid: 'meeting-org' });
 
@@ -192,6 +196,7 @@ export async function renderMeetingForm(view, id, query) {
       fLecturer, fTopic,
       fieldBox('hours', '学时', hours, { hint: '留空按起止时间计算（每小时 1 学时）' }),
       fVote,
+      ci ? ci.el : null,
       fieldBox('agenda', '议程', agenda, { wide: true }),
       fieldBox('minutes', '会议记录', minutes, { wide: true }),
       fieldBox('resolutions', '决议', resolutions, { wide: true })),
@@ -204,6 +209,7 @@ export async function renderMeetingForm(view, id, query) {
     h('h2', { testid: 'meeting-title' }, isNew ? '记录会议' : `${kindName(m.kind)} · ${String(m.held_on).slice(0, 10)}`),
     !isNew && m.counts ? h('span', { class: 'muted' }, `出席 ${m.counts.present} · 请假 ${m.counts.leave} · 缺席 ${m.counts.absent}`) : null),
   !isNew && m.quorum ? notice(`表决：应到会有表决权党员 ${m.quorum.expected_voters} 名，实到 ${m.quorum.present_voters} 名`, 'info', 'meeting-quorum') : null,
+  !isNew && m.checkin ? checkinPanel(m) : null,
   form,
   !isNew ? meetingFilesCard(m.id) : null]);
 
@@ -243,6 +249,7 @@ export async function renderMeetingForm(view, id, query) {
     fTopic.querySelector('label').firstChild.textContent = k === 'lecture' ? '党课主题' : '主题';
     fVote.hidden = k !== 'party_congress';
     if (k !== 'party_congress') vote.checked = false;
+    if (ci) await ci.update(k === 'talk' ? null : currentOrg(), heldOn.value, today());
     await loadRoster();
   }
 
@@ -251,7 +258,8 @@ export async function renderMeetingForm(view, id, query) {
   async function loadRoster() {
     const o = currentOrg();
     // Same organization (and the same default): keep the taps already made.
-    const key = o ? `${o.id}:${kind.value === 'talk'}:${kind.value === 'committee'}` : '';
+    const scan = !!(ci && ci.checked());
+    const key = o ? `${o.id}:${kind.value === 'talk'}:${kind.value === 'committee'}:${scan}` : '';
     if (key && key === rosterKey) return;
     rosterKey = key;
     const my = ++rosterSeq;
@@ -286,8 +294,8 @@ export async function renderMeetingForm(view, id, query) {
       att.set(members, (x) => rec.get(x.id) || { status: 'absent' },
         [cmHint, (m.attendance || []).some((a) => !members.some((x) => x.id === a.member_id)) ? '原记录中已不在本组织的党员不再列出。' : ''].filter(Boolean).join(' '), cm);
     } else {
-      att.set(members, (x) => ({ status: talk ? 'absent' : 'present', committee: marks.has(x.id) }),
-        cmHint || (talk ? '谈心谈话：请把谈话对象点为“出席”。' : '默认全部出席。'), cm);
+      att.set(members, (x) => ({ status: talk || scan ? 'absent' : 'present', committee: marks.has(x.id) }),
+        cmHint || (talk ? '谈心谈话：请把谈话对象点为“出席”。' : scan ? '扫码签到：默认缺席，党员扫码后记为出席；请假的可先登记。' : '默认全部出席。'), cm);
     }
   }
 
@@ -329,6 +337,7 @@ export async function renderMeetingForm(view, id, query) {
     if (kind.value === 'party_congress') body.vote = vote.checked;
     if (att.size) body.attendance = att.value();
     if (!isNew) body.version = m.version;
+    if (ci && ci.checked()) body.checkin = true;
     save.disabled = true;
     try {
       const r = isNew ? await api.post('/api/v1/meetings', body) : await api.patch(`/api/v1/meetings/${m.id}`, body);
@@ -340,7 +349,7 @@ export async function renderMeetingForm(view, id, query) {
         selectOrg(held);
         treeApi()?.reveal(held.path, held.id).catch(() => {});
       }
-      navigate(`#/life?m=${body.held_on.slice(0, 7)}`);
+      navigate(body.checkin ? `#/life/${r.id}` : `#/life?m=${body.held_on.slice(0, 7)}`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         msg.append(h('div', { class: 'notice notice-error', role: 'alert', testid: 'conflict' },

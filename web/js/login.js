@@ -29,7 +29,8 @@ export function renderLogin(view) {
       clearState();
       const after = sessionStorage.getItem('dj.after');
       sessionStorage.removeItem('dj.after');
-      if (u.role === 'member') navigate('#/me');
+      // a member who opened a meeting's check-in link (扫码签到) before signing in goes back to it
+      if (u.role === 'member') navigate(after && after.startsWith('#/checkin?') ? after : '#/me');
       else navigate(after && !after.startsWith('#/login') && !after.startsWith('#/me') ? after : '#/members');
     } catch (e) {
       msg.append(notice(e.message, 'error', 'login-error'));

@@ -1,4 +1,7 @@
-// 我的信息 (#/me): a member's own record on a phone; edits only 联系电话 and 家庭住址.
+// 智慧支部记录本 (#/me): the member's phone home — a header card (name, branch, its secretary), quick tiles
+// (学时, 党费, 积分 when enabled, 通知 unread) from GET /api/v1/me/home, a menu of the member's own pages
+// (web/js/me_pages.js, me_form.js), then the cards: organizational life, courses, suggestions, points,
+// volunteering, commitments, and the contact edit (联系电话 and 家庭住址 only).
 import { api, ApiError } from './api.js';
 import { h, notice, loading, fmtDate, toast } from './dom.js';
 import { loadCodes, codeName } from './codes.js';
@@ -10,6 +13,9 @@ import { ATT_STATUS } from './life_labels.js';
 import { myPointsCard } from './points_me.js';
 import { myVolunteerCard } from './work_volunteers.js';
 import { myCommitmentsCard } from './work_commitments.js';
+import { myCoursesCard } from './me_courses.js';
+import { mySuggestionsCard } from './me_suggestions.js';
+import { money, monthLabel } from './dues_common.js';
 
 // 我的组织生活: this year's meetings with the member's attendance, and 学时 against the target.
 function lifeCard(me) {
@@ -45,27 +51,8 @@ function lifeCard(me) {
   return card;
 }
 
-export async function renderMe(view) {
-  const page = h('div', { class: 'me-page', testid: 'me-page' });
-  view.append(page);
-  const head = h('header', { class: 'me-top' },
-    h('span', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '党'), '党建管理系统'),
-    h('button', {
-      class: 'btn btn-ghost', type: 'button', testid: 'logout',
-      onclick: async () => { await logout(); clearState(); navigate('#/login'); },
-    }, '退出'));
-  page.append(head, loading());
-  let me;
-  try {
-    [me] = await Promise.all([api.get('/api/v1/me'), loadCodes()]);
-  } catch (e) {
-    page.lastChild.replaceWith(notice(e.status === 404 ? '您的账号没有关联党员信息，请联系支部书记。' : e.message, 'error', 'me-error'));
-    if (session.user && session.user.role !== 'member') page.append(h('p', null, h('a', { href: '#/members' }, '返回管理页面')));
-    return;
-  }
-  page.lastChild.remove();
-
-  const row = (k, v, testid) => [h('dt', null, k), h('dd', { testid }, v || '—')];
+// 修改联系方式: the one place a member edits their record (also on #/me/record).
+export function contactCard(me) {
   const phone = h('input', {
     id: 'me-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: 20,
     placeholder: `当前：${me.phone || '未填写'}`, testid: 'me-phone',
@@ -77,24 +64,6 @@ export async function renderMe(view) {
     fieldBox('phone', '联系电话', phone, { hint: '留空则不修改' }),
     fieldBox('address', '家庭住址', address),
     msg, save);
-
-  page.append(
-    h('section', { class: 'me-card' },
-      h('h1', { testid: 'me-name' }, me.name),
-      h('p', { class: 'me-org', testid: 'me-org' }, me.org_name || ''),
-      h('dl', { class: 'me-info' },
-        row('入党日期', fmtDate(me.join_date), 'me-join-date'),
-        row('人员类别', codeName('category', me.category), 'me-category'),
-        row('身份证号', h('span', { class: 'mono' }, me.id_number || ''), 'me-id-number'),
-        row('联系电话', me.phone, 'me-phone-masked'),
-        row('家庭住址', me.address, 'me-address-text'))),
-    h('section', { class: 'me-card' }, h('a', { href: '#/me/notices', testid: 'me-notices-link' }, '通知公告 ›')),
-    lifeCard(me),
-    myPointsCard(me),
-    myVolunteerCard(),
-    myCommitmentsCard(me),
-    h('section', { class: 'me-card' }, h('a', { href: '#/me/projects', testid: 'me-projects-link' }, '本支部及上级党组织的党建项目 ›')),
-    h('section', { class: 'me-card' }, h('h2', null, '修改联系方式'), form));
 
   async function submit(ev) {
     ev.preventDefault();
@@ -120,4 +89,111 @@ export async function renderMe(view) {
       save.disabled = false;
     }
   }
+  return h('section', { class: 'me-card', testid: 'me-contact' }, h('h2', null, '修改联系方式'), form);
+}
+
+function tile(testid, label, value, sub, href, onclick) {
+  return h('a', { class: 'me-tile', href: href || '#/me', testid, onclick },
+    h('span', { class: 'me-tile-label' }, label),
+    h('span', { class: 'me-tile-value', testid: `${testid}-value` }, value),
+    h('span', { class: 'me-tile-sub' }, sub || ''));
+}
+
+// The tiles and the secretary line from the one summary call; the rest of the page does not wait for it.
+function fillHome(r, tiles, secLine, pathLine, menu, lifeEl) {
+  const hrs = r.hours || {};
+  const d = r.dues || {};
+  const kids = [
+    tile('me-tile-hours', '学时', String(hrs.hours ?? '—'), `目标 ${hrs.target_hours ?? '—'} · ${hrs.met ? '已达标' : '未达标'}`, '#/me',
+      (ev) => { ev.preventDefault(); lifeEl.scrollIntoView({ behavior: 'smooth' }); }),
+    tile('me-tile-dues', '党费', d.owed_months ? `欠 ${money(d.owed_fen)}` : '已交清',
+      d.owed_months ? `${d.owed_months} 个月未交` : (d.paid_to ? `交至 ${monthLabel(d.paid_to)}` : (d.monthly_fen != null ? `每月 ${money(d.monthly_fen)}` : '未核定')), '#/me/dues'),
+  ];
+  if (r.points && r.points.enabled) {
+    kids.push(tile('me-tile-points', '积分', r.points.score != null ? String(r.points.score) : '—', '本季度', '#/me/points'));
+  }
+  kids.push(tile('me-tile-notices', '通知', String((r.notices && r.notices.unread) || 0), '条未读', '#/me/notices'));
+  tiles.replaceChildren(...kids);
+  if (r.notices && r.notices.unread) tiles.lastChild.classList.add('me-tile-hot');
+  if (d.owed_months) kids[1].classList.add('me-tile-hot');
+  pathLine.textContent = r.branch ? r.branch.path_names : '';
+  secLine.replaceChildren(r.secretary
+    ? h('span', null, '支部书记：', h('b', { testid: 'me-secretary-name' }, r.secretary.name),
+      r.secretary.phone ? h('span', { class: 'mono', testid: 'me-secretary-phone' }, ` ${r.secretary.phone}`) : null)
+    : h('span', { class: 'muted' }, '支部书记：暂未登记'));
+  const tasks = menu.querySelector('[data-testid="me-tasks-link"] .me-menu-count');
+  if (tasks && r.tasks) tasks.textContent = r.tasks.open ? `${r.tasks.open} 项未完成` : '';
+  if (r.recruitment) {
+    menu.querySelector('[data-testid="me-record-link"]').after(menuItem('me-recruitment-link', '#/me/recruitment', '我的发展历程', r.recruitment.stage_name || ''));
+  }
+}
+
+function menuItem(testid, href, label, count) {
+  return h('a', { class: 'me-menu-item', href, testid }, h('span', null, label), h('span', { class: 'me-menu-count' }, count || ''), h('span', { class: 'me-menu-arrow', 'aria-hidden': 'true' }, '›'));
+}
+
+export async function renderMe(view) {
+  const page = h('div', { class: 'me-page me-home', testid: 'me-page' });
+  view.append(page);
+  const head = h('header', { class: 'me-top' },
+    h('span', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, '党'), '智慧支部记录本'),
+    h('button', {
+      class: 'btn btn-ghost', type: 'button', testid: 'logout',
+      onclick: async () => { await logout(); clearState(); navigate('#/login'); },
+    }, '退出'));
+  page.append(head, loading());
+  let me;
+  const home = api.get('/api/v1/me/home');
+  home.catch(() => {});
+  try {
+    [me] = await Promise.all([api.get('/api/v1/me'), loadCodes()]);
+  } catch (e) {
+    page.lastChild.replaceWith(notice(e.status === 404 ? '您的账号没有关联党员信息，请联系支部书记。' : e.message, 'error', 'me-error'));
+    if (session.user && session.user.role !== 'member') page.append(h('p', null, h('a', { href: '#/members' }, '返回管理页面')));
+    return;
+  }
+  page.lastChild.remove();
+
+  const row = (k, v, testid) => [h('dt', null, k), h('dd', { testid }, v || '—')];
+  const pathLine = h('p', { class: 'me-path muted small', testid: 'me-branch-path' });
+  const secLine = h('p', { class: 'me-secretary', testid: 'me-secretary' });
+  const tiles = h('nav', { class: 'me-tiles', testid: 'me-tiles', 'aria-label': '概览' }, loading());
+  const menu = h('nav', { class: 'me-card me-menu', testid: 'me-menu', 'aria-label': '我的' },
+    menuItem('me-record-link', '#/me/record', '我的档案'),
+    menuItem('me-dues-link', '#/me/dues', '党费明细'),
+    menuItem('me-tasks-link', '#/me/tasks', '我的任务'),
+    menuItem('me-notices-link', '#/me/notices', '通知公告'),
+    menuItem('me-courses-link', '#/me/courses', '党建课程'),
+    menuItem('me-suggestions-link', '#/me/suggestions', '合理化建议'),
+    menuItem('me-projects-link', '#/me/projects', '本支部及上级党组织的党建项目'),
+    menuItem('me-form-link', '#/me/form', '打印党员基本信息采集表'));
+  const life = lifeCard(me);
+
+  page.append(...[
+    h('section', { class: 'me-card me-head', testid: 'me-head' },
+      h('h1', { testid: 'me-name' }, me.name,
+        me.category === 'probationary' ? h('span', { class: 'badge badge-warn me-cat' }, '预备党员') : null),
+      h('p', { class: 'me-org', testid: 'me-org' }, me.org_name || ''),
+      pathLine, secLine),
+    tiles,
+    menu,
+    life,
+    myCoursesCard(me),
+    mySuggestionsCard(me),
+    myPointsCard(me),
+    myVolunteerCard(),
+    myCommitmentsCard(me),
+    h('section', { class: 'me-card' },
+      h('h2', null, '基本信息'),
+      h('dl', { class: 'me-info' },
+        row('入党日期', fmtDate(me.join_date), 'me-join-date'),
+        row('人员类别', codeName('category', me.category), 'me-category'),
+        row('身份证号', h('span', { class: 'mono' }, me.id_number || ''), 'me-id-number'),
+        row('联系电话', me.phone, 'me-phone-masked'),
+        row('家庭住址', me.address, 'me-address-text'))),
+    contactCard(me),
+  ].filter(Boolean));
+
+  home.then((r) => fillHome(r, tiles, secLine, pathLine, menu, life))
+    .catch((e) => tiles.replaceChildren(notice(e.message, 'error', 'me-home-error')));
 }

@@ -41,7 +41,7 @@ export async function renderMemberDetail(view, id) {
   view.append(
     h('div', { class: 'page-head' },
       h('h2', { testid: 'member-title' }, member.name, ' ', stateBadges(member)),
-      h('div', { class: 'actions' }, isManager() && h('a', { class: 'btn', href: `#/dues/member/${member.id}`, testid: 'member-dues-link' }, '党费'), h('a', { class: 'btn', href: '#/members' }, '返回名册'))),
+      h('div', { class: 'actions' }, isManager() && h('a', { class: 'btn', href: `#/dues/member/${member.id}`, testid: 'member-dues-link' }, '党费'), isManager() && h('a', { class: 'btn', href: `#/members/${member.id}/form`, testid: 'member-form-link' }, '打印采集表'), h('a', { class: 'btn', href: '#/members' }, '返回名册'))),
     h('div', { class: 'card' }, form),
     isManager() && photoCard(member), // board: 党员风采墙 photo (board_settings.js)
     isAdmin() && revealCard(member),

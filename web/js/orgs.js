@@ -8,6 +8,7 @@ import { treeApi, orgReady } from './layout.js';
 import { rerender } from './router.js';
 import { isAdmin } from './session.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
+import { checkinOrgCard } from './checkin.js';
 
 export async function renderOrg(view, id) {
   view.append(loading());
@@ -54,6 +55,7 @@ export async function renderOrg(view, id) {
           h('td', null, c.kind_name || codeName('org_kind', c.kind)),
           h('td', null, String(c.member_count ?? 0)), h('td', null, String(c.child_count ?? 0)))))))
         : h('p', { class: 'empty' }, '无下级组织')),
+    !org.dissolved_on && org.kind !== 'group' && checkinOrgCard(org),
     isAdmin() && h('div', { class: 'card' }, h('h3', null, '添加下级组织'), childForm(org)));
 }
 

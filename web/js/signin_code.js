@@ -6,6 +6,7 @@ import { h, replace, notice, toast, fmtTime } from './dom.js';
 import { session } from './session.js';
 import { clearState } from './state.js';
 import { navigate } from './router.js';
+import { pendingCheckin } from './checkin.js';
 
 // ---- the secretary's side: a card on the member's page ----------------------------------------
 
@@ -64,7 +65,8 @@ export function renderCodeLogin(view) {
       session.features = r.features || null;
       setCsrf(r.csrf);
       clearState();
-      navigate(r.user.role === 'member' ? '#/me/password' : '#/members');
+      // a check-in link opened before signing in (扫码签到) first; the password can be set later from #/me
+      navigate(r.user.role === 'member' ? (pendingCheckin() || '#/me/password') : '#/members');
     } catch (e) {
       msg.append(notice(e.message, 'error', 'login-code-error'));
       code.focus();

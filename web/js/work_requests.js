@@ -6,7 +6,7 @@ import { orgReady } from './layout.js';
 import { navigate } from './router.js';
 import { fieldBox, showFieldError, clearFieldErrors } from './member_form.js';
 
-export const CHANNELS = [['visit', '走访'], ['talk', '恳谈'], ['roundtable', '圆桌夜谈'], ['survey', '问卷'], ['call', '来电来访'], ['other', '其他']];
+export const CHANNELS = [['visit', '走访'], ['talk', '恳谈'], ['roundtable', '圆桌夜谈'], ['survey', '问卷'], ['call', '来电来访'], ['other', '其他'], ['suggestion', '合理化建议']];
 export const CATEGORIES = [['jobs', '就业'], ['medical', '医疗'], ['education', '教育'], ['infrastructure', '基础设施'], ['dispute', '邻里纠纷'], ['policy', '政策咨询'], ['other', '其他']];
 const STATUSES = [['received', '已受理'], ['assigned', '已交办'], ['handled', '已办理'], ['replied', '已答复'], ['rated', '已评价']];
 const RATINGS = [['satisfied', '满意'], ['basic', '基本满意'], ['dissatisfied', '不满意']];
