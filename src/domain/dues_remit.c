@@ -41,6 +41,18 @@ static void remit_add(struct dues_remit_row *to, const struct dues_remit_row *x)
 	to->arrears_fen += x->arrears_fen;
 }
 
+/* the row of the child that held m on the last day of month mo, or NULL outside the subtree */
+static struct dues_remit_row *held_row(struct dues_remittance *out, const struct sheet_loader *l, const struct org *root,
+				       const struct sl_mem *m, int mo)
+{
+	int64_t org, cid;
+	const char *path;
+	if (!sheet_held_at(l, m, mo, &org, &path))
+		return NULL;
+	cid = child_id_of(root->path, path);
+	return cid == 0 ? &out->rows[0] : cid > 0 ? remit_row(out, cid) : NULL;
+}
+
 int dues_remittance_load(struct ctx *ctx, int64_t org_id, int year, int month, struct dues_remittance *out)
 {
 	struct sheet_loader l;
@@ -105,24 +117,47 @@ int dues_remittance_load(struct ctx *ctx, int64_t org_id, int year, int month, s
 	paid_mask = xcalloc(l.nmems + 1, sizeof(*paid_mask));
 	for (k = 0; k < l.nmems; k++) {
 		int64_t cid = l.group_id ? 0 : child_id_of(root.path, l.mems[k].path);
+		if (l.mems[k].moves_n) {
+			/* moved in or out: counted under each child that held them in some month of the period */
+			struct dues_remit_row *seen[SHEET_PERIOD_MAX];
+			int mo, nseen = 0, i;
+			for (mo = first; mo <= last; mo++) {
+				struct dues_remit_row *r = held_row(out, &l, &root, &l.mems[k], mo);
+				for (i = 0; i < nseen && seen[i] != r; i++)
+					;
+				if (r && i == nseen) {
+					seen[nseen++] = r;
+					r->members++;
+				}
+			}
+			continue;
+		}
 		of_mem[k] = cid == 0 ? &out->rows[0] : cid > 0 ? remit_row(out, cid) : NULL;
 		if (of_mem[k])
 			of_mem[k]->members++;
 	}
 	for (k = 0; k < l.nmonths; k++) {
 		const struct sl_month *mr = &l.months[k];
+		struct dues_remit_row *r = of_mem[mr->mi];
 		paid_mask[mr->mi] |= 1u << (mr->month - first);
-		if (of_mem[mr->mi])
-			of_mem[mr->mi]->collected_fen += mr->paid_fen;
+		if (mr->org_path) {  /* a member who moved: the money stays with the branch that collected it */
+			int64_t cid = child_id_of(root.path, mr->org_path);
+			r = cid == 0 ? &out->rows[0] : cid > 0 ? remit_row(out, cid) : NULL;
+		}
+		if (r)
+			r->collected_fen += mr->paid_fen;
 	}
 	for (k = 0; k < l.nmems; k++) {
-		struct dues_remit_row *r = of_mem[k];
 		int mo;
-		if (!r)
+		if (!of_mem[k] && !l.mems[k].moves_n)
 			continue;
 		for (mo = first; mo <= last; mo++) {
 			int status, reduced;
-			int64_t due = sheet_due_at(&l.mems[k], mo, &status, &reduced);
+			struct dues_remit_row *r = l.mems[k].moves_n ? held_row(out, &l, &root, &l.mems[k], mo) : of_mem[k];
+			int64_t due;
+			if (!r)
+				continue;
+			due = sheet_due_at(&l.mems[k], mo, &status, &reduced);
 			r->due_fen += due;
 			if (mo < l.current && !(paid_mask[k] & (1u << (mo - first))))
 				r->arrears_fen += due;

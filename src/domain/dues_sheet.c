@@ -60,8 +60,8 @@ int dues_sheet_load(struct ctx *ctx, int64_t org_id, int month, struct dues_shee
 	struct sheet_loader l;
 	struct org root;
 	struct stmt *st;
-	int *month_of_mem = NULL;
-	size_t k, abr = 0, aoff = 0;
+	int *month_of_mem = NULL, *order = NULL;
+	size_t i, k, n, abr = 0, aoff = 0;
 	char from[11], to[11];
 	int rc, step;
 
@@ -81,16 +81,19 @@ int dues_sheet_load(struct ctx *ctx, int64_t org_id, int month, struct dues_shee
 	for (k = 0; k < l.nmonths; k++)
 		month_of_mem[l.months[k].mi] = (int)k;
 	out->rows = xcalloc(l.nmems + 1, sizeof(*out->rows));
-	for (k = 0; k < l.nmems; k++) {
-		const struct sl_mem *m = &l.mems[k];
+	/* the members the subtree held on the month's last day, at the branch that held them */
+	order = sheet_members_at(&l, month, &n);
+	for (i = 0; i < n; i++) {
+		const struct sl_mem *m = &l.mems[k = (size_t)order[i]];
 		struct dues_sheet_row *r = &out->rows[out->nrows++];
 		struct dues_sheet_branch *br;
 		const struct dues_base_row *b;
+		const char *held_path;
 		int status, reduced;
 		r->member_id = m->id;
-		r->org_id = m->org_id;
+		sheet_held_at(&l, m, month, &r->org_id, &held_path);
 		r->name = keep_name(out, m->name);
-		r->org_name = keep_name(out, sheet_org_name(&l, m->org_id));
+		r->org_name = keep_name(out, sheet_org_name(&l, r->org_id));
 		r->due_fen = sheet_due_at(m, month, &status, &reduced);
 		r->reduced = reduced;
 		r->kind = -1;
@@ -111,11 +114,11 @@ int dues_sheet_load(struct ctx *ctx, int64_t org_id, int month, struct dues_shee
 		}
 		r->status = status;
 		r->arrears_months = sheet_arrears_months(&l, m);
-		if (!(br = branch_of(out, m->org_id))) {
+		if (!(br = branch_of(out, r->org_id))) {
 			ALLOC_GROW(out->branches, out->nbranches + 1, abr);
 			br = &out->branches[out->nbranches++];
 			memset(br, 0, sizeof(*br));
-			br->org_id = m->org_id;
+			br->org_id = r->org_id;
 			br->name = r->org_name;
 			br->first = out->nrows - 1;
 		}
@@ -160,6 +163,7 @@ int dues_sheet_load(struct ctx *ctx, int64_t org_id, int month, struct dues_shee
 	rc = sheet_finish(&l, st, step);
 out:
 	free(month_of_mem);
+	free(order);
 	sheet_loader_release(&l);
 	if (rc)
 		dues_sheet_release(out);

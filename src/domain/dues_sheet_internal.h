@@ -6,8 +6,8 @@
 #include "domain/org.h"
 /*
  * The bulk loader behind the 收缴表 and the 上缴汇总 (dues_sheet_load.c), shared by
- * dues_sheet.c and dues_remit.c only: a subtree's current members and their dues facts
- * for a period, read with a few range queries into flat arrays indexed by member
+ * dues_sheet.c and dues_remit.c only: a subtree's current members, and those it held in
+ * the period before a transfer (struct sl_move), with their dues facts for a period, read with a few range queries into flat arrays indexed by member
  * (struct sl_mem; its plan points into the loader's base and reduction rows), so the
  * contract's due rule (dues_due_of) runs in C. Everything is owned by the loader and
  * freed by sheet_loader_release.
@@ -30,6 +30,7 @@ struct sl_month {                      /* a dues_months row of the period */
 	int mi, month;
 	int64_t paid_fen;
 	int exempt;                    /* payment_id NULL */
+	char *org_path;                /* where the row was collected (only for members with moves) */
 	char paid_on[11], method[12];
 	char *receipt_no;
 };
@@ -38,9 +39,23 @@ struct sl_past {                       /* a row under an approved reduction to 0
 	int mi, month;
 };
 
+/*
+ * A confirmed transfer (or one out of the system, status 'sent') touching the subtree, in
+ * effect from its month on: the rule is "the branch that held the member on the last day
+ * of the month", so the old branch holds the member up to the month before the letter was
+ * confirmed (sent, for one out of the system) and the new one from that month on.
+ */
+struct sl_move {
+	int64_t member_id, from_org, to_org;   /* to_org 0: out of the system */
+	int mi, month, seq;
+	char *from_path, *to_path;             /* to_path "" out of the system */
+};
+
 struct sl_mem {
 	int64_t id, org_id;
 	char *name, *path;
+	int current;                   /* a current member of the subtree (else only there through moves) */
+	int moves_first, moves_n;      /* rows in moves[], by month */
 	struct dues_plan plan;
 	int paid_rows;                 /* dues_months rows from dues_from to the current month (sheet only) */
 	int past_first, past_n;        /* rows in past[]: those under an approved reduction to 0 */
@@ -73,6 +88,9 @@ struct sheet_loader {
 	size_t nmonths, amonths;
 	struct sl_past *past;
 	size_t npast, apast;
+	struct sl_move *moves;
+	size_t nmoves, amoves;
+	char *extra_ids;               /* "m.id IN (...)": members moved out of the subtree, or NULL */
 	struct sl_org *orgs;
 	size_t norgs, aorgs;
 };
@@ -91,6 +109,10 @@ int sheet_load_months(struct sheet_loader *l, int details);
 int sheet_load_past(struct sheet_loader *l);
 int sheet_load_org_names(struct sheet_loader *l);
 const char *sheet_org_name(const struct sheet_loader *l, int64_t id);
+/* the org (id, path) that held m on the last day of month, if it is in the subtree: 1, else 0 */
+int sheet_held_at(const struct sheet_loader *l, const struct sl_mem *m, int month, int64_t *org_id, const char **path);
+/* indexes of the members held in the subtree on the last day of month, in tree order, then by name (*n of them; free it) */
+int *sheet_members_at(const struct sheet_loader *l, int month, size_t *n);
 /* the member index of id, or -1 */
 int sheet_find_member(const struct sheet_loader *l, int64_t id);
 /* months in arrears as dues_arrears counts them (needs count_rows and sheet_load_past) */

@@ -5,8 +5,10 @@
  * to members by a binary search over their ids, never one query per member.
  */
 #include "domain/dues_sheet_internal.h"
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -17,8 +19,16 @@ void sheet_loader_release(struct sheet_loader *l)
 		free(l->mems[k].name);
 		free(l->mems[k].path);
 	}
-	for (k = 0; k < l->nmonths; k++)
+	for (k = 0; k < l->nmonths; k++) {
 		free(l->months[k].receipt_no);
+		free(l->months[k].org_path);
+	}
+	for (k = 0; k < l->nmoves; k++) {
+		free(l->moves[k].from_path);
+		free(l->moves[k].to_path);
+	}
+	free(l->moves);
+	free(l->extra_ids);
 	for (k = 0; k < l->norgs; k++)
 		free(l->orgs[k].name);
 	free(l->mems);
@@ -102,6 +112,30 @@ static struct stmt *prepare_range(struct sheet_loader *l, const char *sql)
 	return st;
 }
 
+/*
+ * Pass 0: the subtree's current members (the path range as parameters 1 and 2); pass 1:
+ * the members who moved out of it in or after the period (their ids, no parameter). fmt
+ * has one %s for the filter; *np is the number of parameters it took.
+ */
+static struct stmt *prepare_pass(struct sheet_loader *l, int pass, const char *fmt, int *np)
+{
+	struct strbuf sb;
+	struct stmt *st;
+	strbuf_init(&sb, 512);
+	strbuf_addf(&sb, fmt, pass ? l->extra_ids : "m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES);
+	st = db_prepare(l->ctx->db, sb.buf, &l->ctx->err);
+	strbuf_release(&sb);
+	*np = pass ? 0 : 2;
+	if (st && !pass) {
+		stmt_bind_text(st, 1, l->lo);
+		stmt_bind_text(st, 2, l->hi);
+	}
+	return st;
+}
+
+/* one pass, or two when members moved out of the subtree */
+#define SHEET_PASSES(l) ((l)->extra_ids ? 2 : 1)
+
 int sheet_finish(struct sheet_loader *l, struct stmt *st, int step)
 {
 	stmt_reset(st);
@@ -118,33 +152,37 @@ int sheet_finish(struct sheet_loader *l, struct stmt *st, int step)
  * that base's subquery once per row; arrears_months takes the few rows before the first
  * base off in C instead.)
  */
-static int load_members(struct sheet_loader *l)
+static int load_members_pass(struct sheet_loader *l, int pass)
 {
 	struct stmt *st;
 	char cur[8];
-	int step;
-	size_t k;
+	int step, np;
 	if (l->count_rows) {
-		st = db_prepare(l->ctx->db,
-				"SELECT m.id, m.org_id, m.name, m.org_path, " DUES_FROM ", m.group_id, "
-				"(SELECT count(*) FROM dues_months d WHERE d.member_id = m.id AND d.month < ? AND d.month >= " DUES_FROM ") "
-				"FROM members m WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES,
-				&l->ctx->err);
+		/* the filter's parameters come after the subquery's: bound here, not by prepare_pass */
+		struct strbuf sb;
+		strbuf_init(&sb, 512);
+		strbuf_addf(&sb, "SELECT m.id, m.org_id, m.name, m.org_path, " DUES_FROM ", m.group_id, "
+				 "(SELECT count(*) FROM dues_months d WHERE d.member_id = m.id AND d.month < ? AND d.month >= " DUES_FROM ") "
+				 "FROM members m WHERE %s",
+			    pass ? l->extra_ids : "m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES);
+		st = db_prepare(l->ctx->db, sb.buf, &l->ctx->err);
+		strbuf_release(&sb);
 		if (st) {
 			dues_ym_format(l->current, cur);
 			stmt_bind_text(st, 1, cur);
-			stmt_bind_text(st, 2, l->lo);
-			stmt_bind_text(st, 3, l->hi);
+			if (!pass) {
+				stmt_bind_text(st, 2, l->lo);
+				stmt_bind_text(st, 3, l->hi);
+			}
 		}
 	} else {
-		st = prepare_range(l, "SELECT m.id, m.org_id, m.name, m.org_path, " DUES_FROM ", m.group_id FROM members m "
-				      "WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES);
+		st = prepare_pass(l, pass, "SELECT m.id, m.org_id, m.name, m.org_path, " DUES_FROM ", m.group_id FROM members m WHERE %s", &np);
 	}
 	if (!st)
 		return E_DB;
 	while ((step = stmt_step(st, &l->ctx->err)) == STEP_ROW) {
 		struct sl_mem *m;
-		if (l->group_id && stmt_int(st, 5) != l->group_id)
+		if (!pass && l->group_id && stmt_int(st, 5) != l->group_id)
 			continue;
 		ALLOC_GROW(l->mems, l->nmems + 1, l->amems);
 		m = &l->mems[l->nmems++];
@@ -156,9 +194,14 @@ static int load_members(struct sheet_loader *l)
 		m->plan.dues_from = dues_ym_parse(stmt_text(st, 4));
 		if (l->count_rows)
 			m->paid_rows = (int)stmt_int(st, 6);
+		m->current = !pass;
 	}
-	if ((step = sheet_finish(l, st, step)))
-		return step;
+	return sheet_finish(l, st, step);
+}
+
+static void index_members(struct sheet_loader *l)
+{
+	size_t k;
 	/* grouped by branch (path, in tree order), then by name in byte order: the same on both backends */
 	if (l->nmems)
 		qsort(l->mems, l->nmems, sizeof(*l->mems), cmp_mem_order);
@@ -170,7 +213,169 @@ static int load_members(struct sheet_loader *l)
 	}
 	if (l->nmems)
 		qsort(l->by_id, l->nmems, sizeof(*l->by_id), cmp_by_id);
+}
+
+static int cmp_move(const void *a, const void *b)
+{
+	const struct sl_move *x = a, *y = b;
+	if (x->member_id != y->member_id)
+		return (x->member_id > y->member_id) - (x->member_id < y->member_id);
+	return x->month != y->month ? (x->month > y->month) - (x->month < y->month) : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/*
+ * The confirmed transfers (and those out of the system) into or out of the subtree's orgs
+ * in effect from the period's first month on, in one query driven by the orgs' path range
+ * and the transfers' (org, status) indexes. A member with none is placed where they are now.
+ */
+#define MOVE_DATE "CASE WHEN t.status = 'sent' THEN t.issued_on ELSE t.decided_on END"
+static int load_moves(struct sheet_loader *l)
+{
+	struct stmt *st;
+	struct strbuf ids;
+	char from[11];
+	int step, nextra = 0;
+	size_t k;
+	if (l->group_id)
+		return 0;  /* a 党小组's sheet: its members now (a move clears group_id) */
+	st = db_prepare(l->ctx->db,
+			"SELECT t.member_id, t.from_org_id, fo.path, COALESCE(t.to_org_id, 0), COALESCE(tg.path, ''), " MOVE_DATE ", t.id "
+			"FROM orgs o JOIN transfers t ON t.from_org_id = o.id AND t.status IN ('confirmed', 'sent') "
+			"JOIN orgs fo ON fo.id = t.from_org_id LEFT JOIN orgs tg ON tg.id = t.to_org_id "
+			"WHERE o.path >= ? AND o.path < ? AND " MOVE_DATE " >= ? "
+			"UNION "
+			"SELECT t.member_id, t.from_org_id, fo.path, COALESCE(t.to_org_id, 0), COALESCE(tg.path, ''), " MOVE_DATE ", t.id "
+			"FROM orgs o JOIN transfers t ON t.to_org_id = o.id AND t.status = 'confirmed' "
+			"JOIN orgs fo ON fo.id = t.from_org_id LEFT JOIN orgs tg ON tg.id = t.to_org_id "
+			"WHERE o.path >= ? AND o.path < ? AND " MOVE_DATE " >= ?",
+			&l->ctx->err);
+	if (!st)
+		return E_DB;
+	xsnprintf(from, sizeof(from), "%04d-%02d-01", l->first / 12, l->first % 12 + 1);
+	stmt_bind_text(st, 1, l->lo);
+	stmt_bind_text(st, 2, l->hi);
+	stmt_bind_text(st, 3, from);
+	stmt_bind_text(st, 4, l->lo);
+	stmt_bind_text(st, 5, l->hi);
+	stmt_bind_text(st, 6, from);
+	while ((step = stmt_step(st, &l->ctx->err)) == STEP_ROW) {
+		struct sl_move *mv;
+		char ym[8];
+		int month;
+		stmt_text_copy(st, 5, ym, sizeof(ym));  /* YYYY-MM of the date */
+		month = dues_ym_parse(ym);
+		if (month < 0)
+			continue;
+		ALLOC_GROW(l->moves, l->nmoves + 1, l->amoves);
+		mv = &l->moves[l->nmoves++];
+		memset(mv, 0, sizeof(*mv));
+		mv->member_id = stmt_int(st, 0);
+		mv->from_org = stmt_int(st, 1);
+		mv->from_path = xstrdup(stmt_text(st, 2) ? stmt_text(st, 2) : "");
+		mv->to_org = stmt_int(st, 3);
+		mv->to_path = xstrdup(stmt_text(st, 4) ? stmt_text(st, 4) : "");
+		mv->month = month;
+		mv->seq = (int)stmt_int(st, 6);
+	}
+	if ((step = sheet_finish(l, st, step)) || !l->nmoves)
+		return step;
+	qsort(l->moves, l->nmoves, sizeof(*l->moves), cmp_move);
+	/* the members who moved out and are no longer in the subtree: a second pass by id */
+	strbuf_init(&ids, 64);
+	strbuf_addstr(&ids, "m.id IN (");
+	for (k = 0; k < l->nmoves; k++) {
+		if ((k && l->moves[k].member_id == l->moves[k - 1].member_id) || sheet_find_member(l, l->moves[k].member_id) >= 0)
+			continue;
+		strbuf_addf(&ids, "%s%" PRId64, nextra++ ? ", " : "", l->moves[k].member_id);
+	}
+	strbuf_addch(&ids, ')');
+	if (nextra) {
+		l->extra_ids = strbuf_detach(&ids, NULL);
+		free(l->by_id);
+		l->by_id = NULL;
+		if ((step = load_members_pass(l, 1)))
+			return step;
+		index_members(l);
+	} else {
+		strbuf_release(&ids);
+	}
+	for (k = 0; k < l->nmoves; k++) {
+		struct sl_move *mv = &l->moves[k];
+		struct sl_mem *m;
+		if ((mv->mi = sheet_find_member(l, mv->member_id)) < 0)
+			continue;
+		m = &l->mems[mv->mi];
+		if (!m->moves_n)
+			m->moves_first = (int)k;
+		m->moves_n++;
+	}
 	return 0;
+}
+
+struct sl_at {
+	const char *path, *name;
+	int64_t id;
+	int mi;
+};
+
+static int cmp_at(const void *a, const void *b)
+{
+	const struct sl_at *x = a, *y = b;
+	int c = cmp_path(x->path, y->path);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+int *sheet_members_at(const struct sheet_loader *l, int month, size_t *n)
+{
+	int *out = xcalloc(l->nmems + 1, sizeof(int));
+	struct sl_at *at;
+	size_t k;
+	*n = 0;
+	if (!l->nmoves) {  /* nobody moved: the members as loaded, already in order */
+		for (k = 0; k < l->nmems; k++)
+			out[(*n)++] = (int)k;
+		return out;
+	}
+	at = xcalloc(l->nmems + 1, sizeof(*at));
+	for (k = 0; k < l->nmems; k++) {
+		int64_t org;
+		const char *path;
+		if (!sheet_held_at(l, &l->mems[k], month, &org, &path))
+			continue;
+		at[*n].path = path;
+		at[*n].name = l->mems[k].name;
+		at[*n].id = l->mems[k].id;
+		at[(*n)++].mi = (int)k;
+	}
+	if (*n)
+		qsort(at, *n, sizeof(*at), cmp_at);
+	for (k = 0; k < *n; k++)
+		out[k] = at[k].mi;
+	free(at);
+	return out;
+}
+
+static int in_range(const struct sheet_loader *l, const char *path)
+{
+	return *path && strcmp(path, l->lo) >= 0 && strcmp(path, l->hi) < 0;
+}
+
+int sheet_held_at(const struct sheet_loader *l, const struct sl_mem *m, int month, int64_t *org_id, const char **path)
+{
+	int k;
+	for (k = 0; k < m->moves_n; k++) {
+		const struct sl_move *mv = &l->moves[m->moves_first + k];
+		if (mv->month > month) {
+			*org_id = mv->from_org;
+			*path = mv->from_path;
+			return in_range(l, mv->from_path);
+		}
+	}
+	*org_id = m->org_id;
+	*path = m->path;
+	return m->current;
 }
 
 static int cmp_base(const void *a, const void *b)
@@ -194,11 +399,12 @@ static int cmp_past(const void *a, const void *b)
 /* every base of the members (a handful each): the first one also bounds the arrears */
 int sheet_load_bases(struct sheet_loader *l)
 {
-	struct stmt *st = prepare_range(l, "SELECT b.member_id, b.from_month, b.kind, b.base_fen, b.monthly_fen, b.id "
-					   "FROM members m JOIN dues_bases b ON b.member_id = m.id "
-					   "WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES);
-	int step;
+	struct stmt *st;
+	int step, pass, np;
 	size_t k;
+	for (pass = 0; pass < SHEET_PASSES(l); pass++) {
+	st = prepare_pass(l, pass, "SELECT b.member_id, b.from_month, b.kind, b.base_fen, b.monthly_fen, b.id "
+				   "FROM members m JOIN dues_bases b ON b.member_id = m.id WHERE %s", &np);
 	if (!st)
 		return E_DB;
 	while ((step = stmt_step(st, &l->ctx->err)) == STEP_ROW) {
@@ -217,6 +423,7 @@ int sheet_load_bases(struct sheet_loader *l)
 	}
 	if ((step = sheet_finish(l, st, step)))
 		return step;
+	}
 	if (l->nbases)
 		qsort(l->bases, l->nbases, sizeof(*l->bases), cmp_base);
 	l->base_rows = xcalloc(l->nbases + 1, sizeof(*l->base_rows));
@@ -233,11 +440,12 @@ int sheet_load_bases(struct sheet_loader *l)
 /* every approved reduction of the members: exempted months are never arrears */
 int sheet_load_reductions(struct sheet_loader *l)
 {
-	struct stmt *st = prepare_range(l, "SELECT r.member_id, r.from_month, r.to_month, r.monthly_fen "
-					   "FROM members m JOIN dues_reductions r ON r.member_id = m.id "
-					   "WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES " AND r.status = 'approved'");
-	int step;
+	struct stmt *st;
+	int step, pass, np;
 	size_t k;
+	for (pass = 0; pass < SHEET_PASSES(l); pass++) {
+	st = prepare_pass(l, pass, "SELECT r.member_id, r.from_month, r.to_month, r.monthly_fen "
+				   "FROM members m JOIN dues_reductions r ON r.member_id = m.id WHERE %s AND r.status = 'approved'", &np);
 	if (!st)
 		return E_DB;
 	while ((step = stmt_step(st, &l->ctx->err)) == STEP_ROW) {
@@ -255,6 +463,7 @@ int sheet_load_reductions(struct sheet_loader *l)
 	}
 	if ((step = sheet_finish(l, st, step)))
 		return step;
+	}
 	if (l->nreds)
 		qsort(l->reds, l->nreds, sizeof(*l->reds), cmp_red);
 	l->red_rows = xcalloc(l->nreds + 1, sizeof(*l->red_rows));
@@ -272,21 +481,23 @@ int sheet_load_reductions(struct sheet_loader *l)
 int sheet_load_months(struct sheet_loader *l, int details)
 {
 	char first[8], last[8];
-	struct stmt *st = prepare_range(
-		l, details ? "SELECT dm.member_id, dm.month, dm.paid_fen, dm.payment_id, p.paid_on, p.method, p.receipt_no "
+	struct stmt *st;
+	int step, pass, np;
+	for (pass = 0; pass < SHEET_PASSES(l); pass++) {
+	st = prepare_pass(
+		l, pass, details ? "SELECT dm.member_id, dm.month, dm.paid_fen, dm.payment_id, dm.org_path, p.paid_on, p.method, p.receipt_no "
 			     "FROM members m JOIN dues_months dm ON dm.member_id = m.id "
 			     "LEFT JOIN dues_payments p ON p.id = dm.payment_id "
-			     "WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES " AND dm.month >= ? AND dm.month <= ?"
-			   : "SELECT dm.member_id, dm.month, dm.paid_fen, dm.payment_id "
+			     "WHERE %s AND dm.month >= ? AND dm.month <= ?"
+			   : "SELECT dm.member_id, dm.month, dm.paid_fen, dm.payment_id, dm.org_path "
 			     "FROM members m JOIN dues_months dm ON dm.member_id = m.id "
-			     "WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES " AND dm.month >= ? AND dm.month <= ?");
-	int step;
+			     "WHERE %s AND dm.month >= ? AND dm.month <= ?", &np);
 	if (!st)
 		return E_DB;
 	dues_ym_format(l->first, first);
 	dues_ym_format(l->last, last);
-	stmt_bind_text(st, 3, first);
-	stmt_bind_text(st, 4, last);
+	stmt_bind_text(st, np + 1, first);
+	stmt_bind_text(st, np + 2, last);
 	while ((step = stmt_step(st, &l->ctx->err)) == STEP_ROW) {
 		int mi = sheet_find_member(l, stmt_int(st, 0)), month = dues_ym_parse(stmt_text(st, 1));
 		struct sl_month *r;
@@ -299,30 +510,37 @@ int sheet_load_months(struct sheet_loader *l, int details)
 		r->month = month;
 		r->paid_fen = stmt_int(st, 2);
 		r->exempt = stmt_is_null(st, 3);
+		if (l->mems[mi].moves_n)
+			r->org_path = xstrdup(stmt_text(st, 4) ? stmt_text(st, 4) : "");
 		if (details) {
-			stmt_text_copy(st, 4, r->paid_on, sizeof(r->paid_on));
-			stmt_text_copy(st, 5, r->method, sizeof(r->method));
-			if (stmt_text(st, 6) && stmt_text(st, 6)[0])
-				r->receipt_no = xstrdup(stmt_text(st, 6));
+			stmt_text_copy(st, 5, r->paid_on, sizeof(r->paid_on));
+			stmt_text_copy(st, 6, r->method, sizeof(r->method));
+			if (stmt_text(st, 7) && stmt_text(st, 7)[0])
+				r->receipt_no = xstrdup(stmt_text(st, 7));
 		}
 	}
-	return sheet_finish(l, st, step);
+	if ((step = sheet_finish(l, st, step)))
+		return step;
+	}
+	return 0;
 }
 
 /* the rows under approved reductions to 0 before the current month (few): is an exempted month's row there? */
 int sheet_load_past(struct sheet_loader *l)
 {
 	char cur[8];
-	struct stmt *st = prepare_range(l, "SELECT DISTINCT dm.member_id, dm.month FROM members m "
-					   "JOIN dues_reductions r ON r.member_id = m.id AND r.status = 'approved' AND r.monthly_fen = 0 "
-					   "JOIN dues_months dm ON dm.member_id = m.id AND dm.month >= r.from_month AND dm.month <= r.to_month "
-					   "WHERE m.org_path >= ? AND m.org_path < ? AND " SHEET_MEMBER_STATES " AND dm.month < ?");
-	int step;
+	struct stmt *st;
+	int step, pass, np;
 	size_t k;
+	for (pass = 0; pass < SHEET_PASSES(l); pass++) {
+	st = prepare_pass(l, pass, "SELECT DISTINCT dm.member_id, dm.month FROM members m "
+				   "JOIN dues_reductions r ON r.member_id = m.id AND r.status = 'approved' AND r.monthly_fen = 0 "
+				   "JOIN dues_months dm ON dm.member_id = m.id AND dm.month >= r.from_month AND dm.month <= r.to_month "
+				   "WHERE %s AND dm.month < ?", &np);
 	if (!st)
 		return E_DB;
 	dues_ym_format(l->current, cur);
-	stmt_bind_text(st, 3, cur);
+	stmt_bind_text(st, np + 1, cur);
 	while ((step = stmt_step(st, &l->ctx->err)) == STEP_ROW) {
 		int mi = sheet_find_member(l, stmt_int(st, 0)), month = dues_ym_parse(stmt_text(st, 1));
 		if (mi < 0 || month < 0)
@@ -333,6 +551,7 @@ int sheet_load_past(struct sheet_loader *l)
 	}
 	if ((step = sheet_finish(l, st, step)))
 		return step;
+	}
 	if (l->npast)
 		qsort(l->past, l->npast, sizeof(*l->past), cmp_past);
 	for (k = 0; k < l->npast; k++) {
@@ -450,6 +669,7 @@ int sheet_open_root(struct ctx *ctx, int64_t org_id, struct org *root)
 
 int sheet_loader_open(struct sheet_loader *l, struct ctx *ctx, const struct org *root, int first, int last, int count_rows)
 {
+	int rc;
 	memset(l, 0, sizeof(*l));
 	l->ctx = ctx;
 	strlcpy_z(l->lo, root->path, sizeof(l->lo));
@@ -466,7 +686,10 @@ int sheet_loader_open(struct sheet_loader *l, struct ctx *ctx, const struct org 
 	l->last = last;
 	l->current = dues_ym_of(ctx->today);
 	l->count_rows = count_rows;
-	return load_members(l);
+	if ((rc = load_members_pass(l, 0)))
+		return rc;
+	index_members(l);
+	return load_moves(l);
 }
 
 /* one-off payments collected in the subtree with paid_on in first..last */

@@ -5,7 +5,8 @@
  * not_due, a later base winning, a pending reduction ignored), totals, one-off payments
  * kept apart, rows grouped by branch, members who left excluded, arrears months as
  * dues_arrears counts them, the remittance of a year and of a month equal to the sum of
- * the monthly sheets, and scope. Runs on SQLite and again on PostgreSQL when
+ * the monthly sheets, scope, and transfers (the branch that held the member on the
+ * month's last day has the month; the money stays where it was collected). Runs on SQLite and again on PostgreSQL when
  * DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
@@ -523,7 +524,154 @@ static void test_scope(void **state)
 		cmocka_unit_test(test_remittance_sums_the_sheets),     \
 		cmocka_unit_test(test_group),                          \
 		cmocka_unit_test(test_scope),                          \
+		cmocka_unit_test(test_transfers_follow_the_month),     \
 	}
+
+/*
+ * Transfers (组织关系转接): a member is on the sheet of the branch that held them on the
+ * last day of the month. mv pays Jan..Apr in C, moves to D (confirmed in May) and pays
+ * May..Jun there; ext leaves the system (letter sent in March); pend's letter to D is not
+ * confirmed (stays in C); away moves to E outside the committee (confirmed in April).
+ * Each payment counts once, at the branch that collected it.
+ */
+static void transfer_row(int64_t member, int64_t from, int64_t to, const char *kind, const char *status, const char *issued,
+			 const char *decided)
+{
+	char ser[32];
+	xsnprintf(ser, sizeof(ser), "DS-T-%" PRId64, member);  /* one letter per member here */
+	if (to)
+		sql("INSERT INTO transfers (serial, member_id, from_org_id, to_org_id, kind, reason, issued_on, valid_until, "
+		    "dues_paid_to, status, decided_on, created_at) VALUES (?, ?, ?, ?, ?, '工作调动', ?, '2026-12-31', '2026-04', ?, ?, "
+		    "'2026-01-01T00:00:00Z')",
+		    "siiissss", ser, member, from, to, kind, issued, status, decided);
+	else  /* out of the system: no receiving org here */
+		sql("INSERT INTO transfers (serial, member_id, from_org_id, to_org_name, kind, reason, issued_on, valid_until, "
+		    "dues_paid_to, status, decided_on, created_at) VALUES (?, ?, ?, '外省某党支部', ?, '工作调动', ?, '2026-12-31', "
+		    "'2026-04', ?, ?, '2026-01-01T00:00:00Z')",
+		    "siissss", ser, member, from, kind, issued, status, decided);
+}
+
+static int on_sheet(int64_t org, int m, int64_t member, int64_t *org_of, int64_t *paid)
+{
+	struct dues_sheet s;
+	const struct dues_sheet_row *r;
+	int found;
+	assert_int_equal(dues_sheet_load(&fx.ctx, org, m, &s), 0);
+	r = row_of(&s, member);
+	if ((found = r != NULL)) {
+		*org_of = r->org_id;
+		*paid = r->paid_fen;
+	}
+	dues_sheet_release(&s);
+	return found;
+}
+
+static const struct dues_remit_row *remit_of(const struct dues_remittance *r, int64_t org)
+{
+	size_t k;
+	for (k = 0; k < r->nrows; k++)
+		if (r->rows[k].org_id == org)
+			return &r->rows[k];
+	return NULL;
+}
+
+static void test_transfers_follow_the_month(void **state)
+{
+	struct dues_remittance rc, rd, rt, rtop;
+	struct org o;
+	int64_t com, c, d, e, mv, ext, pend, away, org_of = 0, paid = 0;
+	char pc[PATH_MAX_LEN], pd[PATH_MAX_LEN], pe[PATH_MAX_LEN];
+	const struct dues_remit_row *x;
+	int m, y = 2026 * 12;
+	(void)state;
+	as_system();
+	life_set_today(2026, 7, 10);
+	com = life_make_org(fx.top, "committee", "转接镇党委", 0);
+	c = life_make_org(com, "branch", "转接东支部", 3);
+	d = life_make_org(com, "branch", "转接西支部", 3);
+	e = life_make_org(fx.top, "branch", "转接外支部", 3);
+	assert_int_equal(org_get(&fx.ctx, c, &o), 0);
+	strlcpy_z(pc, o.path, sizeof(pc));
+	assert_int_equal(org_get(&fx.ctx, d, &o), 0);
+	strlcpy_z(pd, o.path, sizeof(pd));
+	assert_int_equal(org_get(&fx.ctx, e, &o), 0);
+	strlcpy_z(pe, o.path, sizeof(pe));
+	mv = life_make_member(c);
+	ext = life_make_member(c);
+	pend = life_make_member(c);
+	away = life_make_member(c);
+	sql("UPDATE members SET dues_from = '2025-01' WHERE org_id = ?", "i", c);
+	base(mv, "2025-01", "employed", 100000, 1000);
+	base(ext, "2025-01", "employed", 100000, 1000);
+	base(pend, "2025-01", "employed", 100000, 1000);
+	base(away, "2025-01", "employed", 100000, 1000);
+	pay(mv, c, pc, 2026, 1, 4, 1000, "2026-01-06", "C-1");
+	pay(ext, c, pc, 2026, 1, 2, 1000, "2026-01-06", "C-2");
+	pay(pend, c, pc, 2026, 1, 6, 1000, "2026-01-06", "C-3");
+	pay(away, c, pc, 2026, 1, 3, 1000, "2026-01-06", "C-4");
+	transfer_row(mv, c, d, "internal", "confirmed", "2026-04-25", "2026-05-08");
+	sql("UPDATE members SET org_id = ?, org_path = ? WHERE id = ?", "isi", d, pd, mv);
+	pay(mv, d, pd, 2026, 5, 6, 1000, "2026-05-20", "D-1");
+	transfer_row(ext, c, 0, "external", "sent", "2026-03-12", "");
+	sql("UPDATE members SET state = 'transferred_out' WHERE id = ?", "i", ext);
+	transfer_row(pend, c, d, "internal", "pending", "2026-05-20", "");
+	sql("UPDATE members SET state = 'transferring' WHERE id = ?", "i", pend);
+	transfer_row(away, c, e, "internal", "confirmed", "2026-03-28", "2026-04-02");
+	sql("UPDATE members SET org_id = ?, org_path = ? WHERE id = ?", "isi", e, pe, away);
+
+	for (m = y; m < y + 12; m++) {
+		/* mv: C up to April (paid there), D from May */
+		assert_int_equal(on_sheet(c, m, mv, &org_of, &paid), m < y + 4);
+		if (m < y + 4)
+			assert_int_equal(paid, 1000);
+		assert_int_equal(on_sheet(d, m, mv, &org_of, &paid), m >= y + 4);
+		if (m >= y + 4 && m < y + 6)
+			assert_int_equal(paid, 1000);
+		assert_true(on_sheet(com, m, mv, &org_of, &paid));
+		assert_int_equal(org_of, m < y + 4 ? c : d);
+		/* ext: C in January and February only; pend: always C, never D */
+		assert_int_equal(on_sheet(c, m, ext, &org_of, &paid), m < y + 2);
+		assert_int_equal(on_sheet(com, m, ext, &org_of, &paid), m < y + 2);
+		assert_true(on_sheet(c, m, pend, &org_of, &paid));
+		assert_false(on_sheet(d, m, pend, &org_of, &paid));
+		/* away: C up to March, then E (outside the committee) */
+		assert_int_equal(on_sheet(c, m, away, &org_of, &paid), m < y + 3);
+		assert_int_equal(on_sheet(com, m, away, &org_of, &paid), m < y + 3);
+		assert_int_equal(on_sheet(e, m, away, &org_of, &paid), m >= y + 3);
+	}
+
+	assert_int_equal(dues_remittance_load(&fx.ctx, c, 2026, -1, &rc), 0);
+	assert_int_equal(dues_remittance_load(&fx.ctx, d, 2026, -1, &rd), 0);
+	assert_int_equal(dues_remittance_load(&fx.ctx, com, 2026, -1, &rt), 0);
+	assert_int_equal(dues_remittance_load(&fx.ctx, fx.top, 2026, -1, &rtop), 0);
+	/* collected where collected: C 4 + 2 + 6 + 3 months, D 2 */
+	assert_int_equal(rc.totals.collected_fen, 15000);
+	assert_int_equal(rd.totals.collected_fen, 2000);
+	/* due by the month's branch: C mv 4 + ext 2 + pend 12 + away 3, D mv 8 */
+	assert_int_equal(rc.totals.due_fen, 21000);
+	assert_int_equal(rd.totals.due_fen, 8000);
+	assert_int_equal(rc.totals.members, 4);
+	assert_int_equal(rd.totals.members, 1);
+	assert_non_null(x = remit_of(&rt, c));
+	assert_int_equal(x->collected_fen, rc.totals.collected_fen);
+	assert_int_equal(x->due_fen, rc.totals.due_fen);
+	assert_int_equal(x->arrears_fen, rc.totals.arrears_fen);
+	assert_non_null(x = remit_of(&rt, d));
+	assert_int_equal(x->collected_fen, rd.totals.collected_fen);
+	assert_int_equal(x->due_fen, rd.totals.due_fen);
+	assert_int_equal(x->arrears_fen, rd.totals.arrears_fen);
+	assert_int_equal(rt.totals.collected_fen, rc.totals.collected_fen + rd.totals.collected_fen);
+	assert_int_equal(rt.totals.due_fen, rc.totals.due_fen + rd.totals.due_fen);
+	assert_int_equal(rt.totals.arrears_fen, rc.totals.arrears_fen + rd.totals.arrears_fen);
+	assert_non_null(x = remit_of(&rtop, com));
+	assert_int_equal(x->collected_fen, 17000);
+	assert_int_equal(x->due_fen, 29000);
+	dues_remittance_release(&rc);
+	dues_remittance_release(&rd);
+	dues_remittance_release(&rt);
+	dues_remittance_release(&rtop);
+	life_set_today(2026, 3, 10);
+}
 
 int main(void)
 {
