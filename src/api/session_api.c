@@ -60,7 +60,8 @@ int h_session_create(struct request *req, struct response *res)
 		long long ttl = config_int(req->ctx.cfg, CFG_SESSION_TTL_MIN) * 60;
 		json_object_set_new(reply, "csrf", json_string(csrf));
 		xsnprintf(res->set_cookie, sizeof(res->set_cookie),
-			  "dj_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld", token, ttl);
+			  "dj_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", token, ttl,
+			  config_int(req->ctx.cfg, CFG_HTTP_SECURE_COOKIE) ? "; Secure" : "");
 	}
 	api_reply_json(res, 200, reply);
 out:
@@ -91,7 +92,8 @@ int h_session_delete(struct request *req, struct response *res)
 	int rc = auth_logout(&req->ctx, req->session_token_hash);
 	if (rc)
 		return rc;
-	strlcpy_z(res->set_cookie, "dj_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", sizeof(res->set_cookie));
+	xsnprintf(res->set_cookie, sizeof(res->set_cookie), "dj_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		  config_int(req->ctx.cfg, CFG_HTTP_SECURE_COOKIE) ? "; Secure" : "");
 	res->status = 204;
 	return 0;
 }

@@ -12,6 +12,7 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_HTTP_MAX_CONNECTIONS] = { "http.max_connections", CFG_INT, "4096", 16, 1000000, NULL, "concurrent HTTP connections" },
 	[CFG_HTTP_TIMEOUT_SECONDS] = { "http.timeout_seconds", CFG_INT, "30", 1, 3600, NULL, "idle connection / request header timeout" },
 	[CFG_HTTP_PER_IP] = { "http.per_ip_connections", CFG_INT, "0", 0, 1000000, NULL, "connections per client address (0 = no limit)" },
+	[CFG_HTTP_SECURE_COOKIE] = { "http.secure_cookie", CFG_INT, "0", 0, 1, NULL, "会话 Cookie 带 Secure（经 HTTPS 提供时设为 1）" },
 	[CFG_POOL] = { "db.pool", CFG_INT, "8", 1, 256, NULL, "database connections" },
 	[CFG_SESSION_TTL_MIN] = { "auth.session_ttl_minutes", CFG_INT, "480", 5, 43200, NULL, "idle session lifetime" },
 	[CFG_SESSION_MAX_HOURS] = { "auth.session_max_hours", CFG_INT, "24", 1, 8760, NULL, "absolute session lifetime" },

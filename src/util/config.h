@@ -11,6 +11,7 @@ enum config_key {
 	CFG_HTTP_MAX_CONNECTIONS, /* concurrent connections held (open files are raised to fit) */
 	CFG_HTTP_TIMEOUT_SECONDS, /* idle connection, and a request's headers in full, within this */
 	CFG_HTTP_PER_IP,          /* connections from one address; 0 = no limit (behind a proxy) */
+	CFG_HTTP_SECURE_COOKIE,   /* 1: the session cookie carries Secure (served over TLS, e.g. behind nginx) */
 	CFG_POOL,                 /* database connections */
 	CFG_SESSION_TTL_MIN,      /* idle session lifetime */
 	CFG_SESSION_MAX_HOURS,    /* absolute session lifetime, however active */

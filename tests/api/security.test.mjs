@@ -129,7 +129,7 @@ const LOCK_MINUTES = 2;
 const TTL_MINUTES = 7;
 const MAX_HOURS = 2;
 const srv = await startServer(priv.url, privKey, [`auth.max_failures=${MAX_FAILURES}`, `auth.lock_minutes=${LOCK_MINUTES}`,
-  `auth.session_ttl_minutes=${TTL_MINUTES}`, `auth.session_max_hours=${MAX_HOURS}`]);
+  `auth.session_ttl_minutes=${TTL_MINUTES}`, `auth.session_max_hours=${MAX_HOURS}`, 'http.secure_cookie=1']);
 test.after(async () => { await srv.stop(); });
 
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -147,6 +147,16 @@ async function privUser(auth, role = 'sysadmin') {
   assert.equal(r.status, 201, r.text);
   return { username, password, id: r.body.id };
 }
+
+test(`http.secure_cookie=1: the session cookie (and its removal) carries Secure; off by default for plain HTTP (${BACKEND})`, async () => {
+  const on = await cookieLogin(srv.url, 'admin', PRIV_ADMIN);
+  assert.match(on.setCookie, /; Secure(;|$)/, on.setCookie);
+  const out = await call(srv.url, 'DELETE', '/api/v1/session', { headers: { Cookie: on.cookie, 'X-CSRF-Token': on.csrf } });
+  assert.ok(out.status === 204 || out.status === 200, out.text);
+  assert.match(out.headers.get('set-cookie') || '', /Max-Age=0; Secure/);
+  const off = await cookieLogin(BASE, ADMIN.username, ADMIN.password);
+  assert.doesNotMatch(off.setCookie, /Secure/, 'the shared test server runs with the default (0)');
+});
 
 test(`login lockout after auth.max_failures and its release after auth.lock_minutes (${BACKEND})`, async () => {
   const auth = await privAdmin();
