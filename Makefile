@@ -27,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_SUPPORT := $(sort $(wildcard tests/unit/support/*.c))
 TEST_SUPPORT_OBJ := $(TEST_SUPPORT:tests/unit/support/%.c=$(BUILD)/tests/support/%.o)
 
-.PHONY: all run test test-unit test-api bench clean deps sanitize
+.PHONY: all run test test-unit test-api bench bench-province clean deps sanitize
 all: $(BUILD)/dangjian $(UNIT_BIN)
 	@ln -sf $(BUILD)/dangjian dangjian
 
@@ -92,6 +92,12 @@ sanitize:
 
 bench: all
 	@bash bench/run.sh $(BUILD)
+
+# the province-size subtree reports against their straightforward SQL (bench/province.sh:
+# DJ_PROVINCE_MEMBERS, default 1,000,000; DJ_PROVINCE_DB reuses a database; DJ_BENCH_PG=1 on
+# a private PostgreSQL)
+bench-province: $(BUILD)/dangjian
+	@bash bench/province.sh $(BUILD)
 
 # --- fuzzing (helper F; tests/fuzz/) --------------------------------------------------
 # `make fuzz`: one libFuzzer binary per tests/fuzz/fuzz_<target>.c in $(FUZZ_BUILD)/fuzz/, linked

@@ -18,6 +18,7 @@
 #include "domain/demo.h"
 #include "domain/demo_scale.h"
 #include "domain/member_import.h"
+#include "domain/points.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -255,6 +256,11 @@ static int open_env(struct opts *o, int create_key, struct store **st, struct ct
 	ctx_set_clock(ctx, time(NULL));
 	ctx->cfg = &o->cfg;
 	ctx->db = store_acquire(*st);
+	/* 039: the kept standings of a database from before it, computed once */
+	if (points_standings_prepare(ctx)) {
+		*e = ctx->err;
+		return E_DB;
+	}
 	return 0;
 }
 

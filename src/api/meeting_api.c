@@ -84,14 +84,17 @@ static int query_year(struct request *req, int64_t *year)
 int h_compliance(struct request *req, struct response *res)
 {
 	struct strbuf body = STRBUF_INIT;
+	struct compliance_opts opts = { 0 };
 	int64_t org, year, month, quarter;
 	char *data;
 	size_t len;
 	int rc;
 	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = query_year(req, &year)) ||
-	    (rc = api_query_int(req, "month", 0, 1, 12, &month)) || (rc = api_query_int(req, "quarter", 0, 1, 4, &quarter)))
+	    (rc = api_query_int(req, "month", 0, 1, 12, &month)) || (rc = api_query_int(req, "quarter", 0, 1, 4, &quarter)) ||
+	    (rc = api_paging(req, &opts.page, &opts.per_page)))
 		return rc;
-	if ((rc = compliance_report_json(&req->ctx, org, (int)year, (int)month, (int)quarter, &body))) {
+	/* page and per_page apply to a large subtree's branches not green only (docs/API.md) */
+	if ((rc = compliance_report_json_opts(&req->ctx, org, (int)year, (int)month, (int)quarter, &opts, &body))) {
 		strbuf_release(&body);
 		return rc;
 	}

@@ -14,6 +14,7 @@
 #include "domain/audit.h"
 #include "domain/meeting.h"
 #include "domain/org.h"
+#include "domain/org_path.h"
 #include "domain/points.h"
 #include "io/pdf_board.h"
 #include "util/config.h"
@@ -23,7 +24,6 @@
 
 #define NOT_FOUND_MSG "该会议未开启扫码签到，或您不在该会议的应到名单中"
 #define MEETING_NOT_FOUND_MSG "会议记录不存在或不在您的管理范围内"
-#define PATH_IDS 64
 #define SHANGHAI_OFFSET (8 * 3600)
 #define MAX_OLD_SLOTS 2000 /* how far back a stale code is still told apart from a wrong one */
 #define URL_SIZE 512
@@ -80,68 +80,26 @@ int checkin_token(const char *secret_hex, int64_t meeting_id, int64_t slot, char
 	return 0;
 }
 
-/* "/1/7/" → {1, 7}; -1 when malformed or too deep */
-static int path_ids(const char *path, int64_t *ids, int max)
+struct checkin_setting {
+	int enabled;
+	int64_t defined_at;
+};
+
+static int setting_row(void *arg, struct stmt *st)
 {
-	int n = 0;
-	const char *p = path;
-	if (!p || *p != '/')
-		return -1;
-	p++;
-	while (*p) {
-		int64_t v = 0;
-		int digits = 0;
-		while (*p >= '0' && *p <= '9' && digits < 18) {
-			v = v * 10 + (*p++ - '0');
-			digits++;
-		}
-		if (!digits || *p != '/' || n == max)
-			return -1;
-		ids[n++] = v;
-		p++;
-	}
-	return n;
+	struct checkin_setting *c = arg;
+	c->defined_at = stmt_int(st, 0);
+	c->enabled = stmt_int(st, 1) != 0;
+	return 0;
 }
 
 /* the nearest setting on org_path: *enabled, *defined_at (0 = none, off) */
 static int setting_lookup(struct ctx *ctx, const char *org_path, int *enabled, int64_t *defined_at)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct stmt *st;
-	int64_t ids[PATH_IDS];
-	int n, i, step, best = -1, rc = 0;
-	*enabled = 0;
-	*defined_at = 0;
-	if ((n = path_ids(org_path, ids, PATH_IDS)) < 0)
-		return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "组织路径无效：%s", org_path ? org_path : "");
-	if (!n)
-		return 0;
-	strbuf_addstr(&sql, "SELECT org_id, enabled FROM checkin_settings WHERE org_id IN (");
-	for (i = 0; i < n; i++)
-		strbuf_addstr(&sql, i ? ", ?" : "?");
-	strbuf_addch(&sql, ')');
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		stmt_bind_int(st, i + 1, ids[i]);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int64_t id = stmt_int(st, 0);
-		int pos;
-		for (pos = 0; pos < n && ids[pos] != id; pos++)
-			;
-		if (pos < n && pos > best) {
-			best = pos;
-			*enabled = stmt_int(st, 1) != 0;
-			*defined_at = id;
-		}
-	}
-	stmt_reset(st);
-	if (step != STEP_DONE)
-		rc = ctx_db_fail(ctx);
-out:
-	strbuf_release(&sql);
+	struct checkin_setting c = { 0, 0 };
+	int rc = org_path_nearest(ctx, "SELECT org_id, enabled FROM checkin_settings", org_path, setting_row, &c);
+	*enabled = c.enabled;
+	*defined_at = c.defined_at;
 	return rc;
 }
 

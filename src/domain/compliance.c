@@ -4,8 +4,12 @@
  *
  * DESIGN.md "Scale": the compliance check reads the subtree's orgs once (a path range)
  * and their meeting counts of the year once (meeting_counts, kept by triggers on every
- * meeting write, 012_meeting_counts); the rules are applied here in C over at most a
- * few thousand branches. No query per branch, no pass over the meetings themselves.
+ * meeting write, 012_meeting_counts); the rules are applied here in C. 谈心谈话 of a
+ * subtree of more than 50 branches comes from the roster and talked counts kept per
+ * org (038_org_talks), never from its members; under a top-level org (a province) the
+ * kept rows are read by year in one index range each. No query per branch, no pass
+ * over the meetings or the members; a province's reply lists its branches not green,
+ * one page at a time (compliance.list_max).
  */
 #include "domain/meeting.h"
 #include <inttypes.h>
@@ -133,7 +137,17 @@ struct ctree {
 	size_t norgs, nbr, nmiss, miss_alloc;
 	int talks;               /* the talk figures were read */
 	int talk_names;          /* with the names of those not talked with (a small subtree) */
+	int reference;           /* 谈心谈话 member by member even for a large subtree (the tests' reference) */
 };
+
+/*
+ * The subtree of a top-level org (a province): its figures are read by year, not by org
+ * (not in the reference computation, which keeps the reads by org as before 038).
+ */
+static int ctree_whole(const struct ctree *t)
+{
+	return t->root.parent_id == 0 && !t->reference;
+}
 
 static int id_idx_cmp(const void *a, const void *b)
 {
@@ -386,16 +400,72 @@ static int load_talkers(struct ctx *ctx, int year, int64_t **ids, size_t *n)
 }
 
 /*
+ * 谈心谈话 of the year per branch from the counts kept per org (038_org_talks): the
+ * roster (active full and probationary members of the branch) and those of them present
+ * at a talk in the year, two narrow rows per branch of the subtree, in place of a read
+ * of every member of the subtree (10 million for a province) and of the year's talkers.
+ */
+static int load_talks_kept(struct ctx *ctx, struct ctree *t, int year)
+{
+	struct stmt *st;
+	int step, pass, whole = ctree_whole(t);
+	/*
+	 * Under a top-level org the two tables are read whole (the roster) and by year (one
+	 * range of the index of 038) instead of a seek per branch; orgs outside the subtree,
+	 * dissolved or not branches are not in t->ix or have no branch figures.
+	 */
+	for (pass = 0; pass < (whole ? 2 : 1); pass++) {
+		if (!whole)
+			st = db_prepare(ctx->db, "SELECT o.id, r.roster, k.talked FROM orgs o JOIN org_talk_roster r ON "
+						 "r.org_id = o.id LEFT JOIN org_talks k ON k.org_id = o.id AND k.year = CAST(? AS INTEGER) "
+						 "WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL "
+						 "AND o.kind IN ('branch', 'joint_branch')",
+					&ctx->err);
+		else if (!pass)
+			st = db_prepare(ctx->db, "SELECT org_id, roster, 0 FROM org_talk_roster", &ctx->err);
+		else
+			st = db_prepare(ctx->db, "SELECT org_id, -1, talked FROM org_talks WHERE year = CAST(? AS INTEGER)",
+					&ctx->err);
+		if (!st)
+			return E_DB;
+		if (!whole || pass) {
+			stmt_bind_int(st, 1, year);
+		}
+		if (!whole) {
+			stmt_bind_text(st, 2, t->lo);
+			stmt_bind_text(st, 3, t->hi);
+		}
+		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+			int oi = find_org(t->ix, t->norgs, stmt_int(st, 0));
+			struct cbranch *b;
+			if (oi < 0 || t->orgs[oi].branch < 0)
+				continue;
+			b = &t->br[t->orgs[oi].branch];
+			if (stmt_int(st, 1) >= 0)
+				b->roster = (int)stmt_int(st, 1);
+			b->talked = stmt_is_null(st, 2) ? 0 : (int)stmt_int(st, 2);
+		}
+		stmt_reset(st);
+		if (step != STEP_DONE)
+			return ctx_db_fail(ctx);
+	}
+	t->talks = 1;
+	t->talk_names = 0;
+	return 0;
+}
+
+/*
  * 谈心谈话 of the year per branch: each member on the roster (active full and
  * probationary members, as meeting.c's roster) present at one in the year, from the
  * per-member figures of 014 (member_life_months.talks).
  *
  * A small subtree (a branch, or at most TALK_NAMES_BRANCHES branches) also keeps the
  * names of the first TALK_NAMES_MAX not talked with per branch: its members are read in
- * path and name order with one primary-key seek each. A larger one keeps the counts
- * only: the year's talkers are read once (one range of the partial index of 016) and
- * the roster in index order without a sort, each member looked up in that set — in
- * place of 74,000 seeks and the county's names, most of the reply.
+ * path and name order with one primary-key seek each. A larger one reads the counts
+ * kept per branch (load_talks_kept); the reference computation those are proven against
+ * (t->reference, the tests) keeps the counts only: the year's talkers are read once
+ * (one range of the partial index of 016) and the roster in index order without a
+ * sort, each member looked up in that set.
  */
 static int load_talks(struct ctx *ctx, struct ctree *t, int year)
 {
@@ -403,6 +473,8 @@ static int load_talks(struct ctx *ctx, struct ctree *t, int year)
 	int64_t *talkers = NULL;
 	size_t ntalkers = 0;
 	int rc, step, names = org_kind_is_branch(t->root.kind) || t->nbr <= TALK_NAMES_BRANCHES;
+	if (!names && !t->reference)
+		return load_talks_kept(ctx, t, year);
 	if (names)
 		st = db_prepare(ctx->db, "SELECT m.org_id, m.id, m.name, EXISTS (SELECT 1 FROM member_life_months l "
 					 "WHERE l.member_id = m.id AND l.year = CAST(? AS INTEGER) AND l.talks > 0) FROM members m "
@@ -470,14 +542,15 @@ static int load_talks(struct ctx *ctx, struct ctree *t, int year)
  * year; with talks, the 谈心谈话 figures too (a read of the subtree's members, so only
  * when the year's end is looked at).
  */
-static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, struct ctree *t)
+static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int reference, struct ctree *t)
 {
 	struct stmt *st;
-	size_t i;
+	size_t i, nbranch;
 	int64_t tops[16] = { 0 };
 	int top_lecture[16], ntops = 0, rc, step;
 
 	memset(t, 0, sizeof(*t));
+	t->reference = reference;
 	if ((rc = org_scope_root(ctx, org_id, &t->root)))
 		return rc;
 	strlcpy_z(t->lo, t->root.path, sizeof(t->lo));
@@ -492,7 +565,11 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, stru
 		t->ix[i].idx = (int)i;
 	}
 	qsort(t->ix, t->norgs, sizeof(*t->ix), id_idx_cmp);
-	t->br = xcalloc(t->norgs ? t->norgs : 1, sizeof(*t->br));
+	/* the branch figures for the branches only: a province has 500,000 orgs, half of them 党小组 */
+	nbranch = 0;
+	for (i = 0; i < t->norgs; i++)
+		nbranch += org_kind_is_branch(t->orgs[i].kind) != 0;
+	t->br = xcalloc(nbranch ? nbranch : 1, sizeof(*t->br));
 	for (i = 0; i < t->norgs; i++) {
 		struct corg *o = &t->orgs[i];
 		o->parent = find_org(t->ix, t->norgs, o->parent_id);
@@ -525,17 +602,28 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, stru
 	/*
 	 * The one read of the meetings: the counts kept per org, year and kind with the months
 	 * as columns (012_meeting_counts), a few rows per org of the subtree, in place of
-	 * grouping the subtree's meetings of the year (100,000+ rows for a county) here.
+	 * grouping the subtree's meetings of the year (100,000+ rows for a county) here. Under
+	 * a top-level org (a province: nearly every org of the database) the year's rows are
+	 * read in one range of the covering index of 038 instead of a seek per org; rows of
+	 * orgs outside the subtree or dissolved are not in t->ix and are skipped as the join
+	 * would leave them out.
 	 */
-	st = db_prepare(ctx->db, "SELECT c.org_id, c.kind, c.m1, c.m2, c.m3, c.m4, c.m5, c.m6, c.m7, c.m8, c.m9, c.m10, "
-				 "c.m11, c.m12 FROM orgs o JOIN meeting_counts c ON c.org_id = o.id AND c.year = CAST(? AS INTEGER) "
-				 "WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL",
-			&ctx->err);
+	if (ctree_whole(t))
+		st = db_prepare(ctx->db, "SELECT org_id, kind, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 "
+					 "FROM meeting_counts WHERE year = CAST(? AS INTEGER)",
+				&ctx->err);
+	else
+		st = db_prepare(ctx->db, "SELECT c.org_id, c.kind, c.m1, c.m2, c.m3, c.m4, c.m5, c.m6, c.m7, c.m8, c.m9, "
+					 "c.m10, c.m11, c.m12 FROM orgs o JOIN meeting_counts c ON c.org_id = o.id "
+					 "AND c.year = CAST(? AS INTEGER) WHERE o.path >= ? AND o.path < ? AND o.dissolved_on IS NULL",
+				&ctx->err);
 	if (!st)
 		return E_DB;
 	stmt_bind_int(st, 1, year);
-	stmt_bind_text(st, 2, t->lo);
-	stmt_bind_text(st, 3, t->hi);
+	if (!ctree_whole(t)) {
+		stmt_bind_text(st, 2, t->lo);
+		stmt_bind_text(st, 3, t->hi);
+	}
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		int oi = find_org(t->ix, t->norgs, stmt_int(st, 0)), kind = meeting_kind_parse(stmt_text(st, 1)), mo;
 		if (oi < 0 || kind < 0)
@@ -571,11 +659,22 @@ static void write_root(struct jw *w, const struct org *root)
 
 int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out)
 {
+	return compliance_report_json_opts(ctx, org_id, year, month, quarter, NULL, out);
+}
+
+int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int month, int quarter,
+				const struct compliance_opts *opts, struct strbuf *out)
+{
 	struct ctree t;
 	struct jw w;
 	char from[11], to[11], label[16], today[11];
 	size_t i;
-	int rc, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 };
+	int rc, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 }, large;
+	int list_max = opts && opts->list_max > 0 ? opts->list_max
+			: ctx->cfg ? (int)config_int(ctx->cfg, CFG_COMPLIANCE_LIST_MAX) : COMPLIANCE_LIST_MAX;
+	int page = opts && opts->page > 0 ? opts->page : 1;
+	int per_page = opts && opts->per_page > 0 ? opts->per_page : COMPLIANCE_PER_PAGE;
+	int64_t skip, listed;
 
 	if ((rc = require_officer(ctx)))
 		return rc;
@@ -590,8 +689,9 @@ int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month,
 	else if (quarter)
 		m1 = quarter * 3 - 2, m2 = quarter * 3;
 	/* the yearly rules (谈心谈话 among them) are checked only where the view holds December */
-	if ((rc = ctree_load(ctx, org_id, year, m2 == 12, &t)))
+	if ((rc = ctree_load(ctx, org_id, year, m2 == 12, opts && opts->reference, &t)))
 		goto out;
+	large = t.nbr > (size_t)list_max;
 
 	/* status per branch, rolled up every org above it in the subtree */
 	for (i = 0; i < t.nbr; i++) {
@@ -651,10 +751,29 @@ int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month,
 	}
 	jw_array_end(&w);
 
+	/* a large subtree: the branches not green, one page of them, and how many there are */
+	if (large) {
+		jw_str(&w, "branches_listed", "not_green");
+		jw_int(&w, "branches_total", count[ST_AMBER] + count[ST_RED]);
+		jw_int(&w, "page", page);
+		jw_int(&w, "per_page", per_page);
+	}
+	skip = (int64_t)(page - 1) * per_page;
+	listed = 0;
 	jw_key(&w, "branches");
 	jw_array(&w);
 	for (i = 0; i < t.nbr; i++) {
 		const struct corg *o = &t.orgs[t.br[i].org];
+		if (large) {
+			if (t.br[i].status == ST_GREEN)
+				continue;
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
+			if (listed++ >= per_page)
+				break;
+		}
 		jw_elem(&w);
 		jw_open(&w);
 		jw_int(&w, "org_id", o->id);
@@ -709,7 +828,7 @@ int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out)
 	if ((rc = require_officer(ctx)))
 		return rc;
 	/* 谈心谈话 can only be due within REMIND_YEAR_DAYS of 31 December: read it in December only */
-	if ((rc = ctree_load(ctx, org_id, year, ctx->today.m == 12, &t)))
+	if ((rc = ctree_load(ctx, org_id, year, ctx->today.m == 12, 0, &t)))
 		goto out;
 	for (i = 0; i < t.nbr; i++) {
 		const struct cbranch *b = &t.br[i];

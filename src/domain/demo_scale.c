@@ -1,8 +1,9 @@
 /*
  * The province-scale bulk generator (see demo_scale.h). Layout of this file:
- *   rng and word lists · the multi-row inserter (struct bulk) · setting triggers and
- *   indexes aside · the plan (how many cities, counties, towns, branches and their
- *   sizes) · one branch with everything in it · the rebuild of the aggregates · the driver.
+ *   rng and word lists · the multi-row inserter (struct bulk; one COPY per flush on
+ *   PostgreSQL) · setting triggers and indexes aside · the plan (how many cities,
+ *   counties, towns, branches and their sizes) · one branch with everything in it · the
+ *   rebuild of the aggregates · the driver.
  */
 #include "domain/demo_scale.h"
 #include <inttypes.h>
@@ -16,7 +17,9 @@
 #include "domain/idcard.h"
 #include "domain/org.h"
 #include "domain/points.h"
+#include "domain/points_internal.h" /* d */
 #include "domain/recruit.h"
+#include "domain/stats.h" /* a */
 #include "util/date.h"
 #include "util/pii.h"
 #include "util/strbuf.h"
@@ -106,9 +109,13 @@ struct bulk {
 	struct strbuf arena;
 	char *sql_full;
 	int64_t written;
+	int copy; /* PostgreSQL: flushed by one COPY (db_copy) instead of multi-row INSERTs */
 };
 
-static void bulk_init(struct bulk *b, const char *table, const char *cols)
+/* rows held per COPY: no parameter limit there, and each COPY is one round trip */
+#define BULK_COPY_ROWS 4096
+
+static void bulk_init(struct bulk *b, const char *table, const char *cols, int copy)
 {
 	const char *p;
 	memset(b, 0, sizeof(*b));
@@ -121,6 +128,9 @@ static void bulk_init(struct bulk *b, const char *table, const char *cols)
 	b->per_stmt = 2000 / b->ncols;
 	if (b->per_stmt > 256)
 		b->per_stmt = 256;
+	b->copy = copy;
+	if (copy)
+		b->per_stmt = BULK_COPY_ROWS;
 	b->type = xcalloc((size_t)b->ncols * (size_t)b->per_stmt, 1);
 	b->ival = xcalloc((size_t)b->ncols * (size_t)b->per_stmt, sizeof(int64_t));
 	b->off = xcalloc((size_t)b->ncols * (size_t)b->per_stmt, sizeof(size_t));
@@ -179,11 +189,36 @@ static int bulk_stmt(struct ctx *ctx, struct bulk *b, int first, int rows)
 	return stmt_run(st, &ctx->err);
 }
 
+/* Everything held as one COPY in its text format (PostgreSQL). */
+static int bulk_copy(struct ctx *ctx, struct bulk *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i, rc;
+	for (i = 0; i < b->nvals; i++) {
+		if (b->type[i] == V_INT)
+			strbuf_addf(&sb, "%" PRId64, b->ival[i]);
+		else if (b->type[i] == V_TEXT)
+			db_copy_text(&sb, b->arena.buf + b->off[i]);
+		else
+			strbuf_addstr(&sb, "\\N");
+		strbuf_addch(&sb, (i + 1) % b->ncols ? '\t' : '\n');
+	}
+	rc = db_copy(ctx->db, b->table, b->cols, sb.buf, sb.len, &ctx->err);
+	strbuf_release(&sb);
+	return rc;
+}
+
 /* Everything held, in statements of per_stmt rows and then powers of two, so only a
- * handful of statement texts exist per table and all stay in the statement cache. */
+ * handful of statement texts exist per table and all stay in the statement cache; on
+ * PostgreSQL one COPY. */
 static int bulk_flush(struct ctx *ctx, struct bulk *b)
 {
 	int done = 0, chunk, rc;
+	if (b->copy && b->nrows) {
+		if ((rc = bulk_copy(ctx, b)))
+			return rc;
+		done = b->nrows;
+	}
 	while (done < b->nrows) {
 		int left = b->nrows - done;
 		if (left >= b->per_stmt)
@@ -275,7 +310,19 @@ static const char *const tables[T_N][2] = {
 };
 
 /* tables whose row triggers keep aggregates, and the aggregates' own */
-static const char *const trigger_tables[] = { "members", "meetings", "meeting_attendance", "member_life_months" };
+static const char *const trigger_tables[] = {
+	"members", "meetings", "meeting_attendance", "member_life_months",
+	/* a aggregates */
+	/* end a */
+	/* b aggregates */
+	"dues_bases", "dues_reductions", "dues_months", "dues_owed",
+	/* end b */
+	/* c aggregates */
+	/* end c */
+	/* d aggregates */
+	"orgs", /* 039: branches counted per ancestor (point_standings_orgs) */
+	/* end d */
+};
 /* secondary indexes set aside (those of PRIMARY KEY / UNIQUE column constraints stay) */
 static const char *const index_tables[] = { "members", "meetings", "meeting_attendance", "dues_bases", "dues_payments",
 					    "dues_months", "point_entries", "recruits", "recruit_steps" };
@@ -432,12 +479,52 @@ static int rebuild_counts_and_life(struct ctx *ctx)
 
 static int rebuild_rollups(struct ctx *ctx)
 {
-	return db_exec(ctx->db, is_pg(ctx) ? rebuild_rollups_pg : rebuild_rollups_sqlite, &ctx->err);
+	int rc = db_exec(ctx->db, is_pg(ctx) ? rebuild_rollups_pg : rebuild_rollups_sqlite, &ctx->err);
+	/* d: the kept period values and histograms (039) are computed from the rollups */
+	return rc ? rc : points_standings_rebuild(ctx);
+}
+
+/* the province-report aggregates, rebuilt after the bulk load (triggers set aside) */
+static int rebuild_report_aggregates(struct ctx *ctx)
+{
+	int rc = 0;
+	/* a aggregates */
+	/* 036: 党内统计 counts per ancestor org and by birth date (stats_kept.c); its triggers are on members */
+	if (!rc)
+		rc = stats_kept_rebuild(ctx);
+	/* end a */
+	/* b aggregates */
+	if (!rc)
+		rc = dues_owed_rebuild(ctx); /* per member arrears figures (dues_owed.c) and their sums */
+	/* end b */
+	/* c aggregates */
+	/* 038: 谈心谈话 roster and talked per org and year (compliance.c) */
+	if (!rc)
+		rc = db_exec(ctx->db,
+			     "DELETE FROM org_talk_roster; DELETE FROM org_talks;"
+			     "INSERT INTO org_talk_roster (org_id, roster) SELECT org_id, count(*) FROM members "
+			     "WHERE state = 'active' AND category IN ('full', 'probationary') GROUP BY org_id;"
+			     "INSERT INTO org_talks (org_id, year, talked) SELECT m.org_id, t.year, count(*) FROM members m "
+			     "JOIN (SELECT DISTINCT member_id, year FROM member_life_months WHERE talks > 0) t "
+			     "ON t.member_id = m.id WHERE m.state = 'active' AND m.category IN ('full', 'probationary') "
+			     "GROUP BY m.org_id, t.year;",
+			     &ctx->err);
+	/* end c */
+	/* d aggregates */
+	/* 039: active members per org (point_period_scores and point_score_hist follow the
+	 * rollups: rebuild_rollups) */
+	if (!rc)
+		rc = points_subject_counts_rebuild(ctx);
+	/* end d */
+	(void)ctx;
+	return rc;
 }
 
 int demo_scale_rebuild_aggregates(struct ctx *ctx)
 {
 	int rc = rebuild_counts_and_life(ctx);
+	if (!rc)
+		rc = rebuild_report_aggregates(ctx);
 	return rc ? rc : rebuild_rollups(ctx);
 }
 
@@ -1454,7 +1541,7 @@ int demo_scale_generate(struct ctx *ctx, const struct demo_scale_options *opt, s
 	g.seq[0] = xcalloc(BIRTH_DAYS, sizeof(uint16_t));
 	g.seq[1] = xcalloc(BIRTH_DAYS, sizeof(uint16_t));
 	for (i = 0; i < T_N; i++)
-		bulk_init(&g.b[i], tables[i][0], tables[i][1]);
+		bulk_init(&g.b[i], tables[i][0], tables[i][1], db_can_copy(ctx->db));
 	plan_make(&g.plan, &g.rng, levels, n);
 
 	if ((rc = pragmas(ctx, 1)) || (rc = load_ids(&g)))
@@ -1512,6 +1599,11 @@ int demo_scale_generate(struct ctx *ctx, const struct demo_scale_options *opt, s
 		goto out;
 	in_tx = 0;
 	out->seconds_load = secs_since(&t0);
+	/* PostgreSQL plans the rebuild below by the tables' statistics, which a bulk load
+	 * leaves at "empty" until autovacuum gets round to them: sample them now (ANALYZE
+	 * reads a fixed sample per table, seconds at any size) */
+	if (is_pg(ctx) && (rc = db_exec(ctx->db, "ANALYZE", &ctx->err)))
+		goto out;
 
 	/* the set-aside indexes, the aggregates, the triggers, one audit entry */
 	if ((rc = db_begin(ctx->db, &ctx->err)))
@@ -1519,7 +1611,7 @@ int demo_scale_generate(struct ctx *ctx, const struct demo_scale_options *opt, s
 	in_tx = 1;
 	if (!opt->use_triggers) {
 		if ((rc = aside_indexes_back(ctx, &aside)) || (rc = rebuild_counts_and_life(ctx)) ||
-		    (rc = aside_triggers_back(ctx, &aside)))
+		    (rc = rebuild_report_aggregates(ctx)) || (rc = aside_triggers_back(ctx, &aside)))
 			goto out;
 	}
 	if ((rc = rebuild_rollups(ctx)) || (rc = set_sequences(ctx)))
@@ -1534,6 +1626,9 @@ int demo_scale_generate(struct ctx *ctx, const struct demo_scale_options *opt, s
 	if (rc || (rc = db_commit(ctx->db, &ctx->err)))
 		goto out;
 	in_tx = 0;
+	/* and the aggregates just rebuilt, so the first reports are planned on real counts */
+	if (is_pg(ctx) && (rc = db_exec(ctx->db, "ANALYZE", &ctx->err)))
+		goto out;
 	out->seconds_rebuild = secs_since(&t0) - out->seconds_load;
 out:
 	if (in_tx)

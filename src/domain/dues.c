@@ -338,8 +338,8 @@ static int owed_from(const struct dues_member_plan *mp)
 
 #define ARREARS_CHUNK 240
 
-static int member_arrears(struct ctx *ctx, const struct dues_member *m, const struct dues_member_plan *mp, int *months,
-			  int64_t *fen)
+int dues_member_arrears(struct ctx *ctx, const struct dues_member *m, const struct dues_member_plan *mp, int *months,
+			int64_t *fen)
 {
 	unsigned char flags[ARREARS_CHUNK];
 	int from = owed_from(mp), cur = dues_current_month(ctx), a, b, k, rc;
@@ -505,7 +505,7 @@ int dues_member_year(struct ctx *ctx, int64_t member_id, int year, int self, jso
 						     flags[k] == 1 ? json_integer(pay[k]) : json_null()));
 	}
 	json_object_set_new(j, "months", arr);
-	if ((rc = member_arrears(ctx, &m, &mp, &months, &fen)))
+	if ((rc = dues_member_arrears(ctx, &m, &mp, &months, &fen)))
 		goto out;
 	json_object_set_new(j, "arrears", json_pack("{s:i, s:I}", "months", months, "fen", (json_int_t)fen));
 	xsnprintf(y0, sizeof(y0), "%04d-01-01", year);
@@ -646,7 +646,7 @@ int dues_base_set(struct ctx *ctx, int64_t member_id, json_t *body, json_t **out
 		json_object_set_new(after, "member_id", json_integer(m.id));
 	}
 	if ((rc = audit_append(ctx, old_id ? "update" : "create", "dues_base", id, before, after)) ||
-	    (rc = db_commit(ctx->db, &ctx->err)))
+	    (rc = dues_owed_refresh(ctx)) || (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	*out = json_pack("{s:I, s:s, s:I, s:s, s:I}", "id", (json_int_t)id, "from_month", from_s, "monthly_fen",
 			 (json_int_t)monthly, "kind", dues_kind_code(kind), "base_fen", (json_int_t)base_fen);
@@ -690,7 +690,32 @@ static int cmp_by_org(const void *a, const void *b)
 	return x->org_id < y->org_id ? -1 : x->org_id > y->org_id;
 }
 
+/* the members with kept figures under root (the sums of the root row), to choose the path */
+static int kept_members(struct ctx *ctx, const struct org *root, int64_t *n)
+{
+	struct stmt *st = db_prepare(ctx->db,
+				     root->id ? "SELECT coalesce(sum(members), 0) FROM dues_owed_sums WHERE org_id = ?"
+					      : "SELECT coalesce(sum(s.members), 0) FROM dues_owed_sums s JOIN orgs o ON o.id = s.org_id "
+						"WHERE o.parent_id IS NULL",
+				     &ctx->err);
+	int step;
+	*n = 0;
+	if (!st)
+		return E_DB;
+	if (root->id)
+		stmt_bind_int(st, 1, root->id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+		*n = stmt_int(st, 0);
+	stmt_reset(st);
+	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
+}
+
 int dues_arrears(struct ctx *ctx, int64_t org_id, int min_months, int page, int per_page, json_t **out)
+{
+	return dues_arrears_how(ctx, org_id, min_months, page, per_page, DUES_ARREARS_AUTO, out);
+}
+
+int dues_arrears_how(struct ctx *ctx, int64_t org_id, int min_months, int page, int per_page, int how, json_t **out)
 {
 	struct org root;
 	struct stmt *st;
@@ -705,6 +730,14 @@ int dues_arrears(struct ctx *ctx, int64_t org_id, int min_months, int page, int 
 		return rc;
 	if (min_months < 1)
 		min_months = 1;
+	if (how == DUES_ARREARS_AUTO) {
+		int64_t kept;
+		if ((rc = kept_members(ctx, &root, &kept)))
+			return rc;
+		how = kept >= DUES_ARREARS_KEPT_FROM ? DUES_ARREARS_KEPT : DUES_ARREARS_REF;
+	}
+	if (how == DUES_ARREARS_KEPT)
+		return dues_arrears_kept(ctx, &root, min_months, page, per_page, out);
 	path_range_end(root.path, end, sizeof(end));
 	dues_ym_format(cur, cur_s);
 	/* candidates: enrolled members with a base whose months since their start outnumber their rows */
@@ -755,7 +788,7 @@ int dues_arrears(struct ctx *ctx, int64_t org_id, int min_months, int page, int 
 		struct dues_member_plan mp;
 		if ((rc = dues_load_member(ctx, rows[k].member_id, &m, DUES_SEE_SCOPE)) || (rc = dues_plan_load(ctx, &m, &mp)))
 			goto fail;
-		rc = member_arrears(ctx, &m, &mp, &rows[k].months, &rows[k].fen);
+		rc = dues_member_arrears(ctx, &m, &mp, &rows[k].months, &rows[k].fen);
 		dues_plan_release(&mp);
 		if (rc)
 			goto fail;
@@ -802,6 +835,7 @@ int dues_arrears(struct ctx *ctx, int64_t org_id, int min_months, int page, int 
 	json_object_set_new(j, "total", json_integer((json_int_t)n));
 	json_object_set_new(j, "page", json_integer(page));
 	json_object_set_new(j, "per_page", json_integer(per_page));
+	json_object_set_new(j, "rollup", json_string("branches"));
 	json_object_set_new(j, "branches", branches);
 	*out = j;
 	free(rows);

@@ -121,6 +121,36 @@ int dues_reduction_get(struct ctx *ctx, int64_t id, json_t **out);
 int dues_reductions_list(struct ctx *ctx, int64_t org_id, const char *status, int page, int per_page, json_t **items,
 			 int64_t *total);
 
-/* {items:[{member_id,name,org_id,org_name,dues_paid_to,months,fen}], total, branches:[…]} */
+/* {items:[{member_id,name,org_id,org_name,dues_paid_to,months,fen}], total, rollup, branches:[…]} */
 int dues_arrears(struct ctx *ctx, int64_t org_id, int min_months, int page, int per_page, json_t **out);
+/*
+ * The same with the path chosen: DUES_ARREARS_REF the due rule over every member of the
+ * subtree (rollup "branches": per member's org), DUES_ARREARS_KEPT the kept figures of
+ * 037_dues_owed (rollup "children": the root's own members and one row per direct child's
+ * subtree), AUTO the kept ones from DUES_ARREARS_KEPT_FROM members with a base under the root.
+ * items and total are the same either way.
+ */
+enum { DUES_ARREARS_AUTO, DUES_ARREARS_REF, DUES_ARREARS_KEPT };
+#define DUES_ARREARS_KEPT_FROM 20000
+int dues_arrears_how(struct ctx *ctx, int64_t org_id, int min_months, int page, int per_page, int how, json_t **out);
+
+/*
+ * Kept arrears figures (dues_owed.c, 037_dues_owed): per member, for any current month
+ * C ≥ v, months in arrears = C + k (≤ 0: none) and their sum due = a + b·C, from the member's
+ * plan, paid_to and the months with a row (rows, any order). Returns 0 when nothing can be
+ * owed (no base or no dues_from), 1 with *f filled.
+ */
+struct dues_owed_fig {
+	int k, v;
+	int64_t a, b;
+};
+int dues_owed_figures(const struct dues_plan *p, int paid_to, const int *rows, int nrows, struct dues_owed_fig *f);
+/*
+ * The members queued by the triggers (dues_owed_stale) worked out: in its own transaction, or
+ * inside the caller's (the dues writes, before their commit; there a queue of 20,000 or more —
+ * the backfill after an upgrade — is left to the next arrears read of a large subtree).
+ */
+int dues_owed_refresh(struct ctx *ctx);
+/* every member's figures and the sums from scratch (demo_scale after a bulk load; in the caller's transaction) */
+int dues_owed_rebuild(struct ctx *ctx);
 #endif

@@ -58,6 +58,13 @@ void dues_bind_user(struct stmt *st, int idx, const struct ctx *ctx);
 /* a dues_months row with payment_id NULL (an exempted month; dues_pay.c) */
 int dues_insert_exempt_month(struct ctx *ctx, const struct dues_member *m, int month);
 
+/* the member's months in arrears today and their sum due (the due rule, month by month: the reference) */
+int dues_member_arrears(struct ctx *ctx, const struct dues_member *m, const struct dues_member_plan *mp, int *months,
+			int64_t *fen);
+/* GET /dues/arrears of a large subtree from the kept figures (dues_owed.c) */
+struct org;
+int dues_arrears_kept(struct ctx *ctx, const struct org *root, int min_months, int page, int per_page, json_t **out);
+
 /* payments as JSON: SELECT DUES_PAYMENT_COLS DUES_PAYMENT_FROM ... then dues_payment_json */
 #define DUES_PAYMENT_COLS                                                                                      \
 	"p.id, p.member_id, m.name, p.org_id, o.name, p.kind, p.first_month, p.last_month, p.amount_fen, p.paid_on, " \

@@ -321,7 +321,8 @@ int dues_payment_create(struct ctx *ctx, json_t *body, json_t **out)
 		if ((rc = insert_month(ctx, &m, first + k, dues[k], id)))
 			goto rollback;
 	if ((rc = dues_refresh_paid_to(ctx, m.id)) || (rc = snapshot(ctx, id, &snap)) ||
-	    (rc = audit_append(ctx, "create", "dues_payment", id, NULL, snap)) || (rc = db_commit(ctx->db, &ctx->err)))
+	    (rc = audit_append(ctx, "create", "dues_payment", id, NULL, snap)) || (rc = dues_owed_refresh(ctx)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	dues_ym_format(first, a);
 	dues_ym_format(last, b);
@@ -441,6 +442,10 @@ int dues_payment_batch(struct ctx *ctx, json_t *body, json_t **out)
 			total += paid;
 		}
 	}
+	if ((rc = dues_owed_refresh(ctx))) { /* the kept arrears figures (dues_owed.c) in the same transaction */
+		db_rollback(ctx->db);
+		goto out;
+	}
 	if ((rc = db_commit(ctx->db, &ctx->err)))
 		goto out;
 	*out = json_pack("{s:i, s:I, s:O}", "paid", n, "amount_fen", (json_int_t)total, "skipped", skipped);
@@ -505,7 +510,7 @@ int dues_payment_void(struct ctx *ctx, int64_t id, json_t *body)
 	}
 	after = json_pack("{s:s, s:s}", "status", "void", "reason", reason);
 	if ((rc = dues_refresh_paid_to(ctx, member_id)) || (rc = audit_append(ctx, "void", "dues_payment", id, before, after)) ||
-	    (rc = db_commit(ctx->db, &ctx->err)))
+	    (rc = dues_owed_refresh(ctx)) || (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
 rollback:

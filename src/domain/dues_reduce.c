@@ -300,7 +300,7 @@ int dues_reduction_decide(struct ctx *ctx, int64_t id, int approve, json_t *body
 	}
 	if ((rc = load(ctx, id, &after, path)) ||
 	    (rc = audit_append(ctx, approve ? "approve" : "reject", "dues_reduction", id, before, after)) ||
-	    (rc = db_commit(ctx->db, &ctx->err)))
+	    (rc = dues_owed_refresh(ctx)) || (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;
 	goto out;
 rollback:

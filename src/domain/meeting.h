@@ -95,11 +95,28 @@ int meeting_calendar(struct ctx *ctx, int64_t org_id, int year, int month, json_
  * a month of it (month 1..12) or a quarter (quarter 1..4); both 0 = the whole year.
  * Written as JSON into out. One range read of orgs and one read of their kept meeting
  * counts of the year (meeting_counts, 012); the rules are applied here in C. Where the
- * view holds December, 谈心谈话 (each member on the roster present at one in the year)
- * reads the subtree's members with their kept figures (014) and names up to 50 per
- * branch not yet talked with.
+ * view holds December, 谈心谈话 (each member on the roster present at one in the year):
+ * a small subtree reads its members with their kept figures (014) and names up to 50
+ * per branch not yet talked with; a larger one reads the counts kept per branch (038).
  */
 int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out);
+/*
+ * The same with options. In a subtree of more than list_max branches (a province)
+ * `branches` lists only the branches not green, one page (page, per_page) of them in
+ * tree order, with their count; summary and rollup stay whole. reference reads 谈心谈话
+ * member by member as before 038 even where more than 50 branches read the counts kept
+ * per branch (the straightforward computation those are proven against in the tests);
+ * it changes no figure of the reply.
+ */
+struct compliance_opts {
+	int list_max;            /* 0: config compliance.list_max (COMPLIANCE_LIST_MAX without a config) */
+	int page, per_page;      /* 0: 1 and COMPLIANCE_PER_PAGE */
+	int reference;
+};
+#define COMPLIANCE_LIST_MAX 5000
+#define COMPLIANCE_PER_PAGE 50
+int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int month, int quarter,
+				const struct compliance_opts *opts, struct strbuf *out);
 /* A member's study hours in a year with the meetings behind them. */
 int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t **out);
 /* Hours per member of a subtree against the target, one page. */

@@ -19,6 +19,7 @@
 #include "domain/codes.h"
 #include "domain/idcard.h"
 #include "domain/org.h"
+#include "domain/stats.h"
 #include "util/limits.h"
 #include "util/pii.h"
 #include "util/strbuf.h"
@@ -218,6 +219,7 @@ struct import_state {
 	int in_tx;                 /* rows are being inserted (no bad row so far, not a dry run) */
 	int in_read;               /* a read transaction: one snapshot, no per-query lock round trips */
 	int bulk;                  /* members indexes and triggers set aside (db_bulk_begin) */
+	int64_t kept_after_id;     /* the largest member id before the import (stats_kept_import_begin) */
 	int fatal;                 /* a file-level error stopped the read (ctx->err) */
 	struct id_set ids;
 	struct memo codes[4];      /* gender, ethnicity, education, job */
@@ -407,6 +409,36 @@ static int64_t estimate_rows(const void *data, size_t len)
 	return n;
 }
 
+/*
+ * What the set-aside insert triggers of members would have counted for the imported
+ * rows (ids above after_id; new members have no talks and no points yet): the talk
+ * roster per org (038) and the active members per ancestor of the points standings
+ * (039). orgs.direct_members is recounted by org_recount_members, the statistics by
+ * stats_kept_import_end. The bulk path exists only on SQLite, hence json_each.
+ */
+static int bulk_recount_kept(struct ctx *ctx, int64_t after_id)
+{
+	static const char *const sql[] = {
+		"INSERT INTO org_talk_roster (org_id, roster) SELECT org_id, count(*) FROM members WHERE id > ? AND "
+		"state = 'active' AND category IN ('full', 'probationary') GROUP BY org_id "
+		"ON CONFLICT (org_id) DO UPDATE SET roster = org_talk_roster.roster + excluded.roster",
+		"INSERT INTO point_subject_counts (org_id, target, n) SELECT CAST(a.value AS INTEGER), 'member', count(*) "
+		"FROM members m, json_each('[' || replace(trim(m.org_path, '/'), '/', ',') || ']') a WHERE m.id > ? AND "
+		"m.state = 'active' GROUP BY 1 "
+		"ON CONFLICT (org_id, target) DO UPDATE SET n = point_subject_counts.n + excluded.n",
+	};
+	struct stmt *q;
+	size_t i;
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		if (!(q = db_prepare(ctx->db, sql[i], &ctx->err)))
+			return ctx_db_fail(ctx);
+		stmt_bind_int(q, 1, after_id);
+		if (stmt_run(q, &ctx->err))
+			return ctx_db_fail(ctx);
+	}
+	return 0;
+}
+
 static int bulk_begin(struct import_state *st)
 {
 	struct ctx *ctx = st->ctx;
@@ -464,7 +496,9 @@ static int take_header(struct import_state *st, int row_no, int ncells, const ch
 		if ((rc = db_begin(ctx->db, &ctx->err)))
 			goto out;
 		st->in_tx = 1;
-		rc = bulk_begin(st);
+		rc = stats_kept_import_begin(ctx, &st->kept_after_id);
+		if (!rc)
+			rc = bulk_begin(st);
 	}
 out:
 	strbuf_release(&missing);
@@ -1057,7 +1091,10 @@ int member_import(struct ctx *ctx, int64_t org_id, const void *data, size_t len,
 		goto out;
 	}
 	/* restore the indexes and triggers, then redo what the triggers would have counted */
-	if (st->bulk && ((rc = db_bulk_end(ctx->db, &ctx->err)) || (rc = org_recount_members(ctx))))
+	if (st->bulk && ((rc = db_bulk_end(ctx->db, &ctx->err)) || (rc = org_recount_members(ctx)) ||
+			 (rc = bulk_recount_kept(ctx, st->kept_after_id))))
+		goto out;
+	if ((rc = stats_kept_import_end(ctx, st->kept_after_id, st->bulk)))
 		goto out;
 	after = json_pack("{s:I, s:s}", "count", (json_int_t)r->valid, "file_sha256", r->file_sha256);
 	if ((rc = audit_append(ctx, "import", "member", 0, NULL, after)) || (rc = db_commit(ctx->db, &ctx->err)))

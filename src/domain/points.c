@@ -11,6 +11,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/org.h"
+#include "domain/org_path.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -18,7 +19,6 @@
 #define YEAR_MIN 2000
 #define YEAR_MAX 2100
 /* ids on one org path: the tree is at most 12 levels deep (org.c) */
-#define PATH_IDS_MAX 16
 
 /* ---- periods --------------------------------------------------------------------- */
 
@@ -117,27 +117,6 @@ int64_t points_top_org(const char *org_path)
 		id = id * 10 + (*p - '0');
 	}
 	return *p == '/' ? id : 0;
-}
-
-/* The org ids on a path, root first; the count, or -1 when malformed. */
-static int path_ids(const char *path, int64_t *ids, int max)
-{
-	int n = 0;
-	const char *p = path;
-	if (!p || *p != '/')
-		return -1;
-	p++;
-	while (*p) {
-		int64_t id = 0;
-		if (*p < '0' || *p > '9' || n == max)
-			return -1;
-		while (*p >= '0' && *p <= '9')
-			id = id * 10 + (*p++ - '0');
-		if (*p++ != '/')
-			return -1;
-		ids[n++] = id;
-	}
-	return n;
 }
 
 /* ---- points as numbers ------------------------------------------------------------ */
@@ -302,12 +281,12 @@ int points_month_published(struct ctx *ctx, const char *target, const char *org_
 	struct strbuf sql = STRBUF_INIT;
 	struct stmt *st;
 	char prefix[PATH_MAX_LEN];
-	int64_t ids[PATH_IDS_MAX];
+	int64_t ids[ORG_PATH_IDS_MAX];
 	int n, i, step, rc = 0;
 	size_t len = 1;
 
 	*published = 0;
-	if ((n = path_ids(org_path, ids, PATH_IDS_MAX)) <= 0)
+	if ((n = org_path_ids(org_path, ids, ORG_PATH_IDS_MAX)) <= 0)
 		return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "组织路径无效：%s", org_path ? org_path : "");
 	/* the enclosing scopes are the prefixes of the path: one IN list on the months index */
 	strbuf_addstr(&sql, "SELECT count(*) FROM point_publications WHERE target = ? AND first_month <= CAST(? AS INTEGER) "
@@ -469,48 +448,26 @@ static int read_settings(struct ctx *ctx, struct stmt *st, struct points_setting
 	return 0;
 }
 
+struct settings_found {
+	struct ctx *ctx;
+	struct points_settings *out;
+	int64_t *version;
+};
+
+static int settings_found_row(void *arg, struct stmt *st)
+{
+	struct settings_found *f = arg;
+	return read_settings(f->ctx, st, f->out, f->version);
+}
+
 /* The settings in force at org_path: the row of the deepest org on the path, or the
  * defaults; *version is that row's version (0 for the defaults). */
 static int settings_lookup(struct ctx *ctx, const char *org_path, struct points_settings *out, int64_t *version)
 {
-	struct strbuf sql = STRBUF_INIT;
-	struct stmt *st;
-	int64_t ids[PATH_IDS_MAX];
-	int n, i, step, best = -1, rc = 0;
-
+	struct settings_found f = { ctx, out, version };
 	points_settings_default(out);
 	*version = 0;
-	if ((n = path_ids(org_path, ids, PATH_IDS_MAX)) < 0)
-		return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "组织路径无效：%s", org_path ? org_path : "");
-	if (!n)
-		return 0; /* the whole system ("/"): no org of its own, the defaults */
-	strbuf_addstr(&sql, "SELECT " SETTINGS_COLS " FROM point_settings WHERE org_id IN (");
-	for (i = 0; i < n; i++)
-		strbuf_addstr(&sql, i ? ", ?" : "?");
-	strbuf_addch(&sql, ')');
-	if (!(st = db_prepare(ctx->db, sql.buf, &ctx->err))) {
-		rc = E_DB;
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		stmt_bind_int(st, i + 1, ids[i]);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int64_t id = stmt_int(st, 0);
-		int pos;
-		for (pos = 0; pos < n && ids[pos] != id; pos++)
-			;
-		if (pos > best) {
-			best = pos;
-			if ((rc = read_settings(ctx, st, out, version)))
-				break;
-		}
-	}
-	stmt_reset(st);
-	if (!rc && step != STEP_DONE)
-		rc = ctx_db_fail(ctx);
-out:
-	strbuf_release(&sql);
-	return rc;
+	return org_path_nearest(ctx, "SELECT " SETTINGS_COLS " FROM point_settings", org_path, settings_found_row, &f);
 }
 
 int points_settings_for(struct ctx *ctx, const char *org_path, struct points_settings *out)

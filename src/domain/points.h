@@ -131,4 +131,7 @@ int points_sync_task(struct ctx *ctx, int64_t task_id);
 int points_sync_visit(struct ctx *ctx, int64_t visit_id);
 /* Own transaction: every automatic source of the subtree and period; counts out. */
 int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed);
+/* Own transaction: 039's kept standings computed from the rollups when a database from
+ * before 039 has them not yet (once, at start-up); nothing when ready. */
+int points_standings_prepare(struct ctx *ctx);
 #endif

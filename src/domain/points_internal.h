@@ -170,6 +170,30 @@ int points_rollups_rebuild(struct ctx *ctx, const char *org_path, int write, int
  * primary-key probe per subject, a larger one by a join (tests set it to take both) */
 extern int points_pass_small_limit;
 /* ---- end points_rollup.c ---- */
+/* ---- points_standings.c (039_point_standings: kept period values and histograms) ---- */
+/* periods of a year: 1–12 the months, 13–16 the quarters, 17 the year */
+#define POINTS_NPCODE 17
+struct points_pval {
+	int award_x10, deduct_x10, entries;
+};
+int points_pcode(const struct points_period *per);
+/* After one entry (indicator, month 1–12, points) was added to the subject's rollup of
+ * year whose months of that indicator were old_raw[12] before it: the subject's kept
+ * period values and (an active member) its ancestors' histograms. */
+int points_standing_apply(struct ctx *ctx, const char *target, int64_t subject_id, int year, const int *old_raw,
+			  int month, int64_t indicator_id, int points_x10);
+/* point_period_scores and point_score_hist computed again from point_rollups (and the
+ * state marked ready); in the caller's transaction */
+int points_standings_rebuild(struct ctx *ctx);
+/* rollup rows read per query by the rebuild (tests make it small) */
+extern int points_rebuild_chunk;
+/* point_subject_counts computed again from members */
+int points_subject_counts_rebuild(struct ctx *ctx);
+/* *ready = 1 once point_period_scores covers the ledger */
+int points_standings_ready(struct ctx *ctx, int *ready);
+/* points_rank.c: a subtree with more active members than this reads the kept
+ * histograms for member standings (tests set it to take both ways) */
+extern int64_t points_agg_min_members;
 
 /* ---- points.c ---- */
 /* *published = 1 if month m is inside a publication for target at an org whose path

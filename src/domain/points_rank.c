@@ -12,6 +12,11 @@
  * seen from a quarter) is why the grid starts at the earliest such window start; those
  * earlier months count only against caps. Periods and cap windows never cross a year,
  * so the one row of the year holds everything a period needs.
+ *
+ * That pass is the reference and serves small subtrees. A subtree of more than
+ * points_agg_min_members active members (a city, a province: the pass would read
+ * millions of rollups) reads the kept histograms of 039_point_standings instead
+ * (buckets_load below): same answers, O(distinct (award, deduct) pairs) rows.
  */
 #include "domain/body.h"
 #include "domain/points_internal.h"
@@ -379,15 +384,14 @@ static int prev_year_last(struct ctx *ctx, int64_t org_id, int year, int64_t **i
 
 /* reward for rank ≤ top_n, warning for the last rank (when it is not also the first),
  * adjust for a year's last that was last the year before too */
-static int set_flags(struct ctx *ctx, const struct org *o, const struct points_period *per,
-		     const struct points_settings *set, struct standings *sd)
+static int set_flags_last(struct ctx *ctx, const struct org *o, const struct points_period *per,
+			  const struct points_settings *set, struct standings *sd, int last)
 {
 	int64_t *prev = NULL;
 	size_t n_prev = 0, i, j;
-	int last, rc = 0;
+	int rc = 0;
 	if (!sd->n)
 		return 0;
-	last = sd->s[sd->n - 1].rank;
 	if (per->kind == PP_YEAR && last > 1 && (rc = prev_year_last(ctx, o->id, per->first / 12, &prev, &n_prev)))
 		return rc;
 	for (i = 0; i < sd->n; i++) {
@@ -404,6 +408,13 @@ static int set_flags(struct ctx *ctx, const struct org *o, const struct points_p
 	}
 	free(prev);
 	return 0;
+}
+
+/* the flags of whole standings (the last rank is the last row's) */
+static int set_flags(struct ctx *ctx, const struct org *o, const struct points_period *per,
+		     const struct points_settings *set, struct standings *sd)
+{
+	return sd->n ? set_flags_last(ctx, o, per, set, sd, sd->s[sd->n - 1].rank) : 0;
 }
 
 /*
@@ -685,7 +696,333 @@ static int pub_rows(struct ctx *ctx, int64_t pub_id, struct standings *sd)
 	return 0;
 }
 
+/* ---- the kept histograms (039_point_standings) ----------------------------------------
+ *
+ * A large subtree's member standings without a pass: point_score_hist holds, at every
+ * org on an active member's path, how many members have each (award, deduct) pair in the
+ * period (rows of point_period_scores, caps applied on write); the members with nothing
+ * (no entry in the period) are point_subject_counts minus those. Members with the same
+ * pair have the same score, deduction and award, so they share a rank, and members
+ * with different pairs never do: a pair is a tie group. Sorted by the tie rule the
+ * groups give every rank, the stars (bands and the top-band cap, which drops whole tie
+ * groups), the count, average and entries; a ranking page reads the members of the one
+ * or two groups it shows, in id order (the bucket index). Reads O(distinct pairs) rows
+ * plus the page. The branch standings keep the pass (O(branches)).
+ */
+int64_t points_agg_min_members = 20000;
+
+struct bucket {
+	int award_x10, deduct_x10, score_x10, stars;
+	int64_t n, entries, start;   /* start: members ranked before the group */
+};
+
+struct buckets {
+	struct bucket *b;            /* owned */
+	size_t n, alloc;
+	int64_t total, entries, all; /* active subjects of the subtree; entries; of the whole top-level org */
+	int year, pcode;
+	const char *target;          /* member | branch */
+};
+
+static int bucket_cmp(const void *pa, const void *pb)
+{
+	const struct bucket *a = pa, *b = pb;
+	if (a->score_x10 != b->score_x10)
+		return a->score_x10 > b->score_x10 ? -1 : 1;
+	if (a->deduct_x10 != b->deduct_x10)
+		return a->deduct_x10 > b->deduct_x10 ? -1 : 1;
+	if (a->award_x10 != b->award_x10)
+		return a->award_x10 > b->award_x10 ? -1 : 1;
+	return 0;
+}
+
+static int subject_count(struct ctx *ctx, int64_t org_id, const char *target, int64_t *n)
+{
+	struct stmt *st = db_prepare(ctx->db, "SELECT n FROM point_subject_counts WHERE org_id = ? AND target = ?",
+				     &ctx->err);
+	int step;
+	*n = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, org_id);
+	stmt_bind_text(st, 2, target);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		*n = stmt_int(st, 0);
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/* *use = 0 when the subtree is small (the pass) or the kept values are not ready */
+static int buckets_load(struct ctx *ctx, const struct org *o, const char *target, const struct points_period *per,
+			const struct points_settings *set, struct buckets *bk, int *use)
+{
+	struct stmt *st;
+	struct bucket *zero = NULL;
+	int64_t counted = 0, limit, in_top = 0, top_id, members = 0;
+	int member = !strcmp(target, "member");
+	const struct points_band *bands = member ? set->member_bands : set->branch_bands;
+	int nb = member ? set->n_member_bands : set->n_branch_bands, step, rc, ready;
+	int base = member ? set->member_base_x10 : set->branch_deduct ? 1000 : 0;
+	size_t i;
+
+	memset(bk, 0, sizeof(*bk));
+	*use = 0;
+	bk->target = member ? "member" : "branch";
+	/* the size of the subtree is its members for both targets (a province's 党支部 are
+	 * many where its members are) */
+	if ((rc = subject_count(ctx, o->id, "member", &members)))
+		return rc;
+	if (members <= points_agg_min_members)
+		return 0;
+	if ((rc = points_standings_ready(ctx, &ready)) || !ready)
+		return rc;
+	if ((rc = subject_count(ctx, o->id, bk->target, &bk->total)))
+		return rc;
+	top_id = points_top_org(o->path);
+	if ((rc = subject_count(ctx, top_id ? top_id : o->id, bk->target, &bk->all)))
+		return rc;
+	*use = 1;
+	bk->year = per->first / 12;
+	bk->pcode = points_pcode(per);
+	st = db_prepare(ctx->db,
+			"SELECT award_x10, deduct_x10, n, entries FROM point_score_hist WHERE org_id = ? AND target = ? "
+			"AND year = ? AND pcode = ? AND n <> 0",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, o->id);
+	stmt_bind_text(st, 2, bk->target);
+	stmt_bind_int(st, 3, bk->year);
+	stmt_bind_int(st, 4, bk->pcode);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct bucket *b;
+		ALLOC_GROW(bk->b, bk->n + 1, bk->alloc);
+		b = &bk->b[bk->n++];
+		memset(b, 0, sizeof(*b));
+		b->award_x10 = (int)stmt_int(st, 0);
+		b->deduct_x10 = (int)stmt_int(st, 1);
+		b->n = stmt_int(st, 2);
+		b->entries = stmt_int(st, 3);
+		counted += b->n;
+		bk->entries += b->entries;
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return ctx_db_fail(ctx);
+	/* the members with nothing kept for the period join the (0, 0) group */
+	for (i = 0; i < bk->n; i++)
+		if (!bk->b[i].award_x10 && !bk->b[i].deduct_x10)
+			zero = &bk->b[i];
+	if (bk->total > counted) {
+		if (!zero) {
+			ALLOC_GROW(bk->b, bk->n + 1, bk->alloc);
+			zero = &bk->b[bk->n++];
+			memset(zero, 0, sizeof(*zero));
+		}
+		zero->n += bk->total - counted;
+	}
+	for (i = 0; i < bk->n; i++)
+		bk->b[i].score_x10 = points_score_x10(base, bk->b[i].award_x10, bk->b[i].deduct_x10);
+	if (bk->n > 1)
+		qsort(bk->b, bk->n, sizeof(*bk->b), bucket_cmp);
+	/* ranks, then stars as points_assign_stars gives them */
+	counted = 0;
+	for (i = 0; i < bk->n; i++) {
+		struct bucket *b = &bk->b[i];
+		int k;
+		b->start = counted;
+		counted += b->n;
+		b->stars = 0;
+		for (k = 0; k < nb; k++)
+			if (b->score_x10 >= bands[k].min_x10) {
+				b->stars = bands[k].stars;
+				break;
+			}
+		if (nb && b->score_x10 >= bands[0].min_x10)
+			in_top += b->n;
+	}
+	if (set->top_band_cap_pct > 0 && nb) {
+		limit = counted * set->top_band_cap_pct / 100;
+		if (in_top > limit)
+			for (i = 0; i < bk->n; i++)
+				if (bk->b[i].start + bk->b[i].n > limit) {
+					for (; i < bk->n && bk->b[i].score_x10 >= bands[0].min_x10; i++)
+						bk->b[i].stars = nb > 1 ? bands[1].stars : 0;
+					break;
+				}
+	}
+	return 0;
+}
+
+/* The members of group b ranked at [off, off + cnt) of the group, in id order, into s. */
+static int bucket_members(struct ctx *ctx, const struct org *o, const struct buckets *bk, const struct bucket *b,
+			  int64_t off, int64_t cnt, struct points_standing *s)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct stmt *st;
+	char hi[PATH_MAX_LEN];
+	int64_t got = 0;
+	int step, rc = 0, zero = !b->award_x10 && !b->deduct_x10;
+	path_range_end(o->path, hi, sizeof(hi));
+	if (!strcmp(bk->target, "branch") && zero) {
+		strbuf_addf(&sql,
+			    "SELECT o.id, o.parent_id FROM orgs o WHERE %s >= ? AND o.path < ? AND "
+			    "o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL AND NOT EXISTS (SELECT 1 FROM "
+			    "point_period_scores s WHERE s.target = 'branch' AND s.subject_id = o.id AND s.year = CAST(? AS INTEGER) "
+			    "AND s.pcode = CAST(? AS INTEGER) AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0)) "
+			    "ORDER BY o.id LIMIT %" PRId64 " OFFSET %" PRId64,
+			    bk->total * 4 >= bk->all ? "(o.path || '')" : "o.path", cnt, off);
+	} else if (!strcmp(bk->target, "branch")) {
+		strbuf_addf(&sql,
+			    "SELECT s.subject_id, o.parent_id FROM point_period_scores s JOIN orgs o ON o.id = s.subject_id "
+			    "WHERE s.target = 'branch' AND s.year = CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) "
+			    "AND s.award_x10 = CAST(? AS INTEGER) AND s.deduct_x10 = CAST(? AS INTEGER) "
+			    "AND o.path >= ? AND o.path < ? AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL "
+			    "ORDER BY s.subject_id LIMIT %" PRId64 " OFFSET %" PRId64,
+			    cnt, off);
+	} else if (zero) {
+		/* nothing kept, or only entries that net to nothing: every active member without
+		 * a pair. Most of the tree: walk the members in id order (the path test per row:
+		 * "|| ''" keeps the planner off the path index); a smaller part: its path range,
+		 * sorted. */
+		strbuf_addf(&sql,
+			    "SELECT m.id, m.org_id FROM members m WHERE %s >= ? AND m.org_path < ? AND "
+			    "m.state = 'active' AND NOT EXISTS (SELECT 1 FROM point_period_scores s WHERE s.target = 'member' "
+			    "AND s.subject_id = m.id AND s.year = CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) "
+			    "AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0)) ORDER BY m.id LIMIT %" PRId64 " OFFSET %" PRId64,
+			    bk->total * 4 >= bk->all ? "(m.org_path || '')" : "m.org_path", cnt, off);
+	} else {
+		strbuf_addf(&sql,
+			    "SELECT s.subject_id, m.org_id FROM point_period_scores s JOIN members m ON m.id = s.subject_id "
+			    "WHERE s.target = 'member' AND s.year = CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) "
+			    "AND s.award_x10 = CAST(? AS INTEGER) AND s.deduct_x10 = CAST(? AS INTEGER) "
+			    "AND m.org_path >= ? AND m.org_path < ? AND m.state = 'active' "
+			    "ORDER BY s.subject_id LIMIT %" PRId64 " OFFSET %" PRId64,
+			    cnt, off);
+	}
+	st = db_prepare(ctx->db, sql.buf, &ctx->err);
+	if (!st) {
+		strbuf_release(&sql);
+		return E_DB;
+	}
+	if (zero) {
+		stmt_bind_text(st, 1, o->path);
+		stmt_bind_text(st, 2, hi);
+		stmt_bind_int(st, 3, bk->year);
+		stmt_bind_int(st, 4, bk->pcode);
+	} else {
+		stmt_bind_int(st, 1, bk->year);
+		stmt_bind_int(st, 2, bk->pcode);
+		stmt_bind_int(st, 3, b->award_x10);
+		stmt_bind_int(st, 4, b->deduct_x10);
+		stmt_bind_text(st, 5, o->path);
+		stmt_bind_text(st, 6, hi);
+	}
+	while (got < cnt && (step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct points_standing *x = &s[got++];
+		memset(x, 0, sizeof(*x));
+		x->subject_id = stmt_int(st, 0);
+		x->org_id = stmt_int(st, 1);
+		x->score_x10 = b->score_x10;
+		x->award_x10 = b->award_x10;
+		x->deduct_x10 = b->deduct_x10;
+		x->rank = (int)(b->start + 1);
+		x->stars = b->stars;
+	}
+	if (got < cnt && step != STEP_DONE)
+		rc = ctx_db_fail(ctx);
+	else if (got < cnt)
+		rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分分布与党员名单不一致");
+	stmt_reset(st);
+	strbuf_release(&sql);
+	return rc;
+}
+
+/* rows [from, to) of the ranking from the groups, into sd (sd->n = to - from) */
+static int buckets_page(struct ctx *ctx, const struct org *o, const struct buckets *bk, int64_t from, int64_t to,
+			struct standings *sd)
+{
+	size_t i;
+	int rc;
+	memset(sd, 0, sizeof(*sd));
+	if (to <= from)
+		return 0;
+	sd->alloc = (size_t)(to - from);
+	sd->s = xcalloc(sd->alloc, sizeof(*sd->s));
+	for (i = 0; i < bk->n; i++) {
+		const struct bucket *b = &bk->b[i];
+		int64_t lo = b->start > from ? b->start : from, hi = b->start + b->n < to ? b->start + b->n : to;
+		if (hi <= lo)
+			continue;
+		if ((rc = bucket_members(ctx, o, bk, b, lo - b->start, hi - lo, sd->s + sd->n)))
+			return rc;
+		sd->n += (size_t)(hi - lo);
+	}
+	return 0;
+}
+
+static void buckets_stars(const struct buckets *bk, int64_t *count)
+{
+	size_t i;
+	memset(count, 0, (MAX_STARS + 1) * sizeof(*count));
+	for (i = 0; i < bk->n; i++)
+		if (bk->b[i].stars >= 0 && bk->b[i].stars <= MAX_STARS)
+			count[bk->b[i].stars] += bk->b[i].n;
+}
+
+static json_t *buckets_summary(const struct buckets *bk)
+{
+	int64_t stars[MAX_STARS + 1], sum = 0;
+	size_t i;
+	json_t *j = json_object();
+	for (i = 0; i < bk->n; i++)
+		sum += bk->b[i].n * bk->b[i].score_x10;
+	buckets_stars(bk, stars);
+	json_object_set_new(j, "count", json_integer((json_int_t)bk->total));
+	json_object_set_new(j, "average",
+			    bk->total ? points_x10_json((int)((2 * sum + bk->total) / (2 * bk->total))) : json_null());
+	json_object_set_new(j, "stars", stars_json(stars));
+	return j;
+}
+
 /* ---- rankings and summary ---------------------------------------------------------- */
+
+/* the ranking reply from the kept groups (members of a large subtree, not published) */
+static int buckets_ranking(struct ctx *ctx, const struct org *o, const char *target, const struct points_period *per,
+			   const struct points_settings *set, const struct buckets *bk, int page, int per_page,
+			   json_t **out)
+{
+	struct standings sd = { 0 };
+	int64_t stars[MAX_STARS + 1], from = (int64_t)(page - 1) * per_page, to;
+	json_t *items = NULL, *j;
+	int rc;
+	if (from > bk->total)
+		from = bk->total;
+	to = from + per_page < bk->total ? from + per_page : bk->total;
+	if ((rc = buckets_page(ctx, o, bk, from, to, &sd)))
+		goto out;
+	if (!strcmp(target, "branch") && bk->n &&
+	    (rc = set_flags_last(ctx, o, per, set, &sd, (int)(bk->b[bk->n - 1].start + 1))))
+		goto out;
+	if ((rc = items_json(ctx, target, sd.s, 0, sd.n, &items)))
+		goto out;
+	buckets_stars(bk, stars);
+	j = json_object();
+	json_object_set_new(j, "org_id", json_integer(o->id));
+	json_object_set_new(j, "target", json_string(target));
+	json_object_set_new(j, "period", json_string(per->text));
+	json_object_set_new(j, "published", json_null());
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "total", json_integer((json_int_t)bk->total));
+	json_object_set_new(j, "page", json_integer(page));
+	json_object_set_new(j, "per_page", json_integer(per_page));
+	json_object_set_new(j, "stars", stars_json(stars));
+	*out = j;
+out:
+	standings_release(&sd);
+	return rc;
+}
 
 int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page, int per_page,
 		    json_t **out)
@@ -695,10 +1032,11 @@ int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const c
 	struct points_settings set;
 	struct standings sd = { 0 };
 	struct pub pub;
+	struct buckets bk = { 0 };
 	int64_t stars[MAX_STARS + 1];
 	size_t from, to;
 	json_t *items = NULL, *j;
-	int rc, published = 0;
+	int rc, published = 0, use_bk = 0;
 
 	*out = NULL;
 	if (page < 1)
@@ -712,9 +1050,13 @@ int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const c
 		return rc;
 	if (published)
 		rc = pub_rows(ctx, pub.id, &sd);
-	else if (!(rc = points_settings_for(ctx, o.path, &set)))
+	else if (!(rc = points_settings_for(ctx, o.path, &set)) &&
+		 !(rc = buckets_load(ctx, &o, target, &per, &set, &bk, &use_bk)) && use_bk)
+		rc = buckets_ranking(ctx, &o, target, &per, &set, &bk, page, per_page, out);
+	else if (!rc)
 		rc = standings_compute(ctx, &o, target, &per, &set, &sd);
-	if (rc)
+	free(bk.b);
+	if (rc || use_bk)
 		return rc;
 	from = (size_t)(page - 1) * (size_t)per_page;
 	if (from > sd.n)
@@ -761,24 +1103,30 @@ int points_summary(struct ctx *ctx, int64_t org_id, const char *period, json_t *
 	struct points_period per;
 	struct points_settings set;
 	struct standings members = { 0 }, branches = { 0 };
+	struct buckets bk = { 0 }, bkb = { 0 };
 	json_t *j;
-	int rc;
+	int rc, use_bk = 0, use_bkb = 0;
 
 	*out = NULL;
 	if ((rc = require_reader(ctx)) || (rc = parse_period(ctx, period, PP_YEAR, &per)) ||
 	    (rc = resolve_org(ctx, org_id, &o)) || (rc = points_settings_for(ctx, o.path, &set)))
 		return rc;
-	if ((rc = standings_compute(ctx, &o, "member", &per, &set, &members)) ||
-	    (rc = standings_compute(ctx, &o, "branch", &per, &set, &branches)))
+	if ((rc = buckets_load(ctx, &o, "member", &per, &set, &bk, &use_bk)) ||
+	    (!use_bk && (rc = standings_compute(ctx, &o, "member", &per, &set, &members))) ||
+	    (rc = buckets_load(ctx, &o, "branch", &per, &set, &bkb, &use_bkb)) ||
+	    (!use_bkb && (rc = standings_compute(ctx, &o, "branch", &per, &set, &branches))))
 		goto out;
 	j = json_object();
 	json_object_set_new(j, "org_id", json_integer(o.id));
 	json_object_set_new(j, "period", json_string(per.text));
-	json_object_set_new(j, "members", group_summary(&members));
-	json_object_set_new(j, "branches", group_summary(&branches));
-	json_object_set_new(j, "entries", json_integer(members.entries + branches.entries));
+	json_object_set_new(j, "members", use_bk ? buckets_summary(&bk) : group_summary(&members));
+	json_object_set_new(j, "branches", use_bkb ? buckets_summary(&bkb) : group_summary(&branches));
+	json_object_set_new(j, "entries", json_integer((use_bk ? bk.entries : members.entries) +
+						       (use_bkb ? bkb.entries : branches.entries)));
 	*out = j;
 out:
+	free(bk.b);
+	free(bkb.b);
 	standings_release(&members);
 	standings_release(&branches);
 	return rc;

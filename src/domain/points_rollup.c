@@ -136,6 +136,7 @@ int points_rollup_add(struct ctx *ctx, const char *target, int64_t subject_id, i
 	struct strbuf sb = STRBUF_INIT;
 	struct stmt *st;
 	int year = period_no / 12, month = period_no % 12 + 1, step, rc = 0;
+	int old_raw[12];
 
 	/* Take the row (made empty when the subject has none for the year) with its lock:
 	 * on PostgreSQL a concurrent append for the same subject waits here and then reads
@@ -157,6 +158,13 @@ int points_rollup_add(struct ctx *ctx, const char *target, int64_t subject_id, i
 		rc = ctx_db_fail(ctx);
 	if (rc)
 		goto out;
+	{
+		size_t i;
+		memset(old_raw, 0, sizeof(old_raw));
+		for (i = 0; i < c.n; i++)
+			if (c.v[i].ind == indicator_id && c.v[i].month >= 1 && c.v[i].month <= 12)
+				old_raw[c.v[i].month - 1] += (int)c.v[i].raw;
+	}
 	cells_add(&c, 0, month, 1);
 	cells_add(&c, indicator_id, month, points_x10);
 	cells_encode(&c, &sb);
@@ -171,6 +179,9 @@ int points_rollup_add(struct ctx *ctx, const char *target, int64_t subject_id, i
 	stmt_bind_int(st, 3, subject_id);
 	stmt_bind_int(st, 4, year);
 	rc = stmt_run(st, &ctx->err);
+	/* the kept period values and histograms (039) from the same change */
+	if (!rc)
+		rc = points_standing_apply(ctx, target, subject_id, year, old_raw, month, indicator_id, points_x10);
 out:
 	free(c.v);
 	strbuf_release(&sb);
@@ -406,6 +417,9 @@ int points_rollups_rebuild(struct ctx *ctx, const char *org_path, int write, int
 		if (c >= 0)
 			j++;
 	}
+	/* the kept period values and histograms follow the repaired rows (039) */
+	if (write && *differ)
+		rc = points_standings_rebuild(ctx);
 out:
 	rows_release(&want);
 	rows_release(&kept);

@@ -10,6 +10,7 @@
 #include "domain/codes.h"
 #include "domain/org.h"
 #include "domain/stats_internal.h"
+#include "util/config.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -168,7 +169,7 @@ int stats_date_int(const char *s)
 	return v;
 }
 
-static int age_band(int birth, int ref)
+int stats_age_band(int birth, int ref)
 {
 	int age;
 	if (!birth)
@@ -231,7 +232,7 @@ void stats_classify(const struct stats_row *m, const struct stats_ref *r, int id
 	idx[SD_GENDER] = m->gender == '1' ? 0 : m->gender == '2' ? 1 : 2;
 	idx[SD_ETHNICITY] = m->eth_slot;
 	idx[SD_NATION] = m->eth_slot == 0 ? 0 : 1;
-	idx[SD_AGE] = age_band(m->birth, r->ref);
+	idx[SD_AGE] = stats_age_band(m->birth, r->ref);
 	idx[SD_EDUCATION] = edu_group(m->education);
 	idx[SD_JOIN] = join_period(m->join);
 	idx[SD_CATEGORY] = m->full ? 0 : 1;
@@ -255,20 +256,44 @@ int stats_row_matches(const struct stats_row *m, const struct stats_ref *r, enum
 
 /* ---- the member pass ---- */
 
+#define PASS_COLUMNS                                                                                         \
+	"SELECT state, join_date, org_id, gender, ethnicity, birth_date, education, category, party_status, " \
+	"lost_contact, floating, id FROM members "
+
+static int row_pass(struct ctx *ctx, struct stmt *st, stats_row_fn fn, void *arg);
+
 int stats_member_pass(struct ctx *ctx, const char *lo, const char *hi, stats_row_fn fn, void *arg)
 {
 	struct stmt *st;
-	struct stats_row m;
-	int step, rc = 0;
 	/* every column from the index members_stats (030_stats.sql), in its order */
-	st = db_prepare(ctx->db,
-			"SELECT state, join_date, org_id, gender, ethnicity, birth_date, education, category, party_status, "
-			"lost_contact, floating, id FROM members WHERE org_path >= ? AND org_path < ?",
-			&ctx->err);
+	st = db_prepare(ctx->db, PASS_COLUMNS "WHERE org_path >= ? AND org_path < ?", &ctx->err);
 	if (!st)
 		return ctx_db_fail(ctx);
 	stmt_bind_text(st, 1, lo);
 	stmt_bind_text(st, 2, hi);
+	return row_pass(ctx, st, fn, arg);
+}
+
+int stats_joined_after_pass(struct ctx *ctx, const char *lo, const char *hi, const char *after, stats_row_fn fn,
+			    void *arg)
+{
+	struct stmt *st;
+	/* by members_join_path (036): the path is compared as an expression, so the range of
+	 * join dates after `after` drives the scan, not the subtree's path range */
+	st = db_prepare(ctx->db, PASS_COLUMNS "WHERE join_date > ? AND org_path || '' >= ? AND org_path || '' < ?",
+			&ctx->err);
+	if (!st)
+		return ctx_db_fail(ctx);
+	stmt_bind_text(st, 1, after);
+	stmt_bind_text(st, 2, lo);
+	stmt_bind_text(st, 3, hi);
+	return row_pass(ctx, st, fn, arg);
+}
+
+static int row_pass(struct ctx *ctx, struct stmt *st, stats_row_fn fn, void *arg)
+{
+	struct stats_row m;
+	int step, rc = 0;
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		const char *s = stmt_text(st, 0), *g, *e;
 		memset(&m, 0, sizeof(m));
@@ -351,7 +376,7 @@ int stats_orgs_load(struct ctx *ctx, const char *lo, const char *hi, struct stat
 		x = &o->v[o->n++];
 		memset(x, 0, sizeof(*x));
 		x->id = stmt_int(st, 0);
-		x->kind = named_index(kind_vals, NAMED_COUNT(kind_vals), stmt_text(st, 1));
+		x->kind = stats_kind_index(stmt_text(st, 1));
 		x->name = xstrdup(stmt_text(st, 2) ? stmt_text(st, 2) : "");
 		x->path = xstrdup(stmt_text(st, 3) ? stmt_text(st, 3) : "");
 		x->secretary = stmt_is_null(st, 4) ? 0 : stmt_int(st, 4);
@@ -375,6 +400,22 @@ int stats_orgs_load(struct ctx *ctx, const char *lo, const char *hi, struct stat
 		o->slots[s] = (int64_t)i;
 	}
 	return 0;
+}
+
+int stats_kind_index(const char *kind)
+{
+	return named_index(kind_vals, NAMED_COUNT(kind_vals), kind);
+}
+
+void stats_count_org(struct stats_counts *c, const struct stats_org *x, const struct stats_ref *r)
+{
+	int p;
+	if (x->kind >= 0)
+		c->org_kind[x->kind]++;
+	if (stats_org_is_branch(x))
+		c->org_size[stats_org_size_band(x)]++;
+	for (p = 0; p < STATS_PROBLEM_N; p++)
+		c->problem[p] += stats_org_problem(x, r, p);
 }
 
 int stats_org_is_branch(const struct stats_org *x)
@@ -565,27 +606,36 @@ static int count_change(void *arg, int kind, int64_t member_id, const char *date
 	return 0;
 }
 
-/* the counts of the subtree [root->path, hi) */
-static int compute_in(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
-		      struct stats_counts *c)
+int stats_count_change(void *arg, int kind, int64_t member_id, const char *date, const char *serial,
+		       const char *other)
+{
+	return count_change(arg, kind, member_id, date, serial, other);
+}
+
+/* the counts of the subtree [root->path, hi) by the pass over its member rows: the
+ * reference the kept counts (stats_kept.c) are proven against */
+int stats_compute_fold(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+		       struct stats_counts *c)
 {
 	struct stats_orgs orgs;
 	size_t i;
-	int rc, p;
+	int rc;
 	memset(c, 0, sizeof(*c));
 	if ((rc = stats_fold(ctx, root->path, hi, r, &orgs, c)))
 		return rc;
-	for (i = 0; i < orgs.n; i++) {
-		const struct stats_org *x = &orgs.v[i];
-		if (x->kind >= 0)
-			c->org_kind[x->kind]++;
-		if (stats_org_is_branch(x))
-			c->org_size[stats_org_size_band(x)]++;
-		for (p = 0; p < STATS_PROBLEM_N; p++)
-			c->problem[p] += stats_org_problem(x, r, p);
-	}
+	for (i = 0; i < orgs.n; i++)
+		stats_count_org(c, &orgs.v[i], r);
 	stats_orgs_release(&orgs);
 	return stats_changes(ctx, root->path, hi, r, count_change, c);
+}
+
+/* the kept counts for a large subtree this year, the pass otherwise */
+static int compute_in(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+		      struct stats_counts *c)
+{
+	long long min = ctx->cfg ? config_int(ctx->cfg, CFG_STATS_KEPT_MIN_MEMBERS) : 20000;
+	int rc = stats_kept_compute(ctx, root, hi, r, min, c);
+	return rc == STATS_KEPT_NO ? stats_compute_fold(ctx, root, hi, r, c) : rc;
 }
 
 int stats_compute(struct ctx *ctx, int64_t org_id, const struct stats_ref *r, struct stats_counts *c)

@@ -92,6 +92,13 @@ int stats_dim_is_org(enum stats_dim d);
  */
 int stats_compute(struct ctx *ctx, int64_t org_id, const struct stats_ref *r, struct stats_counts *c);
 int stats_tables(struct ctx *ctx, int64_t org_id, const struct stats_ref *r, json_t **out);
+/* stats_kept and stats_births (036) rebuilt from the member rows (the bulk generator, triggers set aside) */
+int stats_kept_rebuild(struct ctx *ctx);
+/* a member import's transaction (inserts only): begin notes the largest member id and sets the
+ * row triggers of 036 aside for the transaction; end adds the rows after that id set-wise (aside:
+ * SQLite's db_bulk_begin set every trigger aside, which changes nothing here) */
+int stats_kept_import_begin(struct ctx *ctx, int64_t *after_id);
+int stats_kept_import_end(struct ctx *ctx, int64_t after_id, int aside);
 /* the JSON tables of counts already computed (for the export too) */
 json_t *stats_counts_json(const struct stats_counts *c, const struct stats_ref *r);
 

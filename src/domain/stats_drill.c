@@ -10,6 +10,7 @@
 #include "domain/org.h"
 #include "domain/stats.h"
 #include "domain/stats_internal.h"
+#include "util/config.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -197,8 +198,14 @@ int stats_drill_orgs(struct ctx *ctx, int64_t org_id, const struct stats_ref *r,
 	int rc, v;
 	*items = NULL;
 	*total = 0;
-	if ((rc = stats_scope(ctx, org_id, &root, hi, sizeof(hi))) || (rc = parse_dim(ctx, dim, value, 1, &d, &v)) ||
-	    (rc = stats_fold(ctx, root.path, hi, r, &orgs, NULL)))
+	if ((rc = stats_scope(ctx, org_id, &root, hi, sizeof(hi))) || (rc = parse_dim(ctx, dim, value, 1, &d, &v)))
+		return rc;
+	/* a large subtree: the kept direct counts (036) instead of the pass over its member rows */
+	rc = stats_kept_orgs(ctx, root.path, hi, r, ctx->cfg ? config_int(ctx->cfg, CFG_STATS_KEPT_MIN_MEMBERS) : 20000,
+			     &orgs);
+	if (rc == STATS_KEPT_NO)
+		rc = stats_fold(ctx, root.path, hi, r, &orgs, NULL);
+	if (rc)
 		return rc;
 	*items = json_array();
 	off = (size_t)(page - 1) * (size_t)per_page;

@@ -63,4 +63,29 @@ typedef int (*stats_change_fn)(void *arg, int kind, int64_t member_id, const cha
 			       const char *other);
 int stats_changes(struct ctx *ctx, const char *lo, const char *hi, const struct stats_ref *r, stats_change_fn fn,
 		  void *arg);
+
+int stats_age_band(int birth, int ref);
+int stats_kind_index(const char *kind);
+/* one org's figures into the org tables */
+void stats_count_org(struct stats_counts *c, const struct stats_org *x, const struct stats_ref *r);
+int stats_count_change(void *arg, int kind, int64_t member_id, const char *date, const char *serial,
+		       const char *other);
+/* the member rows of [lo, hi) joining after `after` (YYYY-MM-DD), all states, by the join date index */
+int stats_joined_after_pass(struct ctx *ctx, const char *lo, const char *hi, const char *after, stats_row_fn fn,
+			    void *arg);
+
+/* the tables of the subtree [root->path, hi) by the pass over its member rows (the reference) */
+int stats_compute_fold(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+		       struct stats_counts *c);
+/* the same tables from the counts kept per ancestor (036, stats_kept.c); STATS_KEPT_NO when they do
+ * not serve this request: a subtree of fewer than min_members on-roll members, or a past year
+ * whose members joined since its end are more than an eighth of them; min_members < 0: always
+ * (the tests that prove both ways equal) */
+#define STATS_KEPT_NO (-2)
+/* the orgs of [lo, hi) with their counted members from the kept direct counts (stats_fold's orgs without
+ * the member pass); STATS_KEPT_NO as stats_kept_compute (orgs released then) */
+int stats_kept_orgs(struct ctx *ctx, const char *lo, const char *hi, const struct stats_ref *r, long long min_members,
+		    struct stats_orgs *orgs);
+int stats_kept_compute(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+		       long long min_members, struct stats_counts *c);
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -157,6 +158,40 @@ int db_bulk_begin(struct db *db, const char *table, struct err *e)
 int db_bulk_end(struct db *db, struct err *e)
 {
 	return OPS(db)->bulk_end ? OPS(db)->bulk_end(db, e) : 0;
+}
+
+int db_can_copy(struct db *db)
+{
+	return OPS(db)->copy != NULL;
+}
+
+int db_copy(struct db *db, const char *table, const char *cols, const char *data, size_t len, struct err *e)
+{
+	if (!OPS(db)->copy)
+		return err_set(e, E_INTERNAL, NULL, NULL, "%s: no COPY", OPS(db)->name);
+	return OPS(db)->copy(db, table, cols, data, len, e);
+}
+
+void db_copy_text(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\':
+			strbuf_addstr(out, "\\\\");
+			break;
+		case '\t':
+			strbuf_addstr(out, "\\t");
+			break;
+		case '\n':
+			strbuf_addstr(out, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(out, "\\r");
+			break;
+		default:
+			strbuf_addch(out, *s);
+		}
+	}
 }
 
 struct stmt *db_prepare(struct db *db, const char *sql, struct err *e)

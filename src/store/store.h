@@ -48,6 +48,8 @@ struct store_ops {
 	int (*backup)(struct db *db, const char *file, struct err *e);
 	int (*restore)(struct db *db, const char *file, struct err *e);
 	int64_t (*table_count)(struct db *db, struct err *e); /* tables in the database's schema; -1 on error */
+	/* optional (NULL = not offered): see db_copy */
+	int (*copy)(struct db *db, const char *table, const char *cols, const char *data, size_t len, struct err *e);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -124,6 +126,19 @@ int store_schema_newest(void); /* the highest migration number this binary carri
  * FILE. Restore replaces the database's contents; db_table_count tells an empty
  * target (0) from one that holds a schema.
  */
+/*
+ * Bulk rows in one round trip (PostgreSQL COPY … FROM STDIN), inside the caller's open
+ * transaction: TABLE (COLS) gets the rows of DATA (LEN bytes) in COPY's text format — a
+ * row per line ended by '\n', fields separated by '\t', \N for NULL, text escaped by
+ * db_copy_text. db_can_copy says whether the backend offers it (SQLite does not: load
+ * with multi-row INSERTs there); db_copy on one that does not fails with E_INTERNAL.
+ * Constraints and triggers apply as for INSERT; an error fails the whole copy.
+ */
+int db_can_copy(struct db *db);
+int db_copy(struct db *db, const char *table, const char *cols, const char *data, size_t len, struct err *e);
+struct strbuf;
+void db_copy_text(struct strbuf *out, const char *s); /* s escaped for a COPY text field */
+
 int db_backup(struct db *db, const char *file, struct err *e);
 int db_restore(struct db *db, const char *file, struct err *e);
 int64_t db_table_count(struct db *db, struct err *e);

@@ -568,6 +568,52 @@ static int64_t pg_table_count(struct db *db, struct err *e)
 	return n;
 }
 
+/*
+ * COPY table (cols) FROM STDIN with data in COPY's text format, in pieces of at most
+ * 1 MB (PQputCopyData takes an int length). The server answers once, at the end: a
+ * bad row fails the whole COPY, and the caller's transaction with it.
+ */
+static int pg_copy(struct db *db, const char *table, const char *cols, const char *data, size_t len, struct err *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	PGresult *res;
+	size_t done = 0;
+	int ok = 1, rc = 0;
+
+	strbuf_addf(&sql, "COPY %s (%s) FROM STDIN", table, cols);
+	res = PQexec(db->conn, sql.buf);
+	strbuf_release(&sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		set_errmsg_result(db, res);
+		PQclear(res);
+		return err_set(e, E_DB, NULL, NULL, "postgres: COPY %s: %s", table, db->errmsg);
+	}
+	PQclear(res);
+	while (ok && done < len) {
+		size_t n = len - done > (1u << 20) ? (1u << 20) : len - done;
+		ok = PQputCopyData(db->conn, data + done, (int)n) == 1;
+		done += n;
+	}
+	if (!ok)
+		set_errmsg(db, PQerrorMessage(db->conn));
+	if (PQputCopyEnd(db->conn, ok ? NULL : "the client could not send the rows") != 1 && ok) {
+		set_errmsg(db, PQerrorMessage(db->conn));
+		ok = 0;
+	}
+	while ((res = PQgetResult(db->conn))) {
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			db->changes = strtoll(PQcmdTuples(res), NULL, 10);
+		} else if (ok) {
+			set_errmsg_result(db, res);
+			ok = 0;
+		}
+		PQclear(res);
+	}
+	if (!ok)
+		rc = err_set(e, E_DB, NULL, NULL, "postgres: COPY %s: %s", table, db->errmsg);
+	return rc;
+}
+
 const struct store_ops store_pg_ops = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -587,4 +633,5 @@ const struct store_ops store_pg_ops = {
 	.backup = pg_backup,
 	.restore = pg_restore,
 	.table_count = pg_table_count,
+	.copy = pg_copy,
 };

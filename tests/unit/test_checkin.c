@@ -27,7 +27,7 @@
 struct fixture {
 	struct life_store ls;
 	struct ctx ctx;
-	int64_t top, town, a, b, town2, c;
+	struct life_towns t;
 	int64_t ma, ma2, ma3, ma4, mb, mc;
 };
 
@@ -44,18 +44,13 @@ static void at(const char *clock, int secs)
 static int populate(void)
 {
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "签到县委组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "签到镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "签到东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "签到西村党支部", 3);
-	fx.town2 = life_make_org(fx.top, "committee", "签到乡党委", 0);
-	fx.c = life_make_org(fx.town2, "branch", "签到南村党支部", 3);
-	fx.ma = life_make_member(fx.a);
-	fx.ma2 = life_make_member(fx.a);
-	fx.ma3 = life_make_member(fx.a);
-	fx.ma4 = life_make_member(fx.a);
-	fx.mb = life_make_member(fx.b);
-	fx.mc = life_make_member(fx.c);
+	life_make_towns("签到", &fx.t);
+	fx.ma = life_make_member(fx.t.a);
+	fx.ma2 = life_make_member(fx.t.a);
+	fx.ma3 = life_make_member(fx.t.a);
+	fx.ma4 = life_make_member(fx.t.a);
+	fx.mb = life_make_member(fx.t.b);
+	fx.mc = life_make_member(fx.t.c);
 	return 0;
 }
 
@@ -80,19 +75,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* acts as role over org (and as member_id's account) */
 static void as_actor(enum role role, int64_t org, int64_t member_id)
 {
-	struct org o;
-	ctx_as_system(&fx.ctx);
-	err_clear(&fx.ctx.err);
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
-	err_clear(&fx.ctx.err);
+	life_act_as(role, org, member_id);
 }
 
 static void assert_refused(int rc, int code, const char *rule)
@@ -108,7 +93,7 @@ static int set_org(int64_t org, int enabled)
 {
 	json_t *cur = NULL, *body;
 	int rc;
-	as_actor(ROLE_ORG_ADMIN, fx.top, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
 	assert_int_equal(checkin_setting_get(&fx.ctx, org, &cur), 0);
 	body = json_pack("{s:b, s:I}", "enabled", enabled, "version", json_integer_value(json_object_get(cur, "version")));
 	json_decref(cur);
@@ -139,7 +124,7 @@ static int record(int64_t org, const char *kind, const char *start, const char *
 static json_t *meeting(int64_t id)
 {
 	json_t *j = NULL;
-	as_actor(ROLE_SYSADMIN, fx.top, 0);
+	as_actor(ROLE_SYSADMIN, fx.t.top, 0);
 	if (meeting_get(&fx.ctx, id, &j))
 		life_fail_ctx("meeting get", &fx.ctx);
 	return j;
@@ -236,41 +221,41 @@ static void test_org_switch(void **state)
 	(void)state;
 	at("2026-03-10 18:50", 0);
 	/* off by default: a meeting cannot be recorded for check-in, an ordinary one can */
-	assert_refused(record(fx.a, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "20:00", 0, NULL, &id), 0);
+	assert_refused(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 0, NULL, &id), 0);
 	j = meeting(id);
 	assert_false(json_is_true(json_object_get(j, "checkin")));
 	json_decref(j);
 	/* on at the town: its branches; off again at branch b: the nearest setting wins */
-	assert_int_equal(set_org(fx.town, 1), 0);
-	assert_int_equal(set_org(fx.b, 0), 0);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
-	assert_int_equal(checkin_setting_get(&fx.ctx, fx.a, &j), 0);
+	assert_int_equal(set_org(fx.t.town, 1), 0);
+	assert_int_equal(set_org(fx.t.b, 0), 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	assert_int_equal(checkin_setting_get(&fx.ctx, fx.t.a, &j), 0);
 	assert_true(json_is_true(json_object_get(j, "enabled")));
-	assert_int_equal(json_integer_value(json_object_get(j, "defined_at")), fx.town);
+	assert_int_equal(json_integer_value(json_object_get(j, "defined_at")), fx.t.town);
 	json_decref(j);
-	assert_refused(record(fx.b, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
-	assert_refused(record(fx.c, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
+	assert_refused(record(fx.t.b, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
+	assert_refused(record(fx.t.c, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
 	/* a stale version of the setting: 409 */
 	{
 		json_t *body = json_pack("{s:b, s:i}", "enabled", 1, "version", 0);
-		as_actor(ROLE_ORG_ADMIN, fx.top, 0);
-		assert_refused(checkin_setting_put(&fx.ctx, fx.town, body), E_CONFLICT, "store.stale");
+		as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
+		assert_refused(checkin_setting_put(&fx.ctx, fx.t.town, body), E_CONFLICT, "store.stale");
 		json_decref(body);
 	}
 	/* a secretary cannot switch another branch */
 	{
 		json_t *body = json_pack("{s:b, s:i}", "enabled", 1, "version", 1);
-		as_actor(ROLE_SECRETARY, fx.a, 0);
-		assert_int_equal(checkin_setting_put(&fx.ctx, fx.b, body), E_NOTFOUND);
+		as_actor(ROLE_SECRETARY, fx.t.a, 0);
+		assert_int_equal(checkin_setting_put(&fx.ctx, fx.t.b, body), E_NOTFOUND);
 		json_decref(body);
 	}
 	/* a talk or a vote is not a check-in meeting */
-	assert_refused(record(fx.a, "talk", "19:00", "20:00", 1,
+	assert_refused(record(fx.t.a, "talk", "19:00", "20:00", 1,
 			      json_pack("[{s:I, s:s}]", "member_id", (json_int_t)fx.ma, "status", "present"), &id),
 		       E_CONFLICT, "checkin.kind");
 	/* recorded: the roster starts absent, the record says check-in */
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
 	j = meeting(id);
 	assert_true(json_is_true(json_object_get(j, "checkin")));
 	att = json_object_get(j, "attendance");
@@ -278,7 +263,7 @@ static void test_org_switch(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "absent")), 4);
 	json_decref(j);
 	/* with a list: as given (an omitted member absent) */
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "20:00", 1,
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1,
 				json_pack("[{s:I, s:s, s:s}]", "member_id", (json_int_t)fx.ma2, "status", "leave", "reason",
 					  "外出务工"),
 				&id),
@@ -289,17 +274,17 @@ static void test_org_switch(void **state)
 	{
 		char tok[CHECKIN_TOKEN_SIZE];
 		token(id, 0, tok);
-		assert_int_equal(scan(fx.ma2, fx.a, id, tok, NULL), 0);
+		assert_int_equal(scan(fx.ma2, fx.t.a, id, tok, NULL), 0);
 		assert_string_equal(status_of(id, fx.ma2), "present");
 	}
 	/* switched off afterwards: scanning stops too */
-	assert_int_equal(set_org(fx.town, 0), 0);
+	assert_int_equal(set_org(fx.t.town, 0), 0);
 	{
 		char tok[CHECKIN_TOKEN_SIZE];
 		token(id, 0, tok);
-		assert_refused(scan(fx.ma, fx.a, id, tok, NULL), E_CONFLICT, "checkin.disabled");
+		assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.disabled");
 	}
-	assert_int_equal(set_org(fx.town, 1), 0);
+	assert_int_equal(set_org(fx.t.town, 1), 0);
 }
 
 static void test_window_edges(void **state)
@@ -308,26 +293,26 @@ static void test_window_edges(void **state)
 	int64_t id;
 	json_t *st = NULL;
 	(void)state;
-	assert_int_equal(set_org(fx.a, 1), 0);
+	assert_int_equal(set_org(fx.t.a, 1), 0);
 	at("2026-03-10 09:00", 0);
-	assert_int_equal(record(fx.a, "lecture", "19:00", "20:00", 1, NULL, &id), E_INVALID); /* a lecture needs its lecturer */
+	assert_int_equal(record(fx.t.a, "lecture", "19:00", "20:00", 1, NULL, &id), E_INVALID); /* a lecture needs its lecturer */
 	{
 		char today[11];
 		json_t *body;
 		date_format(fx.ctx.today, today);
-		body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "org_id", (json_int_t)fx.a, "kind", "theme_day",
+		body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "org_id", (json_int_t)fx.t.a, "kind", "theme_day",
 				 "held_on", "2026-03-09", "start_time", "19:00", "end_time", "20:00", "checkin", 1, "topic", "x");
-		as_actor(ROLE_SECRETARY, fx.a, 0);
+		as_actor(ROLE_SECRETARY, fx.t.a, 0);
 		assert_refused(meeting_create(&fx.ctx, body, &id), E_INVALID, "checkin.day");
 		json_decref(body);
 	}
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
 
 	/* one second before start − 30 min: closed, and the secretary sees no code */
 	at("2026-03-10 18:30", -1);
 	token(id, 0, tok);
-	assert_refused(scan(fx.ma, fx.a, id, tok, NULL), E_CONFLICT, "checkin.window");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.window");
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(checkin_status(&fx.ctx, id, "http://dj.example", &st), 0);
 	assert_false(json_is_true(json_object_get(st, "open")));
 	assert_true(json_is_null(json_object_get(st, "token")));
@@ -335,8 +320,8 @@ static void test_window_edges(void **state)
 	/* at start − 30 min: open */
 	at("2026-03-10 18:30", 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma, fx.a, id, tok, NULL), 0);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	assert_int_equal(scan(fx.ma, fx.t.a, id, tok, NULL), 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(checkin_status(&fx.ctx, id, "http://dj.example", &st), 0);
 	assert_true(json_is_true(json_object_get(st, "open")));
 	assert_string_equal(json_string_value(json_object_get(st, "token")), tok);
@@ -348,15 +333,15 @@ static void test_window_edges(void **state)
 	/* at end + 30 min: still open; a second later: closed */
 	at("2026-03-10 20:30", 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma2, fx.a, id, tok, NULL), 0);
+	assert_int_equal(scan(fx.ma2, fx.t.a, id, tok, NULL), 0);
 	at("2026-03-10 20:30", 1);
 	token(id, 0, tok);
-	assert_refused(scan(fx.ma3, fx.a, id, tok, NULL), E_CONFLICT, "checkin.window");
+	assert_refused(scan(fx.ma3, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.window");
 	assert_string_equal(status_of(id, fx.ma), "present");
 	assert_string_equal(status_of(id, fx.ma2), "present");
 	assert_string_equal(status_of(id, fx.ma3), "absent");
 	/* the secretary of another branch does not see it */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	as_actor(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(checkin_status(&fx.ctx, id, "", &st), E_NOTFOUND);
 }
 
@@ -365,27 +350,27 @@ static void test_token_rotation(void **state)
 	char tok[CHECKIN_TOKEN_SIZE];
 	int64_t id;
 	(void)state;
-	assert_int_equal(set_org(fx.a, 1), 0);
+	assert_int_equal(set_org(fx.t.a, 1), 0);
 	at("2026-03-10 19:00", 0);
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "21:00", 1, NULL, &id), 0);
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "21:00", 1, NULL, &id), 0);
 	at("2026-03-10 19:20", 30);
 	/* two slots old (a forwarded screenshot): refused as expired */
 	token(id, -2, tok);
-	assert_refused(scan(fx.ma, fx.a, id, tok, NULL), E_CONFLICT, "checkin.code_expired");
+	assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.code_expired");
 	/* wrong code: 422 naming the token */
-	assert_refused(scan(fx.ma, fx.a, id, "0123456789ab", NULL), E_INVALID, "checkin.code");
+	assert_refused(scan(fx.ma, fx.t.a, id, "0123456789ab", NULL), E_INVALID, "checkin.code");
 	assert_string_equal(fx.ctx.err.field, "token");
-	assert_refused(scan(fx.ma, fx.a, id, "", NULL), E_INVALID, "checkin.code");
+	assert_refused(scan(fx.ma, fx.t.a, id, "", NULL), E_INVALID, "checkin.code");
 	/* the code of the next slot is not accepted either */
 	token(id, 1, tok);
-	assert_refused(scan(fx.ma, fx.a, id, tok, NULL), E_INVALID, "checkin.code");
+	assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_INVALID, "checkin.code");
 	assert_string_equal(status_of(id, fx.ma), "absent");
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_checkins WHERE meeting_id = ?", id), 0);
 	/* the previous slot (shown a moment ago): accepted; the current one too */
 	token(id, -1, tok);
-	assert_int_equal(scan(fx.ma, fx.a, id, tok, NULL), 0);
+	assert_int_equal(scan(fx.ma, fx.t.a, id, tok, NULL), 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma2, fx.a, id, tok, NULL), 0);
+	assert_int_equal(scan(fx.ma2, fx.t.a, id, tok, NULL), 0);
 	/* upper case as typed: the same code */
 	token(id, 0, tok);
 	{
@@ -394,7 +379,7 @@ static void test_token_rotation(void **state)
 			if (tok[i] >= 'a' && tok[i] <= 'f')
 				tok[i] = (char)(tok[i] - 'a' + 'A');
 	}
-	assert_int_equal(scan(fx.ma3, fx.a, id, tok, NULL), 0);
+	assert_int_equal(scan(fx.ma3, fx.t.a, id, tok, NULL), 0);
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_checkins WHERE meeting_id = ?", id), 3);
 }
 
@@ -403,22 +388,22 @@ static void test_not_on_roster(void **state)
 	char tok[CHECKIN_TOKEN_SIZE];
 	int64_t id, plain, late;
 	(void)state;
-	assert_int_equal(set_org(fx.a, 1), 0);
+	assert_int_equal(set_org(fx.t.a, 1), 0);
 	at("2026-03-10 19:00", 0);
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
 	token(id, 0, tok);
 	/* another branch's member, with the right code: 404, nothing written */
-	assert_refused(scan(fx.mb, fx.b, id, tok, NULL), E_NOTFOUND, NULL);
-	assert_refused(scan(fx.mc, fx.c, id, tok, NULL), E_NOTFOUND, NULL);
+	assert_refused(scan(fx.mb, fx.t.b, id, tok, NULL), E_NOTFOUND, NULL);
+	assert_refused(scan(fx.mc, fx.t.c, id, tok, NULL), E_NOTFOUND, NULL);
 	/* an account without a member record */
-	assert_refused(scan(0, fx.a, id, tok, NULL), E_NOTFOUND, NULL);
+	assert_refused(scan(0, fx.t.a, id, tok, NULL), E_NOTFOUND, NULL);
 	/* a member who joined the branch after the meeting was recorded is not on its list */
-	late = life_make_member(fx.a);
-	assert_refused(scan(late, fx.a, id, tok, NULL), E_NOTFOUND, NULL);
+	late = life_make_member(fx.t.a);
+	assert_refused(scan(late, fx.t.a, id, tok, NULL), E_NOTFOUND, NULL);
 	/* a meeting not recorded for check-in, and one that does not exist */
-	assert_int_equal(record(fx.a, "study", "19:00", "20:00", 0, NULL, &plain), 0);
-	assert_refused(scan(fx.ma, fx.a, plain, tok, NULL), E_NOTFOUND, NULL);
-	assert_refused(scan(fx.ma, fx.a, id + 100000, tok, NULL), E_NOTFOUND, NULL);
+	assert_int_equal(record(fx.t.a, "study", "19:00", "20:00", 0, NULL, &plain), 0);
+	assert_refused(scan(fx.ma, fx.t.a, plain, tok, NULL), E_NOTFOUND, NULL);
+	assert_refused(scan(fx.ma, fx.t.a, id + 100000, tok, NULL), E_NOTFOUND, NULL);
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_checkins WHERE meeting_id = ?", id), 0);
 }
 
@@ -430,28 +415,28 @@ static void test_repeat_and_hours(void **state)
 	int already = -1;
 	double before, after;
 	(void)state;
-	assert_int_equal(set_org(fx.a, 1), 0);
+	assert_int_equal(set_org(fx.t.a, 1), 0);
 	at("2026-03-10 19:00", 0);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(compliance_member_hours(&fx.ctx, fx.ma4, 2026, &h), 0);
 	before = json_number_value(json_object_get(h, "hours"));
 	json_decref(h);
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "21:00", 1, NULL, &id), 0);
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "21:00", 1, NULL, &id), 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma4, fx.a, id, tok, &already), 0);
+	assert_int_equal(scan(fx.ma4, fx.t.a, id, tok, &already), 0);
 	assert_false(already);
 	/* again, later, with a new code or an old one: the same one check-in */
 	at("2026-03-10 19:05", 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma4, fx.a, id, tok, &already), 0);
+	assert_int_equal(scan(fx.ma4, fx.t.a, id, tok, &already), 0);
 	assert_true(already);
-	assert_int_equal(scan(fx.ma4, fx.a, id, "garbage", &already), 0);
+	assert_int_equal(scan(fx.ma4, fx.t.a, id, "garbage", &already), 0);
 	assert_true(already);
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_checkins WHERE meeting_id = ?", id), 1);
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_attendance WHERE meeting_id = ? AND status = 'present'", id),
 			 1);
 	/* the hours come from attendance: 2 学时 more, once */
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(compliance_member_hours(&fx.ctx, fx.ma4, 2026, &h), 0);
 	after = json_number_value(json_object_get(h, "hours"));
 	json_decref(h);
@@ -467,29 +452,29 @@ static void test_correction_wins(void **state)
 	int64_t id;
 	int already = 0;
 	(void)state;
-	assert_int_equal(set_org(fx.a, 1), 0);
+	assert_int_equal(set_org(fx.t.a, 1), 0);
 	at("2026-03-10 19:00", 0);
-	assert_int_equal(record(fx.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
+	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma, fx.a, id, tok, NULL), 0);
+	assert_int_equal(scan(fx.ma, fx.t.a, id, tok, NULL), 0);
 	/* the secretary corrects the list: ma scanned but left (absent), ma2 present without scanning */
 	j = meeting(id);
 	body = json_pack("{s:I, s:[{s:I, s:s}, {s:I, s:s}]}", "version", json_integer_value(json_object_get(j, "version")),
 			 "attendance", "member_id", (json_int_t)fx.ma, "status", "absent", "member_id", (json_int_t)fx.ma2,
 			 "status", "present");
 	json_decref(j);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(meeting_update(&fx.ctx, id, body), 0);
 	json_decref(body);
 	/* scanning again does not undo the correction */
 	at("2026-03-10 19:10", 0);
 	token(id, 0, tok);
-	assert_int_equal(scan(fx.ma, fx.a, id, tok, &already), 0);
+	assert_int_equal(scan(fx.ma, fx.t.a, id, tok, &already), 0);
 	assert_true(already);
 	assert_string_equal(status_of(id, fx.ma), "absent");
 	assert_string_equal(status_of(id, fx.ma2), "present");
 	/* a later scan by ma2 records the scan and keeps present */
-	assert_int_equal(scan(fx.ma2, fx.a, id, tok, &already), 0);
+	assert_int_equal(scan(fx.ma2, fx.t.a, id, tok, &already), 0);
 	assert_false(already);
 	assert_string_equal(status_of(id, fx.ma2), "present");
 }

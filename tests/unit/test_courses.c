@@ -28,7 +28,7 @@ struct fixture {
 	struct life_store ls;
 	struct ctx ctx;
 	struct config cfg;
-	int64_t top, town, a, b, town2, c;
+	struct life_towns t;
 	int64_t ma, mb, mc;
 };
 
@@ -42,15 +42,10 @@ static int populate(void)
 	if (config_set(&fx.cfg, "course.year_cap_hours=2", &e))
 		return -1;
 	fx.ctx.cfg = &fx.cfg;
-	fx.top = life_make_org(0, "dept", "课程县委组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "课程镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "课程东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "课程西村党支部", 3);
-	fx.town2 = life_make_org(fx.top, "committee", "课程乡党委", 0);
-	fx.c = life_make_org(fx.town2, "branch", "课程南村党支部", 3);
-	fx.ma = life_make_member(fx.a);
-	fx.mb = life_make_member(fx.b);
-	fx.mc = life_make_member(fx.c);
+	life_make_towns("课程", &fx.t);
+	fx.ma = life_make_member(fx.t.a);
+	fx.mb = life_make_member(fx.t.b);
+	fx.mc = life_make_member(fx.t.c);
 	return 0;
 }
 
@@ -77,15 +72,7 @@ static int teardown(void **state)
 
 static void as_actor(enum role role, int64_t org, int64_t member_id)
 {
-	struct org o;
-	ctx_as_system(&fx.ctx);
-	err_clear(&fx.ctx.err);
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
+	life_act_as(role, org, member_id);
 }
 
 static void as_member(int64_t member_id, int64_t branch)
@@ -193,48 +180,48 @@ static void test_assign_scope(void **state)
 	json_t *body;
 	int64_t town_course, branch_course;
 	(void)state;
-	town_course = course_at(fx.town, "镇级课程", 45, fx.town, 0);
-	branch_course = course_at(fx.a, "东村课程", 45, fx.a, 0);
+	town_course = course_at(fx.t.town, "镇级课程", 45, fx.t.town, 0);
+	branch_course = course_at(fx.t.a, "东村课程", 45, fx.t.a, 0);
 	/* the town's assignment reaches both its branches, not the other town */
-	assert_true(in_my_list(fx.ma, fx.a, town_course));
-	assert_true(in_my_list(fx.mb, fx.b, town_course));
-	assert_false(in_my_list(fx.mc, fx.c, town_course));
-	assert_int_equal(open_as(fx.mc, fx.c, town_course), E_NOTFOUND);
+	assert_true(in_my_list(fx.ma, fx.t.a, town_course));
+	assert_true(in_my_list(fx.mb, fx.t.b, town_course));
+	assert_false(in_my_list(fx.mc, fx.t.c, town_course));
+	assert_int_equal(open_as(fx.mc, fx.t.c, town_course), E_NOTFOUND);
 	/* a branch course stays in the branch: the sibling's member gets 404 by id */
-	assert_false(in_my_list(fx.mb, fx.b, branch_course));
-	assert_int_equal(open_as(fx.mb, fx.b, branch_course), E_NOTFOUND);
-	assert_int_equal(finish_as(fx.mb, fx.b, branch_course), E_NOTFOUND);
+	assert_false(in_my_list(fx.mb, fx.t.b, branch_course));
+	assert_int_equal(open_as(fx.mb, fx.t.b, branch_course), E_NOTFOUND);
+	assert_int_equal(finish_as(fx.mb, fx.t.b, branch_course), E_NOTFOUND);
 	/* a publisher assigns only within its own subtree */
-	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.c);
-	as_actor(ROLE_ORG_ADMIN, fx.top, 0);
+	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.t.c);
+	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
 	assert_int_equal(course_assign(&fx.ctx, town_course, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "course.assign_scope");
 	json_decref(body);
 	/* a branch secretary cannot assign to the sibling branch (outside their scope) */
-	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.b);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.t.b);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_not_equal(course_assign(&fx.ctx, branch_course, body), 0);
 	json_decref(body);
 	/* unassigned: nobody sees it */
 	body = json_pack("{s:[]}", "org_ids");
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_assign(&fx.ctx, town_course, body), 0);
 	json_decref(body);
-	assert_false(in_my_list(fx.ma, fx.a, town_course));
-	assert_int_equal(open_as(fx.ma, fx.a, town_course), E_NOTFOUND);
+	assert_false(in_my_list(fx.ma, fx.t.a, town_course));
+	assert_int_equal(open_as(fx.ma, fx.t.a, town_course), E_NOTFOUND);
 	/* a draft reaches nobody even when assigned */
-	body = json_pack("{s:I, s:s, s:s, s:s, s:i}", "org_id", (json_int_t)fx.a, "title", "草稿课程", "kind", "text", "body",
+	body = json_pack("{s:I, s:s, s:s, s:s, s:i}", "org_id", (json_int_t)fx.t.a, "title", "草稿课程", "kind", "text", "body",
 			 "x", "duration_minutes", 45);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &branch_course), 0);
 	json_decref(body);
-	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.a);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.t.a);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(course_assign(&fx.ctx, branch_course, body), 0);
 	json_decref(body);
-	assert_int_equal(open_as(fx.ma, fx.a, branch_course), E_NOTFOUND);
+	assert_int_equal(open_as(fx.ma, fx.t.a, branch_course), E_NOTFOUND);
 	/* the manager's side: a branch secretary cannot read the town's course */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	as_actor(ROLE_SECRETARY, fx.t.b, 0);
 	body = NULL;
 	assert_int_equal(course_get(&fx.ctx, town_course, &body), E_NOTFOUND);
 }
@@ -244,23 +231,23 @@ static void test_open_finish_once(void **state)
 	json_t *items = NULL, *summary = NULL;
 	int64_t id, total = 0;
 	(void)state;
-	id = course_at(fx.town, "党章学习", 45, fx.a, fx.b);
-	assert_int_equal(finish_as(fx.ma, fx.a, id), E_CONFLICT);
+	id = course_at(fx.t.town, "党章学习", 45, fx.t.a, fx.t.b);
+	assert_int_equal(finish_as(fx.ma, fx.t.a, id), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "course.not_opened");
 	assert_int_equal(hours_x10(fx.ma, 2026, "course_hours"), 0);
-	assert_int_equal(open_as(fx.ma, fx.a, id), 0);
-	assert_int_equal(open_as(fx.ma, fx.a, id), 0);
-	assert_int_equal(finish_as(fx.ma, fx.a, id), 0);
+	assert_int_equal(open_as(fx.ma, fx.t.a, id), 0);
+	assert_int_equal(open_as(fx.ma, fx.t.a, id), 0);
+	assert_int_equal(finish_as(fx.ma, fx.t.a, id), 0);
 	/* a second finish, even in another year, changes nothing: credited once, in the first year */
 	life_set_today(2027, 1, 2);
-	assert_int_equal(finish_as(fx.ma, fx.a, id), 0);
+	assert_int_equal(finish_as(fx.ma, fx.t.a, id), 0);
 	life_set_today(2026, 3, 10);
 	assert_int_equal(hours_x10(fx.ma, 2026, "course_hours"), 10);
 	assert_int_equal(hours_x10(fx.ma, 2027, "course_hours"), 0);
 	assert_int_equal(hours_x10(fx.ma, 2026, "hours"), 10);
 	assert_int_equal(hours_x10(fx.ma, 2025, "course_hours"), 0);
 	/* the manager's tally: two assigned, one opened, one finished */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_completions(&fx.ctx, id, 0, NULL, 1, 50, &items, &total, &summary), 0);
 	assert_int_equal(total, 2);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(summary, "totals"), "finished")), 1);
@@ -268,7 +255,7 @@ static void test_open_finish_once(void **state)
 	assert_int_equal(json_array_size(json_object_get(summary, "branches")), 2);
 	json_decref(items);
 	json_decref(summary);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_completions(&fx.ctx, id, 0, "finished", 1, 50, &items, &total, &summary), 0);
 	assert_int_equal(total, 1);
 	json_decref(items);
@@ -280,15 +267,15 @@ static void test_year_cap(void **state)
 	json_t *j = NULL, *body;
 	int64_t c1, c2, c3, c4;
 	(void)state;
-	c1 = course_at(fx.town, "一学时课程甲", 45, fx.town, 0);
-	c2 = course_at(fx.town, "一学时课程乙", 45, fx.town, 0);
-	c3 = course_at(fx.town, "一学时课程丙", 45, fx.town, 0);
-	assert_int_equal(open_as(fx.mb, fx.b, c1), 0);
-	assert_int_equal(finish_as(fx.mb, fx.b, c1), 0);
-	assert_int_equal(open_as(fx.mb, fx.b, c2), 0);
-	assert_int_equal(finish_as(fx.mb, fx.b, c2), 0);
-	assert_int_equal(open_as(fx.mb, fx.b, c3), 0);
-	assert_int_equal(finish_as(fx.mb, fx.b, c3), 0);
+	c1 = course_at(fx.t.town, "一学时课程甲", 45, fx.t.town, 0);
+	c2 = course_at(fx.t.town, "一学时课程乙", 45, fx.t.town, 0);
+	c3 = course_at(fx.t.town, "一学时课程丙", 45, fx.t.town, 0);
+	assert_int_equal(open_as(fx.mb, fx.t.b, c1), 0);
+	assert_int_equal(finish_as(fx.mb, fx.t.b, c1), 0);
+	assert_int_equal(open_as(fx.mb, fx.t.b, c2), 0);
+	assert_int_equal(finish_as(fx.mb, fx.t.b, c2), 0);
+	assert_int_equal(open_as(fx.mb, fx.t.b, c3), 0);
+	assert_int_equal(finish_as(fx.mb, fx.t.b, c3), 0);
 	/* three 1-学时 courses under a cap of 2: 2 counted, 3 earned */
 	assert_int_equal(hours_x10(fx.mb, 2026, "course_hours"), 20);
 	assert_int_equal(hours_x10(fx.mb, 2026, "course_hours_earned"), 30);
@@ -300,24 +287,24 @@ static void test_year_cap(void **state)
 	json_decref(j);
 	/* the summary of the town counts the same, within the cap */
 	ctx_as_system(&fx.ctx);
-	assert_int_equal(compliance_hours_summary(&fx.ctx, fx.b, 2026, 1, 50, &j), 0);
+	assert_int_equal(compliance_hours_summary(&fx.ctx, fx.t.b, 2026, 1, 50, &j), 0);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 1);
 	assert_int_equal((int)(json_number_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "hours")) * 10),
 			 20);
 	json_decref(j);
 	/* next year counts apart */
 	life_set_today(2027, 1, 5);
-	c4 = course_at(fx.town, "新年课程", 90, fx.town, 0);
-	assert_int_equal(open_as(fx.mb, fx.b, c4), 0);
-	assert_int_equal(finish_as(fx.mb, fx.b, c4), 0);
+	c4 = course_at(fx.t.town, "新年课程", 90, fx.t.town, 0);
+	assert_int_equal(open_as(fx.mb, fx.t.b, c4), 0);
+	assert_int_equal(finish_as(fx.mb, fx.t.b, c4), 0);
 	assert_int_equal(hours_x10(fx.mb, 2027, "course_hours"), 20);
 	assert_int_equal(hours_x10(fx.mb, 2026, "course_hours"), 20);
 	/* a withdrawn course keeps the completions already earned */
 	body = json_pack("{s:I}", "version", (json_int_t)version_of(c4));
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_withdraw(&fx.ctx, c4, body), 0);
 	json_decref(body);
-	assert_false(in_my_list(fx.mb, fx.b, c4));
+	assert_false(in_my_list(fx.mb, fx.t.b, c4));
 	assert_int_equal(hours_x10(fx.mb, 2027, "course_hours"), 20);
 	life_set_today(2026, 3, 10);
 }
@@ -328,31 +315,31 @@ static void test_publish_rules(void **state)
 	int64_t id = 0;
 	(void)state;
 	/* a PDF course cannot be published without its file */
-	body = json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)fx.town, "title", "PDF 课程", "kind", "pdf",
+	body = json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)fx.t.town, "title", "PDF 课程", "kind", "pdf",
 			 "duration_minutes", 30);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &id), 0);
 	json_decref(body);
 	body = json_pack("{s:I}", "version", (json_int_t)version_of(id));
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_publish(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "course.no_file");
 	json_decref(body);
 	/* 422s name their fields */
-	body = json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)fx.town, "title", "x", "kind", "audio",
+	body = json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)fx.t.town, "title", "x", "kind", "audio",
 			 "duration_minutes", 30);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "kind");
 	json_decref(body);
-	body = json_pack("{s:I, s:s, s:s, s:i, s:f}", "org_id", (json_int_t)fx.town, "title", "x", "kind", "text",
+	body = json_pack("{s:I, s:s, s:s, s:i, s:f}", "org_id", (json_int_t)fx.t.town, "title", "x", "kind", "text",
 			 "duration_minutes", 30, "hours", 0.3);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "hours");
 	json_decref(body);
 	/* a member cannot manage */
-	as_member(fx.ma, fx.a);
+	as_member(fx.ma, fx.t.a);
 	body = json_pack("{s:s, s:s, s:i}", "title", "x", "kind", "text", "duration_minutes", 30);
 	assert_int_equal(course_create(&fx.ctx, body, &id), E_FORBIDDEN);
 	json_decref(body);

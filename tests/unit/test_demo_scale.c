@@ -18,9 +18,13 @@
 #include <unistd.h>
 #include "domain/audit.h"
 #include "domain/demo_scale.h"
+#include "domain/dues.h"
 #include "domain/idcard.h"
 #include "domain/meeting.h"
+#include "domain/points_internal.h" /* d */
 #include "domain/stats.h"
+#include "domain/org.h"            /* a */
+#include "domain/stats_internal.h" /* a */
 #include "store/store.h"
 #include "util/config.h"
 #include "util/date.h"
@@ -157,6 +161,34 @@ static const struct {
 	  7 },
 	{ "SELECT member_id, ok_ym FROM member_life ORDER BY member_id", 2 },
 	{ "SELECT id, name, id_hash, birth_date, join_date, dues_paid_to FROM members ORDER BY id", 6 },
+	/* c: 038 谈心谈话 per org (rows fallen to 0 count nothing) */
+	{ "SELECT r.org_id, r.roster, t.year, t.talked FROM org_talk_roster r LEFT JOIN org_talks t "
+	  "ON t.org_id = r.org_id AND t.talked <> 0 WHERE r.roster <> 0 ORDER BY r.org_id, t.year",
+	  4 },
+	/* a: 036 党内统计 counts per ancestor and by birth date (rows fallen to 0 count nothing) */
+	{ "SELECT org_id, direct, direct_full, total, g1, g2, g0, e01, e03, e_other, edu0, edu1, edu2, edu3, edu4, edu5, "
+	  "edu6, jp0, jp1, jp2, jp3, jp4, jp5, jp6, cat_full, cat_prob, suspended, lost, floating FROM stats_kept "
+	  "WHERE total <> 0 ORDER BY org_id",
+	  29 },
+	{ "SELECT org_id, birth_date, n FROM stats_births WHERE n <> 0 ORDER BY org_id, birth_date", 3 },
+	{ "SELECT org_id, k_dept, k_committee, k_general_branch, k_branch, k_joint_branch, k_group, s0, s1, s2, s3, s4, "
+	  "p0, p1, p2, p3 FROM stats_org_kept WHERE k_dept + k_committee + k_general_branch + k_branch + k_joint_branch + "
+	  "k_group <> 0 ORDER BY org_id",
+	  16 },
+	{ "SELECT org_id, term_end, n FROM stats_org_terms WHERE n <> 0 ORDER BY org_id, term_end", 3 },
+	/* end a */
+	/* b: 037 arrears figures per member and their sums per org (the live world's queue drained in check_world) */
+	{ "SELECT member_id, org_id, org_path, ok, k, a, b, v FROM dues_owed ORDER BY member_id", 8 },
+	{ "SELECT org_id, k, members, a, b FROM dues_owed_sums WHERE members <> 0 ORDER BY org_id, k", 5 },
+	/* d: 039 kept period values per subject, score histograms and active members per org */
+	{ "SELECT target, subject_id, year, pcode, award_x10, deduct_x10, entries FROM point_period_scores "
+	  "ORDER BY target, subject_id, year, pcode",
+	  7 },
+	{ "SELECT org_id, target, year, pcode, award_x10, deduct_x10, n, entries FROM point_score_hist WHERE n <> 0 "
+	  "ORDER BY org_id, target, year, pcode, award_x10, deduct_x10",
+	  8 },
+	{ "SELECT org_id, target, n FROM point_subject_counts WHERE n <> 0 ORDER BY org_id, target", 3 },
+	/* end d */
 };
 
 static void check_world(struct world *w, int pg)
@@ -169,6 +201,21 @@ static void check_world(struct world *w, int pg)
 	int64_t n, bad = 0;
 
 	assert_int_equal(w->rc, 0);
+	/* b: the members the live triggers queued worked out; the kept arrears equal the reference */
+	assert_int_equal(dues_owed_refresh(&w->ctx), 0);
+	assert_int_equal(q1(w, "SELECT count(*) FROM dues_owed_stale"), 0);
+	assert_true(q1(w, "SELECT count(*) FROM dues_owed") > MEMBERS / 2);
+	{
+		json_t *r = NULL, *k = NULL;
+		int64_t root = q1(w, "SELECT id FROM orgs WHERE depth = 0");
+		assert_int_equal(dues_arrears_how(&w->ctx, root, 1, 1, 100000, DUES_ARREARS_REF, &r), 0);
+		assert_int_equal(dues_arrears_how(&w->ctx, root, 1, 1, 100000, DUES_ARREARS_KEPT, &k), 0);
+		assert_true(json_array_size(json_object_get(r, "items")) > 0);
+		assert_true(json_equal(json_object_get(r, "items"), json_object_get(k, "items")));
+		assert_int_equal(json_integer_value(json_object_get(r, "total")), json_integer_value(json_object_get(k, "total")));
+		json_decref(r);
+		json_decref(k);
+	}
 	/* the tree: 省 (0) → 市 (1) → 县 (2) → 乡镇 / 机关工委 (3) → 支部 (4) → 党小组 (5) */
 	assert_int_equal(w->rep.members, MEMBERS);
 	assert_int_equal(q1(w, "SELECT count(*) FROM members"), MEMBERS);
@@ -243,6 +290,32 @@ static void check_world(struct world *w, int pg)
 	assert_int_equal(audit_verify(&w->ctx, &av), 0);
 	assert_true(av.ok);
 
+	/* d: the kept standings (039) give the pass's rankings and summary of the province */
+	{
+		static const char *const periods[] = { "2025", "2025Q4", "2026Q1", "2026-02" };
+		int64_t root = q1(w, "SELECT id FROM orgs WHERE depth = 0");
+		size_t k;
+		for (k = 0; k < sizeof(periods) / sizeof(periods[0]); k++) {
+			json_t *r[4];
+			char *t[4];
+			int way;
+			for (way = 0; way < 2; way++) {
+				points_agg_min_members = way ? -1 : INT64_MAX;
+				assert_int_equal(points_rankings(&w->ctx, root, "member", periods[k], 3, 100, &r[way]), 0);
+				assert_int_equal(points_summary(&w->ctx, root, periods[k], &r[2 + way]), 0);
+			}
+			points_agg_min_members = 20000;
+			for (way = 0; way < 4; way++)
+				t[way] = json_dumps(r[way], JSON_SORT_KEYS | JSON_COMPACT);
+			assert_string_equal(t[0], t[1]);
+			assert_string_equal(t[2], t[3]);
+			for (way = 0; way < 4; way++) {
+				free(t[way]);
+				json_decref(r[way]);
+			}
+		}
+	}
+	/* end d */
 	/* the app's reports on it */
 	assert_int_equal(compliance_report_json(&w->ctx, 0, 2025, 0, 0, &sb), 0);
 	assert_non_null(strstr(sb.buf, "党支部"));
@@ -251,6 +324,24 @@ static void check_world(struct world *w, int pg)
 	assert_int_equal(stats_tables(&w->ctx, 0, &ref, &tables), 0);
 	assert_int_equal(json_integer_value(json_object_get(tables, "total")), MEMBERS);
 	json_decref(tables);
+	/* a: the kept counts (036) give the pass's tables for the province and a county, this year and last */
+	{
+		static const char *const roots[] = { "SELECT id FROM orgs WHERE depth = 0", "SELECT min(id) FROM orgs WHERE depth = 2" };
+		struct stats_counts fold, kept;
+		struct org root;
+		char hi[PATH_MAX_LEN];
+		size_t k;
+		struct stats_ref past;
+		assert_int_equal(stats_ref_init(&w->ctx, 2025, &past), 0);
+		for (k = 0; k < 4; k++) {
+			assert_int_equal(stats_scope(&w->ctx, q1(w, roots[k / 2]), &root, hi, sizeof(hi)), 0);
+			assert_int_equal(stats_compute_fold(&w->ctx, &root, hi, k % 2 ? &past : &ref, &fold), 0);
+			assert_int_equal(stats_kept_compute(&w->ctx, &root, hi, k % 2 ? &past : &ref, -1, &kept), 0);
+			assert_true(fold.total > 0);
+			assert_memory_equal(&fold, &kept, sizeof(fold));
+		}
+	}
+	/* end a */
 }
 
 #define SCHEMA_SQLITE "SELECT count(*) FROM sqlite_master WHERE type IN ('index', 'trigger')"

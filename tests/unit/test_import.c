@@ -573,6 +573,20 @@ static int64_t scalar(const char *sql)
 	return n;
 }
 
+/* the counts kept by members' insert triggers (038 talk roster, 039 points subjects) equal the rows */
+static void assert_kept_counts(void)
+{
+	assert_int_equal(scalar("SELECT count(*) FROM (SELECT org_id, count(*) AS n FROM members WHERE state = 'active' "
+				"AND category IN ('full', 'probationary') GROUP BY org_id) m LEFT JOIN org_talk_roster r "
+				"ON r.org_id = m.org_id WHERE r.roster IS NOT m.n"),
+			 0);
+	assert_int_equal(scalar("SELECT count(*) FROM (SELECT CAST(a.value AS INTEGER) AS org_id, count(*) AS n FROM "
+				"members, json_each('[' || replace(trim(org_path, '/'), '/', ',') || ']') a WHERE "
+				"state = 'active' GROUP BY 1) m LEFT JOIN point_subject_counts c ON c.org_id = m.org_id "
+				"AND c.target = 'member' WHERE c.n IS NOT m.n"),
+			 0);
+}
+
 /*
  * A big file takes the bulk path (SQLite sets the members indexes and counting
  * triggers aside): afterwards every index and trigger is back, and the per-org counts
@@ -592,6 +606,7 @@ static void test_bulk_import_restores_indexes_and_counts(void **state)
 	assert_int_equal(scalar("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'members' AND sql IS NOT NULL"), ddl);
 	assert_int_equal(count_members(fx.b1), 12000);
 	assert_int_equal(scalar("SELECT sum(direct_members) FROM orgs"), scalar("SELECT count(*) FROM members"));
+	assert_kept_counts();
 
 	/* the same size again with one bad row at the end: nothing written, nothing lost */
 	strbuf_reset(&sb);
@@ -605,6 +620,7 @@ static void test_bulk_import_restores_indexes_and_counts(void **state)
 	assert_int_equal(count_members(fx.b1), 12000);
 	assert_int_equal(scalar("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'members' AND sql IS NOT NULL"), ddl);
 	assert_int_equal(scalar("SELECT sum(direct_members) FROM orgs"), scalar("SELECT count(*) FROM members"));
+	assert_kept_counts();
 	strbuf_release(&sb);
 }
 

@@ -24,7 +24,8 @@
 struct fixture {
 	struct life_store ls;
 	struct ctx ctx;
-	int64_t top, town, a, b, town2, c, group_a;
+	struct life_towns t;
+	int64_t group_a;
 	int64_t ma, ma2, mb, mc;
 };
 
@@ -33,17 +34,12 @@ static struct fixture fx;
 static int populate(void)
 {
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "通知县委组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "通知镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "通知东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "通知西村党支部", 3);
-	fx.town2 = life_make_org(fx.top, "committee", "通知乡党委", 0);
-	fx.c = life_make_org(fx.town2, "branch", "通知南村党支部", 3);
-	fx.group_a = life_make_org(fx.a, "group", "通知东村第一党小组", 0);
-	fx.ma = life_make_member(fx.a);
-	fx.ma2 = life_make_member(fx.a);
-	fx.mb = life_make_member(fx.b);
-	fx.mc = life_make_member(fx.c);
+	life_make_towns("通知", &fx.t);
+	fx.group_a = life_make_org(fx.t.a, "group", "通知东村第一党小组", 0);
+	fx.ma = life_make_member(fx.t.a);
+	fx.ma2 = life_make_member(fx.t.a);
+	fx.mb = life_make_member(fx.t.b);
+	fx.mc = life_make_member(fx.t.c);
 	return 0;
 }
 
@@ -68,19 +64,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* acts as role over org (and as member_id's account) */
 static void as_actor(enum role role, int64_t org, int64_t member_id)
 {
-	struct org o;
-	ctx_as_system(&fx.ctx);
-	err_clear(&fx.ctx.err);
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
-	err_clear(&fx.ctx.err);
+	life_act_as(role, org, member_id);
 }
 
 static void as_member(int64_t member_id, int64_t branch)
@@ -104,7 +90,7 @@ static int64_t send(enum role role, int64_t org, const char *title, int receipt,
 static json_t *sender_view(int64_t id)
 {
 	json_t *j = NULL;
-	as_actor(ROLE_SYSADMIN, fx.top, 0);
+	as_actor(ROLE_SYSADMIN, fx.t.top, 0);
 	fx.ctx.actor.org_id = 0;
 	strlcpy_z(fx.ctx.actor.org_path, "/", sizeof(fx.ctx.actor.org_path));
 	if (notice_get(&fx.ctx, id, &j))
@@ -166,24 +152,24 @@ static void test_scope(void **state)
 	json_t *j = NULL;
 	int64_t town_notice, branch_notice, draft;
 	(void)state;
-	town_notice = send(ROLE_ORG_ADMIN, fx.town, "关于开展主题党日的通知", 0, 0);
-	branch_notice = send(ROLE_SECRETARY, fx.a, "东村支部党员大会通知", 0, 0);
-	draft = send(ROLE_ORG_ADMIN, fx.town, "草稿通知", 0, 1);
+	town_notice = send(ROLE_ORG_ADMIN, fx.t.town, "关于开展主题党日的通知", 0, 0);
+	branch_notice = send(ROLE_SECRETARY, fx.t.a, "东村支部党员大会通知", 0, 0);
+	draft = send(ROLE_ORG_ADMIN, fx.t.town, "草稿通知", 0, 1);
 	/* the town's notice reaches every member below the town, and nobody in the other town */
-	assert_true(in_my_list(fx.ma, fx.a, town_notice, NULL));
-	assert_true(in_my_list(fx.ma2, fx.a, town_notice, NULL));
-	assert_true(in_my_list(fx.mb, fx.b, town_notice, NULL));
-	assert_false(in_my_list(fx.mc, fx.c, town_notice, NULL));
-	assert_int_equal(open_as(fx.mc, fx.c, town_notice, &j), E_NOTFOUND);
+	assert_true(in_my_list(fx.ma, fx.t.a, town_notice, NULL));
+	assert_true(in_my_list(fx.ma2, fx.t.a, town_notice, NULL));
+	assert_true(in_my_list(fx.mb, fx.t.b, town_notice, NULL));
+	assert_false(in_my_list(fx.mc, fx.t.c, town_notice, NULL));
+	assert_int_equal(open_as(fx.mc, fx.t.c, town_notice, &j), E_NOTFOUND);
 	/* a branch notice stays in the branch */
-	assert_true(in_my_list(fx.ma, fx.a, branch_notice, NULL));
-	assert_false(in_my_list(fx.mb, fx.b, branch_notice, NULL));
-	assert_int_equal(open_as(fx.mb, fx.b, branch_notice, &j), E_NOTFOUND);
+	assert_true(in_my_list(fx.ma, fx.t.a, branch_notice, NULL));
+	assert_false(in_my_list(fx.mb, fx.t.b, branch_notice, NULL));
+	assert_int_equal(open_as(fx.mb, fx.t.b, branch_notice, &j), E_NOTFOUND);
 	/* a draft reaches nobody */
-	assert_false(in_my_list(fx.ma, fx.a, draft, NULL));
-	assert_int_equal(open_as(fx.ma, fx.a, draft, &j), E_NOTFOUND);
+	assert_false(in_my_list(fx.ma, fx.t.a, draft, NULL));
+	assert_int_equal(open_as(fx.ma, fx.t.a, draft, &j), E_NOTFOUND);
 	/* the sender's side: the branch secretary cannot see the town's notice, nor the sibling's */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	as_actor(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(notice_get(&fx.ctx, town_notice, &j), E_NOTFOUND);
 	assert_int_equal(notice_get(&fx.ctx, branch_notice, &j), E_NOTFOUND);
 	/* recipients counted over the town: three members in two branches */
@@ -201,30 +187,30 @@ static void test_sending_rules(void **state)
 	int64_t id = 0;
 	(void)state;
 	/* a secretary sends only within the branch */
-	as_actor(ROLE_SECRETARY, fx.a, 0);
-	body = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)fx.town, "title", "越权", "body", "x");
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	body = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)fx.t.town, "title", "越权", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "org_id");
 	json_decref(body);
 	/* not from a 党小组 */
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)fx.group_a, "title", "小组", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "notice.org_kind");
 	json_decref(body);
 	/* title and body required; expiry not in the past */
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:s}", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "title");
 	json_decref(body);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:s, s:s, s:s}", "title", "x", "body", "x", "expires_on", "2026-03-09");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "notice.expires_past");
 	json_decref(body);
 	/* a member sends nothing */
-	as_member(fx.ma, fx.a);
+	as_member(fx.ma, fx.t.a);
 	body = json_pack("{s:s, s:s}", "title", "x", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_FORBIDDEN);
 	json_decref(body);
@@ -236,51 +222,51 @@ static void test_read_once_and_receipt(void **state)
 	char first[32];
 	int64_t id, plain, unread_before, unread_after;
 	(void)state;
-	id = send(ROLE_ORG_ADMIN, fx.town, "关于报送学习心得的通知", 1, 0);
-	plain = send(ROLE_ORG_ADMIN, fx.town, "不需回执的通知", 0, 0);
-	in_my_list(fx.ma, fx.a, id, &unread_before);
-	assert_int_equal(open_as(fx.ma, fx.a, id, &j), 0);
+	id = send(ROLE_ORG_ADMIN, fx.t.town, "关于报送学习心得的通知", 1, 0);
+	plain = send(ROLE_ORG_ADMIN, fx.t.town, "不需回执的通知", 0, 0);
+	in_my_list(fx.ma, fx.t.a, id, &unread_before);
+	assert_int_equal(open_as(fx.ma, fx.t.a, id, &j), 0);
 	assert_true(json_is_true(json_object_get(j, "read")));
 	assert_false(json_is_true(json_object_get(j, "confirmed")));
 	assert_non_null(json_string_value(json_object_get(j, "body")));
 	strlcpy_z(first, json_string_value(json_object_get(j, "read_at")), sizeof(first));
 	json_decref(j);
-	in_my_list(fx.ma, fx.a, id, &unread_after);
+	in_my_list(fx.ma, fx.t.a, id, &unread_after);
 	assert_int_equal(unread_after, unread_before - 1);
 	/* opened again a day later: still the first reading */
 	life_set_today(2026, 3, 11);
-	assert_int_equal(open_as(fx.ma, fx.a, id, &j), 0);
+	assert_int_equal(open_as(fx.ma, fx.t.a, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "read_at")), first);
 	json_decref(j);
 	/* confirming: once; a second confirmation changes nothing */
-	as_member(fx.ma, fx.a);
+	as_member(fx.ma, fx.t.a);
 	assert_int_equal(notice_confirm(&fx.ctx, id, &j), 0);
 	assert_true(json_is_true(json_object_get(j, "confirmed")));
 	strlcpy_z(first, json_string_value(json_object_get(j, "confirmed_at")), sizeof(first));
 	json_decref(j);
 	life_set_today(2026, 3, 12);
-	as_member(fx.ma, fx.a);
+	as_member(fx.ma, fx.t.a);
 	assert_int_equal(notice_confirm(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "confirmed_at")), first);
 	json_decref(j);
 	/* no receipt asked: nothing to confirm */
-	as_member(fx.ma, fx.a);
+	as_member(fx.ma, fx.t.a);
 	assert_int_equal(notice_confirm(&fx.ctx, plain, &j), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.no_receipt");
 	/* mb confirms without opening first: read and confirmed together */
-	as_member(fx.mb, fx.b);
+	as_member(fx.mb, fx.t.b);
 	assert_int_equal(notice_confirm(&fx.ctx, id, &j), 0);
 	assert_true(json_is_true(json_object_get(j, "read")));
 	json_decref(j);
 	/* the sender sees it per branch: 东村 1 of 2, 西村 1 of 1 */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_receipts(&fx.ctx, id, &r), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "totals"), "recipients")), 3);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "totals"), "read")), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "totals"), "confirmed")), 2);
 	branches = json_object_get(r, "branches");
 	assert_int_equal(json_array_size(branches), 2);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 0), "org_id")), fx.a);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 0), "org_id")), fx.t.a);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 0), "recipients")), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 0), "confirmed")), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(branches, 1), "confirmed")), 1);
@@ -289,19 +275,19 @@ static void test_read_once_and_receipt(void **state)
 	{
 		json_t *items = NULL;
 		int64_t total = 0;
-		as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+		as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 		assert_int_equal(notice_receipt_members(&fx.ctx, id, 0, "unconfirmed", 1, 50, &items, &total), 0);
 		assert_int_equal(total, 1);
 		assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "member_id")), fx.ma2);
 		json_decref(items);
-		assert_int_equal(notice_receipt_members(&fx.ctx, id, fx.b, NULL, 1, 50, &items, &total), 0);
+		assert_int_equal(notice_receipt_members(&fx.ctx, id, fx.t.b, NULL, 1, 50, &items, &total), 0);
 		assert_int_equal(total, 1);
 		json_decref(items);
 	}
 	/* content is fixed once published */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	body = json_pack("{s:I, s:s}", "version", (json_int_t)version_of(id), "title", "改标题");
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_update(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.published");
 	json_decref(body);
@@ -329,23 +315,23 @@ static void test_remind_once(void **state)
 	json_t *j = NULL;
 	int64_t id;
 	(void)state;
-	id = send(ROLE_ORG_ADMIN, fx.town, "请确认收到换届通知", 1, 0);
-	as_member(fx.ma, fx.a);
+	id = send(ROLE_ORG_ADMIN, fx.t.town, "请确认收到换届通知", 1, 0);
+	as_member(fx.ma, fx.t.a);
 	assert_int_equal(notice_confirm(&fx.ctx, id, &j), 0);
 	json_decref(j);
-	assert_int_equal(reminded(fx.mb, fx.b, id), 0);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	assert_int_equal(reminded(fx.mb, fx.t.b, id), 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_remind(&fx.ctx, id), 0);
 	/* the reminder shows to who still owes the receipt, not to who confirmed */
-	assert_int_equal(reminded(fx.mb, fx.b, id), 1);
-	assert_int_equal(reminded(fx.ma, fx.a, id), 0);
+	assert_int_equal(reminded(fx.mb, fx.t.b, id), 1);
+	assert_int_equal(reminded(fx.ma, fx.t.a, id), 0);
 	/* never a second time */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_remind(&fx.ctx, id), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.remind_once");
 	/* a draft cannot be reminded */
-	id = send(ROLE_ORG_ADMIN, fx.town, "草稿", 1, 1);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	id = send(ROLE_ORG_ADMIN, fx.t.town, "草稿", 1, 1);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_remind(&fx.ctx, id), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.status");
 }
@@ -355,40 +341,40 @@ static void test_withdraw_and_expiry(void **state)
 	json_t *body, *j = NULL;
 	int64_t id, exp;
 	(void)state;
-	id = send(ROLE_ORG_ADMIN, fx.town, "将撤回的通知", 0, 0);
-	assert_true(in_my_list(fx.mb, fx.b, id, NULL));
+	id = send(ROLE_ORG_ADMIN, fx.t.town, "将撤回的通知", 0, 0);
+	assert_true(in_my_list(fx.mb, fx.t.b, id, NULL));
 	body = json_pack("{s:I, s:s}", "version", (json_int_t)version_of(id), "reason", "内容有误");
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_withdraw(&fx.ctx, id, body), 0);
 	/* a second withdrawal with the same version: the state refuses first */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_withdraw(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.status");
 	json_decref(body);
-	assert_false(in_my_list(fx.mb, fx.b, id, NULL));
-	assert_int_equal(open_as(fx.mb, fx.b, id, &j), E_NOTFOUND);
+	assert_false(in_my_list(fx.mb, fx.t.b, id, NULL));
+	assert_int_equal(open_as(fx.mb, fx.t.b, id, &j), E_NOTFOUND);
 	/* expiry: shown through its last day, gone the day after */
-	body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "org_id", (json_int_t)fx.town, "title", "限期通知", "body", "x",
+	body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "org_id", (json_int_t)fx.t.town, "title", "限期通知", "body", "x",
 			 "expires_on", "2026-03-12", "publish", 1);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_create(&fx.ctx, body, &exp), 0);
 	json_decref(body);
 	life_set_today(2026, 3, 12);
-	assert_true(in_my_list(fx.mb, fx.b, exp, NULL));
+	assert_true(in_my_list(fx.mb, fx.t.b, exp, NULL));
 	life_set_today(2026, 3, 13);
-	assert_false(in_my_list(fx.mb, fx.b, exp, NULL));
-	assert_int_equal(open_as(fx.mb, fx.b, exp, &j), E_NOTFOUND);
+	assert_false(in_my_list(fx.mb, fx.t.b, exp, NULL));
+	assert_int_equal(open_as(fx.mb, fx.t.b, exp, &j), E_NOTFOUND);
 	life_set_today(2026, 3, 10);
 	/* a draft is published once */
-	id = send(ROLE_SECRETARY, fx.a, "先存草稿", 0, 1);
-	assert_false(in_my_list(fx.ma, fx.a, id, NULL));
+	id = send(ROLE_SECRETARY, fx.t.a, "先存草稿", 0, 1);
+	assert_false(in_my_list(fx.ma, fx.t.a, id, NULL));
 	body = json_pack("{s:I}", "version", (json_int_t)version_of(id));
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(notice_publish(&fx.ctx, id, body), 0);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(notice_publish(&fx.ctx, id, body), E_CONFLICT);
 	json_decref(body);
-	assert_true(in_my_list(fx.ma, fx.a, id, NULL));
+	assert_true(in_my_list(fx.ma, fx.t.a, id, NULL));
 }
 
 #define NOTICE_TESTS                                             \

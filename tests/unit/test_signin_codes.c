@@ -74,15 +74,7 @@ static int teardown(void **state)
 
 static void as_actor(enum role role, int64_t org)
 {
-	struct org o;
-	ctx_as_system(&fx.ctx);
-	err_clear(&fx.ctx.err);
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = 0;
+	life_act_as(role, org, 0);
 }
 
 /* a code for member, issued by the branch a secretary (the town's admin for 西村); into code[] */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "store/store.h"
+#include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -203,6 +204,53 @@ static void test_null_and_values_round_trip(void **state)
 	assert_int_equal(stmt_int(st, 0), 1);
 	assert_int_equal(stmt_int(st, 1), 0);
 	stmt_reset(st);
+}
+
+/* db_copy (PostgreSQL COPY): escaped text, NULLs, a failing row fails the whole copy and
+ * leaves nothing; SQLite offers no COPY and says so without touching anything. */
+static void test_copy(void **state)
+{
+	struct err e = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct stmt *st;
+	const char *odd = "a\tb\\c\nd\re 党支部", *bad;
+	(void)state;
+	exec_ok("DROP TABLE IF EXISTS t_copy; CREATE TABLE t_copy (id BIGINT PRIMARY KEY, s TEXT, n BIGINT)");
+	if (!db_can_copy(fx.db)) {
+		assert_string_equal(db_backend(fx.db), "sqlite");
+		assert_int_not_equal(db_copy(fx.db, "t_copy", "id, s, n", "1\tx\t2\n", 6, &e), 0);
+		assert_int_equal(e.code, E_INTERNAL);
+		assert_int_equal(query_int("SELECT count(*) FROM t_copy"), 0);
+		return;
+	}
+	strbuf_addstr(&sb, "1\t");
+	db_copy_text(&sb, odd);
+	strbuf_addstr(&sb, "\t-9223372036854775808\n2\t\\N\t\\N\n3\t\t7\n");
+	assert_int_equal(db_begin(fx.db, &e), 0);
+	if (db_copy(fx.db, "t_copy", "id, s, n", sb.buf, sb.len, &e))
+		fail_msg("db_copy: %s", e.message);
+	assert_int_equal(db_changes(fx.db), 3);
+	assert_int_equal(db_commit(fx.db, &e), 0);
+	st = prepare_ok("SELECT s, n FROM t_copy ORDER BY id");
+	assert_int_equal(stmt_step(st, &e), STEP_ROW);
+	assert_string_equal(stmt_text(st, 0), odd);
+	assert_true(stmt_int(st, 1) == INT64_MIN);
+	assert_int_equal(stmt_step(st, &e), STEP_ROW);
+	assert_true(stmt_is_null(st, 0));
+	assert_true(stmt_is_null(st, 1));
+	assert_int_equal(stmt_step(st, &e), STEP_ROW);
+	assert_string_equal(stmt_text(st, 0), "");
+	assert_int_equal(stmt_int(st, 1), 7);
+	assert_int_equal(stmt_step(st, &e), STEP_DONE);
+	stmt_reset(st);
+	/* a duplicate key in the middle: nothing of the copy stays, the connection goes on */
+	assert_int_equal(db_begin(fx.db, &e), 0);
+	bad = "4\tx\t1\n1\ty\t1\n";
+	assert_int_not_equal(db_copy(fx.db, "t_copy", "id, s, n", bad, strlen(bad), &e), 0);
+	assert_int_equal(e.code, E_DB);
+	db_rollback(fx.db);
+	assert_int_equal(query_int("SELECT count(*) FROM t_copy"), 3);
+	strbuf_release(&sb);
 }
 
 static void expect_constraint(const char *sql, const char *value)
@@ -507,6 +555,7 @@ static void test_statement_cache_overflow(void **state)
 		cmocka_unit_test(test_migrate_idempotent),           \
 		cmocka_unit_test(test_path_range_subtree),           \
 		cmocka_unit_test(test_pool_two_connections),         \
+		cmocka_unit_test(test_copy),                         \
 	}
 
 int main(void)

@@ -33,7 +33,8 @@ struct fixture {
 	struct life_store ls;
 	struct ctx ctx;
 	struct config cfg;
-	int64_t top, town, a, b, town2, c, town3, d, e;
+	struct life_towns t;
+	int64_t town3, d, e;
 	int64_t ma, ma2, mb, mc, md, md2, me;
 };
 
@@ -54,25 +55,20 @@ static int populate(void)
 {
 	struct err e = { 0 };
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "建议县委组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "建议镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "建议东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "建议西村党支部", 3);
-	fx.town2 = life_make_org(fx.top, "committee", "建议乡党委", 0);
-	fx.c = life_make_org(fx.town2, "branch", "建议南村党支部", 3);
-	fx.town3 = life_make_org(fx.top, "committee", "建议街道党工委", 0);
+	life_make_towns("建议", &fx.t);
+	fx.town3 = life_make_org(fx.t.top, "committee", "建议街道党工委", 0);
 	fx.d = life_make_org(fx.town3, "branch", "建议一社区党支部", 3);
 	fx.e = life_make_org(fx.town3, "branch", "建议二社区党支部", 3);
-	fx.ma = life_make_member(fx.a);
-	fx.ma2 = life_make_member(fx.a);
-	fx.mb = life_make_member(fx.b);
-	fx.mc = life_make_member(fx.c);
+	fx.ma = life_make_member(fx.t.a);
+	fx.ma2 = life_make_member(fx.t.a);
+	fx.mb = life_make_member(fx.t.b);
+	fx.mc = life_make_member(fx.t.c);
 	fx.md = life_make_member(fx.d);
 	fx.md2 = life_make_member(fx.d);
 	fx.me = life_make_member(fx.e);
-	add_board(fx.a, KEY_A, 1);
-	add_board(fx.b, KEY_B, 0);
-	add_board(fx.c, KEY_C, 1);
+	add_board(fx.t.a, KEY_A, 1);
+	add_board(fx.t.b, KEY_B, 0);
+	add_board(fx.t.c, KEY_C, 1);
 	add_board(fx.d, KEY_D, 1);
 	config_defaults(&fx.cfg);
 	if (config_set(&fx.cfg, "suggestion.public_per_hour=3", &e))
@@ -104,16 +100,7 @@ static int teardown(void **state)
 
 static void as_actor(enum role role, int64_t org, int64_t member_id)
 {
-	struct org o;
-	ctx_as_system(&fx.ctx);
-	err_clear(&fx.ctx.err);
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
-	err_clear(&fx.ctx.err);
+	life_act_as(role, org, member_id);
 }
 
 static void as_public(void)
@@ -169,7 +156,7 @@ static int64_t newest_id(void)
 static json_t *manager_view(int64_t id)
 {
 	json_t *j = NULL;
-	as_actor(ROLE_ORG_ADMIN, fx.top, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
 	if (suggestion_get(&fx.ctx, id, &j))
 		life_fail_ctx("suggestion get", &fx.ctx);
 	return j;
@@ -190,33 +177,33 @@ static void test_member_side(void **state)
 	json_t *j = NULL, *items = NULL, *body;
 	int64_t id, total = 0, dummy = 0;
 	(void)state;
-	id = submit_mine(fx.ma, fx.a, "建议增设路灯");
+	id = submit_mine(fx.ma, fx.t.a, "建议增设路灯");
 	/* mine, with its status; addressed to the member's own branch */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma);
+	as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
 	assert_int_equal(suggestion_mine(&fx.ctx, 1, 20, &items, &total), 0);
 	assert_int_equal(total, 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")), "open");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "org_id")), fx.a);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "org_id")), fx.t.a);
 	json_decref(items);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), 0);
 	json_decref(j);
 	/* another member of the same branch: not theirs, 404, and not in their list */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma2);
+	as_actor(ROLE_MEMBER, fx.t.a, fx.ma2);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), E_NOTFOUND);
 	assert_int_equal(suggestion_mine(&fx.ctx, 1, 20, &items, &total), 0);
 	assert_int_equal(total, 0);
 	json_decref(items);
 	/* a member is no manager; another branch's secretary does not see it */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma2);
+	as_actor(ROLE_MEMBER, fx.t.a, fx.ma2);
 	assert_int_equal(suggestion_get(&fx.ctx, id, &j), E_FORBIDDEN);
-	as_actor(ROLE_SECRETARY, fx.b, fx.mb);
+	as_actor(ROLE_SECRETARY, fx.t.b, fx.mb);
 	assert_int_equal(suggestion_get(&fx.ctx, id, &j), E_NOTFOUND);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_get(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "source")), "member");
 	json_decref(j);
 	/* the fields: a blank title, a body past the cap */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma);
+	as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
 	body = json_pack("{s:s, s:s}", "title", "   ", "body", "内容");
 	assert_int_equal(suggestion_submit_mine(&fx.ctx, body, &dummy), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "title");
@@ -226,14 +213,14 @@ static void test_member_side(void **state)
 		memset(big, 'x', SUGGESTION_BODY_MAX_CHARS + 1);
 		big[SUGGESTION_BODY_MAX_CHARS + 1] = '\0';
 		body = json_pack("{s:s, s:s}", "title", "标题", "body", big);
-		as_actor(ROLE_MEMBER, fx.a, fx.ma);
+		as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
 		assert_int_equal(suggestion_submit_mine(&fx.ctx, body, &dummy), E_INVALID);
 		assert_string_equal(fx.ctx.err.field, "body");
 		json_decref(body);
 		free(big);
 	}
 	/* an account without a member record has no branch to write to */
-	as_actor(ROLE_MEMBER, fx.a, 0);
+	as_actor(ROLE_MEMBER, fx.t.a, 0);
 	body = json_pack("{s:s, s:s}", "title", "标题", "body", "内容");
 	assert_int_equal(suggestion_submit_mine(&fx.ctx, body, &dummy), E_NOTFOUND);
 	json_decref(body);
@@ -263,7 +250,7 @@ static void test_public_form(void **state)
 	/* in the list: masked, addressed to the board's branch */
 	memset(&f, 0, sizeof(f));
 	f.source = "board";
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_list(&fx.ctx, &f, 1, 50, &items, &total), 0);
 	assert_int_equal(total, 1);
 	item = json_array_get(items, 0);
@@ -272,11 +259,11 @@ static void test_public_form(void **state)
 	assert_null(strstr(mask, "12345678"));
 	assert_non_null(strstr(mask, "****"));
 	assert_string_equal(json_string_value(json_object_get(item, "submitter")), "王大爷");
-	assert_int_equal(json_integer_value(json_object_get(item, "org_id")), fx.a);
+	assert_int_equal(json_integer_value(json_object_get(item, "org_id")), fx.t.a);
 	json_decref(items);
 	/* revealed in full to a manager in scope, and the reveal is in the audit log */
 	before = count_of("SELECT count(*) FROM audit_log WHERE entity = 'suggestion' AND action = 'reveal' AND entity_id = ?", id);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_reveal(&fx.ctx, id, &contact), 0);
 	assert_string_equal(contact, "13912345678");
 	free(contact);
@@ -284,7 +271,7 @@ static void test_public_form(void **state)
 			 before + 1);
 	/* the audit log of the submission carries the mask only */
 	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE entity = 'suggestion' AND after_json LIKE '%12345678%'", 0), 0);
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	as_actor(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(suggestion_reveal(&fx.ctx, id, &contact), E_NOTFOUND);
 	assert_null(contact);
 }
@@ -294,11 +281,11 @@ static void test_convert(void **state)
 	json_t *body, *j;
 	int64_t id, requests, other;
 	(void)state;
-	id = submit_mine(fx.ma, fx.a, "建议修缮活动室");
+	id = submit_mine(fx.ma, fx.t.a, "建议修缮活动室");
 	requests = count_of("SELECT count(*) FROM mass_requests", 0);
 	/* a refused convert (an unknown category) writes nothing: no request, still open */
 	body = answer_body(id, "category", "nonsense");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "category");
 	json_decref(body);
@@ -308,17 +295,17 @@ static void test_convert(void **state)
 	json_decref(j);
 	/* another branch's secretary: 404 */
 	body = answer_body(id, "category", "infrastructure");
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	as_actor(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_NOTFOUND);
 	/* a stale version: 409 store.stale */
 	json_object_set_new(body, "version", json_integer(json_integer_value(json_object_get(body, "version")) + 5));
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "store.stale");
 	json_decref(body);
 	/* converted: exactly one request, of the branch, channel suggestion, linked */
 	body = answer_body(id, "category", "infrastructure");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), 0);
 	assert_int_equal(count_of("SELECT count(*) FROM mass_requests", 0), requests + 1);
 	j = manager_view(id);
@@ -330,24 +317,24 @@ static void test_convert(void **state)
 				  "status = 'received' AND content LIKE '%建议修缮活动室%'",
 				  other),
 			 1);
-	assert_int_equal(count_of("SELECT org_id FROM mass_requests WHERE id = ?", other), fx.a);
+	assert_int_equal(count_of("SELECT org_id FROM mass_requests WHERE id = ?", other), fx.t.a);
 	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE entity = 'suggestion' AND action = 'convert' AND entity_id = ?", id), 1);
 	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE entity = 'mass_request' AND action = 'create' AND entity_id = ?", other), 1);
 	/* a second convert, even with the right version: 409 suggestion.status, no second request */
 	json_decref(body);
 	body = answer_body(id, "category", "infrastructure");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "suggestion.status");
 	json_decref(body);
 	body = answer_body(id, "reply", "已答复");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "suggestion.status");
 	json_decref(body);
 	assert_int_equal(count_of("SELECT count(*) FROM mass_requests", 0), requests + 1);
 	/* the member sees it converted */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma);
+	as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "converted");
 	json_decref(j);
@@ -358,23 +345,23 @@ static void test_close(void **state)
 	json_t *body, *j;
 	int64_t id;
 	(void)state;
-	id = submit_mine(fx.ma2, fx.a, "建议开展培训");
+	id = submit_mine(fx.ma2, fx.t.a, "建议开展培训");
 	/* no reply, or a blank one: 422 on reply */
 	body = answer_body(id, NULL, NULL);
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "reply");
 	json_object_set_new(body, "reply", json_string(" \n "));
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "reply");
 	json_decref(body);
 	body = answer_body(id, "reply", "感谢建议，已纳入计划。");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), 0);
 	json_decref(body);
 	/* the member reads the reply */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma2);
+	as_actor(ROLE_MEMBER, fx.t.a, fx.ma2);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "closed");
 	assert_string_equal(json_string_value(json_object_get(j, "reply")), "感谢建议，已纳入计划。");
@@ -382,12 +369,12 @@ static void test_close(void **state)
 	json_decref(j);
 	/* closed is final */
 	body = answer_body(id, "reply", "再答复");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "suggestion.status");
 	json_decref(body);
 	body = answer_body(id, "category", "other");
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	as_actor(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_CONFLICT);
 	json_decref(body);
 }
@@ -398,7 +385,7 @@ static void test_public_rate(void **state)
 	(void)state;
 	life_set_today(2026, 3, 11);
 	/* suggestion.public_per_hour = 3 in this fixture; members' suggestions do not count */
-	submit_mine(fx.mc, fx.c, "党员的建议");
+	submit_mine(fx.mc, fx.t.c, "党员的建议");
 	for (i = 0; i < 3; i++)
 		assert_int_equal(submit_public(KEY_C, "群众建议", NULL), 0);
 	assert_int_equal(submit_public(KEY_C, "第四条", NULL), E_TOOMANY);
@@ -431,7 +418,7 @@ static int64_t list_total(int64_t org, int year, const char *status, const char 
 	f.year = year;
 	f.status = status;
 	f.source = source;
-	as_actor(ROLE_ORG_ADMIN, fx.top, 0);
+	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
 	assert_int_equal(suggestion_list(&fx.ctx, &f, 1, 200, &items, &total), 0);
 	json_decref(items);
 	return total;

@@ -20,10 +20,10 @@ export async function render(view, sub, query) {
     const items = r.items || [];
     const branches = r.branches || [];
     replace(box,
-      branches.length ? h('section', { class: 'card', testid: 'dues-arrears-branches' }, h('h3', null, '按支部'),
+      branches.length ? h('section', { class: 'card', testid: 'dues-arrears-branches' }, h('h3', null, r.rollup === 'children' ? '按下级组织' : '按支部'),
         h('div', { class: 'table-wrap' }, h('table', { class: 'grid' },
           h('thead', null, h('tr', null, ['党组织', '欠缴人数', '欠缴月数', '欠缴金额'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', null, branches.map((b) => h('tr', { testid: 'dues-arrears-branch' }, h('td', null, b.name),
+          h('tbody', null, branches.map((b) => h('tr', { testid: 'dues-arrears-branch' }, h('td', null, b.self ? `${b.name}（本级）` : b.name),
             h('td', { class: 'num' }, String(b.members)), h('td', { class: 'num' }, String(b.months)), h('td', { class: 'num' }, money(b.fen)))))))) : null,
       items.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'grid', testid: 'dues-arrears-table' },
         h('thead', null, h('tr', null, ['姓名', '所在组织', '已交至', '欠缴月数', '欠缴金额'].map((t) => h('th', { scope: 'col' }, t)))),

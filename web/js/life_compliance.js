@@ -72,6 +72,12 @@ export async function renderLifeCompliance(view) {
     for (const r of res) for (const x of (r && r.rollup) || []) names.set(x.org_id, x.name);
     const list = [...rows.values()].sort((a, b) => (a.parent_id - b.parent_id) || a.name.localeCompare(b.name, 'zh-CN'));
 
+    // A large scope (a province) lists only each month's branches not green, one page of them.
+    const partial = res.find((r) => r && r.branches_listed);
+    if (partial) {
+      msg.append(notice(`范围内共 ${partial.summary.branches} 个党支部，热力图只列出各月未达标的前 ${partial.per_page} 个；请选择下级组织查看全部。`,
+        'info', 'heat-partial'));
+    }
     const cur = res.map((r, i) => ({ r, i })).filter((x) => x.r).pop();
     if (cur) {
       const s = cur.r.summary || {};

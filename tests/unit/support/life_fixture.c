@@ -83,6 +83,38 @@ int64_t life_make_member(int64_t org_id)
 	return life_make_member_ex(org_id, 0, "full", "none", NULL);
 }
 
+void life_make_towns(const char *prefix, struct life_towns *t)
+{
+	char name[128];
+	xsnprintf(name, sizeof(name), "%s县委组织部", prefix);
+	t->top = life_make_org(0, "dept", name, 0);
+	xsnprintf(name, sizeof(name), "%s镇党委", prefix);
+	t->town = life_make_org(t->top, "committee", name, 0);
+	xsnprintf(name, sizeof(name), "%s东村党支部", prefix);
+	t->a = life_make_org(t->town, "branch", name, 3);
+	xsnprintf(name, sizeof(name), "%s西村党支部", prefix);
+	t->b = life_make_org(t->town, "branch", name, 3);
+	xsnprintf(name, sizeof(name), "%s乡党委", prefix);
+	t->town2 = life_make_org(t->top, "committee", name, 0);
+	xsnprintf(name, sizeof(name), "%s南村党支部", prefix);
+	t->c = life_make_org(t->town2, "branch", name, 3);
+}
+
+void life_act_as(enum role role, int64_t org, int64_t member_id)
+{
+	struct org o;
+	ctx_as_system(life_ctx);
+	err_clear(&life_ctx->err);
+	if (org_get(life_ctx, org, &o))
+		life_fail_ctx("act as", life_ctx);
+	life_ctx->actor.user_id = 0;
+	life_ctx->actor.role = role;
+	life_ctx->actor.org_id = org;
+	strlcpy_z(life_ctx->actor.org_path, o.path, sizeof(life_ctx->actor.org_path));
+	life_ctx->actor.member_id = member_id;
+	err_clear(&life_ctx->err);
+}
+
 int life_setup(struct life_store *s, struct ctx *ctx, const char *tag, int pg)
 {
 	struct err e = { 0 };

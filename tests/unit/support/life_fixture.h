@@ -15,6 +15,7 @@
 #define DJ_TEST_LIFE_FIXTURE_H
 
 #include <stdint.h>
+#include "domain/ctx.h"
 #include "domain/member.h"
 #include "domain/org.h"
 
@@ -46,5 +47,18 @@ int64_t life_make_member_ex(int64_t org_id, int64_t group_id, const char *catego
 			    const char *lost_since);
 /* a full member, no discipline, no group */
 int64_t life_make_member(int64_t org_id);
+
+/*
+ * The tree of the member-side tests (notices, courses, check-in, suggestions): a
+ * 县委组织部 (top) over a 镇党委 (town) with branches a (东村) and b (西村), and a 乡党委
+ * (town2) with branch c (南村), each branch with a 3-seat committee; names begin with
+ * prefix so two tests' trees never look alike.
+ */
+struct life_towns {
+	int64_t top, town, a, b, town2, c;
+};
+void life_make_towns(const char *prefix, struct life_towns *t);
+/* life_ctx acts as role over org (and as member_id's account, 0 for none); errors cleared */
+void life_act_as(enum role role, int64_t org, int64_t member_id);
 
 #endif

@@ -1,0 +1,660 @@
+/*
+ * Kept standings (039_point_standings): per subject, year and period of the year the
+ * award and deduction with caps applied and the entries (point_period_scores), and per
+ * org on an active member's path a histogram of (award, deduct) pairs
+ * (point_score_hist), so the standings of a large subtree read O(distinct pairs) rows
+ * (points_rank.c) instead of one rollup per member.
+ *
+ * Written here by points_rollup_add (inside points_append's transaction): an entry of
+ * indicator I in month m changes each period's value only by I's counted points, so
+ * the new value is the kept one plus (counted with the entry − counted without), from
+ * the rollup's months of I before the entry. Members' moves and changes of state move
+ * their rows between ancestors by the triggers of 039. points_standings_rebuild
+ * computes everything again from point_rollups (the generator's rebuild, the repair,
+ * the tests' check).
+ */
+#include "domain/points_internal.h"
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "domain/org_path.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+#include "util/banned.h"
+
+/* rows per INSERT of the rebuild */
+#define REBUILD_BATCH 64
+
+static int is_pg(struct ctx *ctx)
+{
+	return !strcmp(db_backend(ctx->db), "postgres");
+}
+
+/* the first and last month numbers of period pcode of year y */
+static void pcode_months(int year, int pcode, int *first, int *last)
+{
+	int base = year * 12;
+	if (pcode <= 12) {
+		*first = *last = base + pcode - 1;
+	} else if (pcode <= 16) {
+		*first = base + (pcode - 13) * 3;
+		*last = *first + 2;
+	} else {
+		*first = base;
+		*last = base + 11;
+	}
+}
+
+int points_pcode(const struct points_period *per)
+{
+	if (per->kind == PP_MONTH)
+		return per->first % 12 + 1;
+	if (per->kind == PP_QUARTER)
+		return 13 + (per->first % 12) / 3;
+	return 17;
+}
+
+/* One indicator's counted points in period pcode, from its raw sums of the year's
+ * months raw[0..11] (as the standings pass: from the cap window's start). */
+static int counted_in(int sign, int cap_x10, enum points_period_kind cap_kind, const int *raw, int year, int pcode)
+{
+	int first, last, from, base = year * 12;
+	pcode_months(year, pcode, &first, &last);
+	from = cap_x10 > 0 ? points_cap_window_start(cap_kind, first) : first;
+	if (from < base)
+		from = first;
+	return points_indicator_counted(sign, cap_x10, cap_kind, raw + (from - base), from, first, last);
+}
+
+static enum points_period_kind cap_kind_of(const char *s)
+{
+	if (s && !strcmp(s, "quarter"))
+		return PP_QUARTER;
+	if (s && !strcmp(s, "year"))
+		return PP_YEAR;
+	return PP_MONTH;
+}
+
+static int nonzero(const struct points_pval *v)
+{
+	return v->award_x10 || v->deduct_x10 || v->entries;
+}
+
+/* n (and entries) added to the pair of v at every org of the path (n -1: taken away):
+ * one statement for the whole path (its text depends on the depth only: cached) */
+static int hist_add(struct ctx *ctx, const char *target, const int64_t *ids, int n_ids, int year, int pcode,
+		    const struct points_pval *v, int n)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct stmt *st;
+	int i;
+	if (n_ids <= 0)
+		return 0;
+	strbuf_addstr(&sql, "INSERT INTO point_score_hist (org_id, target, year, pcode, award_x10, deduct_x10, n, entries) "
+			    "VALUES ");
+	for (i = 0; i < n_ids; i++)
+		strbuf_addstr(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?)");
+	strbuf_addstr(&sql, " ON CONFLICT (org_id, target, year, pcode, award_x10, deduct_x10) DO UPDATE SET "
+			    "n = point_score_hist.n + excluded.n, entries = point_score_hist.entries + excluded.entries");
+	st = db_prepare(ctx->db, sql.buf, &ctx->err);
+	strbuf_release(&sql);
+	if (!st)
+		return E_DB;
+	for (i = 0; i < n_ids; i++) {
+		int b = i * 8;
+		stmt_bind_int(st, b + 1, ids[i]);
+		stmt_bind_text(st, b + 2, target);
+		stmt_bind_int(st, b + 3, year);
+		stmt_bind_int(st, b + 4, pcode);
+		stmt_bind_int(st, b + 5, v->award_x10);
+		stmt_bind_int(st, b + 6, v->deduct_x10);
+		stmt_bind_int(st, b + 7, n);
+		stmt_bind_int(st, b + 8, (int64_t)n * v->entries);
+	}
+	return stmt_run(st, &ctx->err);
+}
+
+static int write_pval(struct ctx *ctx, const char *target, int64_t subject_id, int year, int pcode,
+		      const struct points_pval *v)
+{
+	struct stmt *st;
+	if (!nonzero(v)) {
+		st = db_prepare(ctx->db,
+				"DELETE FROM point_period_scores WHERE target = ? AND subject_id = ? AND year = ? AND pcode = ?",
+				&ctx->err);
+		if (!st)
+			return E_DB;
+	} else {
+		st = db_prepare(ctx->db,
+				"INSERT INTO point_period_scores (target, subject_id, year, pcode, award_x10, deduct_x10, entries) "
+				"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (target, subject_id, year, pcode) DO UPDATE SET "
+				"award_x10 = excluded.award_x10, deduct_x10 = excluded.deduct_x10, entries = excluded.entries",
+				&ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 5, v->award_x10);
+		stmt_bind_int(st, 6, v->deduct_x10);
+		stmt_bind_int(st, 7, v->entries);
+	}
+	stmt_bind_text(st, 1, target);
+	stmt_bind_int(st, 2, subject_id);
+	stmt_bind_int(st, 3, year);
+	stmt_bind_int(st, 4, pcode);
+	return stmt_run(st, &ctx->err);
+}
+
+int points_standing_apply(struct ctx *ctx, const char *target, int64_t subject_id, int year, const int *old_raw,
+			  int month, int64_t indicator_id, int points_x10)
+{
+	struct points_pval old[POINTS_NPCODE + 1], nv[POINTS_NPCODE + 1];
+	int new_raw[12], changed[POINTS_NPCODE + 1], any = 0, p, step, rc = 0, sign = 0, cap = 0, counts = 0;
+	enum points_period_kind cap_kind = PP_MONTH;
+	struct stmt *st;
+
+	/* the indicator as the pass sees it: one of the target's, else only the entry counts */
+	st = db_prepare(ctx->db, "SELECT sign, cap_x10, cap_period, target FROM point_indicators WHERE id = ?", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, indicator_id);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW && !strcmp(stmt_text(st, 3) ? stmt_text(st, 3) : "", target)) {
+		counts = 1;
+		sign = stmt_int(st, 0) < 0 ? -1 : 1;
+		cap = (int)stmt_int(st, 1);
+		cap_kind = cap_kind_of(stmt_text(st, 2));
+	}
+	stmt_reset(st);
+	if (step != STEP_ROW && step != STEP_DONE)
+		return ctx_db_fail(ctx);
+
+	memcpy(new_raw, old_raw, sizeof(new_raw));
+	new_raw[month - 1] += points_x10;
+	memset(nv, 0, sizeof(nv));
+	for (p = 1; p <= POINTS_NPCODE; p++) {
+		int first, last, d = 0, m = year * 12 + month - 1;
+		pcode_months(year, p, &first, &last);
+		if (counts)
+			d = counted_in(sign, cap, cap_kind, new_raw, year, p) - counted_in(sign, cap, cap_kind, old_raw, year, p);
+		if (sign > 0)
+			nv[p].award_x10 = d;
+		else
+			nv[p].deduct_x10 = d;
+		nv[p].entries = m >= first && m <= last;
+		changed[p] = d || nv[p].entries;
+		any |= changed[p];
+	}
+	if (!any)
+		return 0;
+
+	/* the kept values, and the deltas added */
+	memset(old, 0, sizeof(old));
+	st = db_prepare(ctx->db,
+			"SELECT pcode, award_x10, deduct_x10, entries FROM point_period_scores "
+			"WHERE target = ? AND subject_id = ? AND year = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, target);
+	stmt_bind_int(st, 2, subject_id);
+	stmt_bind_int(st, 3, year);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int pc = (int)stmt_int(st, 0);
+		if (pc < 1 || pc > POINTS_NPCODE)
+			continue;
+		old[pc].award_x10 = (int)stmt_int(st, 1);
+		old[pc].deduct_x10 = (int)stmt_int(st, 2);
+		old[pc].entries = (int)stmt_int(st, 3);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return ctx_db_fail(ctx);
+	for (p = 1; p <= POINTS_NPCODE; p++) {
+		nv[p].award_x10 += old[p].award_x10;
+		nv[p].deduct_x10 += old[p].deduct_x10;
+		nv[p].entries += old[p].entries;
+		if (changed[p] && (rc = write_pval(ctx, target, subject_id, year, p, &nv[p])))
+			return rc;
+	}
+
+	/* an active member's (a branch's) histogram at every org of its path */
+	{
+		int64_t ids[ORG_PATH_IDS_MAX];
+		int n_ids = 0, active = 0, member = !strcmp(target, "member");
+		st = db_prepare(ctx->db,
+				member ? "SELECT org_path, CASE WHEN state = 'active' THEN 1 ELSE 0 END FROM members WHERE id = ?"
+				       : "SELECT path, CASE WHEN kind IN ('branch', 'joint_branch') AND dissolved_on IS NULL "
+					 "AND path LIKE '/%' THEN 1 ELSE 0 END FROM orgs WHERE id = ?",
+				&ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 1, subject_id);
+		step = stmt_step(st, &ctx->err);
+		if (step == STEP_ROW && stmt_int(st, 1) == 1) {
+			active = 1;
+			n_ids = org_path_ids(stmt_text(st, 0), ids, ORG_PATH_IDS_MAX);
+		}
+		stmt_reset(st);
+		if (step != STEP_ROW && step != STEP_DONE)
+			return ctx_db_fail(ctx);
+		if (active && n_ids < 0)
+			return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "%s %" PRId64 " 的组织路径无效", target, subject_id);
+		for (p = 1; active && p <= POINTS_NPCODE; p++) {
+			if (!changed[p])
+				continue;
+			if (nonzero(&old[p]) && (rc = hist_add(ctx, target, ids, n_ids, year, p, &old[p], -1)))
+				return rc;
+			if (nonzero(&nv[p]) && (rc = hist_add(ctx, target, ids, n_ids, year, p, &nv[p], 1)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* ---- the rebuild ----------------------------------------------------------------- */
+
+struct ind {
+	int sign, cap_x10, ok;
+	enum points_period_kind cap_kind;
+	char target[8];
+};
+
+struct inds {
+	struct ind *v;     /* by id - lo */
+	int64_t lo;
+	size_t n;
+};
+
+struct ind_rows {
+	struct {
+		int64_t ind;
+		int row[12];
+	} *v;
+	size_t n, alloc;
+};
+
+static int load_inds(struct ctx *ctx, struct inds *x)
+{
+	struct stmt *st;
+	int step;
+	int64_t lo = 0, hi = -1;
+	memset(x, 0, sizeof(*x));
+	st = db_prepare(ctx->db, "SELECT min(id), max(id) FROM point_indicators", &ctx->err);
+	if (!st)
+		return E_DB;
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW && !stmt_is_null(st, 0)) {
+		lo = stmt_int(st, 0);
+		hi = stmt_int(st, 1);
+	}
+	stmt_reset(st);
+	if (step != STEP_ROW)
+		return ctx_db_fail(ctx);
+	if (hi < lo)
+		return 0;
+	x->lo = lo;
+	x->n = (size_t)(hi - lo + 1);
+	x->v = xcalloc(x->n, sizeof(*x->v));
+	st = db_prepare(ctx->db, "SELECT id, sign, cap_x10, cap_period, target FROM point_indicators", &ctx->err);
+	if (!st)
+		return E_DB;
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct ind *d = &x->v[stmt_int(st, 0) - lo];
+		d->ok = 1;
+		d->sign = stmt_int(st, 1) < 0 ? -1 : 1;
+		d->cap_x10 = (int)stmt_int(st, 2);
+		d->cap_kind = cap_kind_of(stmt_text(st, 3));
+		strlcpy_z(d->target, stmt_text(st, 4) ? stmt_text(st, 4) : "", sizeof(d->target));
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/* the 17 periods of one rollup row; -1 when the cells are malformed. An indicator's
+ * months are gathered first (caps are not additive), in any order of the cells. */
+static int periods_of(const struct inds *x, const char *target, int year, const char *cells,
+		      struct points_pval *out, struct ind_rows *acc)
+{
+	struct points_rollup_iter it;
+	int64_t ind;
+	int month, raw, r, p;
+	size_t k;
+	memset(out, 0, (POINTS_NPCODE + 1) * sizeof(*out));
+	acc->n = 0;
+	points_rollup_iter_init(&it, cells);
+	while ((r = points_rollup_next(&it, &ind, &month, &raw)) > 0) {
+		if (!ind) {
+			for (p = 1; p <= POINTS_NPCODE; p++) {
+				int first, last, m = year * 12 + month - 1;
+				pcode_months(year, p, &first, &last);
+				if (m >= first && m <= last)
+					out[p].entries += raw;
+			}
+			continue;
+		}
+		if (ind < x->lo || (size_t)(ind - x->lo) >= x->n || !x->v[ind - x->lo].ok ||
+		    strcmp(x->v[ind - x->lo].target, target))
+			continue;   /* not one of the target's indicators: the pass ignores it too */
+		for (k = 0; k < acc->n && acc->v[k].ind != ind; k++)
+			;
+		if (k == acc->n) {
+			ALLOC_GROW(acc->v, acc->n + 1, acc->alloc);
+			memset(&acc->v[k], 0, sizeof(acc->v[k]));
+			acc->v[k].ind = ind;
+			acc->n++;
+		}
+		acc->v[k].row[month - 1] += raw;
+	}
+	if (r < 0)
+		return -1;
+	for (k = 0; k < acc->n; k++) {
+		const struct ind *d = &x->v[acc->v[k].ind - x->lo];
+		for (p = 1; p <= POINTS_NPCODE; p++) {
+			int c = counted_in(d->sign, d->cap_x10, d->cap_kind, acc->v[k].row, year, p);
+			if (d->sign > 0)
+				out[p].award_x10 += c;
+			else
+				out[p].deduct_x10 += c;
+		}
+	}
+	return 0;
+}
+
+/* ---- the rebuild's writer: fixed multi-row INSERTs, prepared once (cached) ---------- */
+
+struct rows_out {
+	struct ctx *ctx;
+	const char *head;            /* "INSERT INTO t (…) VALUES " */
+	int ncols, tcol, pending;    /* tcol: the one text column (the target) */
+	int64_t vals[REBUILD_BATCH][8];
+	const char *text[REBUILD_BATCH];
+	struct strbuf sql;
+};
+
+static int rows_flush(struct rows_out *w)
+{
+	struct stmt *st;
+	int i, c, rc;
+	if (!w->pending)
+		return 0;
+	strbuf_reset(&w->sql);
+	strbuf_addstr(&w->sql, w->head);
+	for (i = 0; i < w->pending; i++) {
+		strbuf_addstr(&w->sql, i ? ", (?" : "(?");
+		for (c = 1; c < w->ncols; c++)
+			strbuf_addstr(&w->sql, ", ?");
+		strbuf_addch(&w->sql, ')');
+	}
+	/* two texts per table (a full batch and the last one): both stay in the statement cache */
+	if (!(st = db_prepare(w->ctx->db, w->sql.buf, &w->ctx->err)))
+		return E_DB;
+	for (i = 0; i < w->pending; i++)
+		for (c = 0; c < w->ncols; c++) {
+			int k = i * w->ncols + c + 1;
+			if (c == w->tcol)
+				stmt_bind_text(st, k, w->text[i]);
+			else
+				stmt_bind_int(st, k, w->vals[i][c]);
+		}
+	rc = stmt_run(st, &w->ctx->err);
+	w->pending = 0;
+	return rc;
+}
+
+/* one row: vals[0..ncols-1], text in column tcol */
+static int rows_add(struct rows_out *w, const char *text, const int64_t *vals)
+{
+	w->text[w->pending] = text;
+	memcpy(w->vals[w->pending], vals, (size_t)w->ncols * sizeof(*vals));
+	return ++w->pending >= REBUILD_BATCH ? rows_flush(w) : 0;
+}
+
+/* ---- the rebuild's histogram: an open-addressing table in memory -------------------- */
+
+struct hrow {
+	int64_t org;                 /* 0 = empty slot */
+	int year, pcode, award, deduct, branch;
+	int64_t n, entries;
+};
+
+struct htab {
+	struct hrow *v;
+	size_t cap, used;
+};
+
+static uint64_t hmix(const struct hrow *k)
+{
+	uint64_t h = (uint64_t)k->org * 0x9E3779B97F4A7C15ull;
+	h ^= (((uint64_t)(uint32_t)k->year << 32) | ((uint64_t)(uint32_t)k->pcode << 1) | (uint64_t)(uint32_t)k->branch) +
+	     0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+	h ^= (((uint64_t)(uint32_t)k->award << 32) | (uint64_t)(uint32_t)k->deduct) + 0x94D049BB133111EBull + (h << 6) +
+	     (h >> 2);
+	h ^= h >> 31;
+	return h * 0xBF58476D1CE4E5B9ull;
+}
+
+static int hsame(const struct hrow *a, const struct hrow *b)
+{
+	return a->org == b->org && a->year == b->year && a->pcode == b->pcode && a->award == b->award &&
+	       a->deduct == b->deduct && a->branch == b->branch;
+}
+
+static void hput(struct htab *t, const struct hrow *k);
+
+static void hgrow(struct htab *t)
+{
+	struct htab n;
+	size_t i;
+	n.cap = t->cap ? t->cap * 2 : 1024;
+	n.used = 0;
+	n.v = xcalloc(n.cap, sizeof(*n.v));
+	for (i = 0; i < t->cap; i++)
+		if (t->v[i].org)
+			hput(&n, &t->v[i]);
+	free(t->v);
+	*t = n;
+}
+
+/* adds k's n and entries to its row */
+static void hput(struct htab *t, const struct hrow *k)
+{
+	size_t i;
+	if ((t->used + 1) * 2 > t->cap)
+		hgrow(t);
+	for (i = (size_t)hmix(k) & (t->cap - 1); t->v[i].org; i = (i + 1) & (t->cap - 1))
+		if (hsame(&t->v[i], k)) {
+			t->v[i].n += k->n;
+			t->v[i].entries += k->entries;
+			return;
+		}
+	t->v[i] = *k;
+	t->used++;
+}
+
+/* the rollups, each with its subject's path when the subject counts (an active member;
+ * an active branch with a real path), else NULL; in key order, a chunk after a key (the
+ * PostgreSQL client holds a whole result: a province's rollups would not fit) */
+static const char REBUILD_SCAN[] =
+	"SELECT r.target, r.subject_id, r.year, r.cells, CASE WHEN r.target = 'member' THEN "
+	"(SELECT m.org_path FROM members m WHERE m.id = r.subject_id AND m.state = 'active') ELSE "
+	"(SELECT o.path FROM orgs o WHERE o.id = r.subject_id AND o.kind IN ('branch', 'joint_branch') "
+	"AND o.dissolved_on IS NULL AND o.path LIKE '/%') END FROM point_rollups r "
+	"WHERE (r.target, r.subject_id, r.year) > (CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS INTEGER)) "
+	"ORDER BY r.target, r.subject_id, r.year LIMIT ";
+int points_rebuild_chunk = 20000;
+
+static const char COUNTS_SQLITE[] =
+	"DELETE FROM point_subject_counts;"
+	"INSERT INTO point_subject_counts (org_id, target, n) "
+	"SELECT CAST(a.value AS INTEGER), 'member', count(*) "
+	"FROM members m, json_each('[' || replace(trim(m.org_path, '/'), '/', ',') || ']') a "
+	"WHERE m.state = 'active' GROUP BY CAST(a.value AS INTEGER);"
+	"INSERT INTO point_subject_counts (org_id, target, n) "
+	"SELECT CAST(a.value AS INTEGER), 'branch', count(*) "
+	"FROM orgs o, json_each('[' || replace(trim(o.path, '/'), '/', ',') || ']') a "
+	"WHERE o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL AND o.path LIKE '/%' "
+	"GROUP BY CAST(a.value AS INTEGER);";
+static const char COUNTS_PG[] =
+	"DELETE FROM point_subject_counts;"
+	"INSERT INTO point_subject_counts (org_id, target, n) "
+	"SELECT a, 'member', count(*) FROM members m, "
+	"unnest(string_to_array(trim(both '/' from m.org_path), '/')::bigint[]) a "
+	"WHERE m.state = 'active' GROUP BY a;"
+	"INSERT INTO point_subject_counts (org_id, target, n) "
+	"SELECT a, 'branch', count(*) FROM orgs o, "
+	"unnest(string_to_array(trim(both '/' from o.path), '/')::bigint[]) a "
+	"WHERE o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL AND o.path LIKE '/%' GROUP BY a;";
+
+int points_subject_counts_rebuild(struct ctx *ctx)
+{
+	return db_exec(ctx->db, is_pg(ctx) ? COUNTS_PG : COUNTS_SQLITE, &ctx->err);
+}
+
+int points_standings_rebuild(struct ctx *ctx)
+{
+	struct inds x;
+	struct points_pval v[POINTS_NPCODE + 1];
+	struct ind_rows acc = { 0 };
+	struct rows_out w;
+	struct htab h = { 0 };
+	struct stmt *st;
+	int64_t ids[ORG_PATH_IDS_MAX], last_id = 0;
+	char last_t[8] = "";
+	size_t i;
+	int step, rc, p, k, last_year = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	strbuf_init(&w.sql, 0);
+	if ((rc = load_inds(ctx, &x)))
+		goto out;
+	if ((rc = db_exec(ctx->db, "DELETE FROM point_period_scores; DELETE FROM point_score_hist;", &ctx->err)))
+		goto out;
+	w.head = "INSERT INTO point_period_scores (target, subject_id, year, pcode, award_x10, deduct_x10, entries) VALUES ";
+	w.ncols = 7;
+	w.tcol = 0;
+	/* read and write interleaved on one connection: the rows written are in other tables */
+	for (;;) {
+		int got = 0;
+		strbuf_reset(&w.sql);
+		strbuf_addf(&w.sql, "%s%d", REBUILD_SCAN, points_rebuild_chunk);
+		if (!(st = db_prepare(ctx->db, w.sql.buf, &ctx->err))) {
+			rc = E_DB;
+			goto out;
+		}
+		stmt_bind_text(st, 1, last_t);
+		stmt_bind_int(st, 2, last_id);
+		stmt_bind_int(st, 3, last_year);
+		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+			const char *t = stmt_text(st, 0);
+			const char *target;
+			int64_t sid = stmt_int(st, 1);
+			int year = (int)stmt_int(st, 2), n_ids = 0;
+			got++;
+			strlcpy_z(last_t, t ? t : "", sizeof(last_t));
+			last_id = sid;
+			last_year = year;
+			if (!t || (strcmp(t, "branch") && strcmp(t, "member")))
+				continue;
+			target = t[0] == 'b' ? "branch" : "member";
+			if (periods_of(&x, target, year, stmt_text(st, 3), v, &acc) < 0) {
+				rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分汇总数据无法解析（%s %" PRId64 "，%d 年）", target,
+					     sid, year);
+				break;
+			}
+			if (!stmt_is_null(st, 4) && (n_ids = org_path_ids(stmt_text(st, 4), ids, ORG_PATH_IDS_MAX)) < 0)
+				n_ids = 0;
+			for (p = 1; p <= POINTS_NPCODE && !rc; p++) {
+				int64_t row[7];
+				if (!nonzero(&v[p]))
+					continue;
+				row[0] = 0;
+				row[1] = sid;
+				row[2] = year;
+				row[3] = p;
+				row[4] = v[p].award_x10;
+				row[5] = v[p].deduct_x10;
+				row[6] = v[p].entries;
+				rc = rows_add(&w, target, row);
+				for (k = 0; k < n_ids; k++) {
+					struct hrow hr;
+					hr.org = ids[k];
+					hr.year = year;
+					hr.pcode = p;
+					hr.award = v[p].award_x10;
+					hr.deduct = v[p].deduct_x10;
+					hr.branch = target[0] == 'b';
+					hr.n = 1;
+					hr.entries = v[p].entries;
+					hput(&h, &hr);
+				}
+			}
+			if (rc)
+				break;
+		}
+		stmt_reset(st);
+		if (rc)
+			goto out;
+		if (step != STEP_DONE) {
+			rc = ctx_db_fail(ctx);
+			goto out;
+		}
+		if (got < points_rebuild_chunk)
+			break;
+	}
+	if ((rc = rows_flush(&w)))
+		goto out;
+	w.head = "INSERT INTO point_score_hist (org_id, target, year, pcode, award_x10, deduct_x10, n, entries) VALUES ";
+	w.ncols = 8;
+	w.tcol = 1;
+	for (i = 0; i < h.cap && !rc; i++) {
+		const struct hrow *r = &h.v[i];
+		int64_t row[8];
+		if (!r->org)
+			continue;
+		row[0] = r->org;
+		row[1] = 0;
+		row[2] = r->year;
+		row[3] = r->pcode;
+		row[4] = r->award;
+		row[5] = r->deduct;
+		row[6] = r->n;
+		row[7] = r->entries;
+		rc = rows_add(&w, r->branch ? "branch" : "member", row);
+	}
+	if (!rc)
+		rc = rows_flush(&w);
+	if (!rc)
+		rc = db_exec(ctx->db, "UPDATE point_standings_state SET ready = 1", &ctx->err);
+out:
+	free(x.v);
+	free(acc.v);
+	free(h.v);
+	strbuf_release(&w.sql);
+	return rc;
+}
+
+int points_standings_ready(struct ctx *ctx, int *ready)
+{
+	struct stmt *st = db_prepare(ctx->db, "SELECT ready FROM point_standings_state", &ctx->err);
+	int step;
+	*ready = 0;
+	if (!st)
+		return E_DB;
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		*ready = stmt_int(st, 0) == 1;
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+int points_standings_prepare(struct ctx *ctx)
+{
+	int ready, rc;
+	if ((rc = points_standings_ready(ctx, &ready)) || ready)
+		return rc;
+	if ((rc = db_begin(ctx->db, &ctx->err)))
+		return rc;
+	if ((rc = points_standings_rebuild(ctx)) || (rc = db_commit(ctx->db, &ctx->err)))
+		db_rollback(ctx->db);
+	return rc;
+}
