@@ -227,7 +227,7 @@ static void test_kept_equals_reference(void **state)
 		exec_sql("UPDATE meeting_attendance SET status = CASE status WHEN 'present' THEN 'absent' ELSE 'present' END "
 			 "WHERE meeting_id = %" PRId64 " AND %" PRId64 " = 0",
 			 ids[i], 0);
-		if (i % 2)
+		if (i % 2 && i + 1 < 40)
 			exec_sql("DELETE FROM meeting_attendance WHERE meeting_id = %" PRId64 " AND %" PRId64 " = 0", ids[i + 1],
 				 0);
 	}
