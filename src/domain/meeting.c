@@ -280,7 +280,8 @@ static int add_rows(struct ctx *ctx, struct stmt *st, struct meeting *m)
 	stmt_reset(st);
 	if (step != STEP_DONE)
 		return ctx_db_fail(ctx);
-	qsort(m->att, m->natt, sizeof(*m->att), att_cmp);
+	if (m->natt > 1) /* qsort of a NULL array is undefined, even of 0 items */
+		qsort(m->att, m->natt, sizeof(*m->att), att_cmp);
 	return 0;
 }
 
