@@ -28,6 +28,9 @@
 #                        With DJ_BENCH_PG=1 a postgres:// URL of a generated province to reuse
 #                        (DJ_PROVINCE_KEY then required).
 #   DJ_PROVINCE_RUNS     timed runs per report (default 5)
+#   DJ_PROVINCE_SQL_RUNS timed runs of each straightforward SQL (default DJ_PROVINCE_RUNS);
+#                        DJ_PROVINCE_SQL_WARMUP=0 leaves its warm-up run out (at 10M members
+#                        each query takes minutes)
 #   DJ_BENCH_PG=1        PostgreSQL: without DJ_PROVINCE_DB a private server (initdb, the
 #                        tuning of docs/DEPLOY.md "PostgreSQL at province size") on port
 #                        DJ_BENCH_PG_PORT (default 55440) in DJ_BENCH_PG_DIR (default a temp
@@ -39,6 +42,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 bench_init province "${1:-build}"
 RUNS=${DJ_PROVINCE_RUNS:-5}
+SQL_RUNS=${DJ_PROVINCE_SQL_RUNS:-$RUNS}
+SQL_WARMUP=${DJ_PROVINCE_SQL_WARMUP:-1}
 MEMBERS=${DJ_PROVINCE_MEMBERS:-1000000}
 USE_PG=${DJ_BENCH_PG:-}
 [ "$USE_PG" = 0 ] && USE_PG=
@@ -172,8 +177,8 @@ print("%-17s HTTP %s: median %.0f ms" % (rows[0][0], ",".join(sorted({r[1] for r
       statistics.median(float(r[2]) * 1000 for r in rows)))')"
 done
 
-say "straightforward SQL (median of $RUNS after a warm-up)"
-python3 "$ROOT/bench/province/sqltime.py" "$DBARG" "$ORG" "$OPATH" "$YEAR" "$MONTH" "$RUNS" \
+say "straightforward SQL (median of $SQL_RUNS$([ "$SQL_WARMUP" = 0 ] && echo ", no warm-up" || echo " after a warm-up"))"
+SQLTIME_WARMUP=$SQL_WARMUP python3 "$ROOT/bench/province/sqltime.py" "$DBARG" "$ORG" "$OPATH" "$YEAR" "$MONTH" "$SQL_RUNS" \
 	"$ROOT"/bench/province/{stats,compliance_year,compliance_month,points_rankings,points_summary,dues_arrears}.sql \
 	> "$TMP/sql"
 

@@ -279,22 +279,26 @@ static const char BRANCH_PASS_SMALL_SQL[] =
 	"AND r.year = CAST(? AS INTEGER)) FROM orgs o WHERE o.path >= ? AND o.path < ? "
 	"AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL";
 
+/* The first column of a bound one-row count query into *n (0 when there is no row). */
+static int count_step(struct ctx *ctx, struct stmt *st, int64_t *n)
+{
+	int step = stmt_step(st, &ctx->err);
+	*n = step == STEP_ROW ? stmt_int(st, 0) : 0;
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
 /* The subtree's members as 003_member_counts keeps them: which shape of the pass. */
 static int subtree_members(struct ctx *ctx, const char *path, const char *hi, int64_t *n)
 {
 	struct stmt *st = db_prepare(ctx->db, "SELECT COALESCE(sum(direct_members), 0) FROM orgs WHERE path >= ? AND path < ?",
 				     &ctx->err);
-	int step;
 	*n = 0;
 	if (!st)
 		return E_DB;
 	stmt_bind_text(st, 1, path);
 	stmt_bind_text(st, 2, hi);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*n = stmt_int(st, 0);
-	stmt_reset(st);
-	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
+	return count_step(ctx, st, n);
 }
 
 /* One subject's rollup into the grid (and its entries of the period into the count). */
@@ -740,17 +744,12 @@ static int subject_count(struct ctx *ctx, int64_t org_id, const char *target, in
 {
 	struct stmt *st = db_prepare(ctx->db, "SELECT n FROM point_subject_counts WHERE org_id = ? AND target = ?",
 				     &ctx->err);
-	int step;
 	*n = 0;
 	if (!st)
 		return E_DB;
 	stmt_bind_int(st, 1, org_id);
 	stmt_bind_text(st, 2, target);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*n = stmt_int(st, 0);
-	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+	return count_step(ctx, st, n);
 }
 
 /* *use = 0 when the subtree is small (the pass) or the kept values are not ready */
