@@ -17,7 +17,9 @@
 #include "domain/ctx.h"
 #include "domain/demo.h"
 #include "domain/demo_scale.h"
+#include "domain/dues.h"
 #include "domain/member_import.h"
+#include "domain/partitions.h"
 #include "domain/points.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -65,7 +67,9 @@ static const char usage_main[] =
 	"  export members   export members as CSV or XLSX\n"
 	"  audit verify     check the audit log's hash chain\n"
 	"  backup FILE      copy the database to FILE (safe while the server runs)\n"
-	"  restore FILE     replace the database with a backup, then check it\n\n"
+	"  restore FILE     replace the database with a backup, then check it\n"
+	"  partitions       PostgreSQL: partitions for new top-level orgs, every row in its org's one\n"
+	"  upgrade          migrate and fill every kept figure now (before serve, after a new version)\n\n"
 	"common options:\n"
 	"  --db URL         sqlite:PATH (default sqlite:dangjian.db) or postgres://...\n"
 	"  --key FILE       encryption key file (default: PATH.key next to a SQLite database, else dangjian.key)\n"
@@ -101,9 +105,20 @@ static const char *const usage_cmd[][2] = {
 		    "keep a copy of it apart, or the encrypted fields of the backup cannot be read.\n" },
 	{ "restore", "usage: dangjian restore FILE [--db URL] [--key FILE] [--force]\n"
 		     "Replaces the database's contents with the backup FILE (SQLite: the backup API; PostgreSQL:\n"
-		     "pg_restore --clean in one transaction). Refuses a database that already holds tables unless\n"
-		     "--force. Stop the server first. Afterwards migrates the schema forward and verifies the audit\n"
+		     "pg_restore into an emptied schema in one transaction, the old one put back if it fails).\n"
+		     "Refuses a database that already holds tables unless --force. Stop the server first.\n"
+		     "Afterwards migrates the schema forward and verifies the audit\n"
 		     "chain (exit 1 if it is broken). The key file must be the one the backup was made with.\n" },
+	{ "partitions", "usage: dangjian partitions [--db URL]\n"
+			"PostgreSQL: meeting_attendance, dues_months and member_life_months are partitioned by top-level\n"
+			"organization (docs/DEPLOY.md \"Partitioning\"). Creates the partitions of every top-level org that\n"
+			"lacks them and moves every row to the partition its org gives now (rows in the default partition,\n"
+			"members transferred and orgs moved since), in one transaction. Idempotent; nothing to do on SQLite.\n" },
+	{ "upgrade", "usage: dangjian upgrade [--db URL] [--key FILE]\n"
+		     "Migrates the schema forward, then fills every kept figure a migration left to be worked out\n"
+		     "(the dues arrears queue of 037, the points standings of 039) in short transactions, with\n"
+		     "progress on stderr, so that serve starts and answers at once. Stop the server first. Safe to\n"
+		     "interrupt and to run again: it goes on where it stopped, and does nothing when all is done.\n" },
 };
 
 static void print_usage(const char *cmd, FILE *f)
@@ -235,8 +250,9 @@ static void default_key_path(const struct opts *o, char *out, size_t size)
 		xsnprintf(out, size, "%s.key", !strncmp(o->db, "sqlite:", 7) ? o->db + 7 : o->db);
 }
 
-/* Open store + keys and migrate; fills ctx for a system actor. */
-static int open_env(struct opts *o, int create_key, struct store **st, struct ctx *ctx, struct err *e)
+/* Open store + keys and migrate; fills ctx for a system actor. upgrade: *from gets the
+ * schema before migrating, and the 039 backfill is left to the upgrade's own steps. */
+static int open_env_ex(struct opts *o, int create_key, struct store **st, struct ctx *ctx, struct err *e, int *from)
 {
 	char key[1024];
 	struct db *db;
@@ -247,6 +263,8 @@ static int open_env(struct opts *o, int create_key, struct store **st, struct ct
 	if ((rc = store_open(st, o->db, (int)config_int(&o->cfg, CFG_POOL), e)))
 		return rc;
 	db = store_acquire(*st);
+	if (from)
+		*from = store_schema_version(db);
 	rc = store_migrate(db, e);
 	store_release(*st, db);
 	if (rc)
@@ -257,11 +275,16 @@ static int open_env(struct opts *o, int create_key, struct store **st, struct ct
 	ctx->cfg = &o->cfg;
 	ctx->db = store_acquire(*st);
 	/* 039: the kept standings of a database from before it, computed once */
-	if (points_standings_prepare(ctx)) {
+	if (!from && points_standings_prepare(ctx)) {
 		*e = ctx->err;
 		return E_DB;
 	}
 	return 0;
+}
+
+static int open_env(struct opts *o, int create_key, struct store **st, struct ctx *ctx, struct err *e)
+{
+	return open_env_ex(o, create_key, st, ctx, e, NULL);
 }
 
 static void close_env(struct store *st, struct ctx *ctx)
@@ -563,6 +586,38 @@ out:
 	return rc;
 }
 
+static int cmd_partitions(struct opts *o)
+{
+	struct store *st = NULL;
+	struct ctx ctx;
+	struct err e;
+	struct partitions_report r;
+	int rc;
+	err_clear(&e);
+	memset(&ctx, 0, sizeof(ctx));
+	if (o->nargs) {
+		print_usage("partitions", stderr);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_env(o, 0, &st, &ctx, &e))) {
+		rc = fail(&e);
+		goto out;
+	}
+	if ((rc = partitions_sync(&ctx, &r))) {
+		rc = fail(&ctx.err);
+		goto out;
+	}
+	if (r.partitioned)
+		printf("partitions: %lld top-level orgs, %lld partitions; %lld rows moved, %lld left in the default "
+		       "partitions\n",
+		       (long long)r.top_orgs, (long long)r.partitions, (long long)r.moved, (long long)r.in_default);
+	else
+		printf("partitions: not partitioned (SQLite); nothing to do\n");
+out:
+	close_env(st, &ctx);
+	return rc;
+}
+
 static int cmd_audit(struct opts *o)
 {
 	struct store *st = NULL;
@@ -714,6 +769,38 @@ out:
 	return rc;
 }
 
+/* upgrade: the migrations, then every backfill they left, in bounded transactions (resumable) */
+static int cmd_upgrade(struct opts *o)
+{
+	struct store *st = NULL;
+	struct ctx ctx;
+	struct err e;
+	int rc, from = 0, done = 0;
+	time_t t0 = time(NULL);
+	err_clear(&e);
+	memset(&ctx, 0, sizeof(ctx));
+	if (o->nargs) {
+		print_usage("upgrade", stderr);
+		return EXIT_USAGE;
+	}
+	if ((rc = open_env_ex(o, 0, &st, &ctx, &e, &from))) {
+		rc = fail(&e);
+		goto out;
+	}
+	fprintf(stderr, "dangjian upgrade: schema %d → %d\n", from, store_schema_version(ctx.db));
+	if ((rc = dues_owed_upgrade(&ctx, stderr, 0, &done)) || (rc = points_standings_upgrade(&ctx, stderr, 0, &done))) {
+		rc = fail(&ctx.err);
+		goto out;
+	}
+	printf("database ready: %s (%s, schema %d); kept figures up to date (%lld s)\n",
+	       strncmp(o->db, "postgres", 8) ? o->db : "postgres", db_backend(ctx.db), store_schema_version(ctx.db),
+	       (long long)(time(NULL) - t0));
+	rc = 0;
+out:
+	close_env(st, &ctx);
+	return rc;
+}
+
 static int cmd_import_export(struct opts *o, int import)
 {
 	struct store *st = NULL;
@@ -786,6 +873,10 @@ int main(int argc, char **argv)
 		rc = cmd_restore(&o);
 	else if (!strcmp(cmd, "export"))
 		rc = cmd_import_export(&o, 0);
+	else if (!strcmp(cmd, "partitions"))
+		rc = cmd_partitions(&o);
+	else if (!strcmp(cmd, "upgrade"))
+		rc = cmd_upgrade(&o);
 	else {
 		fprintf(stderr, "dangjian: unknown command '%s'\n\n", cmd);
 		print_usage(NULL, stderr);

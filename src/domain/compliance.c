@@ -9,7 +9,9 @@
  * org (038_org_talks), never from its members; under a top-level org (a province) the
  * kept rows are read by year in one index range each. No query per branch, no pass
  * over the meetings or the members; a province's reply lists its branches not green,
- * one page at a time (compliance.list_max).
+ * one page at a time (compliance.list_max). A subtree with more branches than
+ * that reads what 040_compliance_kept keeps per branch instead of every org and every
+ * meeting_counts row (ctree_load_lean): no row per 党小组, names only for what is printed.
  */
 #include "domain/meeting.h"
 #include <inttypes.h>
@@ -138,6 +140,11 @@ struct ctree {
 	int talks;               /* the talk figures were read */
 	int talk_names;          /* with the names of those not talked with (a small subtree) */
 	int reference;           /* 谈心谈话 member by member even for a large subtree (the tests' reference) */
+	int lean;                /* read from 040 (ctree_load_lean): names and exact counts still to fetch */
+	int *dense;              /* id - dense_lo → index in orgs (-1: none), when the ids are dense enough */
+	int *dense_br;           /* id - dense_lo → index in br (-1: not a branch of the subtree) */
+	int64_t dense_lo;
+	size_t dense_n;
 };
 
 /*
@@ -155,12 +162,52 @@ static int id_idx_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int find_org(const struct id_idx *ix, size_t n, int64_t id)
+static int find_org(const struct ctree *t, int64_t id)
 {
 	struct id_idx key, *hit;
+	if (t->dense)
+		return id >= t->dense_lo && (uint64_t)(id - t->dense_lo) < t->dense_n ? t->dense[id - t->dense_lo] : -1;
 	key.id = id;
-	hit = n ? bsearch(&key, ix, n, sizeof(*ix), id_idx_cmp) : NULL;
+	hit = t->norgs ? bsearch(&key, t->ix, t->norgs, sizeof(*t->ix), id_idx_cmp) : NULL;
 	return hit ? hit->idx : -1;
+}
+
+/* the index in t->br of the branch with that id, -1 if none (the kept rows are read by id) */
+static int find_branch(const struct ctree *t, int64_t id)
+{
+	int oi;
+	if (t->dense_br)
+		return id >= t->dense_lo && (uint64_t)(id - t->dense_lo) < t->dense_n ? t->dense_br[id - t->dense_lo] : -1;
+	oi = find_org(t, id);
+	return oi < 0 ? -1 : t->orgs[oi].branch;
+}
+
+/* an org's index by id: a table by id where the ids are dense (a province's are), else a sorted index */
+static void ctree_index(struct ctree *t)
+{
+	int64_t lo = 0, hi = 0;
+	size_t i;
+	for (i = 0; i < t->norgs; i++) {
+		if (!i || t->orgs[i].id < lo)
+			lo = t->orgs[i].id;
+		if (!i || t->orgs[i].id > hi)
+			hi = t->orgs[i].id;
+	}
+	if (t->norgs > 64 && (uint64_t)(hi - lo) < 4 * (uint64_t)t->norgs + 1024) {
+		t->dense_lo = lo;
+		t->dense_n = (size_t)(hi - lo) + 1;
+		t->dense = xcalloc(t->dense_n, sizeof(*t->dense));
+		memset(t->dense, 0xff, t->dense_n * sizeof(*t->dense));
+		for (i = 0; i < t->norgs; i++)
+			t->dense[t->orgs[i].id - lo] = (int)i;
+		return;
+	}
+	t->ix = xcalloc(t->norgs ? t->norgs : 1, sizeof(*t->ix));
+	for (i = 0; i < t->norgs; i++) {
+		t->ix[i].id = t->orgs[i].id;
+		t->ix[i].idx = (int)i;
+	}
+	qsort(t->ix, t->norgs, sizeof(*t->ix), id_idx_cmp);
 }
 
 /* The rules of RULES.md §2 checked per branch; lecture frequency is local (life_rules). */
@@ -266,15 +313,21 @@ static int evaluate(const struct ctx *ctx, const struct ctree *t, const struct c
 		int L = rules[r].months, k = rules[r].kind, e, mm, required = 0, held = 0, meetings = 0;
 		struct jw mw;
 		struct strbuf missing = STRBUF_INIT;
-		jw_init(&mw, &missing);
-		jw_array(&mw);
-		for (mm = m1; mm <= m2; mm++)
-			meetings += b->held[k][mm - 1];
+		/* the status alone (every branch of a province): no JSON */
+		if (w) {
+			jw_init(&mw, &missing);
+			jw_array(&mw);
+			for (mm = m1; mm <= m2; mm++)
+				meetings += b->held[k][mm - 1];
+		}
 		for (e = L; e <= 12; e += L) {
-			struct date due = { year, e, date_days_in_month(year, e) };
+			struct date due;
 			int need, got, st;
 			char label[16], due_s[11];
-			if (e < m1 || e > m2 || (has_founded && date_cmp(due, founded) < 0))
+			if (e < m1 || e > m2)
+				continue;
+			due = (struct date){ year, e, date_days_in_month(year, e) };
+			if (has_founded && date_cmp(due, founded) < 0)
 				continue;
 			rule_need(b, k, L, e, &need, &got);
 			required += need;
@@ -284,8 +337,11 @@ static int evaluate(const struct ctx *ctx, const struct ctree *t, const struct c
 			st = date_cmp(due, ctx->today) < 0 ? ST_RED : ST_AMBER;
 			if (st > status)
 				status = st;
-			if (!w)
+			if (!w) {
+				if (status == ST_RED)
+					return status; /* nothing is worse */
 				continue;
+			}
 			period_label(label, sizeof(label), year, L, e);
 			date_format(due, due_s);
 			jw_elem(&mw);
@@ -298,8 +354,8 @@ static int evaluate(const struct ctx *ctx, const struct ctree *t, const struct c
 				write_talk_names(&mw, t, b);
 			jw_close(&mw);
 		}
-		jw_array_end(&mw);
 		if (w) {
+			jw_array_end(&mw);
 			jw_elem(w);
 			jw_open(w);
 			jw_str(w, "kind", meeting_kind_code(k));
@@ -365,6 +421,8 @@ static void ctree_release(struct ctree *t)
 	free(t->orgs);
 	free(t->br);
 	free(t->ix);
+	free(t->dense);
+	free(t->dense_br);
 	free(t->miss);
 	memset(t, 0, sizeof(*t));
 }
@@ -436,11 +494,11 @@ static int load_talks_kept(struct ctx *ctx, struct ctree *t, int year)
 			stmt_bind_text(st, 3, t->hi);
 		}
 		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-			int oi = find_org(t->ix, t->norgs, stmt_int(st, 0));
+			int bi = find_branch(t, stmt_int(st, 0));
 			struct cbranch *b;
-			if (oi < 0 || t->orgs[oi].branch < 0)
+			if (bi < 0)
 				continue;
-			b = &t->br[t->orgs[oi].branch];
+			b = &t->br[bi];
 			if (stmt_int(st, 1) >= 0)
 				b->roster = (int)stmt_int(st, 1);
 			b->talked = stmt_is_null(st, 2) ? 0 : (int)stmt_int(st, 2);
@@ -501,7 +559,7 @@ static int load_talks(struct ctx *ctx, struct ctree *t, int year)
 		stmt_bind_text(st, 2, t->hi);
 	}
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int oi = find_org(t->ix, t->norgs, stmt_int(st, 0)), talked;
+		int oi = find_org(t, stmt_int(st, 0)), talked;
 		struct cbranch *b;
 		struct talk_miss *m;
 		if (oi < 0 || t->orgs[oi].branch < 0)
@@ -537,12 +595,222 @@ static int load_talks(struct ctx *ctx, struct ctree *t, int year)
 	return 0;
 }
 
+/* ---- a province root from the kept rows of 040 ---------------------------------- */
+
+struct lean_row {
+	size_t path;             /* offset in the path pool */
+	int org;                 /* index in t->orgs as read */
+};
+
+static const char *lean_pool;
+
+static int lean_row_cmp(const void *a, const void *b)
+{
+	return strcmp(lean_pool + ((const struct lean_row *)a)->path, lean_pool + ((const struct lean_row *)b)->path);
+}
+
+/*
+ * A subtree with more than list_max branches (a province, a city), from what 040 keeps:
+ * its orgs other than 党小组 from the covering index orgs_compliance (no names: those of
+ * the orgs printed are read by ctree_fill_printed), the 党小组 per branch
+ * (org_group_counts) and one row per branch of the year (compliance_kept: the months
+ * with meetings per kind as bits, the 党小组 that met per month), in place of every org
+ * and every meeting_counts row of the year. Returns 1, having read nothing to keep, for
+ * a root of at most list_max branches (the usual path reads it, names and all).
+ */
+static int ctree_load_lean(struct ctx *ctx, struct ctree *t, int list_max)
+{
+	struct stmt *st;
+	struct strbuf pool = STRBUF_INIT;
+	struct lean_row *rows = NULL;
+	struct corg *sorted;
+	size_t alloc = 0, rows_alloc = 0, i, nbranch = 0;
+	int step, rc = 0, pg = !strcmp(db_backend(ctx->db), "postgres");
+
+	/* SQLite: each kind's range in path order, merged here; PostgreSQL sorts in its collation */
+	st = db_prepare(ctx->db,
+			pg ? "SELECT id, parent_id, kind, committee_size, founded_on, path FROM orgs WHERE kind IN ('dept', "
+			     "'committee', 'general_branch', 'branch', 'joint_branch') AND path >= ? AND path < ? "
+			     "AND dissolved_on IS NULL ORDER BY path"
+			   : "SELECT id, parent_id, kind, committee_size, founded_on, path FROM orgs WHERE kind IN ('dept', "
+			     "'committee', 'general_branch', 'branch', 'joint_branch') AND path >= ? AND path < ? "
+			     "AND dissolved_on IS NULL",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, t->lo);
+	stmt_bind_text(st, 2, t->hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct corg *o;
+		const char *path = stmt_text(st, 5) ? stmt_text(st, 5) : "";
+		ALLOC_GROW(t->orgs, t->norgs + 1, alloc);
+		o = &t->orgs[t->norgs];
+		memset(o, 0, sizeof(*o));
+		o->id = stmt_int(st, 0);
+		o->parent_id = stmt_is_null(st, 1) ? 0 : stmt_int(st, 1);
+		stmt_text_copy(st, 2, o->kind, sizeof(o->kind));
+		o->committee_size = (int)stmt_int(st, 3);
+		stmt_text_copy(st, 4, o->founded_on, sizeof(o->founded_on));
+		o->top_id = top_org_of(path);
+		o->branch = -1;
+		nbranch += org_kind_is_branch(o->kind) != 0;
+		if (!pg) {
+			ALLOC_GROW(rows, t->norgs + 1, rows_alloc);
+			rows[t->norgs].path = pool.len;
+			rows[t->norgs].org = (int)t->norgs;
+			strbuf_add(&pool, path, strlen(path) + 1);
+		}
+		t->norgs++;
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE) {
+		rc = ctx_db_fail(ctx);
+		goto out;
+	}
+	if (nbranch <= (size_t)list_max) {
+		free(t->orgs);
+		t->orgs = NULL;
+		t->norgs = 0;
+		rc = 1;
+		goto out;
+	}
+	if (!pg && t->norgs) {
+		lean_pool = pool.buf;
+		qsort(rows, t->norgs, sizeof(*rows), lean_row_cmp);
+		lean_pool = NULL;
+		sorted = xcalloc(t->norgs, sizeof(*sorted));
+		for (i = 0; i < t->norgs; i++)
+			sorted[i] = t->orgs[rows[i].org];
+		free(t->orgs);
+		t->orgs = sorted;
+	}
+	t->lean = 1;
+out:
+	free(rows);
+	strbuf_release(&pool);
+	return rc;
+}
+
+/* the 党小组 per branch and the year's kept months (040), into the branches of t */
+static int ctree_lean_counts(struct ctx *ctx, struct ctree *t, int year)
+{
+	/* the kinds whose rule asks for a meeting held, in 040's order (党小组会 and 谈心谈话 count otherwise) */
+	static const int kinds[] = { MK_PARTY_CONGRESS, MK_COMMITTEE, MK_LECTURE, MK_THEME_DAY, MK_LIFE_MEETING,
+				     MK_APPRAISAL };
+	struct stmt *st;
+	int step;
+	st = db_prepare(ctx->db, "SELECT org_id, groups FROM org_group_counts", &ctx->err);
+	if (!st)
+		return E_DB;
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int bi = find_branch(t, stmt_int(st, 0));
+		if (bi >= 0)
+			t->br[bi].ngroups = (int)stmt_int(st, 1);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return ctx_db_fail(ctx);
+	/* the six kinds' months, 12 bits each in two integers (040) */
+	st = db_prepare(ctx->db, "SELECT org_id, months, months2 FROM compliance_kept WHERE year = CAST(? AS INTEGER)",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, year);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int bi = find_branch(t, stmt_int(st, 0)), k, mo;
+		uint64_t bits[2];
+		struct cbranch *b;
+		if (bi < 0)
+			continue;
+		b = &t->br[bi];
+		bits[0] = (uint64_t)stmt_int(st, 1);
+		bits[1] = (uint64_t)stmt_int(st, 2);
+		for (k = 0; k < (int)(sizeof(kinds) / sizeof(kinds[0])); k++) {
+			unsigned m = (unsigned)(bits[k / 5] >> (12 * (k % 5))) & 0xfff;
+			for (mo = 0; m; mo++, m >>= 1)
+				b->held[kinds[k]][mo] = m & 1;
+		}
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return ctx_db_fail(ctx);
+	/* the 党小组 that met per month: rows only where a group met */
+	st = db_prepare(ctx->db, "SELECT org_id, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10, g11, g12 "
+				 "FROM compliance_group_months WHERE year = CAST(? AS INTEGER)",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, year);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int bi = find_branch(t, stmt_int(st, 0)), mo;
+		if (bi < 0)
+			continue;
+		for (mo = 0; mo < 12; mo++)
+			t->br[bi].group_held[mo] = (uint16_t)stmt_int(st, 1 + mo);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/*
+ * What a lean tree prints and did not read: the names of the orgs of the rollup and of
+ * the branches listed, and those branches' meetings held (exact counts of 012, where
+ * the kept months only say whether any were held).
+ */
+static int ctree_fill_printed(struct ctx *ctx, struct ctree *t, int year, const char *listed)
+{
+	struct stmt *st;
+	size_t i;
+	int step;
+	for (i = 0; i < t->norgs; i++) {
+		struct corg *o = &t->orgs[i];
+		int printed = o->branch >= 0 ? listed[o->branch] : o->nbranch > 0;
+		if (!printed)
+			continue;
+		st = db_prepare(ctx->db, "SELECT name FROM orgs WHERE id = ?", &ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 1, o->id);
+		if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+			stmt_text_copy(st, 0, o->name, sizeof(o->name));
+		stmt_reset(st);
+		if (step == STEP_ERROR || step == STEP_CONSTRAINT)
+			return ctx_db_fail(ctx);
+		if (o->branch < 0)
+			continue;
+		memset(t->br[o->branch].held, 0, sizeof(t->br[o->branch].held));
+		st = db_prepare(ctx->db, "SELECT kind, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 FROM meeting_counts "
+					 "WHERE org_id = ? AND year = CAST(? AS INTEGER)",
+				&ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 1, o->id);
+		stmt_bind_int(st, 2, year);
+		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+			int kind = meeting_kind_parse(stmt_text(st, 0)), mo;
+			if (kind < 0)
+				continue;
+			for (mo = 1; mo <= 12; mo++) {
+				int64_t n = stmt_int(st, mo);
+				uint16_t *h = &t->br[o->branch].held[kind][mo - 1];
+				if (n > 0)
+					*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
+			}
+		}
+		stmt_reset(st);
+		if (step != STEP_DONE)
+			return ctx_db_fail(ctx);
+	}
+	return 0;
+}
+
 /*
  * The subtree under org_id (0: the actor's scope) with its branches' meeting counts of
  * year; with talks, the 谈心谈话 figures too (a read of the subtree's members, so only
  * when the year's end is looked at).
  */
-static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int reference, struct ctree *t)
+static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int reference, int lean_above,
+		      struct ctree *t)
 {
 	struct stmt *st;
 	size_t i, nbranch;
@@ -555,16 +823,17 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 		return rc;
 	strlcpy_z(t->lo, t->root.path, sizeof(t->lo));
 	path_range_end(t->lo, t->hi, sizeof(t->hi));
-	if ((rc = load_orgs(ctx, t->lo, t->hi, &t->orgs, &t->norgs)))
+	/* a subtree listing only some of its branches (a province, a city): the kept rows of
+	 * 040, read whole and filtered by id (at most one row per branch of the province) */
+	if (lean_above > 0 && !t->reference && (rc = ctree_load_lean(ctx, t, lean_above)) != 1) {
+		if (rc)
+			return rc;
+	} else if ((rc = load_orgs(ctx, t->lo, t->hi, &t->orgs, &t->norgs))) {
 		return rc;
+	}
 
 	/* branches and their 党小组; the lecture rule of each branch's top-level org */
-	t->ix = xcalloc(t->norgs ? t->norgs : 1, sizeof(*t->ix));
-	for (i = 0; i < t->norgs; i++) {
-		t->ix[i].id = t->orgs[i].id;
-		t->ix[i].idx = (int)i;
-	}
-	qsort(t->ix, t->norgs, sizeof(*t->ix), id_idx_cmp);
+	ctree_index(t);
 	/* the branch figures for the branches only: a province has 500,000 orgs, half of them 党小组 */
 	nbranch = 0;
 	for (i = 0; i < t->norgs; i++)
@@ -572,7 +841,7 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 	t->br = xcalloc(nbranch ? nbranch : 1, sizeof(*t->br));
 	for (i = 0; i < t->norgs; i++) {
 		struct corg *o = &t->orgs[i];
-		o->parent = find_org(t->ix, t->norgs, o->parent_id);
+		o->parent = find_org(t, o->parent_id);
 		if (org_kind_is_branch(o->kind)) {
 			int k;
 			struct life_rules lr;
@@ -594,9 +863,15 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 			t->br[t->nbr].org = (int)i;
 			t->br[t->nbr].lecture_months = lr.lecture_months;
 			t->nbr++;
-		} else if (!strcmp(o->kind, "group") && o->parent >= 0 && t->orgs[o->parent].branch >= 0) {
+		} else if (!t->lean && !strcmp(o->kind, "group") && o->parent >= 0 && t->orgs[o->parent].branch >= 0) {
 			t->br[t->orgs[o->parent].branch].ngroups++;
 		}
+	}
+	if (t->dense) {
+		t->dense_br = xcalloc(t->dense_n, sizeof(*t->dense_br));
+		memset(t->dense_br, 0xff, t->dense_n * sizeof(*t->dense_br));
+		for (i = 0; i < t->nbr; i++)
+			t->dense_br[t->orgs[t->br[i].org].id - t->dense_lo] = (int)i;
 	}
 
 	/*
@@ -608,6 +883,11 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 	 * orgs outside the subtree or dissolved are not in t->ix and are skipped as the join
 	 * would leave them out.
 	 */
+	if (t->lean) {
+		if ((rc = ctree_lean_counts(ctx, t, year)))
+			return rc;
+		return talks ? load_talks(ctx, t, year) : 0;
+	}
 	if (ctree_whole(t))
 		st = db_prepare(ctx->db, "SELECT org_id, kind, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 "
 					 "FROM meeting_counts WHERE year = CAST(? AS INTEGER)",
@@ -625,7 +905,7 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 		stmt_bind_text(st, 3, t->hi);
 	}
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int oi = find_org(t->ix, t->norgs, stmt_int(st, 0)), kind = meeting_kind_parse(stmt_text(st, 1)), mo;
+		int oi = find_org(t, stmt_int(st, 0)), kind = meeting_kind_parse(stmt_text(st, 1)), mo;
 		if (oi < 0 || kind < 0)
 			continue;
 		for (mo = 1; mo <= 12; mo++) {
@@ -674,7 +954,7 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 			: ctx->cfg ? (int)config_int(ctx->cfg, CFG_COMPLIANCE_LIST_MAX) : COMPLIANCE_LIST_MAX;
 	int page = opts && opts->page > 0 ? opts->page : 1;
 	int per_page = opts && opts->per_page > 0 ? opts->per_page : COMPLIANCE_PER_PAGE;
-	int64_t skip, listed;
+	int64_t skip, listed, listed_n;
 
 	if ((rc = require_officer(ctx)))
 		return rc;
@@ -689,7 +969,7 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 	else if (quarter)
 		m1 = quarter * 3 - 2, m2 = quarter * 3;
 	/* the yearly rules (谈心谈话 among them) are checked only where the view holds December */
-	if ((rc = ctree_load(ctx, org_id, year, m2 == 12, opts && opts->reference, &t)))
+	if ((rc = ctree_load(ctx, org_id, year, m2 == 12, opts && opts->reference, list_max, &t)))
 		goto out;
 	large = t.nbr > (size_t)list_max;
 
@@ -702,6 +982,26 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 			t.orgs[p].nbranch++;
 			t.orgs[p].count[t.br[i].status]++;
 		}
+	}
+	/* a lean tree (large): the names and meetings of what is printed, the page's branches */
+	if (t.lean) {
+		char *sel = xcalloc(t.nbr ? t.nbr : 1, 1);
+		skip = (int64_t)(page - 1) * per_page;
+		listed_n = 0;
+		for (i = 0; i < t.nbr && listed_n < per_page; i++) {
+			if (t.br[i].status == ST_GREEN)
+				continue;
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
+			sel[i] = 1;
+			listed_n++;
+		}
+		rc = ctree_fill_printed(ctx, &t, year, sel);
+		free(sel);
+		if (rc)
+			goto out;
 	}
 
 	jw_init(&w, out);
@@ -828,7 +1128,7 @@ int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out)
 	if ((rc = require_officer(ctx)))
 		return rc;
 	/* 谈心谈话 can only be due within REMIND_YEAR_DAYS of 31 December: read it in December only */
-	if ((rc = ctree_load(ctx, org_id, year, ctx->today.m == 12, 0, &t)))
+	if ((rc = ctree_load(ctx, org_id, year, ctx->today.m == 12, 0, 0, &t)))
 		goto out;
 	for (i = 0; i < t.nbr; i++) {
 		const struct cbranch *b = &t.br[i];

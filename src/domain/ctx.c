@@ -69,6 +69,21 @@ int ctx_insert_id(struct ctx *ctx, struct stmt *st, int64_t *id)
 	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 }
 
+int ctx_step_int(struct ctx *ctx, struct stmt *st, int64_t *out)
+{
+	int step = stmt_step(st, &ctx->err);
+	*out = step == STEP_ROW ? stmt_int(st, 0) : 0;
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+int ctx_query_int(struct ctx *ctx, const char *sql, int64_t *out)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	*out = 0;
+	return st ? ctx_step_int(ctx, st, out) : E_DB;
+}
+
 void ctx_bind_user(const struct ctx *ctx, struct stmt *st, int idx)
 {
 	if (ctx->actor.user_id)

@@ -50,6 +50,10 @@ void ctx_as_system(struct ctx *ctx);
 int ctx_db_fail(struct ctx *ctx);
 /* Steps an INSERT … RETURNING id: *id (0 on failure), else ctx_db_fail. */
 int ctx_insert_id(struct ctx *ctx, struct stmt *st, int64_t *id);
+/* Steps a bound one-row query (a count, a flag) and resets it: *out its first column, 0
+ * when it gives no row; ctx_db_fail on error. ctx_query_int prepares sql (no parameters). */
+int ctx_step_int(struct ctx *ctx, struct stmt *st, int64_t *out);
+int ctx_query_int(struct ctx *ctx, const char *sql, int64_t *out);
 /* Binds the acting user's id at idx; NULL when the actor is no user (the CLI, the demo). */
 void ctx_bind_user(const struct ctx *ctx, struct stmt *st, int idx);
 const char *role_name(enum role r);

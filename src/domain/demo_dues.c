@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/dues.h"
+#include "domain/org_path.h"
 #include "util/date.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -122,8 +123,8 @@ static int insert_payment(struct ctx *ctx, const struct dm *m, const char *kind,
 static int insert_month(struct ctx *ctx, const struct dm *m, int month, int64_t due, int64_t payment_id)
 {
 	struct stmt *st = db_prepare(ctx->db,
-				     "INSERT INTO dues_months (member_id, month, org_path, due_fen, paid_fen, payment_id) "
-				     "VALUES (?, ?, ?, ?, ?, ?)",
+				     "INSERT INTO dues_months (member_id, month, org_path, due_fen, paid_fen, payment_id, top_org_id) "
+				     "VALUES (?, ?, ?, ?, ?, ?, ?)",
 				     &ctx->err);
 	char mo[8];
 	if (!st)
@@ -132,6 +133,7 @@ static int insert_month(struct ctx *ctx, const struct dm *m, int month, int64_t 
 	stmt_bind_int(st, 1, m->id);
 	stmt_bind_text(st, 2, mo);
 	stmt_bind_text(st, 3, m->path);
+	stmt_bind_int(st, 7, org_path_top(m->path)); /* the partition key */
 	stmt_bind_int(st, 4, due);
 	stmt_bind_int(st, 5, payment_id ? due : 0);
 	if (payment_id)

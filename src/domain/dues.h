@@ -1,5 +1,6 @@
 #ifndef DUES_H
 #define DUES_H
+#include <stdio.h>
 #include <jansson.h>
 #include <stdint.h>
 #include "domain/ctx.h"
@@ -153,4 +154,16 @@ int dues_owed_figures(const struct dues_plan *p, int paid_to, const int *rows, i
 int dues_owed_refresh(struct ctx *ctx);
 /* every member's figures and the sums from scratch (demo_scale after a bulk load; in the caller's transaction) */
 int dues_owed_rebuild(struct ctx *ctx);
+/*
+ * dangjian upgrade: the queue worked out in transactions of dues_owed_upgrade_chunks ×
+ * dues_owed_chunk_members (1000) members with the sums' triggers aside, then the sums recomputed; interrupted, it goes on
+ * where it stopped when run again (and until then any read drains and recomputes as above).
+ * Progress lines to progress when not NULL; max_tx > 0 stops after that many transactions
+ * (the tests' interruption). *done = 1 when nothing is left.
+ */
+int dues_owed_upgrade(struct ctx *ctx, FILE *progress, int max_tx, int *done);
+/* queue length from which the sums are recomputed once instead of by trigger; upgrade chunking (tests) */
+extern int64_t dues_owed_bulk_min;
+extern int dues_owed_upgrade_chunks;
+extern int dues_owed_chunk_members;
 #endif

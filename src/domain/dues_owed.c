@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "domain/dues_internal.h"
 #include "domain/org.h"
 #include "store/store.h"
@@ -320,51 +321,64 @@ static const char sums_pg[] =
 	"WHERE d.ok = 1 GROUP BY x::bigint, d.k";
 
 /* a queue this long is worked out with the sums' triggers aside and the sums recomputed once */
-#define DRAIN_BULK 20000
+int64_t dues_owed_bulk_min = 20000;
+/* queued members worked out per chunk; chunks per transaction of dues_owed_upgrade */
+int dues_owed_chunk_members = 1000;
+int dues_owed_upgrade_chunks = 20;
 
-static int drain_rows(struct ctx *ctx);
+static int drain_rows(struct ctx *ctx, int max_chunks, int *more, int64_t *worked);
 
-/* in_write: inside a dues write's transaction, where a long queue (an upgrade's backfill) is left to the next read */
+/*
+ * in_write: inside a dues write's transaction, where a long queue (an upgrade's backfill) is left to the next read.
+ * A committed row of dues_owed_bulk is an upgrade (dues_owed_upgrade) interrupted before its end: the sums are
+ * stale until recomputed, which the next drain outside a write does.
+ */
 static int drain(struct ctx *ctx, int in_write)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT count(*) FROM dues_owed_stale", &ctx->err);
-	int64_t n = 0;
-	int step, rc;
-	if (!st)
-		return E_DB;
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
-		n = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW)
-		return ctx_db_fail(ctx);
-	if (n < DRAIN_BULK)
-		return drain_rows(ctx);
+	int rc;
+	int64_t n, flag;
+	if ((rc = ctx_query_int(ctx, "SELECT count(*) FROM dues_owed_stale", &n)) ||
+	    (rc = ctx_query_int(ctx, "SELECT count(*) FROM dues_owed_bulk", &flag)))
+		return rc;
+	if (!flag && n < dues_owed_bulk_min)
+		return drain_rows(ctx, 0, NULL, NULL);
 	if (in_write)
-		return 0;
-	if ((rc = db_exec(ctx->db, "INSERT INTO dues_owed_bulk (on_) VALUES (1)", &ctx->err)) || (rc = drain_rows(ctx)) ||
-	    (rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
+		return n < dues_owed_bulk_min ? drain_rows(ctx, 0, NULL, NULL) : 0;
+	if ((!flag && (rc = db_exec(ctx->db, "INSERT INTO dues_owed_bulk (on_) VALUES (1)", &ctx->err))) ||
+	    (rc = drain_rows(ctx, 0, NULL, NULL)) || (rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
 		return rc;
 	return db_exec(ctx->db, "DELETE FROM dues_owed_bulk", &ctx->err);
 }
 
-static int drain_rows(struct ctx *ctx)
+/* the queue worked out dues_owed_chunk_members at a time; max_chunks > 0: at most that many (*more = 1 when
+ * some are left); *worked (when not NULL) grows by the members taken off the queue */
+static int drain_rows(struct ctx *ctx, int max_chunks, int *more, int64_t *worked)
 {
 	struct chunk c;
 	int64_t last = -1;
-	int rc = 0;
+	int rc = 0, chunks = 0;
 	memset(&c, 0, sizeof(c));
+	if (more)
+		*more = 0;
 	for (;;) {
-		struct stmt *st = db_prepare(ctx->db,
-					     "SELECT min(member_id), max(member_id) FROM (SELECT member_id FROM dues_owed_stale "
-					     "WHERE member_id > ? ORDER BY member_id LIMIT 1000) x",
-					     &ctx->err);
+		struct stmt *st;
 		int64_t lo = -1, hi = -1;
 		int step;
+		if (max_chunks > 0 && chunks >= max_chunks) {
+			if (more)
+				*more = 1;
+			break;
+		}
+		st = db_prepare(ctx->db,
+				"SELECT min(member_id), max(member_id) FROM (SELECT member_id FROM dues_owed_stale "
+				"WHERE member_id > ? ORDER BY member_id LIMIT ?) x",
+				&ctx->err);
 		if (!st) {
 			rc = E_DB;
 			break;
 		}
 		stmt_bind_int(st, 1, last);
+		stmt_bind_int(st, 2, dues_owed_chunk_members);
 		step = stmt_step(st, &ctx->err);
 		if (step == STEP_ROW && !stmt_is_null(st, 0)) {
 			lo = stmt_int(st, 0);
@@ -377,12 +391,14 @@ static int drain_rows(struct ctx *ctx)
 		}
 		if (lo < 0)
 			break;
+		chunks++;
 		if ((rc = chunk_load(ctx, lo, hi, &c)) || (rc = chunk_work(ctx, &c)))
 			break;
 		/* queued members without a member row (gone) lose their figures too */
 		st = range_stmt(ctx,
-				"DELETE FROM dues_owed WHERE member_id >= ? AND member_id <= ? AND member_id IN "
-				"(SELECT member_id FROM dues_owed_stale) AND NOT EXISTS "
+				/* the range inside the subquery: SQLite would walk the whole queue for the IN list */
+				"DELETE FROM dues_owed WHERE member_id IN (SELECT member_id FROM dues_owed_stale "
+				"WHERE member_id >= ? AND member_id <= ?) AND NOT EXISTS "
 				"(SELECT 1 FROM members m WHERE m.id = dues_owed.member_id)",
 				lo, hi);
 		if (!st || stmt_run(st, &ctx->err)) {
@@ -394,6 +410,8 @@ static int drain_rows(struct ctx *ctx)
 			rc = st ? ctx_db_fail(ctx) : E_DB;
 			break;
 		}
+		if (worked)
+			*worked += db_changes(ctx->db);
 		last = hi;
 	}
 	chunk_free(&c);
@@ -405,8 +423,10 @@ int dues_owed_refresh(struct ctx *ctx)
 	int rc, own = !((struct db_base *)ctx->db)->in_tx, step;
 	struct stmt *st;
 	if (own) {
-		/* nothing queued (the usual case): no write transaction at all */
-		if (!(st = db_prepare(ctx->db, "SELECT 1 FROM dues_owed_stale LIMIT 1", &ctx->err)))
+		/* nothing queued and no interrupted upgrade (the usual case): no write transaction at all */
+		if (!(st = db_prepare(ctx->db,
+				      "SELECT 1 FROM dues_owed_stale UNION ALL SELECT 1 FROM dues_owed_bulk LIMIT 1",
+				      &ctx->err)))
 			return E_DB;
 		step = stmt_step(st, &ctx->err);
 		stmt_reset(st);
@@ -435,9 +455,69 @@ int dues_owed_rebuild(struct ctx *ctx)
 			 "DELETE FROM dues_owed; DELETE FROM dues_owed_stale;"
 			 "INSERT INTO dues_owed_stale (member_id) SELECT DISTINCT member_id FROM dues_bases;",
 			 &ctx->err);
-	if (rc || (rc = drain_rows(ctx)) || (rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
+	if (rc || (rc = drain_rows(ctx, 0, NULL, NULL)) || (rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
 		return rc;
 	return db_exec(ctx->db, "DELETE FROM dues_owed_bulk", &ctx->err);
+}
+
+/* the steps of dues_owed_upgrade: each its own transaction */
+static int upgrade_step(struct ctx *ctx, int what, int *more, int64_t *worked)
+{
+	int rc = db_begin(ctx->db, &ctx->err);
+	if (rc)
+		return rc;
+	if (what == 0)
+		rc = db_exec(ctx->db, "INSERT INTO dues_owed_bulk (on_) VALUES (1)", &ctx->err);
+	else if (what == 1)
+		rc = drain_rows(ctx, dues_owed_upgrade_chunks, more, worked);
+	else if (!(rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
+		rc = db_exec(ctx->db, "DELETE FROM dues_owed_bulk", &ctx->err);
+	if (rc) {
+		db_rollback(ctx->db);
+		return rc;
+	}
+	return db_commit(ctx->db, &ctx->err);
+}
+
+int dues_owed_upgrade(struct ctx *ctx, FILE *progress, int max_tx, int *done)
+{
+	int rc, more = 1, tx = 0;
+	int64_t total, left, flag;
+	time_t t0 = time(NULL);
+	*done = 0;
+	if ((rc = ctx_query_int(ctx, "SELECT count(*) FROM dues_owed_stale", &total)) ||
+	    (rc = ctx_query_int(ctx, "SELECT count(*) FROM dues_owed_bulk", &flag)))
+		return rc;
+	left = total;
+	if (!flag && total < dues_owed_bulk_min) {
+		/* nothing or a short queue: the ordinary drain, one transaction */
+		if (!(rc = dues_owed_refresh(ctx)))
+			*done = 1;
+		return rc;
+	}
+	/* the sums' triggers aside (a committed flag) while the queue is worked out chunk by chunk */
+	if (!flag && (rc = upgrade_step(ctx, 0, NULL, NULL)))
+		return rc;
+	while (more) {
+		if (max_tx && tx >= max_tx)
+			return 0;
+		int64_t worked = 0;
+		if ((rc = upgrade_step(ctx, 1, &more, &worked)))
+			return rc;
+		tx++;
+		left -= worked;
+		if (progress)
+			fprintf(progress, "  dues arrears: %lld of %lld members worked out (%lld s)\n", (long long)(total - left),
+				(long long)total, (long long)(time(NULL) - t0));
+	}
+	if (max_tx && tx >= max_tx)
+		return 0;
+	if ((rc = upgrade_step(ctx, 2, NULL, NULL)))
+		return rc;
+	if (progress)
+		fprintf(progress, "  dues arrears: sums per organization recomputed (%lld s)\n", (long long)(time(NULL) - t0));
+	*done = 1;
+	return 0;
 }
 
 /* ---- the arrears of a large subtree from the kept figures ---------------------------- */

@@ -13,6 +13,7 @@
 #include "domain/body.h"
 #include "domain/dues_internal.h"
 #include "domain/org.h"
+#include "domain/org_path.h"
 #include "util/config.h"
 #include "util/json_util.h"
 #include "util/named.h"
@@ -135,8 +136,8 @@ static int already_paid(struct ctx *ctx, const struct dues_member *m, int month)
 static int insert_month(struct ctx *ctx, const struct dues_member *m, int month, int64_t due, int64_t payment_id)
 {
 	struct stmt *st = db_prepare(ctx->db,
-				     "INSERT INTO dues_months (member_id, month, org_path, due_fen, paid_fen, payment_id) "
-				     "VALUES (?, ?, ?, ?, ?, ?)",
+				     "INSERT INTO dues_months (member_id, month, org_path, due_fen, paid_fen, payment_id, top_org_id) "
+				     "VALUES (?, ?, ?, ?, ?, ?, ?)",
 				     &ctx->err);
 	char mo[8];
 	int step;
@@ -146,6 +147,7 @@ static int insert_month(struct ctx *ctx, const struct dues_member *m, int month,
 	stmt_bind_int(st, 1, m->id);
 	stmt_bind_text(st, 2, mo);
 	stmt_bind_text(st, 3, m->org_path);
+	stmt_bind_int(st, 7, org_path_top(m->org_path)); /* the partition key */
 	stmt_bind_int(st, 4, due);
 	stmt_bind_int(st, 5, payment_id ? due : 0);
 	if (payment_id)

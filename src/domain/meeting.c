@@ -12,6 +12,7 @@
 #include "domain/audit.h"
 #include "domain/checkin.h"
 #include "domain/org.h"
+#include "domain/org_path.h"
 #include "domain/points.h"
 #include "util/json_util.h"
 #include "util/text.h"
@@ -636,7 +637,8 @@ static int write_attendance(struct ctx *ctx, const struct meeting *m, int replac
 	}
 	for (i = 0; i < m->natt; i++) {
 		st = db_prepare(ctx->db,
-				"INSERT INTO meeting_attendance (meeting_id, member_id, status, reason, committee) VALUES (?, ?, ?, ?, ?)",
+				"INSERT INTO meeting_attendance (meeting_id, member_id, status, reason, committee, top_org_id) "
+				"VALUES (?, ?, ?, ?, ?, ?)",
 				&ctx->err);
 		if (!st)
 			return E_DB;
@@ -645,6 +647,7 @@ static int write_attendance(struct ctx *ctx, const struct meeting *m, int replac
 		stmt_bind_text(st, 3, m->att[i].status);
 		stmt_bind_text(st, 4, m->att[i].reason[0] ? m->att[i].reason : NULL);
 		stmt_bind_int(st, 5, m->att[i].committee);
+		stmt_bind_int(st, 6, org_path_top(m->org_path)); /* the partition key: the meeting's top-level org */
 		if ((rc = stmt_run(st, &ctx->err)))
 			return rc;
 	}

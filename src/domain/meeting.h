@@ -152,6 +152,8 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
  * within 7 / 15 / 30 days; sorted by the end date, then tree order. JSON into out.
  */
 int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out);
+/* 040_compliance_kept rebuilt from meeting_counts and orgs (the generator's bulk path) */
+int compliance_kept_rebuild(struct ctx *ctx);
 
 /* Local rules for organizational life, per top-level org (settings rows) over the config defaults. */
 struct life_rules {

@@ -26,6 +26,13 @@ int org_path_ids(const char *path, int64_t *ids, int max)
 	return n;
 }
 
+int64_t org_path_top(const char *path)
+{
+	int64_t ids[ORG_PATH_IDS_MAX];
+	int n = org_path_ids(path, ids, ORG_PATH_IDS_MAX);
+	return n >= 2 ? ids[1] : n == 1 ? ids[0] : 0;
+}
+
 int org_path_nearest(struct ctx *ctx, const char *select_from, const char *org_path, org_path_row_fn fn,
 		     void *arg)
 {

@@ -14,6 +14,13 @@
 /* The org ids on a path, root first, into ids[max]; the count, or -1 when malformed or deeper than max. */
 int org_path_ids(const char *path, int64_t *ids, int max);
 
+/*
+ * The top-level org of a path: its org at depth 1 ("/1/7/42/" -> 7), the root for the
+ * root's own path ("/1/" -> 1), 0 for "/" or a malformed path. The partition key
+ * top_org_id of the fact tables (041_partitions.pg.sql; PostgreSQL's dj_top_org).
+ */
+int64_t org_path_top(const char *path);
+
 /* called with the row of a deeper org than any before it; the row's columns as selected */
 typedef int (*org_path_row_fn)(void *arg, struct stmt *st);
 

@@ -1,5 +1,6 @@
 #ifndef POINTS_H
 #define POINTS_H
+#include <stdio.h>
 #include <jansson.h>
 #include <stdint.h>
 #include "domain/ctx.h"
@@ -134,4 +135,8 @@ int points_sync(struct ctx *ctx, json_t *body, int64_t *added, int64_t *reversed
 /* Own transaction: 039's kept standings computed from the rollups when a database from
  * before 039 has them not yet (once, at start-up); nothing when ready. */
 int points_standings_prepare(struct ctx *ctx);
+/* dangjian upgrade: the same backfill in bounded transactions, resumable after an interruption
+ * (progress lines to progress when not NULL); max_tx > 0 stops after that many transactions
+ * (the tests' interruption). *done = 1 when the standings are ready (at once when they were). */
+int points_standings_upgrade(struct ctx *ctx, FILE *progress, int max_tx, int *done);
 #endif

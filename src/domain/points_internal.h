@@ -187,6 +187,8 @@ int points_standing_apply(struct ctx *ctx, const char *target, int64_t subject_i
 int points_standings_rebuild(struct ctx *ctx);
 /* rollup rows read per query by the rebuild (tests make it small) */
 extern int points_rebuild_chunk;
+/* histogram rows per transaction of points_standings_upgrade (tests make it small) */
+extern size_t points_upgrade_hist_rows;
 /* point_subject_counts computed again from members */
 int points_subject_counts_rebuild(struct ctx *ctx);
 /* *ready = 1 once point_period_scores covers the ledger */

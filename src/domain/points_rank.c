@@ -279,15 +279,6 @@ static const char BRANCH_PASS_SMALL_SQL[] =
 	"AND r.year = CAST(? AS INTEGER)) FROM orgs o WHERE o.path >= ? AND o.path < ? "
 	"AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL";
 
-/* The first column of a bound one-row count query into *n (0 when there is no row). */
-static int count_step(struct ctx *ctx, struct stmt *st, int64_t *n)
-{
-	int step = stmt_step(st, &ctx->err);
-	*n = step == STEP_ROW ? stmt_int(st, 0) : 0;
-	stmt_reset(st);
-	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
-}
-
 /* The subtree's members as 003_member_counts keeps them: which shape of the pass. */
 static int subtree_members(struct ctx *ctx, const char *path, const char *hi, int64_t *n)
 {
@@ -298,7 +289,7 @@ static int subtree_members(struct ctx *ctx, const char *path, const char *hi, in
 		return E_DB;
 	stmt_bind_text(st, 1, path);
 	stmt_bind_text(st, 2, hi);
-	return count_step(ctx, st, n);
+	return ctx_step_int(ctx, st, n);
 }
 
 /* One subject's rollup into the grid (and its entries of the period into the count). */
@@ -749,7 +740,7 @@ static int subject_count(struct ctx *ctx, int64_t org_id, const char *target, in
 		return E_DB;
 	stmt_bind_int(st, 1, org_id);
 	stmt_bind_text(st, 2, target);
-	return count_step(ctx, st, n);
+	return ctx_step_int(ctx, st, n);
 }
 
 /* *use = 0 when the subtree is small (the pass) or the kept values are not ready */

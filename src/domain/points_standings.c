@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "domain/org_path.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -482,12 +483,14 @@ static const char REBUILD_SCAN[] =
 	"ORDER BY r.target, r.subject_id, r.year LIMIT ";
 int points_rebuild_chunk = 20000;
 
+/* the active members grouped by org_path first (one row per org), then spread over each path's
+ * orgs: 0.65 s at 1M members instead of 8.9 s splitting every member's path */
 static const char COUNTS_SQLITE[] =
 	"DELETE FROM point_subject_counts;"
 	"INSERT INTO point_subject_counts (org_id, target, n) "
-	"SELECT CAST(a.value AS INTEGER), 'member', count(*) "
-	"FROM members m, json_each('[' || replace(trim(m.org_path, '/'), '/', ',') || ']') a "
-	"WHERE m.state = 'active' GROUP BY CAST(a.value AS INTEGER);"
+	"SELECT CAST(a.value AS INTEGER), 'member', sum(t.n) "
+	"FROM (SELECT org_path, count(*) AS n FROM members WHERE state = 'active' GROUP BY org_path) t, "
+	"json_each('[' || replace(trim(t.org_path, '/'), '/', ',') || ']') a GROUP BY CAST(a.value AS INTEGER);"
 	"INSERT INTO point_subject_counts (org_id, target, n) "
 	"SELECT CAST(a.value AS INTEGER), 'branch', count(*) "
 	"FROM orgs o, json_each('[' || replace(trim(o.path, '/'), '/', ',') || ']') a "
@@ -496,9 +499,8 @@ static const char COUNTS_SQLITE[] =
 static const char COUNTS_PG[] =
 	"DELETE FROM point_subject_counts;"
 	"INSERT INTO point_subject_counts (org_id, target, n) "
-	"SELECT a, 'member', count(*) FROM members m, "
-	"unnest(string_to_array(trim(both '/' from m.org_path), '/')::bigint[]) a "
-	"WHERE m.state = 'active' GROUP BY a;"
+	"SELECT a, 'member', sum(t.n) FROM (SELECT org_path, count(*) AS n FROM members WHERE state = 'active' "
+	"GROUP BY org_path) t, unnest(string_to_array(trim(both '/' from t.org_path), '/')::bigint[]) a GROUP BY a;"
 	"INSERT INTO point_subject_counts (org_id, target, n) "
 	"SELECT a, 'branch', count(*) FROM orgs o, "
 	"unnest(string_to_array(trim(both '/' from o.path), '/')::bigint[]) a "
@@ -509,105 +511,124 @@ int points_subject_counts_rebuild(struct ctx *ctx)
 	return db_exec(ctx->db, is_pg(ctx) ? COUNTS_PG : COUNTS_SQLITE, &ctx->err);
 }
 
-int points_standings_rebuild(struct ctx *ctx)
-{
+/* the rebuild's scan over the rollups, resumable after any chunk: the periods of each
+ * rollup written to point_period_scores (scores) and/or added to the histogram (hist) */
+struct scan {
 	struct inds x;
-	struct points_pval v[POINTS_NPCODE + 1];
-	struct ind_rows acc = { 0 };
+	struct ind_rows acc;
 	struct rows_out w;
-	struct htab h = { 0 };
-	struct stmt *st;
-	int64_t ids[ORG_PATH_IDS_MAX], last_id = 0;
-	char last_t[8] = "";
-	size_t i;
-	int step, rc, p, k, last_year = 0;
+	struct htab h;
+	char last_t[8];
+	int64_t last_id;
+	int last_year, scores, hist;
+	int64_t seen;                /* rollups read */
+};
 
-	memset(&w, 0, sizeof(w));
-	w.ctx = ctx;
-	strbuf_init(&w.sql, 0);
-	if ((rc = load_inds(ctx, &x)))
-		goto out;
-	if ((rc = db_exec(ctx->db, "DELETE FROM point_period_scores; DELETE FROM point_score_hist;", &ctx->err)))
-		goto out;
-	w.head = "INSERT INTO point_period_scores (target, subject_id, year, pcode, award_x10, deduct_x10, entries) VALUES ";
-	w.ncols = 7;
-	w.tcol = 0;
+static void scan_init(struct ctx *ctx, struct scan *s, int scores, int hist)
+{
+	memset(s, 0, sizeof(*s));
+	s->w.ctx = ctx;
+	strbuf_init(&s->w.sql, 0);
+	s->w.head = "INSERT INTO point_period_scores (target, subject_id, year, pcode, award_x10, deduct_x10, entries) "
+		    "VALUES ";
+	s->w.ncols = 7;
+	s->w.tcol = 0;
+	s->scores = scores;
+	s->hist = hist;
+}
+
+static void scan_release(struct scan *s)
+{
+	free(s->x.v);
+	free(s->acc.v);
+	free(s->h.v);
+	strbuf_release(&s->w.sql);
+}
+
+/* one chunk of rollups after the cursor (points_rebuild_chunk of them); *more = 0 after the last */
+static int scan_chunk(struct ctx *ctx, struct scan *s, int *more)
+{
+	struct points_pval v[POINTS_NPCODE + 1];
+	int64_t ids[ORG_PATH_IDS_MAX];
+	struct stmt *st;
+	int step, rc = 0, p, k, got = 0;
 	/* read and write interleaved on one connection: the rows written are in other tables */
-	for (;;) {
-		int got = 0;
-		strbuf_reset(&w.sql);
-		strbuf_addf(&w.sql, "%s%d", REBUILD_SCAN, points_rebuild_chunk);
-		if (!(st = db_prepare(ctx->db, w.sql.buf, &ctx->err))) {
-			rc = E_DB;
-			goto out;
+	strbuf_reset(&s->w.sql);
+	strbuf_addf(&s->w.sql, "%s%d", REBUILD_SCAN, points_rebuild_chunk);
+	if (!(st = db_prepare(ctx->db, s->w.sql.buf, &ctx->err)))
+		return E_DB;
+	stmt_bind_text(st, 1, s->last_t);
+	stmt_bind_int(st, 2, s->last_id);
+	stmt_bind_int(st, 3, s->last_year);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		const char *t = stmt_text(st, 0);
+		const char *target;
+		int64_t sid = stmt_int(st, 1);
+		int year = (int)stmt_int(st, 2), n_ids = 0;
+		got++;
+		s->seen++;
+		strlcpy_z(s->last_t, t ? t : "", sizeof(s->last_t));
+		s->last_id = sid;
+		s->last_year = year;
+		if (!t || (strcmp(t, "branch") && strcmp(t, "member")))
+			continue;
+		target = t[0] == 'b' ? "branch" : "member";
+		if (periods_of(&s->x, target, year, stmt_text(st, 3), v, &s->acc) < 0) {
+			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分汇总数据无法解析（%s %" PRId64 "，%d 年）", target, sid,
+				     year);
+			break;
 		}
-		stmt_bind_text(st, 1, last_t);
-		stmt_bind_int(st, 2, last_id);
-		stmt_bind_int(st, 3, last_year);
-		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-			const char *t = stmt_text(st, 0);
-			const char *target;
-			int64_t sid = stmt_int(st, 1);
-			int year = (int)stmt_int(st, 2), n_ids = 0;
-			got++;
-			strlcpy_z(last_t, t ? t : "", sizeof(last_t));
-			last_id = sid;
-			last_year = year;
-			if (!t || (strcmp(t, "branch") && strcmp(t, "member")))
+		if (s->hist && !stmt_is_null(st, 4) && (n_ids = org_path_ids(stmt_text(st, 4), ids, ORG_PATH_IDS_MAX)) < 0)
+			n_ids = 0;
+		for (p = 1; p <= POINTS_NPCODE && !rc; p++) {
+			int64_t row[7];
+			if (!nonzero(&v[p]))
 				continue;
-			target = t[0] == 'b' ? "branch" : "member";
-			if (periods_of(&x, target, year, stmt_text(st, 3), v, &acc) < 0) {
-				rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分汇总数据无法解析（%s %" PRId64 "，%d 年）", target,
-					     sid, year);
-				break;
+			row[0] = 0;
+			row[1] = sid;
+			row[2] = year;
+			row[3] = p;
+			row[4] = v[p].award_x10;
+			row[5] = v[p].deduct_x10;
+			row[6] = v[p].entries;
+			if (s->scores)
+				rc = rows_add(&s->w, target, row);
+			for (k = 0; k < n_ids; k++) {
+				struct hrow hr;
+				hr.org = ids[k];
+				hr.year = year;
+				hr.pcode = p;
+				hr.award = v[p].award_x10;
+				hr.deduct = v[p].deduct_x10;
+				hr.branch = target[0] == 'b';
+				hr.n = 1;
+				hr.entries = v[p].entries;
+				hput(&s->h, &hr);
 			}
-			if (!stmt_is_null(st, 4) && (n_ids = org_path_ids(stmt_text(st, 4), ids, ORG_PATH_IDS_MAX)) < 0)
-				n_ids = 0;
-			for (p = 1; p <= POINTS_NPCODE && !rc; p++) {
-				int64_t row[7];
-				if (!nonzero(&v[p]))
-					continue;
-				row[0] = 0;
-				row[1] = sid;
-				row[2] = year;
-				row[3] = p;
-				row[4] = v[p].award_x10;
-				row[5] = v[p].deduct_x10;
-				row[6] = v[p].entries;
-				rc = rows_add(&w, target, row);
-				for (k = 0; k < n_ids; k++) {
-					struct hrow hr;
-					hr.org = ids[k];
-					hr.year = year;
-					hr.pcode = p;
-					hr.award = v[p].award_x10;
-					hr.deduct = v[p].deduct_x10;
-					hr.branch = target[0] == 'b';
-					hr.n = 1;
-					hr.entries = v[p].entries;
-					hput(&h, &hr);
-				}
-			}
-			if (rc)
-				break;
 		}
-		stmt_reset(st);
 		if (rc)
-			goto out;
-		if (step != STEP_DONE) {
-			rc = ctx_db_fail(ctx);
-			goto out;
-		}
-		if (got < points_rebuild_chunk)
 			break;
 	}
-	if ((rc = rows_flush(&w)))
-		goto out;
-	w.head = "INSERT INTO point_score_hist (org_id, target, year, pcode, award_x10, deduct_x10, n, entries) VALUES ";
-	w.ncols = 8;
-	w.tcol = 1;
-	for (i = 0; i < h.cap && !rc; i++) {
-		const struct hrow *r = &h.v[i];
+	stmt_reset(st);
+	if (!rc && step != STEP_DONE)
+		rc = ctx_db_fail(ctx);
+	if (!rc)
+		rc = rows_flush(&s->w);
+	*more = !rc && got >= points_rebuild_chunk;
+	return rc;
+}
+
+/* the histogram's rows from slot *pos on, at most max (0: all); *pos moves past them */
+static int hist_write(struct ctx *ctx, struct scan *s, size_t *pos, size_t max)
+{
+	size_t i, n = 0;
+	int rc = 0;
+	s->w.head = "INSERT INTO point_score_hist (org_id, target, year, pcode, award_x10, deduct_x10, n, entries) VALUES ";
+	s->w.ncols = 8;
+	s->w.tcol = 1;
+	(void)ctx;
+	for (i = *pos; i < s->h.cap && !rc && (!max || n < max); i++) {
+		const struct hrow *r = &s->h.v[i];
 		int64_t row[8];
 		if (!r->org)
 			continue;
@@ -619,17 +640,177 @@ int points_standings_rebuild(struct ctx *ctx)
 		row[5] = r->deduct;
 		row[6] = r->n;
 		row[7] = r->entries;
-		rc = rows_add(&w, r->branch ? "branch" : "member", row);
+		rc = rows_add(&s->w, r->branch ? "branch" : "member", row);
+		n++;
 	}
+	*pos = i;
+	return rc ? rc : rows_flush(&s->w);
+}
+
+int points_standings_rebuild(struct ctx *ctx)
+{
+	struct scan s;
+	size_t pos = 0;
+	int rc, more = 1;
+	scan_init(ctx, &s, 1, 1);
+	if ((rc = load_inds(ctx, &s.x)) ||
+	    (rc = db_exec(ctx->db, "DELETE FROM point_period_scores; DELETE FROM point_score_hist;", &ctx->err)))
+		goto out;
+	while (more && !rc)
+		rc = scan_chunk(ctx, &s, &more);
 	if (!rc)
-		rc = rows_flush(&w);
+		rc = hist_write(ctx, &s, &pos, 0);
 	if (!rc)
 		rc = db_exec(ctx->db, "UPDATE point_standings_state SET ready = 1", &ctx->err);
 out:
-	free(x.v);
-	free(acc.v);
-	free(h.v);
-	strbuf_release(&w.sql);
+	scan_release(&s);
+	return rc;
+}
+
+/* ---- the upgrade's backfill in bounded transactions (dangjian upgrade) ---------------- */
+
+/* hist rows per transaction of the upgrade */
+size_t points_upgrade_hist_rows = 50000;
+
+static int in_tx(struct ctx *ctx, int rc_begin, int rc)
+{
+	if (rc_begin)
+		return rc_begin;
+	if (rc) {
+		db_rollback(ctx->db);
+		return rc;
+	}
+	return db_commit(ctx->db, &ctx->err);
+}
+
+/* sql in a transaction of its own */
+static int exec_tx(struct ctx *ctx, const char *sql)
+{
+	int b = db_begin(ctx->db, &ctx->err);
+	return in_tx(ctx, b, b ? b : db_exec(ctx->db, sql, &ctx->err));
+}
+
+static int64_t count_of(struct ctx *ctx, const char *sql, int *rc)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	int64_t n = 0;
+	int step;
+	if (!st) {
+		*rc = E_DB;
+		return 0;
+	}
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW)
+		n = stmt_is_null(st, 0) ? 0 : stmt_int(st, 0);
+	stmt_reset(st);
+	if (step != STEP_ROW)
+		*rc = ctx_db_fail(ctx);
+	return n;
+}
+
+/*
+ * point_standings_state.ready: 0 not started, 2 the scores written up to their greatest key
+ * (each chunk of rollups committed with its rows, in key order), 1 done. Any reader takes
+ * 0 and 2 alike as not ready (points_standings_prepare rebuilds everything at start-up).
+ */
+int points_standings_upgrade(struct ctx *ctx, FILE *progress, int max_tx, int *done)
+{
+	struct scan s;
+	struct stmt *st;
+	size_t pos = 0;
+	int64_t total;
+	int rc = 0, more = 1, tx = 0, state, step;
+	time_t t0 = time(NULL);
+	*done = 0;
+	scan_init(ctx, &s, 1, 0);
+	state = (int)count_of(ctx, "SELECT max(ready) FROM point_standings_state", &rc);
+	if (rc || state == 1) {
+		*done = !rc;
+		goto out;
+	}
+	total = count_of(ctx, "SELECT count(*) FROM point_rollups", &rc);
+	if (rc || (rc = load_inds(ctx, &s.x)))
+		goto out;
+	if (state != 2) {
+		int b = db_begin(ctx->db, &ctx->err);
+		rc = in_tx(ctx, b,
+			   b ? b : db_exec(ctx->db,
+					   "DELETE FROM point_period_scores; DELETE FROM point_score_hist; "
+					   "UPDATE point_standings_state SET ready = 2",
+					   &ctx->err));
+		if (rc)
+			goto out;
+	} else {
+		/* resume after the greatest key written (a chunk's rows commit with it) */
+		st = db_prepare(ctx->db,
+				"SELECT target, subject_id, year FROM point_period_scores "
+				"ORDER BY target DESC, subject_id DESC, year DESC LIMIT 1",
+				&ctx->err);
+		if (!st) {
+			rc = E_DB;
+			goto out;
+		}
+		if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+			stmt_text_copy(st, 0, s.last_t, sizeof(s.last_t));
+			s.last_id = stmt_int(st, 1);
+			s.last_year = (int)stmt_int(st, 2);
+			s.seen = count_of(ctx, "SELECT count(*) FROM point_rollups r WHERE (r.target, r.subject_id, r.year) <= "
+					       "(SELECT target, subject_id, year FROM point_period_scores "
+					       "ORDER BY target DESC, subject_id DESC, year DESC LIMIT 1)",
+					  &rc);
+		}
+		stmt_reset(st);
+		if (step != STEP_ROW && step != STEP_DONE)
+			rc = ctx_db_fail(ctx);
+		if (rc)
+			goto out;
+	}
+	while (more) {
+		if (max_tx && tx >= max_tx)
+			goto out;
+		int b = db_begin(ctx->db, &ctx->err);
+		rc = in_tx(ctx, b, b ? b : scan_chunk(ctx, &s, &more));
+		tx++;
+		if (rc)
+			goto out;
+		if (progress)
+			fprintf(progress, "  points: %lld of %lld rollups scored (%lld s)\n", (long long)s.seen,
+				(long long)total, (long long)(time(NULL) - t0));
+	}
+	/* the histogram: a second scan in memory (nothing written), then its rows in bounded transactions */
+	scan_release(&s);
+	scan_init(ctx, &s, 0, 1);
+	if ((rc = load_inds(ctx, &s.x)))
+		goto out;
+	for (more = 1; more && !rc;)
+		rc = scan_chunk(ctx, &s, &more);
+	if (rc)
+		goto out;
+	if (progress)
+		fprintf(progress, "  points: histogram of %lld rows built (%lld s)\n", (long long)s.h.used,
+			(long long)(time(NULL) - t0));
+	if ((rc = exec_tx(ctx, "DELETE FROM point_score_hist")))
+		goto out;
+	while (pos < s.h.cap) {
+		int b;
+		if (max_tx && tx >= max_tx)
+			goto out;
+		b = db_begin(ctx->db, &ctx->err);
+		rc = b ? b : hist_write(ctx, &s, &pos, points_upgrade_hist_rows);
+		if (!rc && pos >= s.h.cap)
+			rc = db_exec(ctx->db, "UPDATE point_standings_state SET ready = 1", &ctx->err);
+		rc = in_tx(ctx, b, rc);
+		tx++;
+		if (rc)
+			goto out;
+	}
+	if (!s.h.cap && (rc = exec_tx(ctx, "UPDATE point_standings_state SET ready = 1")))
+		goto out;
+	if (progress)
+		fprintf(progress, "  points: standings ready (%lld s)\n", (long long)(time(NULL) - t0));
+	*done = 1;
+out:
+	scan_release(&s);
 	return rc;
 }
 

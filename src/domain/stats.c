@@ -241,10 +241,15 @@ void stats_classify(const struct stats_row *m, const struct stats_ref *r, int id
 
 int stats_row_matches(const struct stats_row *m, const struct stats_ref *r, enum stats_dim d, int v)
 {
-	int idx[SD__COUNT];
 	if (d == SD_CHANGE)
 		return v == SC_JOINED && m->join >= r->year * 10000 + 101 && m->join <= r->ref;
-	if (!stats_row_on_roll(m, r))
+	return stats_row_on_roll(m, r) && stats_row_kept_matches(m, r, d, v);
+}
+
+int stats_row_kept_matches(const struct stats_row *m, const struct stats_ref *r, enum stats_dim d, int v)
+{
+	int idx[SD__COUNT];
+	if (!m->on_roll || d == SD_CHANGE)
 		return 0;
 	if (d == SD_STATUS && v == 2)
 		return m->lost;
@@ -256,17 +261,13 @@ int stats_row_matches(const struct stats_row *m, const struct stats_ref *r, enum
 
 /* ---- the member pass ---- */
 
-#define PASS_COLUMNS                                                                                         \
-	"SELECT state, join_date, org_id, gender, ethnicity, birth_date, education, category, party_status, " \
-	"lost_contact, floating, id FROM members "
-
 static int row_pass(struct ctx *ctx, struct stmt *st, stats_row_fn fn, void *arg);
 
 int stats_member_pass(struct ctx *ctx, const char *lo, const char *hi, stats_row_fn fn, void *arg)
 {
 	struct stmt *st;
 	/* every column from the index members_stats (030_stats.sql), in its order */
-	st = db_prepare(ctx->db, PASS_COLUMNS "WHERE org_path >= ? AND org_path < ?", &ctx->err);
+	st = db_prepare(ctx->db, STATS_PASS_COLUMNS "WHERE org_path >= ? AND org_path < ?", &ctx->err);
 	if (!st)
 		return ctx_db_fail(ctx);
 	stmt_bind_text(st, 1, lo);
@@ -280,7 +281,7 @@ int stats_joined_after_pass(struct ctx *ctx, const char *lo, const char *hi, con
 	struct stmt *st;
 	/* by members_join_path (036): the path is compared as an expression, so the range of
 	 * join dates after `after` drives the scan, not the subtree's path range */
-	st = db_prepare(ctx->db, PASS_COLUMNS "WHERE join_date > ? AND org_path || '' >= ? AND org_path || '' < ?",
+	st = db_prepare(ctx->db, STATS_PASS_COLUMNS "WHERE join_date > ? AND org_path || '' >= ? AND org_path || '' < ?",
 			&ctx->err);
 	if (!st)
 		return ctx_db_fail(ctx);
@@ -295,31 +296,37 @@ static int row_pass(struct ctx *ctx, struct stmt *st, stats_row_fn fn, void *arg
 	struct stats_row m;
 	int step, rc = 0;
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		const char *s = stmt_text(st, 0), *g, *e;
-		memset(&m, 0, sizeof(m));
-		m.on_roll = s && (!strcmp(s, "active") || !strcmp(s, "transferring"));
-		m.join = stats_date_int(stmt_text(st, 1));
-		m.org_id = stmt_int(st, 2);
-		g = stmt_text(st, 3);
-		m.gender = g && g[0] && !g[1] ? g[0] : 0;
-		m.eth_slot = stats_ethnicity_slot(stmt_text(st, 4));
-		m.birth = stats_date_int(stmt_text(st, 5));
-		e = stmt_text(st, 6);
-		strlcpy_z(m.education, e ? e : "", sizeof(m.education));
-		s = stmt_text(st, 7);
-		m.full = s && !strcmp(s, "full");
-		s = stmt_text(st, 8);
-		m.suspended = s && !strcmp(s, "suspended");
-		m.lost = stmt_int(st, 9) != 0;
-		m.floating = stmt_int(st, 10) != 0;
-		m.id = stmt_int(st, 11);
+		stats_row_read(st, &m);
 		if ((rc = fn(arg, &m)))
 			break;
 	}
 	stmt_reset(st);
-	if (!rc && step != STEP_DONE)
-		rc = ctx_db_fail(ctx);
-	return rc;
+	if (rc)
+		return rc;
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+void stats_row_read(struct stmt *st, struct stats_row *m)
+{
+	const char *s = stmt_text(st, 0), *g, *e;
+	memset(m, 0, sizeof(*m));
+	m->on_roll = s && (!strcmp(s, "active") || !strcmp(s, "transferring"));
+	m->join = stats_date_int(stmt_text(st, 1));
+	m->org_id = stmt_int(st, 2);
+	g = stmt_text(st, 3);
+	m->gender = g && g[0] && !g[1] ? g[0] : 0;
+	m->eth_slot = stats_ethnicity_slot(stmt_text(st, 4));
+	m->birth = stats_date_int(stmt_text(st, 5));
+	e = stmt_text(st, 6);
+	strlcpy_z(m->education, e ? e : "", sizeof(m->education));
+	s = stmt_text(st, 7);
+	m->full = s && !strcmp(s, "full");
+	s = stmt_text(st, 8);
+	m->suspended = s && !strcmp(s, "suspended");
+	m->lost = stmt_int(st, 9) != 0;
+	m->floating = stmt_int(st, 10) != 0;
+	m->id = stmt_int(st, 11);
+	m->org_path = stmt_text(st, 12);
 }
 
 /* ---- the orgs of the subtree ---- */

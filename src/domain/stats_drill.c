@@ -18,6 +18,7 @@ struct hit {
 	int64_t id;
 	char date[11];
 	char *serial, *other;
+	const char *path;  /* the member's org_path (in hits.paths); NULL for changes but joins */
 };
 
 struct hits {
@@ -26,6 +27,9 @@ struct hits {
 	const struct stats_ref *r;
 	enum stats_dim d;
 	int value;
+	char **paths;      /* the distinct org_paths met, each once in a run */
+	size_t np, ap;
+	int unsorted;      /* a run's path below the run's before it (PostgreSQL's pass has no order) */
 };
 
 static struct hit *hit_add(struct hits *h, int64_t id)
@@ -49,6 +53,26 @@ static void hits_release(struct hits *h)
 		free(h->v[i].other);
 	}
 	free(h->v);
+	for (i = 0; i < h->np; i++)
+		free(h->paths[i]);
+	free(h->paths);
+}
+
+static const char *path_intern(struct hits *h, const char *p)
+{
+	if (!p)
+		p = "";
+	/* rows come mostly grouped by org: one copy per run of the same path */
+	if (h->np && !strcmp(h->paths[h->np - 1], p))
+		return h->paths[h->np - 1];
+	if (h->np == h->ap) {
+		h->ap = h->ap ? h->ap * 2 : 64;
+		h->paths = xreallocarray(h->paths, h->ap, sizeof(*h->paths));
+	}
+	if (h->np && strcmp(h->paths[h->np - 1], p) > 0)
+		h->unsorted = 1;
+	h->paths[h->np] = xstrdup(p);
+	return h->paths[h->np++];
 }
 
 static int collect_row(void *arg, const struct stats_row *m)
@@ -56,10 +80,70 @@ static int collect_row(void *arg, const struct stats_row *m)
 	struct hits *h = arg;
 	if (stats_row_matches(m, h->r, h->d, h->value)) {
 		struct hit *x = hit_add(h, m->id);
+		x->path = path_intern(h, m->org_path);
 		if (h->d == SD_CHANGE)
 			xsnprintf(x->date, sizeof(x->date), "%04d-%02d-%02d", m->join / 10000, m->join / 100 % 100, m->join % 100);
 	}
 	return 0;
+}
+
+/* the listing order of the member tables and joins: tree order (org_path bytewise), then id */
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	int c = x->path == y->path ? 0 : strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void hits_sort(struct hits *h)
+{
+	size_t i, j;
+	if (h->unsorted) {
+		qsort(h->v, h->n, sizeof(*h->v), cmp_hit);
+		return;
+	}
+	/* the runs of one path come in path order (SQLite's pass by its index): each by id */
+	for (i = 0; i < h->n; i = j) {
+		for (j = i + 1; j < h->n && h->v[j].path == h->v[i].path; j++)
+			;
+		if (j - i > 1)
+			qsort(h->v + i, j - i, sizeof(*h->v), cmp_hit);
+	}
+}
+
+static void page_id(void *arg, int64_t id)
+{
+	hit_add(arg, id);
+}
+
+/* the year's joins up to as_of in [lo, hi), every state, by the join date index (members_join_path) */
+static int joined_pass(struct ctx *ctx, const char *lo, const char *hi, const struct stats_ref *r, struct hits *h)
+{
+	struct stmt *st;
+	struct stats_row m;
+	char from[11], upto[11];
+	int step, rc = 0;
+	xsnprintf(from, sizeof(from), "%04d-01-01", r->year);
+	/* the least string above every one starting with as_of: the row's own date decides (stats_row_matches) */
+	xsnprintf(upto, sizeof(upto), "%s", r->ref_iso);
+	upto[9]++;
+	st = db_prepare(ctx->db,
+			STATS_PASS_COLUMNS "WHERE join_date >= ? AND join_date < ? AND org_path || '' >= ? AND org_path || '' < ?",
+			&ctx->err);
+	if (!st)
+		return ctx_db_fail(ctx);
+	stmt_bind_text(st, 1, from);
+	stmt_bind_text(st, 2, upto);
+	stmt_bind_text(st, 3, lo);
+	stmt_bind_text(st, 4, hi);
+	while (!rc && (step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		stats_row_read(st, &m);
+		rc = collect_row(h, &m);
+	}
+	stmt_reset(st);
+	return rc ? rc : step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
 static int collect_change(void *arg, int kind, int64_t member_id, const char *date, const char *serial,
@@ -145,9 +229,11 @@ int stats_drill_members(struct ctx *ctx, int64_t org_id, const struct stats_ref 
 	struct org root;
 	struct hits h;
 	struct stmt *st;
+	struct stats_counts c;
 	char hi[PATH_MAX_LEN];
 	size_t i, off;
-	int rc;
+	long long min = ctx->cfg ? config_int(ctx->cfg, CFG_STATS_KEPT_MIN_MEMBERS) : 20000;
+	int rc, kept = STATS_KEPT_NO;
 	*items = NULL;
 	*total = 0;
 	memset(&h, 0, sizeof(h));
@@ -155,15 +241,35 @@ int stats_drill_members(struct ctx *ctx, int64_t org_id, const struct stats_ref 
 	    (rc = parse_dim(ctx, dim, value, 0, &h.d, &h.value)))
 		return rc;
 	h.r = r;
-	if (h.d == SD_CHANGE && h.value != SC_JOINED)
+	off = (size_t)(page - 1) * (size_t)per_page;
+	if (h.d == SD_CHANGE && h.value != SC_JOINED) {
 		rc = stats_changes(ctx, root.path, hi, r, collect_change, &h);
-	else
-		rc = stats_member_pass(ctx, root.path, hi, collect_row, &h);
+	} else if (h.d != SD_CHANGE) {
+		/* a large subtree: the page found by the kept counts (036), reading what it lists */
+		kept = stats_kept_members_page(ctx, &root, hi, r, h.d, h.value, min, (int64_t)off, per_page, page_id, &h,
+					       total);
+		if (kept != STATS_KEPT_NO)
+			rc = kept;
+		else if (!(rc = stats_member_pass(ctx, root.path, hi, collect_row, &h)))
+			hits_sort(&h);
+	} else {
+		/* the year's joins: by the join date index where the kept counts serve, else the pass */
+		kept = stats_kept_compute(ctx, &root, hi, r, min, &c);
+		if (kept == STATS_KEPT_NO)
+			rc = stats_member_pass(ctx, root.path, hi, collect_row, &h);
+		else if (!(rc = kept))
+			rc = joined_pass(ctx, root.path, hi, r, &h);
+		kept = STATS_KEPT_NO; /* the whole list read: paged below */
+		if (!rc)
+			hits_sort(&h);
+	}
 	if (rc)
 		goto out;
-	*total = (int64_t)h.n;
+	if (kept == STATS_KEPT_NO)
+		*total = (int64_t)h.n;
+	else
+		off = 0; /* h holds the page alone */
 	*items = json_array();
-	off = (size_t)(page - 1) * (size_t)per_page;
 	if (off >= h.n)
 		goto out;
 	st = db_prepare(ctx->db,
@@ -181,6 +287,7 @@ out:
 	if (rc) {
 		json_decref(*items);
 		*items = NULL;
+		*total = 0;
 	}
 	hits_release(&h);
 	return rc;

@@ -14,7 +14,15 @@ struct stats_row {
 	int eth_slot;
 	char education[8];
 	int full, suspended, lost, floating;
+	const char *org_path;    /* valid during the callback only */
 };
+
+/* the columns of a member row as stats_row_read reads them (all from the index members_stats) */
+#define STATS_PASS_COLUMNS                                                                                   \
+	"SELECT state, join_date, org_id, gender, ethnicity, birth_date, education, category, party_status, " \
+	"lost_contact, floating, id, org_path FROM members "
+struct stmt;
+void stats_row_read(struct stmt *st, struct stats_row *m);
 
 /* an org of the subtree with its counted members (the roster at the reference date) */
 struct stats_org {
@@ -88,4 +96,19 @@ int stats_kept_orgs(struct ctx *ctx, const char *lo, const char *hi, const struc
 		    struct stats_orgs *orgs);
 int stats_kept_compute(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
 		       long long min_members, struct stats_counts *c);
+/* the figure of (d, v) in c (d a member table, not change) */
+int64_t stats_counts_figure(const struct stats_counts *c, enum stats_dim d, int v);
+/* 1 when the row counts for (d, v) in the kept counts: on the roll by state, whatever its join date */
+int stats_row_kept_matches(const struct stats_row *m, const struct stats_ref *r, enum stats_dim d, int v);
+/*
+ * /stats/members of a large subtree: the ids of the members matching (d, v) (a member table, not
+ * change) at positions off … off + n − 1 in the order (org_path bytewise, id), found by walking
+ * down the tree with each child's count from the kept counts (036), so a page reads its own
+ * rows, its orgs' direct members and their siblings' kept rows; *total the figure.
+ * STATS_KEPT_NO when the kept counts do not serve the subtree (as stats_kept_compute).
+ */
+typedef void (*stats_id_fn)(void *arg, int64_t member_id);
+int stats_kept_members_page(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+			    enum stats_dim d, int v, long long min_members, int64_t off, int64_t n, stats_id_fn fn,
+			    void *arg, int64_t *total);
 #endif

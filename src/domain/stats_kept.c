@@ -332,26 +332,9 @@ static int count_late(struct ctx *ctx, const char *lo, const char *hi, const str
 	return step == STEP_ROW ? 0 : ctx_db_fail(ctx);
 }
 
-int stats_kept_compute(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
-		       long long min_members, struct stats_counts *c)
+static void kept_to_counts(const int64_t v[K__COUNT], struct stats_counts *c)
 {
-	int64_t v[K__COUNT];
-	struct late late;
-	int rc, i;
-	int64_t nlate = 0;
-	memset(c, 0, sizeof(*c));
-	memset(v, 0, sizeof(v));
-	if ((rc = add_root(ctx, root, hi, r, v, c)))
-		return rc;
-	/* a past year's roster is today's less those joined since its end: read back, they are
-	 * the cost, so an old year with many of them takes the pass */
-	if (min_members >= 0 && (v[K_TOTAL] < min_members ||
-				 (!(rc = count_late(ctx, root->path, hi, r, &nlate)) && nlate * 8 > v[K_TOTAL]))) {
-		memset(c, 0, sizeof(*c));
-		return STATS_KEPT_NO;
-	}
-	if (rc)
-		return rc;
+	int i;
 	c->total = v[K_TOTAL];
 	c->gender[0] = v[K_G1];
 	c->gender[1] = v[K_G2];
@@ -371,6 +354,29 @@ int stats_kept_compute(struct ctx *ctx, const struct org *root, const char *hi, 
 	c->status[1] = v[K_SUSPENDED];
 	c->status[2] = v[K_LOST];
 	c->status[3] = v[K_FLOATING];
+}
+
+int stats_kept_compute(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+		       long long min_members, struct stats_counts *c)
+{
+	int64_t v[K__COUNT];
+	struct late late;
+	int rc;
+	int64_t nlate = 0;
+	memset(c, 0, sizeof(*c));
+	memset(v, 0, sizeof(v));
+	if ((rc = add_root(ctx, root, hi, r, v, c)))
+		return rc;
+	/* a past year's roster is today's less those joined since its end: read back, they are
+	 * the cost, so an old year with many of them takes the pass */
+	if (min_members >= 0 && (v[K_TOTAL] < min_members ||
+				 (!(rc = count_late(ctx, root->path, hi, r, &nlate)) && nlate * 8 > v[K_TOTAL]))) {
+		memset(c, 0, sizeof(*c));
+		return STATS_KEPT_NO;
+	}
+	if (rc)
+		return rc;
+	kept_to_counts(v, c);
 	memset(&late, 0, sizeof(late));
 	late.c = c;
 	late.r = r;
@@ -442,5 +448,249 @@ int stats_kept_orgs(struct ctx *ctx, const char *lo, const char *hi, const struc
 out:
 	if (rc)
 		stats_orgs_release(orgs);
+	return rc;
+}
+
+/* ---- /stats/members of a large subtree: a page found by walking down the tree ---------- */
+
+int64_t stats_counts_figure(const struct stats_counts *c, enum stats_dim d, int v)
+{
+	switch (d) {
+	case SD_TOTAL: return c->total;
+	case SD_GENDER: return v < STATS_GENDER_N ? c->gender[v] : 0;
+	case SD_NATION: return v < STATS_NATION_N ? c->nation[v] : 0;
+	case SD_ETHNICITY: return v < STATS_ETHNICITY_MAX ? c->ethnicity[v] : 0;
+	case SD_AGE: return v < STATS_AGE_N ? c->age[v] : 0;
+	case SD_EDUCATION: return v < STATS_EDU_N ? c->education[v] : 0;
+	case SD_JOIN: return v < STATS_JOIN_N ? c->join[v] : 0;
+	case SD_CATEGORY: return v < STATS_CATEGORY_N ? c->category[v] : 0;
+	case SD_STATUS: return v < STATS_STATUS_N ? c->status[v] : 0;
+	default: return 0;
+	}
+}
+
+struct walk {
+	struct ctx *ctx;
+	const struct stats_ref *r;
+	enum stats_dim d;
+	int v;
+	int64_t off, need;
+	stats_id_fn fn;
+	void *arg;
+	char **late;                 /* org_path of each on-roll member joined after as_of matching (d, v) */
+	size_t nlate, alate;
+};
+
+static int late_path_row(void *arg, const struct stats_row *m)
+{
+	struct walk *w = arg;
+	if (!stats_row_kept_matches(m, w->r, w->d, w->v))
+		return 0;
+	if (w->nlate == w->alate) {
+		w->alate = w->alate ? w->alate * 2 : 16;
+		w->late = xreallocarray(w->late, w->alate, sizeof(*w->late));
+	}
+	w->late[w->nlate++] = xstrdup(m->org_path ? m->org_path : "");
+	return 0;
+}
+
+/* "YYYY-MM-DD" of YYYYMMDD, and the least string above every string starting with it */
+static void date_str(int d, char out[11], int above)
+{
+	xsnprintf(out, 11, "%04d-%02d-%02d", d / 10000 % 10000, d / 100 % 100, d % 100);
+	if (above)
+		out[9]++;
+}
+
+/* the org's kept on-roll members of age band v at r->ref: its birth dates in the band's range,
+ * each classified as the pass does; band 0 (and dates that are none) is the rest of the total */
+static int kept_age(struct ctx *ctx, int64_t org_id, int64_t total, const struct stats_ref *r, int v, int64_t *out)
+{
+	static const int lo_age[STATS_AGE_N] = { 0, 31, 36, 41, 46, 51, 56, 61, 71 };
+	static const int hi_age[STATS_AGE_N] = { 30, 35, 40, 45, 50, 55, 60, 70, 999 };
+	int ry = r->ref / 10000, md = r->ref % 10000, band = v, step;
+	char lo[11], hi[11];
+	struct stmt *st;
+	int64_t n = 0;
+	/* age >= A  <=>  birth <= (ry - A)·10000 + md;  age <= B  <=>  birth > (ry - B - 1)·10000 + md */
+	if (v == 0)
+		band = -1; /* every band ≥ 1: ages from 31 up */
+	if (band < 0 || band == STATS_AGE_N - 1)
+		lo[0] = '\0';
+	else
+		date_str((ry - hi_age[band] - 1) * 10000 + md, lo, 0);
+	date_str((ry - (band < 0 ? 31 : lo_age[band])) * 10000 + md, hi, 1);
+	st = db_prepare(ctx->db,
+			"SELECT birth_date, n FROM stats_births WHERE org_id = ? AND birth_date >= ? AND birth_date < ? "
+			"AND n <> 0",
+			&ctx->err);
+	if (!st)
+		return ctx_db_fail(ctx);
+	stmt_bind_int(st, 1, org_id);
+	stmt_bind_text(st, 2, lo);
+	stmt_bind_text(st, 3, hi);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int b = stats_age_band(stats_date_int(stmt_text(st, 0)), r->ref);
+		if (band < 0 ? b >= 1 : b == band)
+			n += stmt_int(st, 1);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		return ctx_db_fail(ctx);
+	*out = band < 0 ? total - n : n;
+	return 0;
+}
+
+/* the kept count of (d, v) in org's subtree, less the members joined after as_of */
+static int child_count(struct walk *w, int64_t org_id, const char *path, int64_t *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct stats_counts c;
+	struct stmt *st;
+	int64_t v[K__COUNT];
+	size_t plen = strlen(path), i;
+	int step, k, rc = 0;
+	memset(v, 0, sizeof(v));
+	memset(&c, 0, sizeof(c));
+	strbuf_addf(&sb, "SELECT %s FROM stats_kept WHERE org_id = ?", stats_kept_cols);
+	st = db_prepare(w->ctx->db, sb.buf, &w->ctx->err);
+	strbuf_release(&sb);
+	if (!st)
+		return ctx_db_fail(w->ctx);
+	stmt_bind_int(st, 1, org_id);
+	if ((step = stmt_step(st, &w->ctx->err)) == STEP_ROW)
+		for (k = 0; k < K__COUNT; k++)
+			v[k] = stmt_int(st, k);
+	stmt_reset(st);
+	if (step != STEP_ROW && step != STEP_DONE)
+		return ctx_db_fail(w->ctx);
+	kept_to_counts(v, &c);
+	if (w->d == SD_AGE)
+		rc = v[K_TOTAL] ? kept_age(w->ctx, org_id, v[K_TOTAL], w->r, w->v, out) : (*out = 0, 0);
+	else
+		*out = stats_counts_figure(&c, w->d, w->v);
+	for (i = 0; i < w->nlate && !rc; i++)
+		if (!strncmp(w->late[i], path, plen))
+			(*out)--;
+	return rc;
+}
+
+struct kid {
+	int64_t id;
+	char *path;
+};
+
+static int cmp_kid(const void *a, const void *b)
+{
+	return strcmp(((const struct kid *)a)->path, ((const struct kid *)b)->path);
+}
+
+/* the org at path (id 0: the whole tree's virtual root over [path, hi)): its own members, then its children */
+static int walk_org(struct walk *w, int64_t org_id, const char *path, const char *hi)
+{
+	struct stmt *st;
+	struct stats_row m;
+	struct kid *kids = NULL;
+	size_t nk = 0, ak = 0, i;
+	int step = STEP_DONE, rc = 0;
+	if (org_id) {
+		st = db_prepare(w->ctx->db, STATS_PASS_COLUMNS "WHERE org_path = ? ORDER BY id", &w->ctx->err);
+		if (!st)
+			return ctx_db_fail(w->ctx);
+		stmt_bind_text(st, 1, path);
+		while (w->need > 0 && (step = stmt_step(st, &w->ctx->err)) == STEP_ROW) {
+			stats_row_read(st, &m);
+			if (!stats_row_matches(&m, w->r, w->d, w->v))
+				continue;
+			if (w->off > 0) {
+				w->off--;
+				continue;
+			}
+			w->fn(w->arg, m.id);
+			w->need--;
+		}
+		stmt_reset(st);
+		if (w->need > 0 && step != STEP_DONE)
+			return ctx_db_fail(w->ctx);
+		if (w->need <= 0)
+			return 0;
+		st = db_prepare(w->ctx->db, "SELECT id, path FROM orgs WHERE parent_id = ?", &w->ctx->err);
+		if (st)
+			stmt_bind_int(st, 1, org_id);
+	} else {
+		st = db_prepare(w->ctx->db, "SELECT id, path FROM orgs WHERE parent_id IS NULL AND path >= ? AND path < ?",
+				&w->ctx->err);
+		if (st) {
+			stmt_bind_text(st, 1, path);
+			stmt_bind_text(st, 2, hi);
+		}
+	}
+	if (!st)
+		return ctx_db_fail(w->ctx);
+	while ((step = stmt_step(st, &w->ctx->err)) == STEP_ROW) {
+		const char *p = stmt_text(st, 1);
+		if (!p || strncmp(p, path, strlen(path)))
+			continue; /* a placeholder path (an org being created) holds no members */
+		if (nk == ak) {
+			ak = ak ? ak * 2 : 16;
+			kids = xreallocarray(kids, ak, sizeof(*kids));
+		}
+		kids[nk].id = stmt_int(st, 0);
+		kids[nk++].path = xstrdup(p);
+	}
+	stmt_reset(st);
+	if (step != STEP_DONE)
+		rc = ctx_db_fail(w->ctx);
+	if (nk)
+		qsort(kids, nk, sizeof(*kids), cmp_kid);
+	for (i = 0; i < nk && !rc && w->need > 0; i++) {
+		int64_t n = 0;
+		char khi[PATH_MAX_LEN];
+		if ((rc = child_count(w, kids[i].id, kids[i].path, &n)))
+			break;
+		if (w->off >= n) {
+			w->off -= n;
+			continue;
+		}
+		path_range_end(kids[i].path, khi, sizeof(khi));
+		rc = walk_org(w, kids[i].id, kids[i].path, khi);
+	}
+	for (i = 0; i < nk; i++)
+		free(kids[i].path);
+	free(kids);
+	return rc;
+}
+
+int stats_kept_members_page(struct ctx *ctx, const struct org *root, const char *hi, const struct stats_ref *r,
+			    enum stats_dim d, int v, long long min_members, int64_t off, int64_t n, stats_id_fn fn,
+			    void *arg, int64_t *total)
+{
+	struct stats_counts c;
+	struct walk w;
+	size_t i;
+	int rc;
+	*total = 0;
+	if (d == SD_CHANGE || d >= SD_ORG_KIND)
+		return STATS_KEPT_NO;
+	if ((rc = stats_kept_compute(ctx, root, hi, r, min_members, &c)))
+		return rc;
+	*total = stats_counts_figure(&c, d, v);
+	if (off >= *total || n <= 0)
+		return 0;
+	memset(&w, 0, sizeof(w));
+	w.ctx = ctx;
+	w.r = r;
+	w.d = d;
+	w.v = v;
+	w.off = off;
+	w.need = n;
+	w.fn = fn;
+	w.arg = arg;
+	rc = stats_joined_after_pass(ctx, root->path, hi, r->ref_iso, late_path_row, &w);
+	if (!rc)
+		rc = walk_org(&w, root->id, root->path, hi);
+	for (i = 0; i < w.nlate; i++)
+		free(w.late[i]);
+	free(w.late);
 	return rc;
 }

@@ -544,14 +544,59 @@ static int pg_backup(struct db *db, const char *file, struct err *e)
 	return rc;
 }
 
+/*
+ * pg_restore --clean cannot replace partitioned tables (041): it drops each partition's
+ * inherited key on its own, which PostgreSQL refuses. So the current schema is set aside
+ * under another name (one transaction), the backup restored into a new, empty one in one
+ * transaction, and the old schema dropped after; a failed restore puts the old one back,
+ * so the database is as it was.
+ */
+#define RESTORE_ASIDE "dj_restore_aside"
+
 static int pg_restore(struct db *db, const char *file, struct err *e)
 {
-	/* one transaction: a failed restore leaves the database as it was */
-	const char *args[] = { "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-			       "--exit-on-error", "--no-password", file, NULL };
+	const char *args[] = { "--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error",
+			       "--no-password", file, NULL };
+	struct strbuf sql = STRBUF_INIT;
+	char *schema;
+	int rc;
+	PGresult *res;
 	if (access(file, R_OK))
 		return err_set(e, E_IO, "file", NULL, "cannot read %s: %s", file, strerror(errno));
-	return run_tool(db, "pg_restore", args, e);
+	res = PQexec(db->conn, "SELECT quote_ident(current_schema())");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 || PQgetisnull(res, 0, 0)) {
+		set_errmsg_result(db, res);
+		PQclear(res);
+		return err_set(e, E_DB, "db", NULL, "PostgreSQL: no current schema: %s", db->errmsg);
+	}
+	schema = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	strbuf_addf(&sql, "BEGIN; DROP SCHEMA IF EXISTS " RESTORE_ASIDE " CASCADE; ALTER SCHEMA %s RENAME TO " RESTORE_ASIDE
+			  "; CREATE SCHEMA %s; COMMIT",
+		    schema, schema);
+	if ((rc = pg_exec(db, sql.buf, e))) {
+		struct err ignored;
+		pg_exec(db, "ROLLBACK", &ignored);
+		goto out;
+	}
+	rc = run_tool(db, "pg_restore", args, e);
+	strbuf_reset(&sql);
+	if (rc)
+		strbuf_addf(&sql, "BEGIN; DROP SCHEMA %s CASCADE; ALTER SCHEMA " RESTORE_ASIDE " RENAME TO %s; COMMIT", schema,
+			    schema);
+	else
+		strbuf_addstr(&sql, "DROP SCHEMA " RESTORE_ASIDE " CASCADE");
+	{
+		/* the restore's own error, if any, is the one to report */
+		struct err e2;
+		err_clear(&e2);
+		if (pg_exec(db, sql.buf, &e2) && !rc)
+			rc = err_set(e, E_DB, "db", NULL, "%s", e2.message);
+	}
+out:
+	free(schema);
+	strbuf_release(&sql);
+	return rc;
 }
 
 static int64_t pg_table_count(struct db *db, struct err *e)

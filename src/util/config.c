@@ -68,14 +68,10 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_SUGGESTION_PUBLIC_PER_HOUR] = { "suggestion.public_per_hour", CFG_INT, "20", 1, 10000, NULL,
 					     "每个公开栏每小时最多收到的群众建议条数" },
 	/* end suggestions */
-	/* a */
 	[CFG_STATS_KEPT_MIN_MEMBERS] = { "stats.kept_min_members", CFG_INT, "20000", 0, 1000000000, NULL,
 					 "党内统计：党员数不少于此数的范围读取按组织保存的统计数（本年度）" },
-	/* end a */
-	/* c */
 	[CFG_COMPLIANCE_LIST_MAX] = { "compliance.list_max", CFG_INT, "5000", 1, 100000000, NULL,
 				      "组织生活达标情况：党支部多于此数的范围只分页列出未达标的党支部" },
-	/* end c */
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 

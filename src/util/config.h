@@ -66,12 +66,8 @@ enum config_key {
 	/* suggestions */
 	CFG_SUGGESTION_PUBLIC_PER_HOUR,   /* 合理化建议 from one public board per hour (flood guard) */
 	/* end suggestions */
-	/* a */
 	CFG_STATS_KEPT_MIN_MEMBERS,       /* 党内统计 reads the kept counts (036) for a subtree of at least this many members */
-	/* end a */
-	/* c */
 	CFG_COMPLIANCE_LIST_MAX,          /* compliance: a subtree of more branches lists only those not green, paged */
-	/* end c */
 	CFG_TEST_CLOCK,                   /* tests only: a fixed "today" (YYYY-MM-DD, or "YYYY-MM-DD HH:MM" Asia/Shanghai for the time too); empty = the real clock */
 	CFG__COUNT
 };

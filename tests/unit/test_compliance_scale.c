@@ -7,6 +7,13 @@
  * probationary, transferred between branches and deleted, a branch moved to another
  * town, and the clock moving on; the kept counts equal a GROUP BY over the members and
  * their kept months; a large subtree lists its branches not green one page at a time.
+ *
+ * A province root listing only some of its branches (more than list_max) is read from
+ * what 040_compliance_kept keeps (months with meetings per branch, 党小组 that met per
+ * month, 党小组 per branch): every page of it equals the reference's page, byte for byte,
+ * after 党小组会 held, moved and deleted, 党小组 added, moved to another branch, dissolved
+ * and deleted; the kept rows equal their rebuild from meeting_counts and orgs
+ * (compliance_kept_rebuild, the generator's), so a trigger that misses a write fails.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +38,7 @@ struct fixture {
 	struct life_store ls;
 	struct ctx ctx;
 	int64_t top, mid, town[2], br[NBR], mem[NBR][PER];
+	int64_t grp[NBR][2]; /* 党小组: one for every 4th branch, a second for every 8th */
 };
 
 static struct fixture fx;
@@ -48,7 +56,9 @@ static int populate(void)
 		xsnprintf(name, sizeof(name), "第%d党支部", i + 1);
 		fx.br[i] = life_make_org(fx.town[i % 2], "branch", name, i % 3 ? 3 : 0);
 		if (i % 4 == 0)
-			life_make_org(fx.br[i], "group", "第一党小组", 0);
+			fx.grp[i][0] = life_make_org(fx.br[i], "group", "第一党小组", 0);
+		if (i % 8 == 0)
+			fx.grp[i][1] = life_make_org(fx.br[i], "group", "第二党小组", 0);
 		for (j = 0; j < PER; j++)
 			fx.mem[i][j] = life_make_member_ex(fx.br[i], 0, j == 2 && i % 2 ? "probationary" : "full", "none",
 							   NULL);
@@ -137,6 +147,43 @@ static char *report(int64_t org, int year, int month, int quarter, const struct 
 	return strbuf_detach(&sb, NULL);
 }
 
+/* 040's rows not fallen to 0, one text */
+static char *kept040(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *part;
+	part = int_lines("SELECT year, org_id, months, months2 FROM compliance_kept WHERE months <> 0 OR months2 <> 0 "
+			 "ORDER BY year, org_id",
+			 4);
+	strbuf_addf(&sb, "months\n%s", part);
+	free(part);
+	part = int_lines("SELECT year, org_id, g1, g2, g3, g4, g5, g6, g7, g8, g9, g10, g11, g12 FROM "
+			 "compliance_group_months WHERE g1 <> 0 OR g2 <> 0 OR g3 <> 0 OR g4 <> 0 OR g5 <> 0 OR g6 <> 0 "
+			 "OR g7 <> 0 OR g8 <> 0 OR g9 <> 0 OR g10 <> 0 OR g11 <> 0 OR g12 <> 0 ORDER BY year, org_id",
+			 14);
+	strbuf_addf(&sb, "groups met\n%s", part);
+	free(part);
+	part = int_lines("SELECT org_id, groups FROM org_group_counts WHERE groups <> 0 ORDER BY org_id", 2);
+	strbuf_addf(&sb, "groups\n%s", part);
+	free(part);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* what the triggers of 040 keep equals its rebuild from meeting_counts and orgs */
+static void assert_kept_rebuilt(void)
+{
+	char *kept = kept040(), *rebuilt;
+	err_clear(&fx.ctx.err);
+	if (db_begin(fx.ctx.db, &fx.ctx.err) || compliance_kept_rebuild(&fx.ctx) || db_commit(fx.ctx.db, &fx.ctx.err))
+		life_fail_ctx("compliance_kept_rebuild", &fx.ctx);
+	rebuilt = kept040();
+	if (strcmp(kept, rebuilt))
+		fprintf(stderr, "040 kept:\n%s\n040 rebuilt:\n%s\n", kept, rebuilt);
+	assert_string_equal(kept, rebuilt);
+	free(kept);
+	free(rebuilt);
+}
+
 /* the kept rows (those not fallen to 0) equal a count over the members and their months */
 static void assert_kept_direct(void)
 {
@@ -161,6 +208,7 @@ static void assert_kept_direct(void)
 	assert_string_equal(kept, direct);
 	free(kept);
 	free(direct);
+	assert_kept_rebuilt();
 }
 
 /*
@@ -170,6 +218,7 @@ static void assert_kept_direct(void)
  * reply equals the reference's.
  */
 static int step;
+static int lean_groups; /* pages of the lean path listing a branch with the 党小组会 rule */
 
 static int assert_same(void)
 {
@@ -193,6 +242,32 @@ static int assert_same(void)
 				talked += strstr(a, "\"talk\"") != NULL;
 				free(a);
 				free(b);
+			}
+	/* the province root, the org below it and a town listing some of their branches: read
+	 * from 040; every page as the reference's */
+	for (y = 2025; y <= 2026; y++)
+		for (v = 0; v < (int)(sizeof(views) / sizeof(views[0])); v++)
+			for (k = 0; k < 3; k++) {
+				struct compliance_opts lean = { 0 }, lref = { 0 };
+				int page, listed = 1;
+				lean.list_max = lref.list_max = 10;
+				lean.per_page = lref.per_page = 20;
+				lref.reference = 1;
+				for (page = 1; listed; page++) {
+					char *a, *b;
+					lean.page = lref.page = page;
+					a = report(orgs[k], y, views[v][0], views[v][1], &lean);
+					b = report(orgs[k], y, views[v][0], views[v][1], &lref);
+					if (strcmp(a, b))
+						fail_msg("step %d org %" PRId64 " %d view %d page %d: kept (040)\n%s\nreference\n%s", step,
+							 orgs[k], y, v, page, a, b);
+					assert_non_null(strstr(a, "\"branches_listed\":\"not_green\""));
+					listed = strstr(a, "\"branches\":[]") == NULL;
+					lean_groups += strstr(a, "\"kind\":\"group\",\"name\":\"党小组会\",\"every_months\":1,"
+								 "\"required\":") != NULL;
+					free(a);
+					free(b);
+				}
 			}
 	return talked;
 }
@@ -277,6 +352,93 @@ static void test_kept_equals_reference(void **state)
 	if (org_get(&fx.ctx, fx.br[3], &o) || org_move(&fx.ctx, fx.br[3], fx.town[0], o.version))
 		life_fail_ctx("org_move", &fx.ctx);
 	assert_same();
+	/* 党小组会 (040): random months of two years, then every month to June 2026 for both 党小组
+	 * of branch 0 and one of the two of branch 8 (a month with 1 of 2 met) */
+	{
+		int64_t gm[8], g, version;
+		int ng = 0, mo;
+		for (i = 0; i < NBR; i += 4)
+			for (j = 0; j < 2; j++) {
+				if (!fx.grp[i][j])
+					continue;
+				xsnprintf(day, sizeof(day), "%04d-%02d-%02d", 2025 + (int)(rand_r(&seed) % 2),
+					  1 + (int)(rand_r(&seed) % 12), 1 + (int)(rand_r(&seed) % 28));
+				g = meet(fx.grp[i][j], "group", day, NULL);
+				if (ng < 8)
+					gm[ng++] = g;
+			}
+		for (mo = 1; mo <= 6; mo++) {
+			xsnprintf(day, sizeof(day), "2026-%02d-10", mo);
+			meet(fx.grp[0][0], "group", day, NULL);
+			meet(fx.grp[0][1], "group", day, NULL);
+			meet(fx.grp[8][0], "group", day, NULL);
+		}
+		meet(fx.grp[0][0], "group", "2026-03-20", NULL); /* twice in a month: still one 党小组 */
+		/* the kinds no other step holds: 支委会 (branches with a committee), 组织生活会, 民主评议党员 */
+		for (i = 1; i < NBR; i += 5) {
+			xsnprintf(day, sizeof(day), "%04d-%02d-15", 2025 + i % 2, 1 + i % 12);
+			if (i % 3) /* a quorum of the 3 支委 */
+				meet(fx.br[i], "committee", day,
+				     json_pack("[{s:I, s:s, s:b}, {s:I, s:s, s:b}]", "member_id", (json_int_t)fx.mem[i][0], "status",
+					       "present", "committee", 1, "member_id", (json_int_t)fx.mem[i][1], "status", "present",
+					       "committee", 1));
+			meet(fx.br[i], i % 2 ? "life_meeting" : "appraisal", day, NULL);
+		}
+		/* branch 22 (支委, no 党小组) green in June and in December 2026: every kind kept must count */
+		{
+			static const char *const dec[] = { "theme_day", "party_congress", "lecture", "life_meeting", "appraisal" };
+			size_t k;
+			for (k = 0; k < 3; k++)
+				meet(fx.br[22], dec[k], "2026-06-05", NULL);
+			for (k = 0; k < sizeof(dec) / sizeof(dec[0]); k++)
+				meet(fx.br[22], dec[k], "2026-12-05", NULL);
+			for (mo = 6; mo <= 12; mo += 6) {
+				xsnprintf(day, sizeof(day), "2026-%02d-05", mo);
+				meet(fx.br[22], "committee", day,
+				     json_pack("[{s:I, s:s, s:b}, {s:I, s:s, s:b}]", "member_id", (json_int_t)fx.mem[22][0],
+					       "status", "present", "committee", 1, "member_id", (json_int_t)fx.mem[22][1],
+					       "status", "present", "committee", 1));
+			}
+			meet(fx.br[22], "talk", "2026-12-05",
+			     json_pack("[o, o, o]", att(fx.mem[22][0], "present", NULL), att(fx.mem[22][1], "present", NULL),
+				       att(fx.mem[22][2], "present", NULL)));
+		}
+		assert_same();
+		/* one moved to another month and year, one deleted */
+		{
+			json_t *got = NULL, *body;
+			err_clear(&fx.ctx.err);
+			if (meeting_get(&fx.ctx, gm[1], &got))
+				life_fail_ctx("meeting_get", &fx.ctx);
+			body = json_pack("{s:s, s:O}", "held_on", "2025-02-14", "version", json_object_get(got, "version"));
+			if (meeting_update(&fx.ctx, gm[1], body))
+				life_fail_ctx("meeting_update", &fx.ctx);
+			json_decref(body);
+			json_decref(got);
+		}
+		exec_sql("DELETE FROM meeting_attendance WHERE meeting_id = %" PRId64 " AND %" PRId64 " = 0", gm[2], 0);
+		exec_sql("DELETE FROM meetings WHERE id = %" PRId64 " AND %" PRId64 " = 0", gm[2], 0);
+		assert_same();
+		/* a 党小组 that met moved to another branch (its months of every year follow it) */
+		err_clear(&fx.ctx.err);
+		if (org_get(&fx.ctx, fx.grp[8][1], &o) || org_move(&fx.ctx, fx.grp[8][1], fx.br[16], o.version))
+			life_fail_ctx("org_move group", &fx.ctx);
+		assert_same();
+		/* one dissolved: neither counted nor its meetings */
+		err_clear(&fx.ctx.err);
+		if (org_get(&fx.ctx, fx.grp[0][1], &o) || org_dissolve(&fx.ctx, fx.grp[0][1], o.version))
+			life_fail_ctx("org_dissolve group", &fx.ctx);
+		assert_same();
+		/* a branch without 党小组 gains one (the rule applies), it meets once, then it is deleted */
+		g = life_make_org(fx.br[1], "group", "新党小组", 0);
+		assert_same();
+		version = meet(g, "group", "2026-05-05", NULL);
+		assert_same();
+		exec_sql("DELETE FROM meetings WHERE id = %" PRId64 " AND %" PRId64 " = 0", version, 0);
+		exec_sql("DELETE FROM orgs WHERE id = %" PRId64 " AND %" PRId64 " = 0", g, 0);
+		assert_same();
+		assert_true(lean_groups > 0);
+	}
 	/* a member's month of talks deleted outright (as a rebuild does) */
 	exec_sql("DELETE FROM member_life_months WHERE talks > 0 AND member_id = (SELECT min(member_id) FROM "
 		 "member_life_months WHERE talks > 0 AND year = %" PRId64 ") AND year = %" PRId64,

@@ -21,10 +21,10 @@
 #include "domain/dues.h"
 #include "domain/idcard.h"
 #include "domain/meeting.h"
-#include "domain/points_internal.h" /* d */
+#include "domain/points_internal.h"
 #include "domain/stats.h"
-#include "domain/org.h"            /* a */
-#include "domain/stats_internal.h" /* a */
+#include "domain/org.h"
+#include "domain/stats_internal.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/date.h"
@@ -161,11 +161,11 @@ static const struct {
 	  7 },
 	{ "SELECT member_id, ok_ym FROM member_life ORDER BY member_id", 2 },
 	{ "SELECT id, name, id_hash, birth_date, join_date, dues_paid_to FROM members ORDER BY id", 6 },
-	/* c: 038 谈心谈话 per org (rows fallen to 0 count nothing) */
+	/* 038 谈心谈话 per org (rows fallen to 0 count nothing) */
 	{ "SELECT r.org_id, r.roster, t.year, t.talked FROM org_talk_roster r LEFT JOIN org_talks t "
 	  "ON t.org_id = r.org_id AND t.talked <> 0 WHERE r.roster <> 0 ORDER BY r.org_id, t.year",
 	  4 },
-	/* a: 036 党内统计 counts per ancestor and by birth date (rows fallen to 0 count nothing) */
+	/* 036 党内统计 counts per ancestor and by birth date (rows fallen to 0 count nothing) */
 	{ "SELECT org_id, direct, direct_full, total, g1, g2, g0, e01, e03, e_other, edu0, edu1, edu2, edu3, edu4, edu5, "
 	  "edu6, jp0, jp1, jp2, jp3, jp4, jp5, jp6, cat_full, cat_prob, suspended, lost, floating FROM stats_kept "
 	  "WHERE total <> 0 ORDER BY org_id",
@@ -176,11 +176,10 @@ static const struct {
 	  "k_group <> 0 ORDER BY org_id",
 	  16 },
 	{ "SELECT org_id, term_end, n FROM stats_org_terms WHERE n <> 0 ORDER BY org_id, term_end", 3 },
-	/* end a */
-	/* b: 037 arrears figures per member and their sums per org (the live world's queue drained in check_world) */
+	/* 037 arrears figures per member and their sums per org (the live world's queue drained in check_world) */
 	{ "SELECT member_id, org_id, org_path, ok, k, a, b, v FROM dues_owed ORDER BY member_id", 8 },
 	{ "SELECT org_id, k, members, a, b FROM dues_owed_sums WHERE members <> 0 ORDER BY org_id, k", 5 },
-	/* d: 039 kept period values per subject, score histograms and active members per org */
+	/* 039 kept period values per subject, score histograms and active members per org */
 	{ "SELECT target, subject_id, year, pcode, award_x10, deduct_x10, entries FROM point_period_scores "
 	  "ORDER BY target, subject_id, year, pcode",
 	  7 },
@@ -188,7 +187,13 @@ static const struct {
 	  "ORDER BY org_id, target, year, pcode, award_x10, deduct_x10",
 	  8 },
 	{ "SELECT org_id, target, n FROM point_subject_counts WHERE n <> 0 ORDER BY org_id, target", 3 },
-	/* end d */
+	/* 040 months with meetings per org and year, 党小组 that met per month, 党小组 per org */
+	{ "SELECT 'k', year, org_id, months, months2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM compliance_kept "
+	  "WHERE months <> 0 OR months2 <> 0 UNION ALL SELECT 'g', year, org_id, g1, g2, g3, g4, g5, g6, g7, g8, g9, "
+	  "g10, g11, g12 FROM compliance_group_months WHERE g1 + g2 + g3 + g4 + g5 + g6 + g7 + g8 + g9 + g10 + g11 + "
+	  "g12 <> 0 ORDER BY 1, 2, 3",
+	  15 },
+	{ "SELECT org_id, groups FROM org_group_counts WHERE groups <> 0 ORDER BY org_id", 2 },
 };
 
 static void check_world(struct world *w, int pg)
@@ -201,7 +206,7 @@ static void check_world(struct world *w, int pg)
 	int64_t n, bad = 0;
 
 	assert_int_equal(w->rc, 0);
-	/* b: the members the live triggers queued worked out; the kept arrears equal the reference */
+	/* the members the live triggers queued worked out; the kept arrears equal the reference */
 	assert_int_equal(dues_owed_refresh(&w->ctx), 0);
 	assert_int_equal(q1(w, "SELECT count(*) FROM dues_owed_stale"), 0);
 	assert_true(q1(w, "SELECT count(*) FROM dues_owed") > MEMBERS / 2);
@@ -281,6 +286,22 @@ static void check_world(struct world *w, int pg)
 			 0);
 	assert_int_equal(q1(w, "SELECT sum(meetings) FROM member_life_months"), w->rep.attendance);
 
+	/* every fact row in its top-level org's partition (041), none left in the default ones */
+	if (pg) {
+		assert_int_equal(q1(w, "SELECT (SELECT count(*) FROM meeting_attendance_default) + (SELECT count(*) FROM "
+				       "dues_months_default) + (SELECT count(*) FROM member_life_months_default)"),
+				 0);
+		assert_int_equal(q1(w, "SELECT count(*) FROM meeting_attendance a JOIN meetings mt ON mt.id = a.meeting_id "
+				       "WHERE a.top_org_id <> dj_top_org(mt.org_path)"),
+				 0);
+		assert_int_equal(q1(w, "SELECT count(*) FROM dues_months WHERE top_org_id <> dj_top_org(org_path)"), 0);
+		assert_int_equal(q1(w, "SELECT count(*) FROM member_life_months l JOIN members m ON m.id = l.member_id "
+				       "WHERE l.top_org_id <> dj_top_org(m.org_path)"),
+				 0);
+		assert_true(q1(w, "SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent "
+				  "WHERE p.relname = 'meeting_attendance'") > 2);
+	}
+
 	/* triggers back on */
 	if (pg)
 		assert_int_equal(q1(w, "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'"), 0);
@@ -290,7 +311,7 @@ static void check_world(struct world *w, int pg)
 	assert_int_equal(audit_verify(&w->ctx, &av), 0);
 	assert_true(av.ok);
 
-	/* d: the kept standings (039) give the pass's rankings and summary of the province */
+	/* the kept standings (039) give the pass's rankings and summary of the province */
 	{
 		static const char *const periods[] = { "2025", "2025Q4", "2026Q1", "2026-02" };
 		int64_t root = q1(w, "SELECT id FROM orgs WHERE depth = 0");
@@ -315,7 +336,6 @@ static void check_world(struct world *w, int pg)
 			}
 		}
 	}
-	/* end d */
 	/* the app's reports on it */
 	assert_int_equal(compliance_report_json(&w->ctx, 0, 2025, 0, 0, &sb), 0);
 	assert_non_null(strstr(sb.buf, "党支部"));
@@ -324,7 +344,7 @@ static void check_world(struct world *w, int pg)
 	assert_int_equal(stats_tables(&w->ctx, 0, &ref, &tables), 0);
 	assert_int_equal(json_integer_value(json_object_get(tables, "total")), MEMBERS);
 	json_decref(tables);
-	/* a: the kept counts (036) give the pass's tables for the province and a county, this year and last */
+	/* the kept counts (036) give the pass's tables for the province and a county, this year and last */
 	{
 		static const char *const roots[] = { "SELECT id FROM orgs WHERE depth = 0", "SELECT min(id) FROM orgs WHERE depth = 2" };
 		struct stats_counts fold, kept;
@@ -341,7 +361,6 @@ static void check_world(struct world *w, int pg)
 			assert_memory_equal(&fold, &kept, sizeof(fold));
 		}
 	}
-	/* end a */
 }
 
 #define SCHEMA_SQLITE "SELECT count(*) FROM sqlite_master WHERE type IN ('index', 'trigger')"

@@ -441,14 +441,115 @@ static void test_writes(void **state)
 	assert_true(seen_owed > 10);
 }
 
+/* the state a large database is left in by migration 037: no figures, every member with a base queued */
+static void pending_queue(void)
+{
+	sql("INSERT INTO dues_owed_bulk (on_) VALUES (1)");
+	sql("DELETE FROM dues_owed");
+	sql("DELETE FROM dues_owed_sums");
+	sql("DELETE FROM dues_owed_bulk");
+	sql("INSERT INTO dues_owed_stale (member_id) SELECT DISTINCT member_id FROM dues_bases");
+}
+
+/* dangjian upgrade's dues step (dues_owed_upgrade): a pending queue worked out in bounded
+ * transactions, interrupted after every one of them and run again, ends with the rows and
+ * sums the triggers keep; an interrupted run leaves reads right; a run with nothing to do
+ * changes nothing */
+static void test_upgrade(void **state)
+{
+	char *s1, *o1, *s2, *o2;
+	int i, k, done = 0, calls = 0;
+	(void)state;
+	for (i = 0; i < NM - 1; i++)
+		base_row(fx.m[i], i % 3 ? "2025-07" : "2025-02", 100 + 50 * (int64_t)i);
+	rows(fx.m[0], 2025, 2, 2025, 10);
+	rows(fx.m[3], 2025, 7, 2025, 9);
+	rows(fx.m[3], 2025, 12, 2026, 8);
+	rows(fx.m[5], 2025, 7, 2026, 2);
+	reduction_row(fx.m[7], "2025-10", "2026-05", 300, "approved");
+	compare_all();
+	s1 = dump(SUMS, 5);
+	o1 = dump(OWED, 8);
+	assert_true(q1("SELECT count(*) FROM dues_owed") > 5);
+	dues_owed_bulk_min = 4;       /* the bulk path at this size */
+	dues_owed_chunk_members = 3;  /* several chunks, one per transaction */
+	dues_owed_upgrade_chunks = 1;
+	pending_queue();
+	assert_int_equal(q1("SELECT count(*) FROM dues_owed_stale"), q1("SELECT count(DISTINCT member_id) FROM dues_bases"));
+	assert_true(q1("SELECT count(*) FROM dues_owed_stale") >= NM - 1);
+	/* interrupted after k transactions, for k = 1, 2, …: each run goes on where the last stopped */
+	for (k = 1; !done && k < 50; k++) {
+		assert_int_equal(dues_owed_upgrade(&fx.ctx, NULL, k, &done), 0);
+		calls++;
+		if (!done) {
+			/* the sums are stale while the flag stands: it is committed */
+			assert_int_equal(q1("SELECT count(*) FROM dues_owed_bulk"), 1);
+		}
+	}
+	assert_true(done);
+	assert_true(calls >= 3); /* 13 members (or more: PostgreSQL keeps the earlier test's) in chunks of 3 */
+	assert_int_equal(q1("SELECT count(*) FROM dues_owed_stale"), 0);
+	assert_int_equal(q1("SELECT count(*) FROM dues_owed_bulk"), 0);
+	s2 = dump(SUMS, 5);
+	o2 = dump(OWED, 8);
+	assert_string_equal(o1, o2);
+	assert_string_equal(s1, s2);
+	free(s2);
+	free(o2);
+	compare_all();
+	/* again: nothing to do, nothing changes */
+	assert_int_equal(dues_owed_upgrade(&fx.ctx, stderr, 0, &done), 0);
+	assert_true(done);
+	s2 = dump(SUMS, 5);
+	o2 = dump(OWED, 8);
+	assert_string_equal(o1, o2);
+	assert_string_equal(s1, s2);
+	free(s2);
+	free(o2);
+	/* interrupted half way and not run again: the first read finishes the work (the server's way) */
+	pending_queue();
+	assert_int_equal(dues_owed_upgrade(&fx.ctx, NULL, 2, &done), 0);
+	assert_false(done);
+	assert_true(q1("SELECT count(*) FROM dues_owed_stale") > 0);
+	compare_all();
+	assert_int_equal(q1("SELECT count(*) FROM dues_owed_bulk"), 0);
+	/* worked out entirely but the sums not yet recomputed: reads still see the flag */
+	pending_queue();
+	for (done = 0, k = 1; k < 50 && q1("SELECT count(*) FROM dues_owed_stale"); k++)
+		assert_int_equal(dues_owed_upgrade(&fx.ctx, NULL, 1, &done), 0);
+	assert_false(done);
+	assert_int_equal(q1("SELECT count(*) FROM dues_owed_bulk"), 1);
+	compare_all();
+	s2 = dump(SUMS, 5);
+	assert_string_equal(s1, s2);
+	free(s2);
+	/* a short queue: the ordinary drain in one transaction */
+	dues_owed_bulk_min = 20000;
+	pending_queue();
+	assert_int_equal(dues_owed_upgrade(&fx.ctx, NULL, 0, &done), 0);
+	assert_true(done);
+	o2 = dump(OWED, 8);
+	s2 = dump(SUMS, 5);
+	assert_string_equal(o1, o2);
+	assert_string_equal(s1, s2);
+	free(s2);
+	free(o2);
+	dues_owed_chunk_members = 1000;
+	dues_owed_upgrade_chunks = 20;
+	free(s1);
+	free(o1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_pure),
 		cmocka_unit_test_setup_teardown(test_writes, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, setup_sqlite, teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
 		cmocka_unit_test_setup_teardown(test_writes, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, setup_pg, teardown),
 	};
 	int rc = cmocka_run_group_tests_name("dues_owed sqlite", sqlite_tests, NULL, NULL);
 	if (getenv("DJ_TEST_PG_URL") && getenv("DJ_TEST_PG_URL")[0])

@@ -531,10 +531,79 @@ static void test_prepare(void **state)
 	check_kept();
 }
 
+/* dangjian upgrade's points step (points_standings_upgrade): from the state migration 039 leaves
+ * (nothing kept, not ready) in bounded transactions, interrupted after every one of them and run
+ * again, to the tables the writes keep and the same rankings; again, nothing changes */
+static void test_upgrade(void **state)
+{
+	char *before[3], *after, *a, *b;
+	json_t *r;
+	size_t i;
+	int k, done = 0, ready = -1;
+	(void)state;
+	ctx_as_system(&fx.ctx);
+	writes(30);
+	for (i = 0; i < 3; i++)
+		before[i] = rows_text(kept[i].sql, kept[i].ncols);
+	points_agg_min_members = -1;
+	err_clear(&fx.ctx.err);
+	assert_int_equal(points_rankings(&fx.ctx, fx.top, "member", "2026", 1, 50, &r), 0);
+	a = dump(r);
+	assert_int_equal(db_exec(fx.ctx.db, "DELETE FROM point_period_scores; DELETE FROM point_score_hist; "
+					    "UPDATE point_standings_state SET ready = 0",
+				 &fx.ctx.err),
+			 0);
+	points_rebuild_chunk = 7;      /* many chunks of rollups, one per transaction */
+	points_upgrade_hist_rows = 40; /* and of histogram rows */
+	for (k = 1; !done && k < 500; k++) {
+		assert_int_equal(points_standings_upgrade(&fx.ctx, NULL, k, &done), 0);
+		assert_int_equal(points_standings_ready(&fx.ctx, &ready), 0);
+		assert_int_equal(ready, done);
+	}
+	assert_true(done);
+	assert_true(k > 4);
+	for (i = 0; i < 3; i++) {
+		after = rows_text(kept[i].sql, kept[i].ncols);
+		if (strcmp(before[i], after))
+			fail_msg("kept differs after the upgrade: %s\nkept:\n%s\nupgraded:\n%s", kept[i].sql, before[i], after);
+		free(after);
+	}
+	assert_int_equal(points_rankings(&fx.ctx, fx.top, "member", "2026", 1, 50, &r), 0);
+	b = dump(r);
+	assert_string_equal(a, b);
+	free(b);
+	/* again: ready, nothing written */
+	assert_int_equal(points_standings_upgrade(&fx.ctx, stderr, 0, &done), 0);
+	assert_true(done);
+	for (i = 0; i < 3; i++) {
+		after = rows_text(kept[i].sql, kept[i].ncols);
+		assert_string_equal(before[i], after);
+		free(after);
+		free(before[i]);
+	}
+	/* interrupted half way, then the server starts: points_standings_prepare finishes it */
+	assert_int_equal(db_exec(fx.ctx.db, "UPDATE point_standings_state SET ready = 0", &fx.ctx.err), 0);
+	assert_int_equal(points_standings_upgrade(&fx.ctx, NULL, 3, &done), 0);
+	assert_false(done);
+	assert_int_equal(points_standings_prepare(&fx.ctx), 0);
+	assert_int_equal(points_standings_ready(&fx.ctx, &ready), 0);
+	assert_int_equal(ready, 1);
+	assert_int_equal(points_rankings(&fx.ctx, fx.top, "member", "2026", 1, 50, &r), 0);
+	b = dump(r);
+	assert_string_equal(a, b);
+	free(b);
+	free(a);
+	points_rebuild_chunk = 20000;
+	points_upgrade_hist_rows = 50000;
+	points_agg_min_members = 20000;
+	check_kept();
+}
+
 #define TESTS                                                   \
 	{                                                       \
 		cmocka_unit_test(test_kept_equals_pass),        \
 		cmocka_unit_test(test_prepare),                 \
+		cmocka_unit_test(test_upgrade),                 \
 	}
 
 int main(void)

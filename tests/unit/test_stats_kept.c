@@ -27,6 +27,7 @@
 #include "domain/stats_internal.h"
 #include "domain/transfer.h"
 #include "support/life_fixture.h"
+#include "util/config.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -340,6 +341,117 @@ static void all_same(const char *when)
 	rebuild_equal(when);
 }
 
+/* /stats/members: the page found by the kept counts (stats_kept_members_page) against the pass
+ * over the subtree's rows (the reference), every member table's every value and the year's joins */
+static struct config drill_cfg;
+
+static json_t *drill(int64_t org, const struct stats_ref *r, const char *dim, const char *value, int page, int per,
+		     long long min, int64_t *total)
+{
+	json_t *items = NULL;
+	char set[64];
+	xsnprintf(set, sizeof(set), "stats.kept_min_members=%lld", min);
+	config_defaults(&drill_cfg);
+	assert_int_equal(config_set(&drill_cfg, set, NULL), 0);
+	fx.ctx.cfg = &drill_cfg;
+	err_clear(&fx.ctx.err);
+	if (stats_drill_members(&fx.ctx, org, r, dim, value, page, per, &items, total))
+		life_fail_ctx("drill", &fx.ctx);
+	fx.ctx.cfg = NULL;
+	return items;
+}
+
+static void id_collect(void *arg, int64_t id)
+{
+	json_array_append_new(arg, json_integer(id));
+}
+
+static void drill_same_one(int64_t org, const struct stats_ref *r, const char *dim, const char *value, const char *when)
+{
+	json_t *a, *b, *ids, *all = json_array();
+	int64_t ta = 0, tb = 0, tk = 0;
+	int page, last;
+	size_t i;
+	/* every page of 200 */
+	for (page = 1; page == 1 || (page - 1) * 200 < ta; page++) {
+		a = drill(org, r, dim, value, page, 200, 1000000000, &ta);
+		b = drill(org, r, dim, value, page, 200, 0, &tb);
+		if (!json_equal(a, b) || ta != tb) {
+			char *x = json_dumps(a, JSON_COMPACT), *y = json_dumps(b, JSON_COMPACT);
+			fprintf(stderr, "%s: org %" PRId64 " %s=%s on %s page %d: pass %lld %s\nkept %lld %s\n", when, org, dim,
+				value, r->ref_iso, page, (long long)ta, x, (long long)tb, y);
+			free(x);
+			free(y);
+			fail();
+		}
+		json_array_extend(all, a);
+		json_decref(a);
+		json_decref(b);
+	}
+	assert_int_equal((int64_t)json_array_size(all), ta);
+	/* the walk itself, whatever the threshold: the same ids in the same order */
+	if (strcmp(dim, "change")) {
+		struct org root;
+		char hi[PATH_MAX_LEN];
+		enum stats_dim d = (enum stats_dim)stats_dim_parse(dim);
+		ids = json_array();
+		assert_int_equal(stats_scope(&fx.ctx, org, &root, hi, sizeof(hi)), 0);
+		assert_int_equal(stats_kept_members_page(&fx.ctx, &root, hi, r, d, stats_value_parse(d, value), -1, 0, 100000,
+							 id_collect, ids, &tk),
+				 0);
+		assert_int_equal(tk, ta);
+		assert_int_equal(json_array_size(ids), json_array_size(all));
+		for (i = 0; i < json_array_size(all); i++)
+			assert_int_equal(json_integer_value(json_array_get(ids, i)),
+					 json_integer_value(json_object_get(json_array_get(all, i), "id")));
+		json_decref(ids);
+	}
+	json_decref(all);
+	/* pages of 7: the first, the second, the last and one past it */
+	last = (int)((ta + 6) / 7);
+	for (page = 1; page <= last + 1; page += page < 2 ? 1 : (last - 1 > 1 ? last - 1 : 1)) {
+		a = drill(org, r, dim, value, page, 7, 1000000000, &ta);
+		b = drill(org, r, dim, value, page, 7, 0, &tb);
+		assert_int_equal(ta, tb);
+		assert_true(json_equal(a, b));
+		json_decref(a);
+		json_decref(b);
+	}
+}
+
+static void drill_same(const char *when)
+{
+	static const char *const pairs[][2] = {
+		{ "total", "all" },	     { "gender", "male" },	   { "gender", "female" },
+		{ "gender", "unknown" },     { "nation", "han" },	   { "nation", "minority" },
+		{ "ethnicity", "01" },	     { "ethnicity", "03" },	   { "ethnicity", "other" },
+		{ "age", "le30" },	     { "age", "31_35" },	   { "age", "36_40" },
+		{ "age", "41_45" },	     { "age", "46_50" },	   { "age", "51_55" },
+		{ "age", "56_60" },	     { "age", "61_70" },	   { "age", "ge71" },
+		{ "education", "postgrad" }, { "education", "bachelor" },  { "education", "college" },
+		{ "education", "high" },     { "education", "junior" },	   { "education", "none" },
+		{ "join_period", "before_1949" }, { "join_period", "1949_1966" }, { "join_period", "since_2012" },
+		{ "category", "full" },	     { "category", "probationary" }, { "status", "normal" },
+		{ "status", "suspended" },   { "status", "lost_contact" }, { "status", "floating" },
+		{ "change", "joined" },
+	};
+	int64_t orgs[4];
+	struct stats_ref r;
+	size_t i, k;
+	int y;
+	orgs[0] = 0;
+	orgs[1] = fx.top;
+	orgs[2] = fx.t1;
+	orgs[3] = fx.b[6];
+	ctx_as_system(&fx.ctx);
+	for (y = 0; y < 2; y++) {
+		assert_int_equal(stats_ref_init(&fx.ctx, y ? 2012 : fx.ctx.today.y, &r), 0);
+		for (k = 0; k < COUNT(orgs); k++)
+			for (i = 0; i < COUNT(pairs); i++)
+				drill_same_one(orgs[k], &r, pairs[i][0], pairs[i][1], when);
+	}
+}
+
 static void move_member(int64_t member, int64_t to)
 {
 	struct transfer t;
@@ -376,6 +488,7 @@ static void test_after_inserts(void **state)
 {
 	(void)state;
 	all_same("inserts");
+	drill_same("inserts");
 }
 
 static void test_after_updates(void **state)
@@ -443,6 +556,7 @@ static void test_after_deletes_and_transfers(void **state)
 	move_member(active_member(), fx.b[5]);
 	move_member(active_member(), fx.b[2]);
 	all_same("deletes and transfers");
+	drill_same("deletes and transfers");
 }
 
 static void test_after_org_moves(void **state)
@@ -455,6 +569,7 @@ static void test_after_org_moves(void **state)
 	if (org_move(&fx.ctx, fx.t3, fx.t2, o.version))
 		life_fail_ctx("org_move", &fx.ctx);
 	all_same("org move");
+	drill_same("org move");
 	assert_int_equal(org_get(&fx.ctx, fx.b[3], &o), 0);
 	if (org_move(&fx.ctx, fx.b[3], fx.t1, o.version))
 		life_fail_ctx("org_move", &fx.ctx);
@@ -491,6 +606,7 @@ static void test_after_org_writes(void **state)
 	if (org_dissolve(&fx.ctx, nb, o.version))
 		life_fail_ctx("org_dissolve", &fx.ctx);
 	all_same("dissolved branch");
+	drill_same("dissolved branch");
 	/* members in and out of branches across the bands */
 	for (k = 0; k < 60; k++) {
 		int64_t id = life_make_member(fx.b[k % 8]);
@@ -573,6 +689,7 @@ static void test_clock_moves_on(void **state)
 		set_text(active_member(), "join_date", joins[rnd(COUNT(joins))]);
 	}
 	all_same("after the days' writes");
+	drill_same("after the days' writes");
 	life_set_today(2026, 3, 10);
 }
 
