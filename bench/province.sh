@@ -13,6 +13,8 @@
 #   points rankings   GET /api/v1/points/rankings?org=ROOT&period=Y     (points_rankings.sql)
 #   points summary    GET /api/v1/points/summary?org=ROOT&period=Y      (points_summary.sql)
 #   dues arrears      GET /api/v1/dues/arrears?org_id=ROOT              (dues_arrears.sql)
+# Then a page 95 % down the member list and pages 50, 75 and 95 % down the member
+# ranking, by page number against keyset paging (`after=`, the previous page's "next").
 # Y is this year, M the last whole month. Only the HTTP status, the time and the reply's
 # size are read (the reply shapes may change: paging of large subtrees). Printed per
 # report: HTTP median, the dangjian process's CPU median (on PostgreSQL the database
@@ -175,6 +177,28 @@ import statistics, sys
 rows = [l.split() for l in sys.stdin]
 print("%-17s HTTP %s: median %.0f ms" % (rows[0][0], ",".join(sorted({r[1] for r in rows})),
       statistics.median(float(r[2]) * 1000 for r in rows)))')"
+done
+
+# Deep pages (PCT % down the list, 50 a page): by page number (OFFSET) against keyset
+# paging (after= the previous page's "next", one request earlier), same rows, median of RUNS.
+deep() {
+	local name=$1 base=$2 pct=$3 total page next tn ta
+	total=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$base&page=1" |
+		python3 -c 'import json,sys;print(json.load(sys.stdin)["total"])')
+	page=$((total * pct / 100 / 50))
+	[ "$page" -ge 2 ] || return 0
+	next=$(curl -fsS --max-time 1800 -H "Authorization: Bearer $TOKEN" "$base&page=$((page - 1))" |
+		python3 -c 'import json,sys;print(json.load(sys.stdin)["next"])')
+	tn=$(for _ in $(seq "$RUNS"); do one "$base&page=$page"; done | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)] * 1000}')
+	ta=$(for _ in $(seq "$RUNS"); do one "$base&page=$page&after=$next"; done | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)] * 1000}')
+	say "$(printf '%-17s page %d of %d: by number %.0f ms, after=%s %.0f ms (%.0fx)' "$name" "$page" \
+		$(((total + 49) / 50)) "$tn" "$next" "$ta" "$(python3 -c "print($tn / max($ta, 0.001))")")"
+}
+say "deep pages, by page number and by cursor (median of $RUNS)"
+deep members "$API/members?org=$ORG&per_page=50" 95
+# the ranking's largest tie group (members with no points) lies in the middle
+for pct in 50 75 95; do
+	deep points_rankings "$API/points/rankings?org=$ORG&target=member&period=$YEAR&per_page=50" $pct
 done
 
 say "straightforward SQL (median of $SQL_RUNS$([ "$SQL_WARMUP" = 0 ] && echo ", no warm-up" || echo " after a warm-up"))"

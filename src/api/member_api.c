@@ -33,6 +33,7 @@ int member_filter_from_query(struct request *req, struct member_filter *f)
 	f->page = page;
 	f->per_page = per_page;
 	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &f->org_id)) ||
+	    (rc = api_query_int(req, "after", 0, 1, INT64_MAX, &f->after)) ||
 	    (rc = copy_query(req, "q", f->q, sizeof(f->q))) ||
 	    (rc = copy_query(req, "category", f->category, sizeof(f->category))) ||
 	    (rc = copy_query(req, "party_status", f->party_status, sizeof(f->party_status))) ||

@@ -5,6 +5,7 @@
 #include "api/handlers.h"
 #include "api/list_params.h"
 #include "api/record_reply.h"
+#include "api/titled_query.h"
 #include "domain/notice.h"
 #include "util/banned.h"
 
@@ -18,18 +19,11 @@ int h_notices_list(struct request *req, struct response *res)
 	static const struct list_download dl = { cols, "通知公告", "notices" };
 	struct notice_filter f;
 	struct list_page lp;
-	const char *s;
 	json_t *items = NULL;
 	int64_t total = 0;
 	int rc;
-	memset(&f, 0, sizeof(f));
-	f.status = -1;
-	if ((rc = list_query_org(req, &f.org_id)) || (rc = list_page_from_query(req, &lp)))
-		return rc;
-	if ((s = list_query_text(req, "status")) && (f.status = notice_status_parse(s)) < 0)
-		return err_set(&req->ctx.err, E_MALFORMED, "status", NULL, "status 须为 draft、published 或 withdrawn");
-	f.q = list_query_text(req, "q");
-	if ((rc = notice_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
+	if ((rc = api_titled_query(req, &lp, &f.org_id, &f.status, &f.q)) ||
+	    (rc = notice_list(&req->ctx, &f, lp.page, lp.per_page, &items, &total)))
 		return rc;
 	return list_reply(req, res, &lp, items, total, &dl);
 }

@@ -320,11 +320,12 @@ int h_points_rankings(struct request *req, struct response *res)
 	json_t *j = NULL;
 	char pbuf[8];
 	const char *target, *period;
-	int64_t org;
+	int64_t org, after;
 	int page, per_page, rc;
 	if ((rc = api_paging(req, &page, &per_page)) || (rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) ||
+	    (rc = api_query_int(req, "after", 0, 1, INT64_MAX, &after)) ||
 	    (rc = query_target(req, "member", &target)) || (rc = query_period(req, pbuf, &period)) ||
-	    (rc = points_rankings(&req->ctx, org, target, period, page, per_page, &j)))
+	    (rc = points_rankings_after(&req->ctx, org, target, period, page, per_page, after, &j)))
 		return rc;
 	api_reply_json(res, 200, j);
 	return 0;
@@ -376,8 +377,10 @@ int h_points_publications_list(struct request *req, struct response *res)
 int h_points_publication_get(struct request *req, struct response *res)
 {
 	json_t *j = NULL;
-	int rc = points_publication_get(&req->ctx, req->params[0], &j);
-	if (rc)
+	int64_t after;
+	int page, per_page, rc;
+	if ((rc = api_paging(req, &page, &per_page)) || (rc = api_query_int(req, "after", 0, 1, INT64_MAX, &after)) ||
+	    (rc = points_publication_page(&req->ctx, req->params[0], page, per_page, after, &j)))
 		return rc;
 	api_reply_json(res, 200, j);
 	return 0;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "util/config.h"
@@ -184,8 +185,9 @@ static json_t *round_to_json(const struct round *r)
 	"a.updated_at"
 #define ROUND_FROM " FROM appraisals a JOIN orgs o ON o.id = a.org_id "
 
-static void read_round(struct stmt *st, struct round *r)
+static void read_round(struct stmt *st, void *rec)
 {
+	struct round *r = rec;
 	memset(r, 0, sizeof(*r));
 	r->id = stmt_int(st, 0);
 	r->org_id = stmt_int(st, 1);
@@ -244,21 +246,10 @@ static int load_entries(struct ctx *ctx, struct round *r)
 /* The round (with its entries when asked) if its branch lies in the actor's scope. */
 static int load_round(struct ctx *ctx, int64_t id, struct round *r, int with_entries)
 {
-	struct stmt *st;
-	int step, found = 0;
-	memset(r, 0, sizeof(*r));
-	st = db_prepare(ctx->db, "SELECT " ROUND_COLS ROUND_FROM "WHERE a.id = ?", &ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_round(st, r);
-	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
+	int found, rc;
+	if ((rc = listq_load_by_id(ctx, "SELECT " ROUND_COLS ROUND_FROM "WHERE a.id = ?", id, read_round, r, sizeof(*r),
+				   &found)))
+		return rc;
 	if (!found || !ctx_path_in_scope(ctx, r->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	return with_entries ? load_entries(ctx, r) : 0;

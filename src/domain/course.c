@@ -17,27 +17,19 @@
 #include "domain/listq.h"
 #include "domain/member.h"
 #include "domain/org.h"
+#include "domain/titled.h"
 #include "util/config.h"
 #include "util/json_util.h"
 #include "util/named.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define NOT_FOUND_MSG "课程不存在或不在您的管理范围内"
 #define MINE_NOT_FOUND_MSG "课程不存在或未指派给您"
-#define STALE_MSG "该课程已被他人修改，请刷新后重试"
-#define LEARNER_STATES "('active', 'transferring')"
 
 static const struct named kinds[CK__COUNT] = {
 	[CK_TEXT] = { "text", "图文" },
 	[CK_PDF] = { "pdf", "PDF 文档" },
 	[CK_VIDEO] = { "video", "视频" },
-};
-
-static const struct named statuses[CS__COUNT] = {
-	[CS_DRAFT] = { "draft", "草稿" },
-	[CS_PUBLISHED] = { "published", "已发布" },
-	[CS_WITHDRAWN] = { "withdrawn", "已撤回" },
 };
 
 int course_kind_parse(const char *s)
@@ -47,7 +39,7 @@ int course_kind_parse(const char *s)
 
 int course_status_parse(const char *s)
 {
-	return named_index(statuses, CS__COUNT, s);
+	return titled_status_parse(s);
 }
 
 int course_default_hours_x10(int minutes, int minutes_per_hour)
@@ -107,13 +99,6 @@ int course_year_cap_x10(struct ctx *ctx, const char *org_path, int *cap_x10)
 	return rc;
 }
 
-static int require_officer(struct ctx *ctx)
-{
-	if (ctx->actor.role < ROLE_SECRETARY)
-		return err_set(&ctx->err, E_FORBIDDEN, NULL, "course.role", "只有支部书记或管理员可以管理课程");
-	return 0;
-}
-
 static void hours_json(json_t *j, const char *key, int64_t tenths)
 {
 	json_object_set_new(j, key, json_real((double)tenths / 10.0));
@@ -122,70 +107,49 @@ static void hours_json(json_t *j, const char *key, int64_t tenths)
 /* ---- one course ------------------------------------------------------------------- */
 
 struct course {
-	int64_t id, org_id, version, file_size;
-	int kind, status, duration, hours_x10;
-	char org_name[128], org_path[PATH_MAX_LEN];
-	char *title, *body, *file_name; /* owned */
+	struct titled t; /* first: see titled.h */
+	int64_t file_size;
+	int kind, duration, hours_x10;
+	char *file_name; /* owned */
 	char file_sha[65], file_mime[64];
-	char published_at[21], withdrawn_at[21], created_at[21];
 };
 
-static void course_release(struct course *c)
+static void course_release(void *rec)
 {
-	free(c->title);
-	free(c->body);
+	struct course *c = rec;
+	titled_release(&c->t);
 	free(c->file_name);
-	c->title = c->body = c->file_name = NULL;
+	c->file_name = NULL;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-#define COURSE_COLS                                                                                             \
-	"c.id, c.org_id, o.name, c.org_path, c.title, c.kind, c.body, c.file_sha256, c.file_name, c.file_mime, " \
-	"c.file_size, c.duration_minutes, c.hours_x10, c.status, c.published_at, c.withdrawn_at, c.created_at, "  \
-	"c.version"
+#define COURSE_COLS                                                                                  \
+	TITLED_COLS("c") ", c.kind, c.file_sha256, c.file_name, c.file_mime, c.file_size, c.duration_minutes, " \
+			 "c.hours_x10"
 #define COURSE_FROM " FROM courses c JOIN orgs o ON o.id = c.org_id "
-#define COURSE_NCOLS 18
+#define COURSE_NCOLS (TITLED_NCOLS + 7)
 
 static void read_course(struct stmt *st, void *rec)
 {
 	struct course *c = rec;
 	memset(c, 0, sizeof(*c));
-	c->id = stmt_int(st, 0);
-	c->org_id = stmt_int(st, 1);
-	stmt_text_copy(st, 2, c->org_name, sizeof(c->org_name));
-	stmt_text_copy(st, 3, c->org_path, sizeof(c->org_path));
-	c->title = dup_or_null(stmt_text(st, 4));
-	c->kind = course_kind_parse(stmt_text(st, 5));
-	c->body = dup_or_null(stmt_text(st, 6));
-	stmt_text_copy(st, 7, c->file_sha, sizeof(c->file_sha));
-	c->file_name = dup_or_null(stmt_text(st, 8));
-	stmt_text_copy(st, 9, c->file_mime, sizeof(c->file_mime));
-	c->file_size = stmt_int(st, 10);
-	c->duration = (int)stmt_int(st, 11);
-	c->hours_x10 = (int)stmt_int(st, 12);
-	c->status = course_status_parse(stmt_text(st, 13));
-	stmt_text_copy(st, 14, c->published_at, sizeof(c->published_at));
-	stmt_text_copy(st, 15, c->withdrawn_at, sizeof(c->withdrawn_at));
-	stmt_text_copy(st, 16, c->created_at, sizeof(c->created_at));
-	c->version = stmt_int(st, 17);
+	titled_read(st, &c->t);
+	c->kind = course_kind_parse(stmt_text(st, TITLED_NCOLS));
+	stmt_text_copy(st, TITLED_NCOLS + 1, c->file_sha, sizeof(c->file_sha));
+	c->file_name = titled_dup(stmt_text(st, TITLED_NCOLS + 2));
+	stmt_text_copy(st, TITLED_NCOLS + 3, c->file_mime, sizeof(c->file_mime));
+	c->file_size = stmt_int(st, TITLED_NCOLS + 4);
+	c->duration = (int)stmt_int(st, TITLED_NCOLS + 5);
+	c->hours_x10 = (int)stmt_int(st, TITLED_NCOLS + 6);
 }
 
 /* the fields both sides show; with_body adds the text */
 static json_t *course_json(const struct course *c, int with_body)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "id", json_integer(c->id));
-	json_object_set_new(j, "org_id", json_integer(c->org_id));
-	json_object_set_new(j, "org_name", json_string(c->org_name));
-	json_object_set_new(j, "title", json_str_or_null(c->title));
+	json_t *j = titled_json(&c->t);
 	json_object_set_new(j, "kind", json_string(named_code_at(kinds, CK__COUNT, c->kind)));
 	json_object_set_new(j, "kind_name", json_string(named_name_at(kinds, CK__COUNT, c->kind)));
 	if (with_body)
-		json_object_set_new(j, "body", json_string(c->body ? c->body : ""));
+		json_object_set_new(j, "body", json_string(c->t.body ? c->t.body : ""));
 	json_object_set_new(j, "duration_minutes", json_integer(c->duration));
 	hours_json(j, "hours", c->hours_x10);
 	if (c->file_sha[0])
@@ -193,45 +157,37 @@ static json_t *course_json(const struct course *c, int with_body)
 							 "size", (json_int_t)c->file_size));
 	else
 		json_object_set_new(j, "file", json_null());
-	json_object_set_new(j, "published_at", json_str_or_null(c->published_at));
+	json_object_set_new(j, "published_at", json_str_or_null(c->t.published_at));
 	return j;
 }
 
-static json_t *manager_json(const struct course *c, int with_body)
+static json_t *manager_json(const struct ctx *ctx, const void *rec, int with_body)
 {
-	json_t *j = course_json(c, with_body);
-	json_object_set_new(j, "status", json_string(named_code_at(statuses, CS__COUNT, c->status)));
-	json_object_set_new(j, "status_name", json_string(named_name_at(statuses, CS__COUNT, c->status)));
-	json_object_set_new(j, "withdrawn_at", json_str_or_null(c->withdrawn_at));
-	json_object_set_new(j, "created_at", json_string(c->created_at));
-	json_object_set_new(j, "version", json_integer(c->version));
+	json_t *j = course_json(rec, with_body);
+	(void)ctx;
+	titled_manager_fields(j, rec, NULL, NULL);
 	return j;
 }
 
-static int load_row(struct ctx *ctx, int64_t id, struct course *c, int *found)
-{
-	return listq_load_by_id(ctx, "SELECT " COURSE_COLS COURSE_FROM "WHERE c.id = ?", id, read_course, c, sizeof(*c),
-				found);
-}
+static int manager_view(struct ctx *ctx, int64_t id, int with_counts, json_t **out);
 
-/* the course for the manager's side: a secretary or admin whose scope holds its org */
-static int load_scoped(struct ctx *ctx, int64_t id, struct course *c)
-{
-	int found, rc;
-	if ((rc = require_officer(ctx)) || (rc = load_row(ctx, id, c, &found)))
-		return rc;
-	if (!found || !ctx_path_in_scope(ctx, c->org_path)) {
-		course_release(c);
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
-	}
-	return 0;
-}
-
-/* the actor's member record, when it can learn: its path ("" when none) */
-static int member_path(struct ctx *ctx, char *path, size_t size)
-{
-	return member_self_path(ctx, LEARNER_STATES, path, size);
-}
+static const struct titled_kind desc = {
+	.entity = "course",
+	.noun = "课程",
+	.role_rule = "course.role",
+	.role_msg = "只有支部书记或管理员可以管理课程",
+	.status_rule = "course.status",
+	.not_found_msg = "课程不存在或不在您的管理范围内",
+	.stale_msg = "该课程已被他人修改，请刷新后重试",
+	.row_sql = "SELECT " COURSE_COLS COURSE_FROM "WHERE c.id = ?",
+	.size = sizeof(struct course),
+	.read = read_course,
+	.release = course_release,
+	.manager_json = manager_json,
+	.view = manager_view,
+	.list_counts = { "assignment_count", "opened_count", "finished_count" },
+	.ncols = COURSE_NCOLS,
+};
 
 /* 1 when course id has an assignment reaching mpath */
 static int assigned_to(struct ctx *ctx, int64_t id, const char *mpath, int *yes)
@@ -256,9 +212,9 @@ static int assigned_to(struct ctx *ctx, int64_t id, const char *mpath, int *yes)
 static int load_mine(struct ctx *ctx, int64_t id, struct course *c, char *mpath, size_t mpath_size)
 {
 	int found, yes = 0, rc;
-	if ((rc = member_path(ctx, mpath, mpath_size)) || (rc = load_row(ctx, id, c, &found)))
+	if ((rc = titled_member_path(ctx, mpath, mpath_size)) || (rc = titled_load_row(ctx, &desc, id, c, &found)))
 		return rc;
-	if (found && mpath[0] && c->status == CS_PUBLISHED && (rc = assigned_to(ctx, id, mpath, &yes))) {
+	if (found && mpath[0] && c->t.status == CS_PUBLISHED && (rc = assigned_to(ctx, id, mpath, &yes))) {
 		course_release(c);
 		return rc;
 	}
@@ -319,14 +275,14 @@ static int manager_view(struct ctx *ctx, int64_t id, int with_counts, json_t **o
 	int64_t opened = 0, finished = 0;
 	int rc;
 	*out = NULL;
-	if ((rc = load_scoped(ctx, id, &c)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &c)))
 		return rc;
 	if ((rc = assignments_json(ctx, id, &assign)) || (with_counts && (rc = progress_counts(ctx, id, &opened, &finished)))) {
 		json_decref(assign);
 		course_release(&c);
 		return rc;
 	}
-	j = manager_json(&c, 1);
+	j = manager_json(ctx, &c, 1);
 	json_object_set_new(j, "assignments", assign);
 	if (with_counts) {
 		json_object_set_new(j, "opened_count", json_integer(opened));
@@ -344,21 +300,6 @@ int course_get(struct ctx *ctx, int64_t id, json_t **out)
 
 /* ---- the manager's list ----------------------------------------------------------- */
 
-static json_t *list_row(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	struct course c;
-	json_t *j;
-	(void)ctx;
-	(void)arg;
-	read_course(st, &c);
-	j = manager_json(&c, 0);
-	json_object_set_new(j, "assignment_count", json_integer(stmt_int(st, COURSE_NCOLS)));
-	json_object_set_new(j, "opened_count", json_integer(stmt_int(st, COURSE_NCOLS + 1)));
-	json_object_set_new(j, "finished_count", json_integer(stmt_int(st, COURSE_NCOLS + 2)));
-	course_release(&c);
-	return j;
-}
-
 int course_list(struct ctx *ctx, const struct course_filter *f, int page, int per_page, json_t **items,
 		int64_t *total)
 {
@@ -369,43 +310,15 @@ int course_list(struct ctx *ctx, const struct course_filter *f, int page, int pe
 		"(SELECT count(r.finished_at) FROM course_completions r WHERE r.course_id = c.id)" COURSE_FROM,
 		" ORDER BY COALESCE(c.published_at, c.created_at) DESC, c.id DESC",
 	};
-	const char *status;
-	int rc;
-	*items = NULL;
-	*total = 0;
-	if ((rc = require_officer(ctx)))
-		return rc;
-	status = f->status >= 0 ? named_code_at(statuses, CS__COUNT, f->status) : NULL;
-	return listq_titled_list(ctx, &sql, "c", f->org_id, status, f->q, page, per_page, list_row, items, total);
+	return titled_list(ctx, &desc, &sql, "c", f->org_id, f->status, f->q, page, per_page, items, total);
 }
 
 /* ---- completions: per branch and per member ---------------------------------------- */
 
-struct tally {
-	int64_t assigned, opened, finished;
-};
-
-static json_t *branch_row(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	struct tally *t = arg;
-	int64_t n = stmt_int(st, 2), o = stmt_int(st, 3), f = stmt_int(st, 4);
-	(void)ctx;
-	t->assigned += n;
-	t->opened += o;
-	t->finished += f;
-	return json_pack("{s:I, s:s, s:I, s:I, s:I}", "org_id", (json_int_t)stmt_int(st, 0), "name", stmt_text(st, 1),
-			 "assigned", (json_int_t)n, "opened", (json_int_t)o, "finished", (json_int_t)f);
-}
-
 /* limits q to the course's learners now: members of an assigned subtree (within the course's) */
 static void where_learners(struct listq *q, const struct course *c)
 {
-	char end[PATH_MAX_LEN + 2];
-	path_range_end(c->org_path, end, sizeof(end));
-	listq_where_int(q, "c.id = ?", c->id);
-	listq_where_text(q, "m.org_path >= ?", c->org_path);
-	listq_where_text(q, "m.org_path < ?", end);
-	listq_where(q, "m.state IN " LEARNER_STATES);
+	titled_where_members(q, "c.id = ?", &c->t);
 	listq_where(q, "EXISTS (SELECT 1 FROM course_assignments a WHERE a.course_id = c.id AND "
 		       "substr(m.org_path, 1, length(a.org_path)) = a.org_path)");
 }
@@ -414,14 +327,7 @@ static void where_learners(struct listq *q, const struct course *c)
 	" FROM courses c CROSS JOIN members m JOIN orgs o ON o.id = m.org_id LEFT JOIN course_completions r " \
 	"ON r.course_id = c.id AND r.member_id = m.id"
 
-static json_t *learner_row(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	(void)ctx;
-	(void)arg;
-	return json_pack("{s:I, s:s, s:I, s:s, s:o, s:o}", "member_id", (json_int_t)stmt_int(st, 0), "name",
-			 stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2), "org_name", stmt_text(st, 3), "opened_at",
-			 json_str_or_null(stmt_text(st, 4)), "finished_at", json_str_or_null(stmt_text(st, 5)));
-}
+static const char *const learner_times[2] = { "opened_at", "finished_at" };
 
 int course_completions(struct ctx *ctx, int64_t id, int64_t org_id, const char *state, int page, int per_page,
 		       json_t **items, int64_t *total, json_t **summary)
@@ -442,7 +348,7 @@ int course_completions(struct ctx *ctx, int64_t id, int64_t org_id, const char *
 		{ "finished", "r.finished_at IS NOT NULL" },
 	};
 	struct course c;
-	struct tally t;
+	struct titled_tally t = { { "assigned", "opened", "finished" }, { 0, 0, 0 } };
 	struct listq q;
 	json_t *branches = NULL;
 	int rc, k = -1;
@@ -450,21 +356,20 @@ int course_completions(struct ctx *ctx, int64_t id, int64_t org_id, const char *
 	*total = 0;
 	if (state && state[0] && (k = named_index(states, NAMED_COUNT(states), state)) < 0)
 		return err_set(&ctx->err, E_MALFORMED, "state", NULL, "state 须为 unopened、opened 或 finished");
-	if ((rc = load_scoped(ctx, id, &c)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &c)))
 		return rc;
-	memset(&t, 0, sizeof(t));
 	listq_init(&q);
 	where_learners(&q, &c);
 	if (org_id && (rc = listq_subtree(ctx, &q, "m.org_path", org_id)))
 		goto out;
-	if ((rc = listq_fetch(ctx, &q, &branch_sql, 1, 0, branch_row, &t, &branches)))
+	if ((rc = listq_fetch(ctx, &q, &branch_sql, 1, 0, titled_branch_row, &t, &branches)))
 		goto out;
 	if (k >= 0)
 		listq_where(&q, states[k].name);
-	if ((rc = listq_list(ctx, &q, &sql, page, per_page, learner_row, NULL, items, total)))
+	if ((rc = listq_list(ctx, &q, &sql, page, per_page, titled_member_row, (void *)learner_times, items, total)))
 		goto out;
-	*summary = json_pack("{s:{s:I, s:I, s:I}, s:o}", "totals", "assigned", (json_int_t)t.assigned, "opened",
-			     (json_int_t)t.opened, "finished", (json_int_t)t.finished, "branches", branches);
+	*summary = json_pack("{s:{s:I, s:I, s:I}, s:o}", "totals", "assigned", (json_int_t)t.count[0], "opened",
+			     (json_int_t)t.count[1], "finished", (json_int_t)t.count[2], "branches", branches);
 	branches = NULL;
 out:
 	json_decref(branches);
@@ -550,17 +455,6 @@ static int publishing_org(struct ctx *ctx, json_t *body, struct org *o)
 				 "党小组不能发布课程，请以党支部名义发布");
 }
 
-/* audit with the manager's rendering after the write, then commit */
-static int audit_commit(struct ctx *ctx, const char *action, int64_t id, json_t *before)
-{
-	json_t *after = NULL;
-	int rc = manager_view(ctx, id, 0, &after);
-	if (!rc)
-		rc = audit_append(ctx, action, "course", id, before, after);
-	json_decref(after);
-	return rc ? rc : db_commit(ctx->db, &ctx->err);
-}
-
 /* the 409 of publishing a course that is not complete */
 static int require_content(struct ctx *ctx, int kind, const char *body, int has_file)
 {
@@ -584,7 +478,8 @@ int course_create(struct ctx *ctx, json_t *body, int64_t *id)
 	int rc, hours;
 
 	*id = 0;
-	if ((rc = require_officer(ctx)) || (rc = publishing_org(ctx, body, &o)) || (rc = parse_input(ctx, body, 1, &in)))
+	if ((rc = titled_require_officer(ctx, &desc)) || (rc = publishing_org(ctx, body, &o)) ||
+	    (rc = parse_input(ctx, body, 1, &in)))
 		return rc;
 	if (in.publish && (rc = require_content(ctx, in.kind, in.body, 0)))
 		return rc;
@@ -596,54 +491,14 @@ int course_create(struct ctx *ctx, json_t *body, int64_t *id)
 			"published_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 			"RETURNING id",
 			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
+	if (st) {
+		titled_bind_new(ctx, st, o.id, o.path, in.title, in.publish);
+		stmt_bind_text(st, 4, named_code_at(kinds, CK__COUNT, in.kind));
+		stmt_bind_text(st, 5, in.body ? in.body : "");
+		stmt_bind_int(st, 6, in.duration);
+		stmt_bind_int(st, 7, hours);
 	}
-	stmt_bind_int(st, 1, o.id);
-	stmt_bind_text(st, 2, o.path);
-	stmt_bind_text(st, 3, in.title);
-	stmt_bind_text(st, 4, named_code_at(kinds, CK__COUNT, in.kind));
-	stmt_bind_text(st, 5, in.body ? in.body : "");
-	stmt_bind_int(st, 6, in.duration);
-	stmt_bind_int(st, 7, hours);
-	stmt_bind_text(st, 8, in.publish ? "published" : "draft");
-	if (in.publish)
-		stmt_bind_text(st, 9, ctx->now_iso);
-	else
-		stmt_bind_null(st, 9);
-	ctx_bind_user(ctx, st, 10);
-	stmt_bind_text(st, 11, ctx->now_iso);
-	stmt_bind_text(st, 12, ctx->now_iso);
-	if ((rc = ctx_insert_id(ctx, st, id)))
-		goto rollback;
-	if ((rc = audit_commit(ctx, "create", *id, NULL)))
-		goto rollback;
-	return 0;
-rollback:
-	db_rollback(ctx->db);
-	*id = 0;
-	return rc;
-}
-
-static int status_conflict(struct ctx *ctx, const struct course *c, const char *verb)
-{
-	return err_set(&ctx->err, E_CONFLICT, "status", "course.status", "该课程%s，不能%s",
-		       named_name_at(statuses, CS__COUNT, c->status), verb);
-}
-
-/* The end of a change: st updates WHERE id = ? AND version = ? (its last two parameters, after nbound). */
-static int finish_write(struct ctx *ctx, struct stmt *st, int nbound, const struct course *before, int64_t version,
-			const char *action)
-{
-	json_t *jb;
-	int rc;
-	if ((rc = field_run_versioned(ctx, st, nbound, before->id, version, STALE_MSG)))
-		return rc;
-	jb = manager_json(before, 1);
-	rc = audit_commit(ctx, action, before->id, jb);
-	json_decref(jb);
-	return rc;
+	return titled_insert(ctx, &desc, st, id);
 }
 
 int course_update(struct ctx *ctx, int64_t id, json_t *body)
@@ -654,25 +509,25 @@ int course_update(struct ctx *ctx, int64_t id, json_t *body)
 	int64_t version;
 	int rc, kind, duration, hours;
 
-	if ((rc = load_scoped(ctx, id, &c)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &c)))
 		return rc;
 	if ((rc = field_version(ctx, body, &version)) || (rc = parse_input(ctx, body, 0, &in)))
 		goto out;
-	if (c.status == CS_WITHDRAWN) {
-		rc = status_conflict(ctx, &c, "修改");
+	if (c.t.status == CS_WITHDRAWN) {
+		rc = titled_status_conflict(ctx, &desc, &c.t, "修改");
 		goto out;
 	}
 	/* what members learn and are credited for stays what was published */
-	if (c.status != CS_DRAFT && (in.has_kind || in.has_duration || in.has_hours)) {
+	if (c.t.status != CS_DRAFT && (in.has_kind || in.has_duration || in.has_hours)) {
 		rc = err_set(&ctx->err, E_CONFLICT, in.has_kind ? "kind" : in.has_duration ? "duration_minutes" : "hours",
 			     "course.published", "课程已发布，形式、时长和学时不能再修改");
 		goto out;
 	}
-	if (c.status == CS_PUBLISHED && c.kind == CK_TEXT && in.has_body && !in.body) {
+	if (c.t.status == CS_PUBLISHED && c.kind == CK_TEXT && in.has_body && !in.body) {
 		rc = err_set(&ctx->err, E_INVALID, "body", "field.required", "已发布的图文课程正文不能为空");
 		goto out;
 	}
-	if ((rc = field_version_current(ctx, body, c.version, "课程")))
+	if ((rc = field_version_current(ctx, body, c.t.version, "课程")))
 		goto out;
 	kind = in.has_kind ? in.kind : c.kind;
 	duration = in.has_duration ? in.duration : c.duration;
@@ -691,8 +546,8 @@ int course_update(struct ctx *ctx, int64_t id, json_t *body)
 		rc = E_DB;
 		goto rollback;
 	}
-	stmt_bind_text(st, 1, in.has_title ? in.title : c.title);
-	stmt_bind_text(st, 2, in.has_body ? (in.body ? in.body : "") : (c.body ? c.body : ""));
+	stmt_bind_text(st, 1, in.has_title ? in.title : c.t.title);
+	stmt_bind_text(st, 2, in.has_body ? (in.body ? in.body : "") : (c.t.body ? c.t.body : ""));
 	stmt_bind_text(st, 3, named_code_at(kinds, CK__COUNT, kind));
 	stmt_bind_int(st, 4, duration);
 	stmt_bind_int(st, 5, hours);
@@ -701,7 +556,7 @@ int course_update(struct ctx *ctx, int64_t id, json_t *body)
 	stmt_bind_text(st, 8, named_code_at(kinds, CK__COUNT, kind));
 	stmt_bind_text(st, 9, named_code_at(kinds, CK__COUNT, kind));
 	stmt_bind_text(st, 10, ctx->now_iso);
-	if ((rc = finish_write(ctx, st, 10, &c, version, "update")))
+	if ((rc = titled_finish_write(ctx, &desc, st, 10, &c, version, "update")))
 		goto rollback;
 	goto out;
 rollback:
@@ -709,6 +564,13 @@ rollback:
 out:
 	course_release(&c);
 	return rc;
+}
+
+/* a course is published only complete */
+static int step_check(struct ctx *ctx, const void *rec, int publish)
+{
+	const struct course *c = rec;
+	return publish ? require_content(ctx, c->kind, c->t.body, c->file_sha[0] != '\0') : 0;
 }
 
 /* publish (a draft) or withdraw (a published course): the status and its time, one versioned write */
@@ -720,36 +582,7 @@ static int step_status(struct ctx *ctx, int64_t id, json_t *body, int publish)
 		"UPDATE courses SET status = 'published', published_at = ?, updated_at = ?, version = version + 1 "
 		"WHERE id = ? AND version = ? AND status = 'draft'",
 	};
-	struct course c;
-	struct stmt *st;
-	int64_t version;
-	int rc;
-
-	if ((rc = load_scoped(ctx, id, &c)))
-		return rc;
-	if ((rc = field_version(ctx, body, &version)))
-		goto out;
-	if (c.status != (publish ? CS_DRAFT : CS_PUBLISHED)) {
-		rc = status_conflict(ctx, &c, publish ? "发布" : "撤回");
-		goto out;
-	}
-	if ((publish && (rc = require_content(ctx, c.kind, c.body, c.file_sha[0] != '\0'))) ||
-	    (rc = field_version_current(ctx, body, c.version, "课程")) || (rc = db_begin(ctx->db, &ctx->err)))
-		goto out;
-	if (!(st = db_prepare(ctx->db, sql[publish], &ctx->err))) {
-		rc = E_DB;
-		goto rollback;
-	}
-	stmt_bind_text(st, 1, ctx->now_iso);
-	stmt_bind_text(st, 2, ctx->now_iso);
-	if ((rc = finish_write(ctx, st, 2, &c, version, publish ? "publish" : "withdraw")))
-		goto rollback;
-	goto out;
-rollback:
-	db_rollback(ctx->db);
-out:
-	course_release(&c);
-	return rc;
+	return titled_step_status(ctx, &desc, id, body, publish, sql[publish], step_check);
 }
 
 int course_publish(struct ctx *ctx, int64_t id, json_t *body)
@@ -774,16 +607,16 @@ int course_assign(struct ctx *ctx, int64_t id, json_t *body)
 	size_t k, j, n;
 	int rc;
 
-	if ((rc = load_scoped(ctx, id, &c)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &c)))
 		return rc;
-	if (json_object_get(body, "version") && (rc = field_version_current(ctx, body, c.version, "课程")))
+	if (json_object_get(body, "version") && (rc = field_version_current(ctx, body, c.t.version, "课程")))
 		goto out;
 	if (!json_is_array(ids)) {
 		rc = err_set(&ctx->err, E_MALFORMED, "org_ids", NULL, "字段 org_ids 必须是党组织编号的数组");
 		goto out;
 	}
-	if (c.status == CS_WITHDRAWN) {
-		rc = status_conflict(ctx, &c, "指派");
+	if (c.t.status == CS_WITHDRAWN) {
+		rc = titled_status_conflict(ctx, &desc, &c.t, "指派");
 		goto out;
 	}
 	n = json_array_size(ids);
@@ -801,16 +634,16 @@ int course_assign(struct ctx *ctx, int64_t id, json_t *body)
 		if ((rc = org_require_in_scope(ctx, json_integer_value(v), &orgs[k], "org_ids")))
 			goto out;
 		/* a publisher reaches only its own subtree */
-		if (strncmp(orgs[k].path, c.org_path, strlen(c.org_path))) {
+		if (strncmp(orgs[k].path, c.t.org_path, strlen(c.t.org_path))) {
 			rc = err_set(&ctx->err, E_INVALID, "org_ids", "course.assign_scope", "只能指派给发布组织（%s）及其下级党组织",
-				     c.org_name);
+				     c.t.org_name);
 			goto out;
 		}
 	}
-	version = c.version;
+	version = c.t.version;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
-	before = manager_json(&c, 0);
+	before = manager_json(ctx, &c, 0);
 	{
 		json_t *prev = NULL;
 		if ((rc = assignments_json(ctx, id, &prev)))
@@ -855,10 +688,10 @@ int course_assign(struct ctx *ctx, int64_t id, json_t *body)
 	if ((rc = stmt_run(st, &ctx->err)))
 		goto rollback;
 	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "%s", desc.stale_msg);
 		goto rollback;
 	}
-	if ((rc = audit_commit(ctx, "assign", id, before)))
+	if ((rc = titled_audit_commit(ctx, &desc, "assign", id, before)))
 		goto rollback;
 	goto out;
 rollback:
@@ -895,10 +728,10 @@ int course_file_set(struct ctx *ctx, int64_t id, const char *filename, const cha
 	int rc;
 
 	*out = NULL;
-	if ((rc = load_scoped(ctx, id, &c)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &c)))
 		return rc;
-	if (c.status != CS_DRAFT) {
-		rc = c.status == CS_WITHDRAWN ? status_conflict(ctx, &c, "上传文件")
+	if (c.t.status != CS_DRAFT) {
+		rc = c.t.status == CS_WITHDRAWN ? titled_status_conflict(ctx, &desc, &c.t, "上传文件")
 					      : err_set(&ctx->err, E_CONFLICT, "file", "course.published", "课程已发布，文件不能再更换");
 		goto out;
 	}
@@ -915,7 +748,7 @@ int course_file_set(struct ctx *ctx, int64_t id, const char *filename, const cha
 	}
 	if ((rc = attachment_take(ctx, filename, tmp_path, sha256, &mime)) || (rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
-	version = c.version;
+	version = c.t.version;
 	st = db_prepare(ctx->db,
 			"UPDATE courses SET file_sha256 = ?, file_name = ?, file_mime = ?, file_size = ?, updated_at = ?, "
 			"version = version + 1 WHERE id = ? AND version = ?",
@@ -929,7 +762,7 @@ int course_file_set(struct ctx *ctx, int64_t id, const char *filename, const cha
 	stmt_bind_text(st, 3, mime);
 	stmt_bind_int(st, 4, size);
 	stmt_bind_text(st, 5, ctx->now_iso);
-	if ((rc = finish_write(ctx, st, 5, &c, version, "attach")))
+	if ((rc = titled_finish_write(ctx, &desc, st, 5, &c, version, "attach")))
 		goto rollback;
 	rc = course_get(ctx, id, out);
 	goto out;
@@ -947,7 +780,7 @@ int course_file_open(struct ctx *ctx, int64_t id, int mine, char **path, char **
 	int rc;
 
 	*path = *mime = *filename = NULL;
-	if ((rc = mine ? load_mine(ctx, id, &c, mpath, sizeof(mpath)) : load_scoped(ctx, id, &c)))
+	if ((rc = mine ? load_mine(ctx, id, &c, mpath, sizeof(mpath)) : titled_load_scoped(ctx, &desc, id, &c)))
 		return rc;
 	if (!c.file_sha[0]) {
 		course_release(&c);
@@ -1060,19 +893,15 @@ int course_mine(struct ctx *ctx, int page, int per_page, json_t **items, int64_t
 		" ORDER BY c.published_at DESC, c.id DESC",
 	};
 	struct listq q;
-	char mpath[PATH_MAX_LEN], mid[24];
+	char mpath[PATH_MAX_LEN];
 	int64_t finished = 0;
 	int rc;
 
 	*items = *summary = NULL;
 	*total = 0;
-	if ((rc = member_path(ctx, mpath, sizeof(mpath))))
-		return rc;
-	if (!mpath[0])
-		return err_set(&ctx->err, E_NOTFOUND, NULL, NULL, "该账号没有关联在册党员档案");
 	listq_init(&q);
-	xsnprintf(mid, sizeof(mid), "%" PRId64, ctx->actor.member_id);
-	listq_head_text(&q, mid); /* the join's member */
+	if ((rc = titled_mine_query(ctx, &q, mpath, sizeof(mpath))))
+		return titled_mine_done(&q, rc, items);
 	listq_where(&q, "c.status = 'published'");
 	listq_where_text(&q, "EXISTS (SELECT 1 FROM course_assignments a WHERE a.course_id = c.id AND "
 			     "substr(CAST(? AS TEXT), 1, length(a.org_path)) = a.org_path)",
@@ -1086,12 +915,7 @@ int course_mine(struct ctx *ctx, int page, int per_page, json_t **items, int64_t
 			json_object_set_new(*summary, "finished", json_integer(finished));
 		}
 	}
-	listq_release(&q);
-	if (rc) {
-		json_decref(*items);
-		*items = NULL;
-	}
-	return rc;
+	return titled_mine_done(&q, rc, items);
 }
 
 /* the member's row of course id: times ("" when none) */
@@ -1106,7 +930,7 @@ static int mine_json(struct ctx *ctx, const struct course *c, const char *mpath,
 	char opened[21], finished[21];
 	json_t *year = NULL;
 	int rc;
-	if ((rc = my_times(ctx, c->id, opened, finished)) || (rc = year_summary(ctx, mpath, &year)))
+	if ((rc = my_times(ctx, c->t.id, opened, finished)) || (rc = year_summary(ctx, mpath, &year)))
 		return rc;
 	*out = member_json(c, opened, finished, 1);
 	json_object_set_new(*out, "my_year", year);
@@ -1116,25 +940,16 @@ static int mine_json(struct ctx *ctx, const struct course *c, const char *mpath,
 int course_open(struct ctx *ctx, int64_t id, json_t **out)
 {
 	struct course c;
-	struct stmt *st;
 	char mpath[PATH_MAX_LEN];
 	int rc;
 	*out = NULL;
 	if ((rc = load_mine(ctx, id, &c, mpath, sizeof(mpath))))
 		return rc;
 	/* the first opening only: the learner's own log, append-once (like a notice's read mark) */
-	st = db_prepare(ctx->db,
-			"INSERT INTO course_completions (course_id, member_id, opened_at) VALUES (?, ?, ?) "
-			"ON CONFLICT (course_id, member_id) DO NOTHING",
-			&ctx->err);
-	if (!st)
-		rc = E_DB;
-	else {
-		stmt_bind_int(st, 1, id);
-		stmt_bind_int(st, 2, ctx->actor.member_id);
-		stmt_bind_text(st, 3, ctx->now_iso);
-		rc = stmt_run(st, &ctx->err);
-	}
+	rc = titled_mark_first(ctx,
+			       "INSERT INTO course_completions (course_id, member_id, opened_at) VALUES (?, ?, ?) "
+			       "ON CONFLICT (course_id, member_id) DO NOTHING",
+			       id);
 	if (!rc)
 		rc = mine_json(ctx, &c, mpath, out);
 	course_release(&c);

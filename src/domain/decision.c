@@ -9,6 +9,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
 #include "domain/org.h"
 #include "domain/listq.h"
 #include "domain/svd_util.h"
@@ -19,6 +20,7 @@
 #include "util/banned.h"
 
 #define NOT_FOUND_MSG "该决策事项不存在或不在您的管理范围内"
+#define STALE_MSG "该决策事项已被他人修改，请刷新后重试"
 #define MAX_PEOPLE 100000
 
 enum step_kind { SK_MEETING, SK_VOTE, SK_PUBLISH };
@@ -80,21 +82,12 @@ static void decision_decorate(json_t *j)
 static int load_decision(struct ctx *ctx, int64_t id, json_t **out)
 {
 	struct stmt *st = db_prepare(ctx->db, "SELECT " DECISION_COLS " " DECISION_FROM " WHERE d.id = ?", &ctx->err);
-	int step;
-	*out = NULL;
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW && ctx_path_in_scope(ctx, stmt_text(st, 11) ? stmt_text(st, 11) : ""))
-		*out = svd_row(st, decision_cols);
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!*out)
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
-	decision_decorate(*out);
-	return 0;
+	int rc;
+	if (st)
+		stmt_bind_int(st, 1, id);
+	if (!(rc = svd_load_row(ctx, st, 11, decision_cols, NOT_FOUND_MSG, out)))
+		decision_decorate(*out);
+	return rc;
 }
 
 /* the six steps, recorded or not, in order */
@@ -164,9 +157,8 @@ int decision_create(struct ctx *ctx, json_t *body, int64_t *id)
 	struct org o;
 	struct stmt *st;
 	char *title = NULL, *content = NULL;
-	json_t *after = NULL;
 	int64_t org_id;
-	int rc, step;
+	int rc;
 	int nested = 0;
 
 	*id = 0;
@@ -179,55 +171,25 @@ int decision_create(struct ctx *ctx, json_t *body, int64_t *id)
 		rc = err_set(&ctx->err, E_RULE, "org_id", "decision.org_kind", "四议两公开由村党支部提议，“%s”不是党支部", o.name);
 		goto out;
 	}
-	if ((rc = svd_begin(ctx, &nested)))
+	if ((rc = svd_begin_stmt(ctx, &nested,
+				 "INSERT INTO village_decisions (org_id, title, content, created_by, created_at, updated_at) "
+				 "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+				 &st)))
 		goto out;
-	st = db_prepare(ctx->db,
-			"INSERT INTO village_decisions (org_id, title, content, created_by, created_at, updated_at) "
-			"VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
 	stmt_bind_int(st, 1, o.id);
 	stmt_bind_text(st, 2, title);
 	stmt_bind_text(st, 3, content);
-	if (ctx->actor.user_id)
-		stmt_bind_int(st, 4, ctx->actor.user_id);
-	else
-		stmt_bind_null(st, 4);
+	ctx_bind_user(ctx, st, 4);
 	stmt_bind_text(st, 5, ctx->now_iso);
 	stmt_bind_text(st, 6, ctx->now_iso);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
-		goto rollback;
-	}
-	if ((rc = load_decision(ctx, *id, &after)) || (rc = audit_append(ctx, "create", "decision", *id, NULL, after)) ||
-	    (rc = svd_commit(ctx, nested)))
-		goto rollback;
-	goto out;
-rollback:
-	svd_rollback(ctx, nested);
-	*id = 0;
+	rc = svd_insert(ctx, nested, st, "decision", load_decision, id);
 out:
-	json_decref(after);
 	free(title);
 	free(content);
 	return rc;
 }
 
-static json_t *decision_item(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	json_t *j = svd_row(st, decision_cols);
-	(void)ctx;
-	(void)arg;
-	decision_decorate(j);
-	return j;
-}
+static const struct svd_item_spec decision_item = { decision_cols, decision_decorate };
 
 #define DJ_STR_(x) #x
 #define DJ_STR(x) DJ_STR_(x)
@@ -259,7 +221,7 @@ int decision_list(struct ctx *ctx, const struct decision_filter *f, int page, in
 		listq_filter_text(&q, "EXISTS " STEP_SQL ">= ?)", f->from);
 		listq_filter_text(&q, "EXISTS " STEP_SQL "<= ?)", f->to);
 		listq_filter_contains(&q, "(d.title LIKE ? ESCAPE '\\' OR o.name LIKE ? ESCAPE '\\')", 2, f->q);
-		rc = listq_list(ctx, &q, &sql, page, per_page, decision_item, NULL, items, total);
+		rc = listq_list(ctx, &q, &sql, page, per_page, svd_item, (void *)&decision_item, items, total);
 	}
 	listq_release(&q);
 	return rc;
@@ -300,31 +262,20 @@ int decision_update(struct ctx *ctx, int64_t id, json_t *body)
 		content = xstrdup(json_string_value(json_object_get(cur, "content")));
 	}
 	if (json_integer_value(json_object_get(cur, "version")) != version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该决策事项已被他人修改，请刷新后重试");
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
 		goto out;
 	}
-	if ((rc = svd_begin(ctx, &nested)))
+	if ((rc = svd_begin_stmt(ctx, &nested,
+				 "UPDATE village_decisions SET title = ?, content = ?, updated_at = ?, version = version + 1 WHERE id = ? "
+				 "AND version = ? AND steps_done < ?",
+				 &st)))
 		goto out;
-	st = db_prepare(ctx->db,
-			"UPDATE village_decisions SET title = ?, content = ?, updated_at = ?, version = version + 1 WHERE id = ? "
-			"AND version = ? AND steps_done < ?",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
 	stmt_bind_text(st, 1, title);
 	stmt_bind_text(st, 2, content);
 	stmt_bind_text(st, 3, ctx->now_iso);
-	stmt_bind_int(st, 4, id);
-	stmt_bind_int(st, 5, version);
 	stmt_bind_int(st, 6, DECISION_STEPS);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, 3, id, version, STALE_MSG)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该决策事项已被他人修改，请刷新后重试");
-		goto rollback;
-	}
 	if ((rc = load_decision(ctx, id, &after)) || (rc = audit_append(ctx, "update", "decision", id, cur, after)) ||
 	    (rc = svd_commit(ctx, nested)))
 		goto rollback;
@@ -441,10 +392,7 @@ static int insert_step(struct ctx *ctx, int64_t id, const struct step_rec *s)
 	bind_opt(st, 8, vote, s->votes_abstain);
 	stmt_bind_text(st, 9, s->place);
 	stmt_bind_text(st, 10, s->note);
-	if (ctx->actor.user_id)
-		stmt_bind_int(st, 11, ctx->actor.user_id);
-	else
-		stmt_bind_null(st, 11);
+	ctx_bind_user(ctx, st, 11);
 	stmt_bind_text(st, 12, ctx->now_iso);
 	return stmt_run(st, &ctx->err);
 }
@@ -495,30 +443,19 @@ int decision_record_step(struct ctx *ctx, int64_t id, json_t *body)
 	if ((rc = read_step_fields(ctx, body, &s)))
 		goto out;
 	if (json_integer_value(json_object_get(cur, "version")) != version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该决策事项已被他人修改，请刷新后重试");
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
 		goto out;
 	}
-	if ((rc = svd_begin(ctx, &nested)))
+	if ((rc = svd_begin_stmt(ctx, &nested,
+				 "UPDATE village_decisions SET steps_done = ?, updated_at = ?, version = version + 1 WHERE id = ? AND "
+				 "version = ? AND steps_done = ?",
+				 &st)))
 		goto out;
-	st = db_prepare(ctx->db,
-			"UPDATE village_decisions SET steps_done = ?, updated_at = ?, version = version + 1 WHERE id = ? AND "
-			"version = ? AND steps_done = ?",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
 	stmt_bind_int(st, 1, s.n);
 	stmt_bind_text(st, 2, ctx->now_iso);
-	stmt_bind_int(st, 3, id);
-	stmt_bind_int(st, 4, version);
 	stmt_bind_int(st, 5, s.n - 1);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, 2, id, version, STALE_MSG)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该决策事项已被他人修改，请刷新后重试");
-		goto rollback;
-	}
 	if ((rc = insert_step(ctx, id, &s)) || (rc = decision_get(ctx, id, &after)) ||
 	    (rc = audit_append(ctx, steps[s.n - 1].code, "decision", id, cur, after)) || (rc = svd_commit(ctx, nested)))
 		goto rollback;

@@ -248,26 +248,6 @@ int listq_load_by_id(struct ctx *ctx, const char *sql, int64_t id, listq_read_fn
 	return 0;
 }
 
-int listq_titled_list(struct ctx *ctx, const struct listq_sql *sql, const char *alias, int64_t org_id,
-		      const char *status, const char *title_q, int page, int per_page, listq_row_fn row, json_t **items,
-		      int64_t *total)
-{
-	char path_col[40], status_cond[48], title_cond[64];
-	struct listq q;
-	int rc;
-	xsnprintf(path_col, sizeof(path_col), "%s.org_path", alias);
-	xsnprintf(status_cond, sizeof(status_cond), "%s.status = ?", alias);
-	xsnprintf(title_cond, sizeof(title_cond), "%s.title LIKE ? ESCAPE '\\'", alias);
-	listq_init(&q);
-	if (!(rc = listq_subtree(ctx, &q, path_col, org_id))) {
-		listq_filter_text(&q, status_cond, status);
-		listq_filter_contains(&q, title_cond, 1, title_q);
-		rc = listq_list(ctx, &q, sql, page, per_page, row, NULL, items, total);
-	}
-	listq_release(&q);
-	return rc;
-}
-
 int listq_my_times(struct ctx *ctx, const char *sql, int64_t id, char first[21], char second[21])
 {
 	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);

@@ -97,15 +97,6 @@ int listq_list(struct ctx *ctx, const struct listq *q, const struct listq_sql *s
 	       listq_row_fn row, void *arg, json_t **items, int64_t *total);
 
 /*
- * The managers' list of a module's titled records (notices, courses): the subtree of
- * org_id on <alias>.org_path, <alias>.status = status (NULL: any) and <alias>.title
- * containing title_q (NULL: any); listq_list of one page.
- */
-int listq_titled_list(struct ctx *ctx, const struct listq_sql *sql, const char *alias, int64_t org_id,
-		      const char *status, const char *title_q, int page, int per_page, listq_row_fn row, json_t **items,
-		      int64_t *total);
-
-/*
  * The actor's own progress on record id (a notice read, a course opened): sql selects two
  * timestamp columns with two '?', the record's id then the actor's member id. Each is ""
  * when there is no row or it is NULL. 0 or the store error.

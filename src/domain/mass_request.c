@@ -64,6 +64,53 @@ int rq_require_officer(struct ctx *ctx)
 	return 0;
 }
 
+int rq_load_scoped(struct ctx *ctx, const char *sql, int64_t id, rq_row_json_fn to_json, const char *not_found,
+		   json_t **out)
+{
+	struct stmt *row;
+	char path[PATH_MAX_LEN] = "";
+	json_t *j = NULL;
+	int rc;
+	*out = NULL;
+	if ((rc = listq_row_by_id(ctx, sql, id, &row)))
+		return rc;
+	if (row) {
+		j = to_json(ctx, row, path, sizeof(path));
+		stmt_reset(row);
+	}
+	if (!j || !ctx_path_in_scope(ctx, path)) {
+		json_decref(j);
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "%s", not_found);
+	}
+	*out = j;
+	return 0;
+}
+
+int rq_stale(struct ctx *ctx, json_t *cur, int64_t version, const char *msg)
+{
+	if (json_integer_value(json_object_get(cur, "version")) != version)
+		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "%s", msg);
+	return 0;
+}
+
+json_t *rq_list_row(struct ctx *ctx, struct stmt *st, void *arg)
+{
+	const struct rq_row *r = arg;
+	return r->to_json(ctx, st, NULL, 0);
+}
+
+int rq_commit_change(struct ctx *ctx, rq_load_fn load, const char *action, const char *entity, int64_t id,
+		     json_t *before)
+{
+	json_t *after = NULL;
+	int rc;
+	if ((rc = load(ctx, id, &after)) || (rc = audit_append(ctx, action, entity, id, before, after)) ||
+	    (rc = db_commit(ctx->db, &ctx->err)))
+		db_rollback(ctx->db);
+	json_decref(after);
+	return rc;
+}
+
 int rq_text(struct ctx *ctx, json_t *body, const char *key, const char *label, int max_chars, int required,
 	    const char **out)
 {
@@ -292,39 +339,19 @@ static int load_assignments(struct ctx *ctx, int64_t id, json_t *j)
 /* The request (with its assignments) if its org lies in the actor's scope. */
 static int load(struct ctx *ctx, int64_t id, json_t **out)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " RQ_COLS RQ_FROM "WHERE r.id = ?", &ctx->err);
-	char path[PATH_MAX_LEN] = "";
-	json_t *j = NULL;
-	int step, rc;
-	*out = NULL;
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		j = row_to_json(ctx, st, path, sizeof(path));
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!j || !ctx_path_in_scope(ctx, path)) {
-		json_decref(j);
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
+	int rc = rq_load_scoped(ctx, "SELECT " RQ_COLS RQ_FROM "WHERE r.id = ?", id, row_to_json, NOT_FOUND_MSG, out);
+	if (!rc && (rc = load_assignments(ctx, id, *out))) {
+		json_decref(*out);
+		*out = NULL;
 	}
-	if ((rc = load_assignments(ctx, id, j))) {
-		json_decref(j);
-		return rc;
-	}
-	*out = j;
-	return 0;
+	return rc;
 }
 
 int rq_get(struct ctx *ctx, int64_t id, json_t **out)
 {
-	int rc;
+	int rc = rq_require_officer(ctx);
 	*out = NULL;
-	if ((rc = rq_require_officer(ctx)))
-		return rc;
-	return load(ctx, id, out);
+	return rc ? rc : load(ctx, id, out);
 }
 
 /* the filter's conditions (the subtree first) into q */
@@ -350,11 +377,7 @@ static int build_where(struct ctx *ctx, const struct rq_filter *f, struct listq 
 	return 0;
 }
 
-static json_t *list_item(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	(void)arg;
-	return row_to_json(ctx, st, NULL, 0);
-}
+static const struct rq_row list_item = { row_to_json };
 
 int rq_list(struct ctx *ctx, const struct rq_filter *f, int page, int per_page, json_t **items, int64_t *total)
 {
@@ -378,7 +401,8 @@ int rq_list(struct ctx *ctx, const struct rq_filter *f, int page, int per_page, 
 		return rc;
 	listq_init(&q);
 	if (!(rc = build_where(ctx, f, &q)))
-		rc = listq_list(ctx, &q, f->overdue ? &longest : &newest, page, per_page, list_item, NULL, items, total);
+		rc = listq_list(ctx, &q, f->overdue ? &longest : &newest, page, per_page, rq_list_row, (void *)&list_item,
+				items, total);
 	listq_release(&q);
 	return rc;
 }
@@ -543,9 +567,7 @@ static int begin_step(struct ctx *ctx, int64_t id, json_t *body, json_t **cur, i
 
 static int stale_check(struct ctx *ctx, json_t *cur, int64_t version)
 {
-	if (json_integer_value(json_object_get(cur, "version")) != version)
-		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", STALE_MSG);
-	return 0;
+	return rq_stale(ctx, cur, version, STALE_MSG);
 }
 
 static int insert_assignment(struct ctx *ctx, int64_t id, const struct step *s)
@@ -650,16 +672,30 @@ out:
 	return rc;
 }
 
-int rq_handle(struct ctx *ctx, int64_t id, json_t *body)
+/* a step that sets texts (NULL-terminated) and then updated_at: sql's parameters in that order, then id and version */
+static int run_texts(struct ctx *ctx, int64_t id, int64_t version, json_t *cur, const char *action, const char *sql,
+		     const char *const *texts)
 {
 	struct step s;
+	memset(&s, 0, sizeof(s));
+	s.action = action;
+	s.sql = sql;
+	while (texts[s.ntexts]) {
+		s.texts[s.ntexts] = texts[s.ntexts];
+		s.ntexts++;
+	}
+	s.texts[s.ntexts++] = ctx->now_iso;
+	return run_step(ctx, id, version, cur, &s);
+}
+
+int rq_handle(struct ctx *ctx, int64_t id, json_t *body)
+{
 	json_t *cur = NULL, *v;
 	const char *handling;
 	char today[11], handled_on[11];
 	int64_t version;
 	int rc, rectified = 1;
 
-	memset(&s, 0, sizeof(s));
 	date_format(ctx->today, today);
 	if ((rc = begin_step(ctx, id, body, &cur, &version)) ||
 	    (rc = require_status(ctx, cur, ST_ASSIGNED, ST_ASSIGNED, "登记办理结果")) ||
@@ -676,80 +712,75 @@ int rq_handle(struct ctx *ctx, int64_t id, json_t *body)
 	}
 	if ((rc = stale_check(ctx, cur, version)))
 		goto out;
-	s.action = "handle";
-	s.sql = "UPDATE mass_requests SET status = 'handled', handling = ?, handled_on = ?, rectified = CAST(? AS INTEGER), "
-		"updated_at = ?, version = version + 1 WHERE id = ? AND version = ? AND status = 'assigned'";
-	s.texts[0] = handling;
-	s.texts[1] = handled_on;
-	s.texts[2] = rectified ? "1" : "0";
-	s.texts[3] = ctx->now_iso;
-	s.ntexts = 4;
-	rc = run_step(ctx, id, version, cur, &s);
+	rc = run_texts(ctx, id, version, cur, "handle",
+		       "UPDATE mass_requests SET status = 'handled', handling = ?, handled_on = ?, "
+		       "rectified = CAST(? AS INTEGER), updated_at = ?, version = version + 1 WHERE id = ? AND version = ? "
+		       "AND status = 'assigned'",
+		       (const char *const[]){ handling, handled_on, rectified ? "1" : "0", NULL });
 out:
 	json_decref(cur);
 	return rc;
+}
+
+/*
+ * The answer's two steps (reply, rate): from status `from`, one field of the body (read by
+ * field) and its date (today by default, not before the previous step's prev_key).
+ */
+struct answer_step {
+	int from;
+	const char *verb, *date_key, *date_label, *prev_key, *prev_label;
+	int (*field)(struct ctx *ctx, json_t *body, const char **out);
+	const char *action, *sql; /* sql sets the field, the date, updated_at */
+};
+
+static int answer_step(struct ctx *ctx, int64_t id, json_t *body, const struct answer_step *a)
+{
+	json_t *cur = NULL;
+	const char *value;
+	char today[11], on[11];
+	int64_t version;
+	int rc;
+
+	date_format(ctx->today, today);
+	if ((rc = begin_step(ctx, id, body, &cur, &version)) ||
+	    (rc = require_status(ctx, cur, a->from, a->from, a->verb)) || (rc = a->field(ctx, body, &value)) || (rc = rq_date(ctx, body, a->date_key, a->date_label, today, 0, on)) ||
+	    (rc = date_not_before(ctx, on, jstr(cur, a->prev_key), a->date_key, a->date_label, a->prev_label)) ||
+	    (rc = stale_check(ctx, cur, version)))
+		goto out;
+	rc = run_texts(ctx, id, version, cur, a->action, a->sql, (const char *const[]){ value, on, NULL });
+out:
+	json_decref(cur);
+	return rc;
+}
+
+static int reply_field(struct ctx *ctx, json_t *body, const char **out)
+{
+	return rq_text(ctx, body, "reply", "答复内容", RQ_TEXT_MAX_CHARS, 1, out);
 }
 
 int rq_reply(struct ctx *ctx, int64_t id, json_t *body)
 {
-	struct step s;
-	json_t *cur = NULL;
-	const char *reply;
-	char today[11], replied_on[11];
-	int64_t version;
-	int rc;
+	static const struct answer_step a = {
+		ST_HANDLED, "答复", "replied_on", "答复日期", "handled_on", "办结日期", reply_field, "reply",
+		"UPDATE mass_requests SET status = 'replied', reply = ?, replied_on = ?, updated_at = ?, "
+		"version = version + 1 WHERE id = ? AND version = ? AND status = 'handled'",
+	};
+	return answer_step(ctx, id, body, &a);
+}
 
-	memset(&s, 0, sizeof(s));
-	date_format(ctx->today, today);
-	if ((rc = begin_step(ctx, id, body, &cur, &version)) ||
-	    (rc = require_status(ctx, cur, ST_HANDLED, ST_HANDLED, "答复")) ||
-	    (rc = rq_text(ctx, body, "reply", "答复内容", RQ_TEXT_MAX_CHARS, 1, &reply)) ||
-	    (rc = rq_date(ctx, body, "replied_on", "答复日期", today, 0, replied_on)) ||
-	    (rc = date_not_before(ctx, replied_on, jstr(cur, "handled_on"), "replied_on", "答复日期", "办结日期")) ||
-	    (rc = stale_check(ctx, cur, version)))
-		goto out;
-	s.action = "reply";
-	s.sql = "UPDATE mass_requests SET status = 'replied', reply = ?, replied_on = ?, updated_at = ?, "
-		"version = version + 1 WHERE id = ? AND version = ? AND status = 'handled'";
-	s.texts[0] = reply;
-	s.texts[1] = replied_on;
-	s.texts[2] = ctx->now_iso;
-	s.ntexts = 3;
-	rc = run_step(ctx, id, version, cur, &s);
-out:
-	json_decref(cur);
-	return rc;
+static int rating_field(struct ctx *ctx, json_t *body, const char **out)
+{
+	return body_code(ctx, body, "satisfaction", "满意度", ratings, NAMED_COUNT(ratings), NULL, out);
 }
 
 int rq_rate(struct ctx *ctx, int64_t id, json_t *body)
 {
-	struct step s;
-	json_t *cur = NULL;
-	const char *rating;
-	char today[11], rated_on[11];
-	int64_t version;
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	date_format(ctx->today, today);
-	if ((rc = begin_step(ctx, id, body, &cur, &version)) ||
-	    (rc = require_status(ctx, cur, ST_REPLIED, ST_REPLIED, "评价")) ||
-	    (rc = body_code(ctx, body, "satisfaction", "满意度", ratings, NAMED_COUNT(ratings), NULL, &rating)) ||
-	    (rc = rq_date(ctx, body, "rated_on", "评价日期", today, 0, rated_on)) ||
-	    (rc = date_not_before(ctx, rated_on, jstr(cur, "replied_on"), "rated_on", "评价日期", "答复日期")) ||
-	    (rc = stale_check(ctx, cur, version)))
-		goto out;
-	s.action = "rate";
-	s.sql = "UPDATE mass_requests SET status = 'rated', satisfaction = ?, rated_on = ?, updated_at = ?, "
-		"version = version + 1 WHERE id = ? AND version = ? AND status = 'replied'";
-	s.texts[0] = rating;
-	s.texts[1] = rated_on;
-	s.texts[2] = ctx->now_iso;
-	s.ntexts = 3;
-	rc = run_step(ctx, id, version, cur, &s);
-out:
-	json_decref(cur);
-	return rc;
+	static const struct answer_step a = {
+		ST_REPLIED, "评价", "rated_on", "评价日期", "replied_on", "答复日期", rating_field, "rate",
+		"UPDATE mass_requests SET status = 'rated', satisfaction = ?, rated_on = ?, updated_at = ?, "
+		"version = version + 1 WHERE id = ? AND version = ? AND status = 'replied'",
+	};
+	return answer_step(ctx, id, body, &a);
 }
 
 /* ---- editing the basic fields --------------------------------------------------- */

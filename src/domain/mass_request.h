@@ -85,6 +85,25 @@ int rq_text(struct ctx *ctx, json_t *body, const char *key, const char *label, i
 int rq_date(struct ctx *ctx, json_t *body, const char *key, const char *label, const char *def, int future_ok,
 	    char *out);
 int rq_version(struct ctx *ctx, json_t *body, int64_t *version);
+/* 409 store.stale with msg unless cur's version is version */
+int rq_stale(struct ctx *ctx, json_t *cur, int64_t version, const char *msg);
+/* a row as JSON; path (when not NULL) receives the row's org path */
+typedef json_t *(*rq_row_json_fn)(struct ctx *ctx, struct stmt *st, char *path, size_t path_size);
+/* one row by id (sql has one '?') as to_json renders it, if its org lies in the actor's scope; else 404 not_found */
+int rq_load_scoped(struct ctx *ctx, const char *sql, int64_t id, rq_row_json_fn to_json, const char *not_found,
+		   json_t **out);
+/*
+ * The end of a change in the caller's transaction, after its write: the audit of action on
+ * entity id (before, and load(id) as after), then the commit; rolled back on failure.
+ */
+/* a list's row (listq_row_fn): the to_json of arg, a struct rq_row */
+struct rq_row {
+	rq_row_json_fn to_json;
+};
+json_t *rq_list_row(struct ctx *ctx, struct stmt *st, void *arg);
+typedef int (*rq_load_fn)(struct ctx *ctx, int64_t id, json_t **out);
+int rq_commit_change(struct ctx *ctx, rq_load_fn load, const char *action, const char *entity, int64_t id,
+		     json_t *before);
 /* an active member whose branch lies in the actor's scope; name copied when asked */
 int rq_member_in_scope(struct ctx *ctx, int64_t member_id, const char *field, char *name, size_t name_size);
 #endif

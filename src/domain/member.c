@@ -756,19 +756,115 @@ static int build_where(struct ctx *ctx, const struct member_filter *f, struct wh
 	return 0;
 }
 
-static const char *order_by(const char *sort)
+/*
+ * The orders a list may take, and for each the condition "after member X in this order"
+ * (keyset paging: a deep page starts at the index entry after X instead of counting
+ * OFFSET rows past). keys names the values the condition binds, from X's own row:
+ * p org_path, n name, j join_date, b birth_date, i id; a leading ^ (the default order)
+ * first raises the list's lower org_path bound to X's path (rather than adding a second
+ * bound, which the planner may pass over for the first and scan the subtree from its
+ * start). Every order
+ * ends on the id, so the condition is exact even among equal names or dates; the sort
+ * columns are NOT NULL.
+ */
+struct member_order {
+	const char *key, *order, *after, *keys;
+};
+static const struct member_order member_orders[] = {
+	{ "", " ORDER BY m.org_path, m.name, m.id",
+	  " AND NOT (m.org_path = ? AND (m.name < ? OR (m.name = ? AND m.id <= ?)))", "^pnni" },
+	{ "name", " ORDER BY m.name, m.id", " AND m.name >= ? AND NOT (m.name = ? AND m.id <= ?)", "nni" },
+	{ "-name", " ORDER BY m.name DESC, m.id", " AND m.name <= ? AND NOT (m.name = ? AND m.id <= ?)", "nni" },
+	{ "join_date", " ORDER BY m.join_date, m.id", " AND m.join_date >= ? AND NOT (m.join_date = ? AND m.id <= ?)",
+	  "jji" },
+	{ "-join_date", " ORDER BY m.join_date DESC, m.id",
+	  " AND m.join_date <= ? AND NOT (m.join_date = ? AND m.id <= ?)", "jji" },
+	{ "birth_date", " ORDER BY m.birth_date, m.id",
+	  " AND m.birth_date >= ? AND NOT (m.birth_date = ? AND m.id <= ?)", "bbi" },
+	{ "-birth_date", " ORDER BY m.birth_date DESC, m.id",
+	  " AND m.birth_date <= ? AND NOT (m.birth_date = ? AND m.id <= ?)", "bbi" },
+	{ "id", " ORDER BY m.id", " AND m.id > ?", "i" },
+};
+
+static const struct member_order *order_by(const char *sort)
 {
-	static const struct { const char *key, *sql; } sorts[] = {
-		{ "name", " ORDER BY m.name, m.id" },           { "-name", " ORDER BY m.name DESC, m.id" },
-		{ "join_date", " ORDER BY m.join_date, m.id" }, { "-join_date", " ORDER BY m.join_date DESC, m.id" },
-		{ "birth_date", " ORDER BY m.birth_date, m.id" }, { "-birth_date", " ORDER BY m.birth_date DESC, m.id" },
-		{ "id", " ORDER BY m.id" },
-	};
 	size_t i;
-	for (i = 0; i < sizeof(sorts) / sizeof(sorts[0]); i++)
-		if (!strcmp(sort, sorts[i].key))
-			return sorts[i].sql;
+	for (i = 0; i < sizeof(member_orders) / sizeof(member_orders[0]); i++)
+		if (!strcmp(sort, member_orders[i].key))
+			return &member_orders[i];
 	return NULL;
+}
+
+/* The sort values of the member a page starts after (member_filter.after); the
+ * texts are owned (after_row_release), copied whole so the bound values are exact. */
+struct after_row {
+	int64_t id;
+	char *path, *name, *join_date, *birth_date;
+};
+
+static const char *text_or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static void after_row_release(struct after_row *a)
+{
+	free(a->path);
+	free(a->name);
+	free(a->join_date);
+	free(a->birth_date);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * Loads member f->after and adds "after it in order o" to w. The member must be in the
+ * listed subtree [lo, hi) (a cursor from another list, or a member since moved out, is
+ * refused rather than silently starting elsewhere); it need not match the other filters.
+ */
+static int where_after(struct ctx *ctx, const struct member_filter *f, const struct member_order *o, char *lo,
+		       const char *hi, struct where *w, struct after_row *a)
+{
+	const char *k;
+	struct stmt *st = db_prepare(ctx->db,
+				     "SELECT org_path, name, join_date, birth_date FROM members WHERE id = ? "
+				     "AND org_path >= ? AND org_path < ?",
+				     &ctx->err);
+	int step;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, f->after);
+	stmt_bind_text(st, 2, lo);
+	stmt_bind_text(st, 3, hi);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW) {
+		a->id = f->after;
+		a->path = xstrdup(text_or_empty(stmt_text(st, 0)));
+		a->name = xstrdup(text_or_empty(stmt_text(st, 1)));
+		a->join_date = xstrdup(text_or_empty(stmt_text(st, 2)));
+		a->birth_date = xstrdup(text_or_empty(stmt_text(st, 3)));
+	}
+	stmt_reset(st);
+	if (step == STEP_DONE)
+		return err_set(&ctx->err, E_MALFORMED, "after", NULL, "after=%" PRId64 " 不是本列表范围内的党员",
+			       f->after);
+	if (step != STEP_ROW)
+		return E_DB;
+	strbuf_addstr(&w->sql, o->after);
+	k = o->keys;
+	if (*k == '^') {
+		/* w binds lo by its address: the page's query (the count has run) starts at X's org */
+		strlcpy_z(lo, a->path, PATH_MAX_LEN);
+		k++;
+	}
+	for (; *k; k++) {
+		if (*k == 'i') {
+			w->is_int[w->n] = 1;
+			w->ints[w->n++] = a->id;
+			continue;
+		}
+		where_text(w, "", *k == 'p' ? a->path : *k == 'n' ? a->name : *k == 'j' ? a->join_date : a->birth_date);
+	}
+	return 0;
 }
 
 static int unfiltered(const struct member_filter *f)
@@ -782,7 +878,8 @@ static int run_list(struct ctx *ctx, const struct member_filter *f, int count, i
 {
 	struct where w;
 	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], like[160] = "", hash[65], dmin[11], dmax[11];
-	const char *order = f->sort[0] ? order_by(f->sort) : " ORDER BY m.org_path, m.name, m.id";
+	const struct member_order *order = order_by(f->sort);
+	struct after_row after = { 0 };
 	struct strbuf sql = STRBUF_INIT;
 	struct stmt *st;
 	int rc, step;
@@ -815,7 +912,13 @@ static int run_list(struct ctx *ctx, const struct member_filter *f, int count, i
 		stmt_reset(st);
 		strbuf_reset(&sql);
 	}
-	strbuf_addf(&sql, "SELECT " MEMBER_COLS MEMBER_FROM "%s%s", w.sql.buf + 0, order);
+	if (f->after) {
+		/* after the count: the total is the whole list's */
+		if ((rc = where_after(ctx, f, order, lo, hi, &w, &after)))
+			goto out;
+		offset = 0;
+	}
+	strbuf_addf(&sql, "SELECT " MEMBER_COLS MEMBER_FROM "%s%s", w.sql.buf + 0, order->order);
 	/* MEMBER_FROM already ends the FROM clause; the WHERE refers to m only */
 	if (limit > 0)
 		strbuf_addf(&sql, " LIMIT %d OFFSET %" PRId64, limit, offset);
@@ -835,6 +938,7 @@ static int run_list(struct ctx *ctx, const struct member_filter *f, int count, i
 	if (!rc && step != STEP_DONE)
 		rc = E_DB;
 out:
+	after_row_release(&after);
 	strbuf_release(&w.sql);
 	strbuf_release(&sql);
 	return rc;
@@ -843,11 +947,15 @@ out:
 struct json_collect {
 	struct ctx *ctx;
 	struct jw w;
+	int rows;
+	int64_t last_id;
 };
 
 static int collect_json(void *arg, const struct member *m)
 {
 	struct json_collect *c = arg;
+	c->rows++;
+	c->last_id = m->id;
 	jw_elem(&c->w);
 	member_write_json(&c->w, c->ctx, m);
 	return 0;
@@ -858,6 +966,7 @@ int member_list_json(struct ctx *ctx, const struct member_filter *f, struct strb
 	struct json_collect c;
 	int64_t total = 0;
 	int rc;
+	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	jw_init(&c.w, out);
 	strbuf_grow(out, (size_t)f->per_page * 640 + 128); /* a member renders to ~550 bytes */
@@ -867,7 +976,12 @@ int member_list_json(struct ctx *ctx, const struct member_filter *f, struct strb
 	if (rc)
 		return rc;
 	jw_array_end(&c.w);
-	strbuf_addf(out, ",\"total\":%" PRId64 ",\"page\":%d,\"per_page\":%d}", total, f->page, f->per_page);
+	strbuf_addf(out, ",\"total\":%" PRId64 ",\"page\":%d,\"per_page\":%d", total, f->page, f->per_page);
+	/* the cursor of the next page: a full page may have rows after it */
+	if (c.rows == f->per_page)
+		strbuf_addf(out, ",\"next\":%" PRId64 "}", c.last_id);
+	else
+		strbuf_addstr(out, ",\"next\":null}");
 	return 0;
 }
 
@@ -886,10 +1000,47 @@ int member_list(struct ctx *ctx, const struct member_filter *f, json_t **items, 
 	return rc;
 }
 
+/*
+ * member_each reads the list in slices of this many members, each after the last one
+ * read (keyset), inside one snapshot: libpq holds a whole result in memory, and a
+ * province's export is millions of rows.
+ */
+int member_each_slice = 5000;
+
+struct each_slice {
+	int (*fn)(void *arg, const struct member *m);
+	void *arg;
+	int rows;
+	int64_t last;
+};
+
+static int each_row(void *arg, const struct member *m)
+{
+	struct each_slice *s = arg;
+	s->rows++;
+	s->last = m->id;
+	return s->fn(s->arg, m);
+}
+
 int member_each(struct ctx *ctx, const struct member_filter *f, int (*fn)(void *arg, const struct member *m),
 		void *arg)
 {
-	return run_list(ctx, f, 0, NULL, fn, arg, 0, 0);
+	struct member_filter g = *f;
+	struct each_slice s = { fn, arg, 0, 0 };
+	int rc, own = !db_in_transaction(ctx->db);
+	if (own && (rc = db_begin_snapshot(ctx->db, &ctx->err)))
+		return rc;
+	do {
+		s.rows = 0;
+		if ((rc = run_list(ctx, &g, 0, NULL, each_row, &s, member_each_slice, 0)))
+			break;
+		g.after = s.last;
+	} while (s.rows == member_each_slice);
+	if (own && rc)
+		db_rollback(ctx->db);
+	else if (own)
+		rc = db_commit(ctx->db, &ctx->err);
+	return rc;
 }
 
 int member_reveal(struct ctx *ctx, int64_t id, const char *field, char **out)

@@ -71,6 +71,9 @@ struct member_filter {
 	int lost_contact, floating; /* -1 = any */
 	char sort[24];
 	int page, per_page;
+	/* keyset paging: > 0 starts the page after this member in the list's order (the
+	 * page's "next"), instead of skipping (page - 1) * per_page rows */
+	int64_t after;
 };
 
 void member_filter_init(struct member_filter *f);
@@ -102,7 +105,9 @@ int member_update_contact(struct ctx *ctx, int64_t version, const char *phone, i
 int member_list_json(struct ctx *ctx, const struct member_filter *f, struct strbuf *out);
 /* The same page as a JSON array (tests, tools). */
 int member_list(struct ctx *ctx, const struct member_filter *f, json_t **items, int64_t *total);
-/* Calls fn for every member matching f (all pages), in list order; for export. */
+/* Calls fn for every member matching f (all pages), in list order, from one snapshot
+ * (in slices of member_each_slice: the memory a result takes stays bounded); for export. */
+extern int member_each_slice;
 int member_each(struct ctx *ctx, const struct member_filter *f, int (*fn)(void *arg, const struct member *m),
 		void *arg);
 /* field: "id_number" | "phone"; *out malloc'd; audited. */

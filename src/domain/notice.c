@@ -15,30 +15,22 @@
 #include "domain/listq.h"
 #include "domain/member.h"
 #include "domain/org.h"
+#include "domain/titled.h"
 #include "util/json_util.h"
 #include "util/named.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-#define NOT_FOUND_MSG "通知不存在或不在您的管理范围内"
 #define MINE_NOT_FOUND_MSG "通知不存在或不是发给您的"
-#define STALE_MSG "该通知已被他人修改，请刷新后重试"
-#define RECIPIENT_STATES "('active', 'transferring')"
-
-static const struct named statuses[NS__COUNT] = {
-	[NS_DRAFT] = { "draft", "草稿" },
-	[NS_PUBLISHED] = { "published", "已发布" },
-	[NS_WITHDRAWN] = { "withdrawn", "已撤回" },
-};
 
 int notice_status_parse(const char *s)
 {
-	return named_index(statuses, NS__COUNT, s);
+	return titled_status_parse(s);
 }
 
 const char *notice_status_name(int s)
 {
-	return named_name_at(statuses, NS__COUNT, s);
+	return titled_status_name(s);
 }
 
 int notice_is_expired(const char *expires_on, struct date today)
@@ -53,126 +45,89 @@ int notice_reaches(const char *org_path, const char *member_path)
 	return n > 0 && !strncmp(org_path, member_path, n);
 }
 
-static int require_officer(struct ctx *ctx)
-{
-	if (ctx->actor.role < ROLE_SECRETARY)
-		return err_set(&ctx->err, E_FORBIDDEN, NULL, "notice.role", "只有支部书记或管理员可以发布通知");
-	return 0;
-}
-
 /* ---- one notice ------------------------------------------------------------------ */
 
 struct notice {
-	int64_t id, org_id, version;
-	int status, receipt, pinned;
-	char org_name[128], org_path[PATH_MAX_LEN];
-	char *title, *body, *withdraw_reason; /* owned */
-	char expires_on[11], published_at[21], withdrawn_at[21], reminded_at[21], created_at[21];
+	struct titled t; /* first: see titled.h */
+	int receipt, pinned;
+	char *withdraw_reason; /* owned */
+	char expires_on[11], reminded_at[21];
 };
 
-static void notice_release(struct notice *n)
+static void notice_release(void *rec)
 {
-	free(n->title);
-	free(n->body);
+	struct notice *n = rec;
+	titled_release(&n->t);
 	free(n->withdraw_reason);
-	n->title = n->body = n->withdraw_reason = NULL;
+	n->withdraw_reason = NULL;
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-#define NOTICE_COLS                                                                                          \
-	"n.id, n.org_id, o.name, n.org_path, n.title, n.body, n.receipt, n.pinned, n.expires_on, n.status, " \
-	"n.published_at, n.withdrawn_at, n.withdraw_reason, n.reminded_at, n.created_at, n.version"
+#define NOTICE_COLS \
+	TITLED_COLS("n") ", n.receipt, n.pinned, n.expires_on, n.withdraw_reason, n.reminded_at"
 #define NOTICE_FROM " FROM notices n JOIN orgs o ON o.id = n.org_id "
-#define NOTICE_NCOLS 16
+#define NOTICE_NCOLS (TITLED_NCOLS + 5)
 
 static void read_notice(struct stmt *st, void *rec)
 {
 	struct notice *n = rec;
 	memset(n, 0, sizeof(*n));
-	n->id = stmt_int(st, 0);
-	n->org_id = stmt_int(st, 1);
-	stmt_text_copy(st, 2, n->org_name, sizeof(n->org_name));
-	stmt_text_copy(st, 3, n->org_path, sizeof(n->org_path));
-	n->title = dup_or_null(stmt_text(st, 4));
-	n->body = dup_or_null(stmt_text(st, 5));
-	n->receipt = (int)stmt_int(st, 6);
-	n->pinned = (int)stmt_int(st, 7);
-	stmt_text_copy(st, 8, n->expires_on, sizeof(n->expires_on));
-	n->status = notice_status_parse(stmt_text(st, 9));
-	stmt_text_copy(st, 10, n->published_at, sizeof(n->published_at));
-	stmt_text_copy(st, 11, n->withdrawn_at, sizeof(n->withdrawn_at));
-	n->withdraw_reason = dup_or_null(stmt_text(st, 12));
-	stmt_text_copy(st, 13, n->reminded_at, sizeof(n->reminded_at));
-	stmt_text_copy(st, 14, n->created_at, sizeof(n->created_at));
-	n->version = stmt_int(st, 15);
+	titled_read(st, &n->t);
+	n->receipt = (int)stmt_int(st, TITLED_NCOLS);
+	n->pinned = (int)stmt_int(st, TITLED_NCOLS + 1);
+	stmt_text_copy(st, TITLED_NCOLS + 2, n->expires_on, sizeof(n->expires_on));
+	n->withdraw_reason = titled_dup(stmt_text(st, TITLED_NCOLS + 3));
+	stmt_text_copy(st, TITLED_NCOLS + 4, n->reminded_at, sizeof(n->reminded_at));
 }
 
 /* The fields both sides show; with_body adds the text. */
 static json_t *notice_json(const struct ctx *ctx, const struct notice *n, int with_body)
 {
-	json_t *j = json_object();
-	json_object_set_new(j, "id", json_integer(n->id));
-	json_object_set_new(j, "org_id", json_integer(n->org_id));
-	json_object_set_new(j, "org_name", json_string(n->org_name));
-	json_object_set_new(j, "title", json_str_or_null(n->title));
+	json_t *j = titled_json(&n->t);
 	if (with_body)
-		json_object_set_new(j, "body", json_str_or_null(n->body));
+		json_object_set_new(j, "body", json_str_or_null(n->t.body));
 	json_object_set_new(j, "receipt", json_boolean(n->receipt));
 	json_object_set_new(j, "pinned", json_boolean(n->pinned));
 	json_object_set_new(j, "expires_on", json_str_or_null(n->expires_on));
 	json_object_set_new(j, "expired", json_boolean(notice_is_expired(n->expires_on, ctx->today)));
-	json_object_set_new(j, "published_at", json_str_or_null(n->published_at));
+	json_object_set_new(j, "published_at", json_str_or_null(n->t.published_at));
 	json_object_set_new(j, "reminded_at", json_str_or_null(n->reminded_at));
 	return j;
 }
 
 /* the sender's rendering: every field */
-static json_t *sender_json(const struct ctx *ctx, const struct notice *n, int with_body)
+static json_t *sender_json(const struct ctx *ctx, const void *rec, int with_body)
 {
+	const struct notice *n = rec;
 	json_t *j = notice_json(ctx, n, with_body);
-	json_object_set_new(j, "status", json_string(named_code_at(statuses, NS__COUNT, n->status)));
-	json_object_set_new(j, "status_name", json_string(notice_status_name(n->status)));
-	json_object_set_new(j, "withdrawn_at", json_str_or_null(n->withdrawn_at));
-	json_object_set_new(j, "withdraw_reason", json_str_or_null(n->withdraw_reason));
-	json_object_set_new(j, "created_at", json_string(n->created_at));
-	json_object_set_new(j, "version", json_integer(n->version));
+	titled_manager_fields(j, &n->t, "withdraw_reason", json_str_or_null(n->withdraw_reason));
 	return j;
 }
 
-static int load_row(struct ctx *ctx, int64_t id, struct notice *n, int *found)
-{
-	return listq_load_by_id(ctx, "SELECT " NOTICE_COLS NOTICE_FROM "WHERE n.id = ?", id, read_notice, n, sizeof(*n),
-				found);
-}
+static int sender_view(struct ctx *ctx, int64_t id, int with_counts, json_t **out);
 
-/* The notice for its sender's side: a secretary or admin whose scope holds its org. */
-static int load_scoped(struct ctx *ctx, int64_t id, struct notice *n)
-{
-	int found, rc;
-	if ((rc = require_officer(ctx)) || (rc = load_row(ctx, id, n, &found)))
-		return rc;
-	if (!found || !ctx_path_in_scope(ctx, n->org_path)) {
-		notice_release(n);
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
-	}
-	return 0;
-}
-
-/* The actor's member record, when it can receive notices: its path ("" when none). */
-static int member_path(struct ctx *ctx, char *path, size_t size)
-{
-	return member_self_path(ctx, RECIPIENT_STATES, path, size);
-}
+static const struct titled_kind desc = {
+	.entity = "notice",
+	.noun = "通知",
+	.role_rule = "notice.role",
+	.role_msg = "只有支部书记或管理员可以发布通知",
+	.status_rule = "notice.status",
+	.not_found_msg = "通知不存在或不在您的管理范围内",
+	.stale_msg = "该通知已被他人修改，请刷新后重试",
+	.row_sql = "SELECT " NOTICE_COLS NOTICE_FROM "WHERE n.id = ?",
+	.size = sizeof(struct notice),
+	.read = read_notice,
+	.release = notice_release,
+	.manager_json = sender_json,
+	.view = sender_view,
+	.list_counts = { "read_count", "confirmed_count", "file_count" },
+	.ncols = NOTICE_NCOLS,
+};
 
 /* 1 when the notice is, today, in the actor's own list (published, not expired, addressed) */
 static int addressed(const struct ctx *ctx, const struct notice *n, const char *mpath)
 {
-	return mpath[0] && n->status == NS_PUBLISHED && !notice_is_expired(n->expires_on, ctx->today) &&
-	       notice_reaches(n->org_path, mpath);
+	return mpath[0] && n->t.status == NS_PUBLISHED && !notice_is_expired(n->expires_on, ctx->today) &&
+	       notice_reaches(n->t.org_path, mpath);
 }
 
 /* The notice as the member's own: 404 unless addressed to them. */
@@ -180,7 +135,7 @@ static int load_mine(struct ctx *ctx, int64_t id, struct notice *n)
 {
 	char mpath[PATH_MAX_LEN];
 	int found, rc;
-	if ((rc = member_path(ctx, mpath, sizeof(mpath))) || (rc = load_row(ctx, id, n, &found)))
+	if ((rc = titled_member_path(ctx, mpath, sizeof(mpath))) || (rc = titled_load_row(ctx, &desc, id, n, &found)))
 		return rc;
 	if (!found || !addressed(ctx, n, mpath)) {
 		notice_release(n);
@@ -213,45 +168,32 @@ static int files_json(struct ctx *ctx, int64_t id, json_t **out)
 
 /* ---- receipts: per branch --------------------------------------------------------- */
 
-struct tally {
-	int64_t recipients, read, confirmed;
-};
-
-static json_t *branch_row(struct ctx *ctx, struct stmt *st, void *arg)
+/* recipients, read, confirmed */
+static void tally_init(struct titled_tally *t)
 {
-	struct tally *t = arg;
-	int64_t n = stmt_int(st, 2), r = stmt_int(st, 3), c = stmt_int(st, 4);
-	(void)ctx;
-	t->recipients += n;
-	t->read += r;
-	t->confirmed += c;
-	return json_pack("{s:I, s:s, s:I, s:I, s:I}", "org_id", (json_int_t)stmt_int(st, 0), "name", stmt_text(st, 1),
-			 "recipients", (json_int_t)n, "read", (json_int_t)r, "confirmed", (json_int_t)c);
+	static const struct titled_tally zero = { { "recipients", "read", "confirmed" }, { 0, 0, 0 } };
+	*t = zero;
 }
 
-static json_t *tally_json(const struct tally *t)
+static json_t *tally_json(const struct titled_tally *t)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "recipients", (json_int_t)t->recipients, "read", (json_int_t)t->read,
-			 "unread", (json_int_t)(t->recipients - t->read), "confirmed", (json_int_t)t->confirmed,
-			 "unconfirmed", (json_int_t)(t->recipients - t->confirmed));
+	int64_t recipients = t->count[0], read = t->count[1], confirmed = t->count[2];
+	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "recipients", (json_int_t)recipients, "read", (json_int_t)read,
+			 "unread", (json_int_t)(recipients - read), "confirmed", (json_int_t)confirmed, "unconfirmed",
+			 (json_int_t)(recipients - confirmed));
 }
 
 /* Limits q to the notice's recipients: n.id = id and the members of its subtree now. */
 static void where_recipients(struct listq *q, const struct notice *n)
 {
-	char end[PATH_MAX_LEN + 2];
-	path_range_end(n->org_path, end, sizeof(end));
-	listq_where_int(q, "n.id = ?", n->id);
-	listq_where_text(q, "m.org_path >= ?", n->org_path);
-	listq_where_text(q, "m.org_path < ?", end);
-	listq_where(q, "m.state IN " RECIPIENT_STATES);
+	titled_where_members(q, "n.id = ?", &n->t);
 }
 
 #define RECIPIENTS_FROM                                                                           \
 	" FROM notices n CROSS JOIN members m JOIN orgs o ON o.id = m.org_id LEFT JOIN notice_reads r " \
 	"ON r.notice_id = n.id AND r.member_id = m.id"
 
-static int branch_tally(struct ctx *ctx, const struct notice *n, struct tally *t, json_t **branches)
+static int branch_tally(struct ctx *ctx, const struct notice *n, struct titled_tally *t, json_t **branches)
 {
 	static const struct listq_sql sql = {
 		NULL,
@@ -260,10 +202,10 @@ static int branch_tally(struct ctx *ctx, const struct notice *n, struct tally *t
 	};
 	struct listq q;
 	int rc;
-	memset(t, 0, sizeof(*t));
+	tally_init(t);
 	listq_init(&q);
 	where_recipients(&q, n);
-	rc = listq_fetch(ctx, &q, &sql, 1, 0, branch_row, t, branches);
+	rc = listq_fetch(ctx, &q, &sql, 1, 0, titled_branch_row, t, branches);
 	listq_release(&q);
 	return rc;
 }
@@ -271,11 +213,11 @@ static int branch_tally(struct ctx *ctx, const struct notice *n, struct tally *t
 int notice_receipts(struct ctx *ctx, int64_t id, json_t **out)
 {
 	struct notice n;
-	struct tally t;
+	struct titled_tally t;
 	json_t *branches = NULL;
 	int rc;
 	*out = NULL;
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	if (!(rc = branch_tally(ctx, &n, &t, &branches)))
 		*out = json_pack("{s:I, s:b, s:o, s:o}", "notice_id", (json_int_t)id, "receipt", n.receipt, "totals",
@@ -284,14 +226,7 @@ int notice_receipts(struct ctx *ctx, int64_t id, json_t **out)
 	return rc;
 }
 
-static json_t *recipient_row(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	(void)ctx;
-	(void)arg;
-	return json_pack("{s:I, s:s, s:I, s:s, s:o, s:o}", "member_id", (json_int_t)stmt_int(st, 0), "name",
-			 stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2), "org_name", stmt_text(st, 3), "read_at",
-			 json_str_or_null(stmt_text(st, 4)), "confirmed_at", json_str_or_null(stmt_text(st, 5)));
-}
+static const char *const recipient_times[2] = { "read_at", "confirmed_at" };
 
 int notice_receipt_members(struct ctx *ctx, int64_t id, int64_t org_id, const char *state, int page, int per_page,
 			   json_t **items, int64_t *total)
@@ -314,14 +249,15 @@ int notice_receipt_members(struct ctx *ctx, int64_t id, int64_t org_id, const ch
 	*total = 0;
 	if (state && state[0] && (k = named_index(states, NAMED_COUNT(states), state)) < 0)
 		return err_set(&ctx->err, E_MALFORMED, "state", NULL, "state 须为 unread、read、unconfirmed 或 confirmed");
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	listq_init(&q);
 	where_recipients(&q, &n);
 	if (!org_id || !(rc = listq_subtree(ctx, &q, "m.org_path", org_id))) {
 		if (k >= 0)
 			listq_where(&q, states[k].name);
-		rc = listq_list(ctx, &q, &sql, page, per_page, recipient_row, NULL, items, total);
+		rc = listq_list(ctx, &q, &sql, page, per_page, titled_member_row, (void *)recipient_times, items,
+				total);
 	}
 	listq_release(&q);
 	notice_release(&n);
@@ -332,11 +268,11 @@ int notice_receipt_members(struct ctx *ctx, int64_t id, int64_t org_id, const ch
 static int sender_view(struct ctx *ctx, int64_t id, int with_counts, json_t **out)
 {
 	struct notice n;
-	struct tally t;
+	struct titled_tally t;
 	json_t *j = NULL, *files = NULL, *branches = NULL;
 	int rc;
 	*out = NULL;
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	if ((rc = files_json(ctx, id, &files)) || (with_counts && (rc = branch_tally(ctx, &n, &t, &branches))))
 		goto out;
@@ -360,20 +296,6 @@ int notice_get(struct ctx *ctx, int64_t id, json_t **out)
 
 /* ---- the sender's list ------------------------------------------------------------ */
 
-static json_t *list_row(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	struct notice n;
-	json_t *j;
-	(void)arg;
-	read_notice(st, &n);
-	j = sender_json(ctx, &n, 0);
-	json_object_set_new(j, "read_count", json_integer(stmt_int(st, NOTICE_NCOLS)));
-	json_object_set_new(j, "confirmed_count", json_integer(stmt_int(st, NOTICE_NCOLS + 1)));
-	json_object_set_new(j, "file_count", json_integer(stmt_int(st, NOTICE_NCOLS + 2)));
-	notice_release(&n);
-	return j;
-}
-
 int notice_list(struct ctx *ctx, const struct notice_filter *f, int page, int per_page, json_t **items,
 		int64_t *total)
 {
@@ -384,14 +306,7 @@ int notice_list(struct ctx *ctx, const struct notice_filter *f, int page, int pe
 		"(SELECT count(*) FROM notice_files x WHERE x.notice_id = n.id)" NOTICE_FROM,
 		" ORDER BY n.pinned DESC, COALESCE(n.published_at, n.created_at) DESC, n.id DESC",
 	};
-	const char *status;
-	int rc;
-	*items = NULL;
-	*total = 0;
-	if ((rc = require_officer(ctx)))
-		return rc;
-	status = f->status >= 0 ? named_code_at(statuses, NS__COUNT, f->status) : NULL;
-	return listq_titled_list(ctx, &sql, "n", f->org_id, status, f->q, page, per_page, list_row, items, total);
+	return titled_list(ctx, &desc, &sql, "n", f->org_id, f->status, f->q, page, per_page, items, total);
 }
 
 /* ---- body fields ----------------------------------------------------------------- */
@@ -445,18 +360,6 @@ static int sending_org(struct ctx *ctx, json_t *body, struct org *o)
 				 "党小组不能发布通知，请以党支部名义发布");
 }
 
-/* audit with the sender's rendering after the write, then commit */
-static int audit_commit(struct ctx *ctx, const char *action, int64_t id, json_t *before)
-{
-	json_t *after = NULL;
-	/* without the readers' progress: it is not the notice's state */
-	int rc = sender_view(ctx, id, 0, &after);
-	if (!rc)
-		rc = audit_append(ctx, action, "notice", id, before, after);
-	json_decref(after);
-	return rc ? rc : db_commit(ctx->db, &ctx->err);
-}
-
 int notice_create(struct ctx *ctx, json_t *body, int64_t *id)
 {
 	struct input in;
@@ -465,7 +368,8 @@ int notice_create(struct ctx *ctx, json_t *body, int64_t *id)
 	int rc;
 
 	*id = 0;
-	if ((rc = require_officer(ctx)) || (rc = sending_org(ctx, body, &o)) || (rc = parse_input(ctx, body, 1, &in)))
+	if ((rc = titled_require_officer(ctx, &desc)) || (rc = sending_org(ctx, body, &o)) ||
+	    (rc = parse_input(ctx, body, 1, &in)))
 		return rc;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
@@ -473,60 +377,17 @@ int notice_create(struct ctx *ctx, json_t *body, int64_t *id)
 			"INSERT INTO notices (org_id, org_path, title, body, receipt, pinned, expires_on, status, published_at, "
 			"created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
+	if (st) {
+		titled_bind_new(ctx, st, o.id, o.path, in.title, in.publish);
+		stmt_bind_text(st, 4, in.body);
+		stmt_bind_int(st, 5, in.receipt);
+		stmt_bind_int(st, 6, in.pinned);
+		if (in.expires_on[0])
+			stmt_bind_text(st, 7, in.expires_on);
+		else
+			stmt_bind_null(st, 7);
 	}
-	stmt_bind_int(st, 1, o.id);
-	stmt_bind_text(st, 2, o.path);
-	stmt_bind_text(st, 3, in.title);
-	stmt_bind_text(st, 4, in.body);
-	stmt_bind_int(st, 5, in.receipt);
-	stmt_bind_int(st, 6, in.pinned);
-	if (in.expires_on[0])
-		stmt_bind_text(st, 7, in.expires_on);
-	else
-		stmt_bind_null(st, 7);
-	stmt_bind_text(st, 8, in.publish ? "published" : "draft");
-	if (in.publish)
-		stmt_bind_text(st, 9, ctx->now_iso);
-	else
-		stmt_bind_null(st, 9);
-	ctx_bind_user(ctx, st, 10);
-	stmt_bind_text(st, 11, ctx->now_iso);
-	stmt_bind_text(st, 12, ctx->now_iso);
-	if ((rc = ctx_insert_id(ctx, st, id)))
-		goto rollback;
-	if ((rc = audit_commit(ctx, "create", *id, NULL)))
-		goto rollback;
-	return 0;
-rollback:
-	db_rollback(ctx->db);
-	*id = 0;
-	return rc;
-}
-
-static int status_conflict(struct ctx *ctx, const struct notice *n, const char *verb)
-{
-	return err_set(&ctx->err, E_CONFLICT, "status", "notice.status", "该通知%s，不能%s", notice_status_name(n->status),
-		       verb);
-}
-
-/*
- * The end of every change: st updates the notice WHERE id = ? AND version = ? (its last two
- * parameters, after nbound); no row changed means someone else was first. Audited, committed.
- */
-static int finish_write(struct ctx *ctx, struct stmt *st, int nbound, const struct notice *before, int64_t version,
-			const char *action)
-{
-	json_t *jb;
-	int rc;
-	if ((rc = field_run_versioned(ctx, st, nbound, before->id, version, STALE_MSG)))
-		return rc;
-	jb = sender_json(ctx, before, 1);
-	rc = audit_commit(ctx, action, before->id, jb);
-	json_decref(jb);
-	return rc;
+	return titled_insert(ctx, &desc, st, id);
 }
 
 int notice_update(struct ctx *ctx, int64_t id, json_t *body)
@@ -537,21 +398,21 @@ int notice_update(struct ctx *ctx, int64_t id, json_t *body)
 	int64_t version;
 	int rc;
 
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	if ((rc = field_version(ctx, body, &version)) || (rc = parse_input(ctx, body, 0, &in)))
 		goto out;
-	if (n.status == NS_WITHDRAWN) {
-		rc = status_conflict(ctx, &n, "修改");
+	if (n.t.status == NS_WITHDRAWN) {
+		rc = titled_status_conflict(ctx, &desc, &n.t, "修改");
 		goto out;
 	}
 	/* what members have read stays what was published */
-	if (n.status != NS_DRAFT && (in.has_title || in.has_body || in.has_receipt)) {
+	if (n.t.status != NS_DRAFT && (in.has_title || in.has_body || in.has_receipt)) {
 		rc = err_set(&ctx->err, E_CONFLICT, in.has_title ? "title" : in.has_body ? "body" : "receipt", "notice.published",
 			     "通知已发布，标题、正文和回执要求不能再修改（可撤回后重新发布）");
 		goto out;
 	}
-	if ((rc = field_version_current(ctx, body, n.version, "通知")))
+	if ((rc = field_version_current(ctx, body, n.t.version, "通知")))
 		goto out;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
@@ -563,8 +424,8 @@ int notice_update(struct ctx *ctx, int64_t id, json_t *body)
 		rc = E_DB;
 		goto rollback;
 	}
-	stmt_bind_text(st, 1, in.has_title ? in.title : n.title);
-	stmt_bind_text(st, 2, in.has_body ? in.body : n.body);
+	stmt_bind_text(st, 1, in.has_title ? in.title : n.t.title);
+	stmt_bind_text(st, 2, in.has_body ? in.body : n.t.body);
 	stmt_bind_int(st, 3, in.has_receipt ? in.receipt : n.receipt);
 	stmt_bind_int(st, 4, in.has_pinned ? in.pinned : n.pinned);
 	if (in.has_expires ? in.expires_on[0] != '\0' : n.expires_on[0] != '\0')
@@ -572,7 +433,7 @@ int notice_update(struct ctx *ctx, int64_t id, json_t *body)
 	else
 		stmt_bind_null(st, 5);
 	stmt_bind_text(st, 6, ctx->now_iso);
-	if ((rc = finish_write(ctx, st, 6, &n, version, "update")))
+	if ((rc = titled_finish_write(ctx, &desc, st, 6, &n, version, "update")))
 		goto rollback;
 	goto out;
 rollback:
@@ -582,45 +443,22 @@ out:
 	return rc;
 }
 
+/* a notice already past its expiry cannot be published */
+static int publish_check(struct ctx *ctx, const void *rec, int publish)
+{
+	const struct notice *n = rec;
+	(void)publish;
+	if (notice_is_expired(n->expires_on, ctx->today))
+		return err_set(&ctx->err, E_INVALID, "expires_on", "notice.expires_past", "截止日期已过，请先修改截止日期");
+	return 0;
+}
+
 int notice_publish(struct ctx *ctx, int64_t id, json_t *body)
 {
-	struct notice n;
-	struct stmt *st;
-	int64_t version;
-	int rc;
-
-	if ((rc = load_scoped(ctx, id, &n)))
-		return rc;
-	if ((rc = field_version(ctx, body, &version)))
-		goto out;
-	if (n.status != NS_DRAFT) {
-		rc = status_conflict(ctx, &n, "发布");
-		goto out;
-	}
-	if (notice_is_expired(n.expires_on, ctx->today)) {
-		rc = err_set(&ctx->err, E_INVALID, "expires_on", "notice.expires_past", "截止日期已过，请先修改截止日期");
-		goto out;
-	}
-	if ((rc = field_version_current(ctx, body, n.version, "通知")) || (rc = db_begin(ctx->db, &ctx->err)))
-		goto out;
-	st = db_prepare(ctx->db,
-			"UPDATE notices SET status = 'published', published_at = ?, updated_at = ?, version = version + 1 "
-			"WHERE id = ? AND version = ? AND status = 'draft'",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
-	stmt_bind_text(st, 1, ctx->now_iso);
-	stmt_bind_text(st, 2, ctx->now_iso);
-	if ((rc = finish_write(ctx, st, 2, &n, version, "publish")))
-		goto rollback;
-	goto out;
-rollback:
-	db_rollback(ctx->db);
-out:
-	notice_release(&n);
-	return rc;
+	return titled_step_status(ctx, &desc, id, body, 1,
+				  "UPDATE notices SET status = 'published', published_at = ?, updated_at = ?, "
+				  "version = version + 1 WHERE id = ? AND version = ? AND status = 'draft'",
+				  publish_check);
 }
 
 int notice_withdraw(struct ctx *ctx, int64_t id, json_t *body)
@@ -631,16 +469,16 @@ int notice_withdraw(struct ctx *ctx, int64_t id, json_t *body)
 	int64_t version;
 	int rc;
 
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	if ((rc = field_version(ctx, body, &version)) ||
 	    (rc = field_text(ctx, body, "reason", "撤回原因", 0, NOTICE_REASON_MAX_CHARS, 1, &reason, NULL)))
 		goto out;
-	if (n.status != NS_PUBLISHED) {
-		rc = status_conflict(ctx, &n, "撤回");
+	if (n.t.status != NS_PUBLISHED) {
+		rc = titled_status_conflict(ctx, &desc, &n.t, "撤回");
 		goto out;
 	}
-	if ((rc = field_version_current(ctx, body, n.version, "通知")) || (rc = db_begin(ctx->db, &ctx->err)))
+	if ((rc = field_version_current(ctx, body, n.t.version, "通知")) || (rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
 	st = db_prepare(ctx->db,
 			"UPDATE notices SET status = 'withdrawn', withdrawn_at = ?, withdraw_reason = ?, updated_at = ?, "
@@ -656,7 +494,7 @@ int notice_withdraw(struct ctx *ctx, int64_t id, json_t *body)
 	else
 		stmt_bind_null(st, 2);
 	stmt_bind_text(st, 3, ctx->now_iso);
-	if ((rc = finish_write(ctx, st, 3, &n, version, "withdraw")))
+	if ((rc = titled_finish_write(ctx, &desc, st, 3, &n, version, "withdraw")))
 		goto rollback;
 	goto out;
 rollback:
@@ -673,15 +511,15 @@ int notice_remind(struct ctx *ctx, int64_t id)
 	json_t *jb = NULL;
 	int rc;
 
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	if (n.reminded_at[0]) {
 		rc = err_set(&ctx->err, E_CONFLICT, "reminded_at", "notice.remind_once",
 			     "该通知已于 %.10s 提醒过一次，每条通知只能提醒一次", n.reminded_at);
 		goto out;
 	}
-	if (n.status != NS_PUBLISHED || notice_is_expired(n.expires_on, ctx->today)) {
-		rc = n.status != NS_PUBLISHED ? status_conflict(ctx, &n, "提醒")
+	if (n.t.status != NS_PUBLISHED || notice_is_expired(n.expires_on, ctx->today)) {
+		rc = n.t.status != NS_PUBLISHED ? titled_status_conflict(ctx, &desc, &n.t, "提醒")
 					      : err_set(&ctx->err, E_CONFLICT, "expires_on", "notice.expired", "通知已过截止日期，不能提醒");
 		goto out;
 	}
@@ -706,7 +544,7 @@ int notice_remind(struct ctx *ctx, int64_t id)
 		goto rollback;
 	}
 	jb = sender_json(ctx, &n, 0);
-	if ((rc = audit_commit(ctx, "remind", id, jb)))
+	if ((rc = titled_audit_commit(ctx, &desc, "remind", id, jb)))
 		goto rollback;
 	goto out;
 rollback:
@@ -734,12 +572,12 @@ int notice_file_add(struct ctx *ctx, int64_t id, const char *filename, const cha
 	int rc;
 
 	*out = NULL;
-	if ((rc = load_scoped(ctx, id, &n)))
+	if ((rc = titled_load_scoped(ctx, &desc, id, &n)))
 		return rc;
 	listq_init(&q);
 	listq_where_int(&q, "notice_id = ?", id);
-	if (n.status == NS_WITHDRAWN) {
-		rc = status_conflict(ctx, &n, "添加附件");
+	if (n.t.status == NS_WITHDRAWN) {
+		rc = titled_status_conflict(ctx, &desc, &n.t, "添加附件");
 		goto out;
 	}
 	if ((rc = listq_count(ctx, &q, "SELECT count(*) FROM notice_files", &count)))
@@ -793,10 +631,10 @@ int notice_file_open(struct ctx *ctx, int64_t id, int64_t file_id, char **path, 
 	int found, rc, step;
 
 	*path = *mime = *filename = NULL;
-	if ((rc = member_path(ctx, mpath, sizeof(mpath))) || (rc = load_row(ctx, id, &n, &found)))
+	if ((rc = titled_member_path(ctx, mpath, sizeof(mpath))) || (rc = titled_load_row(ctx, &desc, id, &n, &found)))
 		return rc;
 	/* the sender's side in scope, or a member it is addressed to */
-	if (!found || !((ctx->actor.role >= ROLE_SECRETARY && ctx_path_in_scope(ctx, n.org_path)) ||
+	if (!found || !((ctx->actor.role >= ROLE_SECRETARY && ctx_path_in_scope(ctx, n.t.org_path)) ||
 			addressed(ctx, &n, mpath))) {
 		notice_release(&n);
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, MINE_NOT_FOUND_MSG);
@@ -880,30 +718,21 @@ int notice_mine(struct ctx *ctx, int page, int per_page, json_t **items, int64_t
 		" ORDER BY n.pinned DESC, n.published_at DESC, n.id DESC",
 	};
 	struct listq q;
-	char mpath[PATH_MAX_LEN], mid[24];
+	char mpath[PATH_MAX_LEN];
 	int rc;
 
 	*items = NULL;
 	*total = *unread = 0;
-	if ((rc = member_path(ctx, mpath, sizeof(mpath))))
-		return rc;
-	if (!mpath[0])
-		return err_set(&ctx->err, E_NOTFOUND, NULL, NULL, "该账号没有关联在册党员档案");
 	listq_init(&q);
-	xsnprintf(mid, sizeof(mid), "%" PRId64, ctx->actor.member_id);
-	listq_head_text(&q, mid); /* the join's member */
+	if ((rc = titled_mine_query(ctx, &q, mpath, sizeof(mpath))))
+		return titled_mine_done(&q, rc, items);
 	where_mine(ctx, &q, mpath);
 	if (!(rc = listq_list(ctx, &q, &sql, page, per_page, mine_row, NULL, items, total))) {
 		listq_where_int(&q, "NOT EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id AND r.member_id = ?)",
 				ctx->actor.member_id);
 		rc = listq_count(ctx, &q, sql.count, unread);
 	}
-	listq_release(&q);
-	if (rc) {
-		json_decref(*items);
-		*items = NULL;
-	}
-	return rc;
+	return titled_mine_done(&q, rc, items);
 }
 
 /* the member's read row of notice id: times ("" when none) */
@@ -916,16 +745,10 @@ static int read_times(struct ctx *ctx, int64_t id, char read_at[21], char confir
 /* records the first opening (a second one inserts nothing) */
 static int mark_read(struct ctx *ctx, int64_t id)
 {
-	struct stmt *st = db_prepare(ctx->db,
-				     "INSERT INTO notice_reads (notice_id, member_id, read_at) VALUES (?, ?, ?) "
-				     "ON CONFLICT (notice_id, member_id) DO NOTHING",
-				     &ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	stmt_bind_int(st, 2, ctx->actor.member_id);
-	stmt_bind_text(st, 3, ctx->now_iso);
-	return stmt_run(st, &ctx->err);
+	return titled_mark_first(ctx,
+				 "INSERT INTO notice_reads (notice_id, member_id, read_at) VALUES (?, ?, ?) "
+				 "ON CONFLICT (notice_id, member_id) DO NOTHING",
+				 id);
 }
 
 static int mine_json(struct ctx *ctx, const struct notice *n, json_t **out)
@@ -933,7 +756,7 @@ static int mine_json(struct ctx *ctx, const struct notice *n, json_t **out)
 	char read_at[21], confirmed_at[21];
 	json_t *files = NULL;
 	int rc;
-	if ((rc = read_times(ctx, n->id, read_at, confirmed_at)) || (rc = files_json(ctx, n->id, &files)))
+	if ((rc = read_times(ctx, n->t.id, read_at, confirmed_at)) || (rc = files_json(ctx, n->t.id, &files)))
 		return rc;
 	*out = member_json(ctx, n, read_at, confirmed_at, 1);
 	json_object_set_new(*out, "files", files);

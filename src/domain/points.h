@@ -111,12 +111,21 @@ int points_claim_decide(struct ctx *ctx, int64_t id, json_t *body);
 /* period NULL = the last whole quarter */
 int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page, int per_page,
 		    json_t **out);
+/* The same page; after > 0 is the previous page's "next" (keyset paging): a page that
+ * starts inside a tie group reads the group from after that subject on instead of
+ * counting past the group's earlier members (the rows are the same; a stale cursor
+ * falls back to counting). */
+int points_rankings_after(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page,
+			  int per_page, int64_t after, json_t **out);
 /* period NULL = this year */
 int points_summary(struct ctx *ctx, int64_t org_id, const char *period, json_t **out);
 int points_publish(struct ctx *ctx, json_t *body, int64_t *id);
 int points_publications_list(struct ctx *ctx, int64_t org_id, const char *target, int page, int per_page,
 			     json_t **items, int64_t *total);
 int points_publication_get(struct ctx *ctx, int64_t id, json_t **out);
+/* One page of a publication's rows in rank order (`after`: the previous page's "next",
+ * keyset paging as in points_rankings_after); points_publication_get is page 1 of 50. */
+int points_publication_page(struct ctx *ctx, int64_t id, int page, int per_page, int64_t after, json_t **out);
 int points_history(struct ctx *ctx, const char *target, int64_t subject_id, json_t **out);
 
 /* ---- automatic entries (points_sync.c) ---- */

@@ -591,7 +591,7 @@ struct pub {
 
 #define PUB_COLS                                                                                             \
 	"p.id, p.org_id, p.org_path, o.name, p.target, p.period, p.first_month, p.last_month, p.note, p.created_by, " \
-	"p.created_at, (SELECT count(*) FROM point_publication_rows r WHERE r.publication_id = p.id)"
+	"p.created_at, (SELECT COALESCE(sum(n), 0) FROM point_publication_stars c WHERE c.publication_id = p.id)"
 #define PUB_FROM " FROM point_publications p JOIN orgs o ON o.id = p.org_id "
 
 static void read_pub(struct stmt *st, struct pub *p)
@@ -656,37 +656,101 @@ static int pub_find(struct ctx *ctx, int64_t id, int64_t org_id, const char *tar
 	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
-/* A publication's rows as standings, in rank order (then id, as ranked). */
-static int pub_rows(struct ctx *ctx, int64_t pub_id, struct standings *sd)
+/*
+ * Rows [from, from + cnt) of a publication in rank order (then id, as ranked), as
+ * standings (sd->n may be less at the end). after > 0 (keyset paging, the previous
+ * page's "next"): the rows after that subject instead of skipping from of them, when it
+ * is in the publication (else the rows are counted as without it).
+ */
+static int pub_page(struct ctx *ctx, int64_t pub_id, int64_t from, int64_t cnt, int64_t after, struct standings *sd)
 {
+	struct strbuf sql = STRBUF_INIT;
 	struct stmt *st;
-	int step;
+	int64_t after_rank = 0;
+	int step, rc = 0;
 	memset(sd, 0, sizeof(*sd));
-	st = db_prepare(ctx->db,
-			"SELECT subject_id, org_id, score_x10, award_x10, deduct_x10, rank, stars, flags "
-			"FROM point_publication_rows WHERE publication_id = ? ORDER BY rank, subject_id",
-			&ctx->err);
+	if (cnt <= 0)
+		return 0;
+	if (after > 0 && from > 0) {
+		st = db_prepare(ctx->db, "SELECT rank FROM point_publication_rows WHERE publication_id = ? AND subject_id = ?",
+				&ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 1, pub_id);
+		stmt_bind_int(st, 2, after);
+		if ((rc = ctx_step_int(ctx, st, &after_rank)))
+			return rc;
+	}
+	strbuf_addstr(&sql, "SELECT subject_id, org_id, score_x10, award_x10, deduct_x10, rank, stars, flags "
+			    "FROM point_publication_rows WHERE publication_id = ?");
+	if (after_rank > 0)
+		strbuf_addstr(&sql, " AND rank >= ? AND NOT (rank = ? AND subject_id <= ?)");
+	strbuf_addf(&sql, " ORDER BY rank, subject_id LIMIT %" PRId64 " OFFSET %" PRId64, cnt, after_rank > 0 ? 0 : from);
+	st = db_prepare(ctx->db, sql.buf, &ctx->err);
+	strbuf_release(&sql);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, pub_id);
+	if (after_rank > 0) {
+		stmt_bind_int(st, 2, after_rank);
+		stmt_bind_int(st, 3, after_rank);
+		stmt_bind_int(st, 4, after);
+	}
+	sd->alloc = (size_t)cnt;
+	sd->s = xcalloc(sd->alloc, sizeof(*sd->s));
+	while (sd->n < sd->alloc && (step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct points_standing *x = &sd->s[sd->n++];
+		x->subject_id = stmt_int(st, 0);
+		x->org_id = stmt_int(st, 1);
+		x->score_x10 = (int)stmt_int(st, 2);
+		x->award_x10 = (int)stmt_int(st, 3);
+		x->deduct_x10 = (int)stmt_int(st, 4);
+		x->rank = (int)stmt_int(st, 5);
+		x->stars = (int)stmt_int(st, 6);
+		x->flags = flags_parse(stmt_text(st, 7));
+	}
+	if (sd->n < sd->alloc && step != STEP_DONE)
+		rc = ctx_db_fail(ctx);
+	stmt_reset(st);
+	return rc;
+}
+
+/* a publication's members (or branches) per star, kept with its rows */
+static int pub_stars(struct ctx *ctx, int64_t pub_id, int64_t *count)
+{
+	struct stmt *st = db_prepare(ctx->db, "SELECT stars, n FROM point_publication_stars WHERE publication_id = ?",
+				     &ctx->err);
+	int step;
+	memset(count, 0, (MAX_STARS + 1) * sizeof(*count));
 	if (!st)
 		return E_DB;
 	stmt_bind_int(st, 1, pub_id);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct points_standing *s;
-		ALLOC_GROW(sd->s, sd->n + 1, sd->alloc);
-		s = &sd->s[sd->n++];
-		memset(s, 0, sizeof(*s));
-		s->subject_id = stmt_int(st, 0);
-		s->org_id = stmt_int(st, 1);
-		s->score_x10 = (int)stmt_int(st, 2);
-		s->award_x10 = (int)stmt_int(st, 3);
-		s->deduct_x10 = (int)stmt_int(st, 4);
-		s->rank = (int)stmt_int(st, 5);
-		s->stars = (int)stmt_int(st, 6);
-		s->flags = flags_parse(stmt_text(st, 7));
+		int64_t k = stmt_int(st, 0);
+		if (k >= 0 && k <= MAX_STARS)
+			count[k] += stmt_int(st, 1);
 	}
 	stmt_reset(st);
-	if (step != STEP_DONE) {
-		standings_release(sd);
-		return ctx_db_fail(ctx);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/* keeps the counts per star of a new publication */
+static int pub_stars_insert(struct ctx *ctx, int64_t pub_id, const int64_t *count)
+{
+	struct stmt *st;
+	int k, rc;
+	for (k = 0; k <= MAX_STARS; k++) {
+		if (!count[k])
+			continue;
+		st = db_prepare(ctx->db, "INSERT INTO point_publication_stars (publication_id, stars, n) VALUES (?, ?, ?)",
+				&ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 1, pub_id);
+		stmt_bind_int(st, 2, k);
+		stmt_bind_int(st, 3, count[k]);
+		if ((rc = stmt_run(st, &ctx->err)))
+			return rc;
 	}
 	return 0;
 }
@@ -845,32 +909,46 @@ static int buckets_load(struct ctx *ctx, const struct org *o, const char *target
 	return 0;
 }
 
-/* The members of group b ranked at [off, off + cnt) of the group, in id order, into s. */
-static int bucket_members(struct ctx *ctx, const struct org *o, const struct buckets *bk, const struct bucket *b,
-			  int64_t off, int64_t cnt, struct points_standing *s)
+/*
+ * The members of group b ranked at [off, off + cnt) of the group, in id order, into s.
+ * after > 0 (keyset paging): the group's members with a greater id instead of skipping
+ * off of them, which costs off probes deep in the (0, 0) group of a province. *got is
+ * how many there were: fewer than cnt only when after is stale (its caller retries).
+ */
+static int bucket_members_from(struct ctx *ctx, const struct org *o, const struct buckets *bk,
+			       const struct bucket *b, int64_t after, int64_t off, int64_t cnt,
+			       struct points_standing *s, int64_t *got_out)
 {
 	struct strbuf sql = STRBUF_INIT;
 	struct stmt *st;
 	char hi[PATH_MAX_LEN];
+	char keyset[48] = "";
 	int64_t got = 0;
-	int step, rc = 0, zero = !b->award_x10 && !b->deduct_x10;
+	int step = STEP_DONE, rc = 0, zero = !b->award_x10 && !b->deduct_x10;
 	path_range_end(o->path, hi, sizeof(hi));
+	if (after > 0) {
+		/* an id from the client's previous page, parsed as an integer, so it is
+		 * written into the SQL as LIMIT is; the column is the group's id order */
+		xsnprintf(keyset, sizeof(keyset), " AND %s > %" PRId64,
+			  zero ? (!strcmp(bk->target, "branch") ? "o.id" : "m.id") : "s.subject_id", after);
+		off = 0;
+	}
 	if (!strcmp(bk->target, "branch") && zero) {
 		strbuf_addf(&sql,
 			    "SELECT o.id, o.parent_id FROM orgs o WHERE %s >= ? AND o.path < ? AND "
 			    "o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL AND NOT EXISTS (SELECT 1 FROM "
 			    "point_period_scores s WHERE s.target = 'branch' AND s.subject_id = o.id AND s.year = CAST(? AS INTEGER) "
-			    "AND s.pcode = CAST(? AS INTEGER) AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0)) "
+			    "AND s.pcode = CAST(? AS INTEGER) AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0))%s "
 			    "ORDER BY o.id LIMIT %" PRId64 " OFFSET %" PRId64,
-			    bk->total * 4 >= bk->all ? "(o.path || '')" : "o.path", cnt, off);
+			    bk->total * 4 >= bk->all ? "(o.path || '')" : "o.path", keyset, cnt, off);
 	} else if (!strcmp(bk->target, "branch")) {
 		strbuf_addf(&sql,
 			    "SELECT s.subject_id, o.parent_id FROM point_period_scores s JOIN orgs o ON o.id = s.subject_id "
 			    "WHERE s.target = 'branch' AND s.year = CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) "
 			    "AND s.award_x10 = CAST(? AS INTEGER) AND s.deduct_x10 = CAST(? AS INTEGER) "
-			    "AND o.path >= ? AND o.path < ? AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL "
+			    "AND o.path >= ? AND o.path < ? AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL%s "
 			    "ORDER BY s.subject_id LIMIT %" PRId64 " OFFSET %" PRId64,
-			    cnt, off);
+			    keyset, cnt, off);
 	} else if (zero) {
 		/* nothing kept, or only entries that net to nothing: every active member without
 		 * a pair. Most of the tree: walk the members in id order (the path test per row:
@@ -880,16 +958,16 @@ static int bucket_members(struct ctx *ctx, const struct org *o, const struct buc
 			    "SELECT m.id, m.org_id FROM members m WHERE %s >= ? AND m.org_path < ? AND "
 			    "m.state = 'active' AND NOT EXISTS (SELECT 1 FROM point_period_scores s WHERE s.target = 'member' "
 			    "AND s.subject_id = m.id AND s.year = CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) "
-			    "AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0)) ORDER BY m.id LIMIT %" PRId64 " OFFSET %" PRId64,
-			    bk->total * 4 >= bk->all ? "(m.org_path || '')" : "m.org_path", cnt, off);
+			    "AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0))%s ORDER BY m.id LIMIT %" PRId64 " OFFSET %" PRId64,
+			    bk->total * 4 >= bk->all ? "(m.org_path || '')" : "m.org_path", keyset, cnt, off);
 	} else {
 		strbuf_addf(&sql,
 			    "SELECT s.subject_id, m.org_id FROM point_period_scores s JOIN members m ON m.id = s.subject_id "
 			    "WHERE s.target = 'member' AND s.year = CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) "
 			    "AND s.award_x10 = CAST(? AS INTEGER) AND s.deduct_x10 = CAST(? AS INTEGER) "
-			    "AND m.org_path >= ? AND m.org_path < ? AND m.state = 'active' "
+			    "AND m.org_path >= ? AND m.org_path < ? AND m.state = 'active'%s "
 			    "ORDER BY s.subject_id LIMIT %" PRId64 " OFFSET %" PRId64,
-			    cnt, off);
+			    keyset, cnt, off);
 	}
 	st = db_prepare(ctx->db, sql.buf, &ctx->err);
 	if (!st) {
@@ -922,16 +1000,28 @@ static int bucket_members(struct ctx *ctx, const struct org *o, const struct buc
 	}
 	if (got < cnt && step != STEP_DONE)
 		rc = ctx_db_fail(ctx);
-	else if (got < cnt)
-		rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分分布与党员名单不一致");
 	stmt_reset(st);
 	strbuf_release(&sql);
+	*got_out = got;
+	return rc;
+}
+
+static int bucket_members(struct ctx *ctx, const struct org *o, const struct buckets *bk, const struct bucket *b,
+			  int64_t after, int64_t off, int64_t cnt, struct points_standing *s)
+{
+	int64_t got = 0;
+	int rc = bucket_members_from(ctx, o, bk, b, off ? after : 0, off, cnt, s, &got);
+	if (!rc && got < cnt && off && after > 0)
+		/* the cursor is stale (its member left the group since): count from the start */
+		rc = bucket_members_from(ctx, o, bk, b, 0, off, cnt, s, &got);
+	if (!rc && got < cnt)
+		rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "积分分布与党员名单不一致");
 	return rc;
 }
 
 /* rows [from, to) of the ranking from the groups, into sd (sd->n = to - from) */
 static int buckets_page(struct ctx *ctx, const struct org *o, const struct buckets *bk, int64_t from, int64_t to,
-			struct standings *sd)
+			int64_t after, struct standings *sd)
 {
 	size_t i;
 	int rc;
@@ -945,7 +1035,8 @@ static int buckets_page(struct ctx *ctx, const struct org *o, const struct bucke
 		int64_t lo = b->start > from ? b->start : from, hi = b->start + b->n < to ? b->start + b->n : to;
 		if (hi <= lo)
 			continue;
-		if ((rc = bucket_members(ctx, o, bk, b, lo - b->start, hi - lo, sd->s + sd->n)))
+		/* only the page's first group can start inside the group, after the cursor */
+		if ((rc = bucket_members(ctx, o, bk, b, sd->n ? 0 : after, lo - b->start, hi - lo, sd->s + sd->n)))
 			return rc;
 		sd->n += (size_t)(hi - lo);
 	}
@@ -978,44 +1069,80 @@ static json_t *buckets_summary(const struct buckets *bk)
 
 /* ---- rankings and summary ---------------------------------------------------------- */
 
+/*
+ * A ranking page's reply: the page's rows sd->s[0, n) (items), the whole list's total
+ * and counts per star, and "next", the last row's subject id when rows follow (the
+ * cursor the following page takes as `after`), else null.
+ */
+static int ranking_reply(struct ctx *ctx, const struct org *o, const char *target, const char *period,
+			 int64_t published, const struct points_standing *rows, size_t n, int64_t total, int page,
+			 int per_page, int more, const int64_t *stars, json_t **out)
+{
+	json_t *items = NULL, *j;
+	int rc;
+	if ((rc = items_json(ctx, target, rows, 0, n, &items)))
+		return rc;
+	j = json_object();
+	json_object_set_new(j, "org_id", json_integer(o->id));
+	json_object_set_new(j, "target", json_string(target));
+	json_object_set_new(j, "period", json_string(period));
+	json_object_set_new(j, "published", published ? json_integer(published) : json_null());
+	json_object_set_new(j, "items", items);
+	json_object_set_new(j, "total", json_integer((json_int_t)total));
+	json_object_set_new(j, "page", json_integer(page));
+	json_object_set_new(j, "per_page", json_integer(per_page));
+	json_object_set_new(j, "next", n && more ? json_integer(rows[n - 1].subject_id) : json_null());
+	json_object_set_new(j, "stars", stars_json(stars));
+	*out = j;
+	return 0;
+}
+
 /* the ranking reply from the kept groups (members of a large subtree, not published) */
 static int buckets_ranking(struct ctx *ctx, const struct org *o, const char *target, const struct points_period *per,
 			   const struct points_settings *set, const struct buckets *bk, int page, int per_page,
-			   json_t **out)
+			   int64_t after, json_t **out)
 {
 	struct standings sd = { 0 };
 	int64_t stars[MAX_STARS + 1], from = (int64_t)(page - 1) * per_page, to;
-	json_t *items = NULL, *j;
 	int rc;
 	if (from > bk->total)
 		from = bk->total;
 	to = from + per_page < bk->total ? from + per_page : bk->total;
-	if ((rc = buckets_page(ctx, o, bk, from, to, &sd)))
+	if ((rc = buckets_page(ctx, o, bk, from, to, after, &sd)))
 		goto out;
 	if (!strcmp(target, "branch") && bk->n &&
 	    (rc = set_flags_last(ctx, o, per, set, &sd, (int)(bk->b[bk->n - 1].start + 1))))
 		goto out;
-	if ((rc = items_json(ctx, target, sd.s, 0, sd.n, &items)))
-		goto out;
 	buckets_stars(bk, stars);
-	j = json_object();
-	json_object_set_new(j, "org_id", json_integer(o->id));
-	json_object_set_new(j, "target", json_string(target));
-	json_object_set_new(j, "period", json_string(per->text));
-	json_object_set_new(j, "published", json_null());
-	json_object_set_new(j, "items", items);
-	json_object_set_new(j, "total", json_integer((json_int_t)bk->total));
-	json_object_set_new(j, "page", json_integer(page));
-	json_object_set_new(j, "per_page", json_integer(per_page));
-	json_object_set_new(j, "stars", stars_json(stars));
-	*out = j;
+	rc = ranking_reply(ctx, o, target, per->text, 0, sd.s, sd.n, bk->total, page, per_page, to < bk->total, stars,
+			   out);
 out:
+	standings_release(&sd);
+	return rc;
+}
+
+/* the ranking reply of a published period: a page of its rows */
+static int pub_ranking(struct ctx *ctx, const struct org *o, const struct pub *pub, int page, int per_page,
+		       int64_t after, json_t **out)
+{
+	struct standings sd = { 0 };
+	int64_t stars[MAX_STARS + 1], from = (int64_t)(page - 1) * per_page;
+	int rc;
+	if (!(rc = pub_stars(ctx, pub->id, stars)) && !(rc = pub_page(ctx, pub->id, from, per_page, after, &sd)))
+		rc = ranking_reply(ctx, o, pub->target, pub->period, pub->id, sd.s, sd.n, pub->rows, page, per_page,
+				   from + (int64_t)sd.n < pub->rows, stars, out);
 	standings_release(&sd);
 	return rc;
 }
 
 int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page, int per_page,
 		    json_t **out)
+{
+	return points_rankings_after(ctx, org_id, target, period, page, per_page, 0, out);
+}
+
+int points_rankings_after(struct ctx *ctx, int64_t org_id, const char *target, const char *period, int page,
+			  int per_page, int64_t after, json_t **out)
 {
 	struct org o;
 	struct points_period per;
@@ -1025,7 +1152,6 @@ int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const c
 	struct buckets bk = { 0 };
 	int64_t stars[MAX_STARS + 1];
 	size_t from, to;
-	json_t *items = NULL, *j;
 	int rc, published = 0, use_bk = 0;
 
 	*out = NULL;
@@ -1039,34 +1165,25 @@ int points_rankings(struct ctx *ctx, int64_t org_id, const char *target, const c
 	if ((rc = pub_find(ctx, 0, o.id, target, per.text, &pub, &published)))
 		return rc;
 	if (published)
-		rc = pub_rows(ctx, pub.id, &sd);
-	else if (!(rc = points_settings_for(ctx, o.path, &set)) &&
-		 !(rc = buckets_load(ctx, &o, target, &per, &set, &bk, &use_bk)) && use_bk)
-		rc = buckets_ranking(ctx, &o, target, &per, &set, &bk, page, per_page, out);
-	else if (!rc)
-		rc = standings_compute(ctx, &o, target, &per, &set, &sd);
-	free(bk.b);
-	if (rc || use_bk)
-		return rc;
+		return pub_ranking(ctx, &o, &pub, page, per_page, after, out);
+	if ((rc = points_settings_for(ctx, o.path, &set)) || (rc = buckets_load(ctx, &o, target, &per, &set, &bk, &use_bk)))
+		goto out;
+	if (use_bk) {
+		rc = buckets_ranking(ctx, &o, target, &per, &set, &bk, page, per_page, after, out);
+		goto out;
+	}
+	/* a small subtree: the pass, paged in memory */
+	if ((rc = standings_compute(ctx, &o, target, &per, &set, &sd)))
+		goto out;
 	from = (size_t)(page - 1) * (size_t)per_page;
 	if (from > sd.n)
 		from = sd.n;
 	to = from + (size_t)per_page < sd.n ? from + (size_t)per_page : sd.n;
-	if ((rc = items_json(ctx, target, sd.s, from, to, &items)))
-		goto out;
 	stars_count(&sd, stars);
-	j = json_object();
-	json_object_set_new(j, "org_id", json_integer(o.id));
-	json_object_set_new(j, "target", json_string(target));
-	json_object_set_new(j, "period", json_string(per.text));
-	json_object_set_new(j, "published", published ? json_integer(pub.id) : json_null());
-	json_object_set_new(j, "items", items);
-	json_object_set_new(j, "total", json_integer((json_int_t)sd.n));
-	json_object_set_new(j, "page", json_integer(page));
-	json_object_set_new(j, "per_page", json_integer(per_page));
-	json_object_set_new(j, "stars", stars_json(stars));
-	*out = j;
+	rc = ranking_reply(ctx, &o, target, per.text, 0, sd.s + from, to - from, (int64_t)sd.n, page, per_page, to < sd.n,
+			   stars, out);
 out:
+	free(bk.b);
 	standings_release(&sd);
 	return rc;
 }
@@ -1172,6 +1289,57 @@ static int insert_rows(struct ctx *ctx, int64_t pub_id, const struct standings *
 	return rc;
 }
 
+/*
+ * The rows of a member publication of a large subtree straight from the kept groups
+ * (buckets_load): one INSERT … SELECT per tie group, so neither the standings nor the
+ * rows pass through memory (a province: 10 million rows). The rows are those of the
+ * pass: a group's members, its rank, score and stars; members carry no flags.
+ */
+static int insert_rows_buckets(struct ctx *ctx, int64_t pub_id, const struct org *o, const struct buckets *bk)
+{
+	char hi[PATH_MAX_LEN];
+	struct stmt *st;
+	size_t i;
+	int rc = 0;
+	path_range_end(o->path, hi, sizeof(hi));
+	for (i = 0; i < bk->n && !rc; i++) {
+		const struct bucket *b = &bk->b[i];
+		int zero = !b->award_x10 && !b->deduct_x10;
+		st = db_prepare(
+			ctx->db,
+			zero ? "INSERT INTO point_publication_rows (publication_id, subject_id, org_id, score_x10, award_x10, "
+			       "deduct_x10, rank, stars, flags) SELECT ?, m.id, m.org_id, ?, ?, ?, ?, ?, '' FROM members m "
+			       "WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND NOT EXISTS (SELECT 1 FROM "
+			       "point_period_scores s WHERE s.target = 'member' AND s.subject_id = m.id AND s.year = "
+			       "CAST(? AS INTEGER) AND s.pcode = CAST(? AS INTEGER) AND (s.award_x10 <> 0 OR s.deduct_x10 <> 0))"
+			     : "INSERT INTO point_publication_rows (publication_id, subject_id, org_id, score_x10, award_x10, "
+			       "deduct_x10, rank, stars, flags) SELECT ?, s.subject_id, m.org_id, ?, ?, ?, ?, ?, '' FROM "
+			       "point_period_scores s JOIN members m ON m.id = s.subject_id WHERE m.org_path >= ? AND "
+			       "m.org_path < ? AND m.state = 'active' AND s.target = 'member' AND s.year = CAST(? AS INTEGER) "
+			       "AND s.pcode = CAST(? AS INTEGER) AND s.award_x10 = CAST(? AS INTEGER) AND s.deduct_x10 = "
+			       "CAST(? AS INTEGER)",
+			&ctx->err);
+		if (!st)
+			return E_DB;
+		stmt_bind_int(st, 1, pub_id);
+		stmt_bind_int(st, 2, b->score_x10);
+		stmt_bind_int(st, 3, b->award_x10);
+		stmt_bind_int(st, 4, b->deduct_x10);
+		stmt_bind_int(st, 5, b->start + 1);
+		stmt_bind_int(st, 6, b->stars);
+		stmt_bind_text(st, 7, o->path);
+		stmt_bind_text(st, 8, hi);
+		stmt_bind_int(st, 9, bk->year);
+		stmt_bind_int(st, 10, bk->pcode);
+		if (!zero) {
+			stmt_bind_int(st, 11, b->award_x10);
+			stmt_bind_int(st, 12, b->deduct_x10);
+		}
+		rc = stmt_run(st, &ctx->err);
+	}
+	return rc;
+}
+
 static int duplicate(struct ctx *ctx, const struct org *o, const struct points_period *per)
 {
 	return err_set(&ctx->err, E_CONFLICT, "period", "points.published", "%s %s 的积分已经公布过", o->name, per->text);
@@ -1183,13 +1351,14 @@ int points_publish(struct ctx *ctx, json_t *body, int64_t *id)
 	struct points_period per;
 	struct points_settings set;
 	struct standings sd = { 0 };
+	struct buckets bk = { 0 };
 	struct pub pub;
 	struct stmt *st;
 	const char *target = NULL, *period = NULL, *note = NULL;
 	char *settings_s = NULL;
 	json_t *js = NULL, *ja = NULL;
-	int64_t org_id = 0;
-	int rc, step, found;
+	int64_t org_id = 0, stars[MAX_STARS + 1];
+	int rc, step, found, use_bk = 0;
 
 	*id = 0;
 	if (ctx->actor.role < ROLE_ORG_ADMIN)
@@ -1221,9 +1390,16 @@ int points_publish(struct ctx *ctx, json_t *body, int64_t *id)
 		rc = duplicate(ctx, &o, &per);
 		goto rollback;
 	}
-	/* inside the transaction: no entry of the period can land between the pass and the rows */
-	if ((rc = standings_compute(ctx, &o, target, &per, &set, &sd)))
+	/* inside the transaction: no entry of the period can land between the standings and
+	 * the rows. Members of a large subtree: the kept groups; else the pass. */
+	if (!strcmp(target, "member") && (rc = buckets_load(ctx, &o, target, &per, &set, &bk, &use_bk)))
 		goto rollback;
+	if (use_bk)
+		buckets_stars(&bk, stars);
+	else if ((rc = standings_compute(ctx, &o, target, &per, &set, &sd)))
+		goto rollback;
+	else
+		stars_count(&sd, stars);
 	js = settings_json(&set);
 	settings_s = json_dumps(js, JSON_COMPACT | JSON_SORT_KEYS);
 	st = db_prepare(ctx->db,
@@ -1256,7 +1432,8 @@ int points_publish(struct ctx *ctx, json_t *body, int64_t *id)
 		rc = step == STEP_CONSTRAINT ? duplicate(ctx, &o, &per) : ctx_db_fail(ctx);
 		goto rollback;
 	}
-	if ((rc = insert_rows(ctx, pub.id, &sd)))
+	if ((rc = use_bk ? insert_rows_buckets(ctx, pub.id, &o, &bk) : insert_rows(ctx, pub.id, &sd)) ||
+	    (rc = pub_stars_insert(ctx, pub.id, stars)))
 		goto rollback;
 	if ((rc = pub_find(ctx, pub.id, 0, NULL, NULL, &pub, &found)))
 		goto rollback;
@@ -1274,6 +1451,7 @@ out:
 	json_decref(js);
 	json_decref(ja);
 	standings_release(&sd);
+	free(bk.b);
 	return rc;
 }
 
@@ -1350,25 +1528,39 @@ out:
 
 int points_publication_get(struct ctx *ctx, int64_t id, json_t **out)
 {
+	return points_publication_page(ctx, id, 1, 50, 0, out);
+}
+
+int points_publication_page(struct ctx *ctx, int64_t id, int page, int per_page, int64_t after, json_t **out)
+{
 	struct pub p;
 	struct standings sd = { 0 };
-	int64_t stars[MAX_STARS + 1];
+	int64_t stars[MAX_STARS + 1], from;
 	json_t *j, *items = NULL;
 	int rc, found;
 
 	*out = NULL;
+	if (page < 1)
+		page = 1;
+	if (per_page < 1)
+		per_page = 50;
+	from = (int64_t)(page - 1) * per_page;
 	if ((rc = require_reader(ctx)) || (rc = pub_find(ctx, id, 0, NULL, NULL, &p, &found)))
 		return rc;
 	if (!found || !ctx_path_in_scope(ctx, p.org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, PUB_NOT_FOUND_MSG);
-	if ((rc = points_require_enabled(ctx, p.org_path)) || (rc = pub_rows(ctx, p.id, &sd)))
-		return rc;
+	if ((rc = points_require_enabled(ctx, p.org_path)) || (rc = pub_stars(ctx, p.id, stars)) ||
+	    (rc = pub_page(ctx, p.id, from, per_page, after, &sd)))
+		goto out;
 	if ((rc = items_json(ctx, p.target, sd.s, 0, sd.n, &items)))
 		goto out;
-	stars_count(&sd, stars);
 	j = pub_json(&p);
 	json_object_set_new(j, "items", items);
-	json_object_set_new(j, "total", json_integer((json_int_t)sd.n));
+	json_object_set_new(j, "total", json_integer((json_int_t)p.rows));
+	json_object_set_new(j, "page", json_integer(page));
+	json_object_set_new(j, "per_page", json_integer(per_page));
+	json_object_set_new(j, "next", sd.n && from + (int64_t)sd.n < p.rows ? json_integer(sd.s[sd.n - 1].subject_id)
+									   : json_null());
 	json_object_set_new(j, "stars", stars_json(stars));
 	*out = j;
 out:

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "util/date.h"
 #include "util/xalloc.h"
@@ -440,6 +441,51 @@ static int lock_record(struct ctx *ctx, const char *sql, int64_t id)
 	return stmt_run(st, &ctx->err);
 }
 
+/*
+ * The record's row: locked first when syncing in bulk (s->cache set), then sql (one '?',
+ * the record's id) stepped: *row stands on the row, or is NULL when there is none; the
+ * caller reads it, then calls stmt_reset(*row).
+ */
+static int sync_row(struct ctx *ctx, const struct sync *s, const char *lock_sql, const char *sql, struct stmt **row)
+{
+	int rc;
+	*row = NULL;
+	if (s->cache && (rc = lock_record(ctx, lock_sql, s->record_id)))
+		return rc;
+	return listq_row_by_id(ctx, sql, s->record_id, row);
+}
+
+/* s->month from s->event_on: 500 "<what>日期无效" when it is not a date */
+static int sync_month(struct ctx *ctx, struct sync *s, const char *what)
+{
+	if ((s->month = month_of(s->event_on)) < 0)
+		return err_set(&ctx->err, E_INTERNAL, NULL, NULL, "%s日期无效", what);
+	return 0;
+}
+
+/*
+ * Whether the record earns anything: *on 0 when points are off for s->org_path (nothing
+ * more to do, nothing taken back); else s->month as sync_month sets it.
+ */
+static int sync_open(struct ctx *ctx, struct sync *s, const char *what, int *on)
+{
+	int rc;
+	if ((rc = points_on(ctx, s->org_path, on)) || !*on)
+		return rc;
+	return sync_month(ctx, s, what);
+}
+
+/* reconcile, then the counts added to *added and *reversed (either may be NULL) */
+static int sync_reconcile(struct ctx *ctx, struct sync *s, int64_t *added, int64_t *reversed)
+{
+	int rc = reconcile(ctx, s);
+	if (!rc && added)
+		*added += s->added;
+	if (!rc && reversed)
+		*reversed += s->reversed;
+	return rc;
+}
+
 /* ---- meetings --------------------------------------------------------------------- */
 
 struct attendee {
@@ -447,6 +493,38 @@ struct attendee {
 	char org_path[PATH_MAX_LEN];
 	int present, absent;
 };
+
+/*
+ * The members who took part in a record, all present: sql selects member_id, org_id and
+ * org_path with one '?', the record's id. *att (new; the caller frees it, on error too)
+ * and *natt.
+ */
+static int load_takers(struct ctx *ctx, const char *sql, int64_t id, struct attendee **att, size_t *natt)
+{
+	struct stmt *st = db_prepare(ctx->db, sql, &ctx->err);
+	struct attendee *v = NULL;
+	size_t n = 0, alloc = 0;
+	int step;
+	*att = NULL;
+	*natt = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, id);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		struct attendee *a;
+		ALLOC_GROW(v, n + 1, alloc);
+		a = &v[n++];
+		memset(a, 0, sizeof(*a));
+		a->member_id = stmt_int(st, 0);
+		a->org_id = stmt_int(st, 1);
+		stmt_text_copy(st, 2, a->org_path, sizeof(a->org_path));
+		a->present = 1;
+	}
+	stmt_reset(st);
+	*att = v;
+	*natt = n;
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
 
 struct meeting_row {
 	char kind[32];
@@ -614,10 +692,8 @@ static int sync_meeting(struct ctx *ctx, struct ind_cache *cache, int64_t meetin
 		rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "会议日期无效");
 		goto out;
 	}
-	if ((rc = want_meeting(ctx, &s, &m)) || (rc = reconcile(ctx, &s)))
-		goto out;
-	*added += s.added;
-	*reversed += s.reversed;
+	if (!(rc = want_meeting(ctx, &s, &m)))
+		rc = sync_reconcile(ctx, &s, added, reversed);
 out:
 	free(m.att);
 	sync_release(&s);
@@ -626,8 +702,7 @@ out:
 
 int points_sync_meeting(struct ctx *ctx, int64_t meeting_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_meeting(ctx, NULL, meeting_id, &added, &reversed);
+	return sync_meeting(ctx, NULL, meeting_id, NULL, NULL);
 }
 
 /* ---- 民主评议 rounds -------------------------------------------------------------- */
@@ -690,46 +765,35 @@ static int sync_appraisal(struct ctx *ctx, struct ind_cache *cache, int64_t appr
 	struct sync s;
 	struct stmt *st;
 	int64_t branch_id = 0;
-	int rc = 0, step, on, closed = 0, found = 0;
+	int rc = 0, on, closed = 0, found = 0;
 
 	sync_init(&s, cache, appraisal_id, "民主评议", appraisal_sources);
-	if (cache && (rc = lock_record(ctx, "UPDATE appraisals SET version = version WHERE id = ?", appraisal_id)))
+	if ((rc = sync_row(ctx, &s, "UPDATE appraisals SET version = version WHERE id = ?",
+			   "SELECT a.org_id, o.path, a.status, a.closed_on FROM appraisals a JOIN orgs o ON o.id = a.org_id "
+			   "WHERE a.id = ?",
+			   &st)))
 		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT a.org_id, o.path, a.status, a.closed_on FROM appraisals a JOIN orgs o ON o.id = a.org_id "
-			"WHERE a.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, appraisal_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+	if (st) {
 		const char *status = stmt_text(st, 2);
 		found = 1;
 		branch_id = stmt_int(st, 0);
 		stmt_text_copy(st, 1, s.org_path, sizeof(s.org_path));
 		closed = status && !strcmp(status, "closed") && !stmt_is_null(st, 3);
 		stmt_text_copy(st, 3, s.event_on, sizeof(s.event_on));
+		stmt_reset(st);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
 	if (!found)
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "民主评议 %" PRId64 " 不存在", appraisal_id);
 	if ((rc = points_on(ctx, s.org_path, &on)) || !on)
 		goto out;
 	/* an open round yields nothing yet (and takes back what it had, should one reopen) */
 	if (closed) {
-		if ((s.month = month_of(s.event_on)) < 0) {
-			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "民主评议结束日期无效");
+		if ((rc = sync_month(ctx, &s, "民主评议结束")))
 			goto out;
-		}
 		if ((rc = want_appraisal(ctx, &s, branch_id)))
 			goto out;
 	}
-	if ((rc = reconcile(ctx, &s)))
-		goto out;
-	*added += s.added;
-	*reversed += s.reversed;
+	rc = sync_reconcile(ctx, &s, added, reversed);
 out:
 	sync_release(&s);
 	return rc;
@@ -737,8 +801,7 @@ out:
 
 int points_sync_appraisal(struct ctx *ctx, int64_t appraisal_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_appraisal(ctx, NULL, appraisal_id, &added, &reversed);
+	return sync_appraisal(ctx, NULL, appraisal_id, NULL, NULL);
 }
 
 /* ---- 志愿服务 activities --------------------------------------------------------- */
@@ -751,31 +814,15 @@ int points_sync_appraisal(struct ctx *ctx, int64_t appraisal_id)
 static int want_volunteer(struct ctx *ctx, struct sync *s, int hours_x10)
 {
 	struct attendee *att = NULL;
-	struct stmt *st;
-	size_t natt = 0, aatt = 0, f_hrs, n_hrs, i, k, nseen = 0;
+	size_t natt = 0, f_hrs, n_hrs, i, k, nseen = 0;
 	char seen[16][PATH_MAX_LEN];
-	int seen_on[16], rc, step, on;
+	int seen_on[16], rc, on;
 	if ((rc = load_indicators(ctx, s, "member", "volunteer_hours", NULL, &f_hrs, &n_hrs)) || !n_hrs || hours_x10 <= 0)
 		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT p.member_id, mb.org_id, mb.org_path FROM volunteer_participants p JOIN members mb ON mb.id = "
-			"p.member_id WHERE p.activity_id = ? ORDER BY p.member_id",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, s->record_id);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct attendee *a;
-		ALLOC_GROW(att, natt + 1, aatt);
-		a = &att[natt++];
-		memset(a, 0, sizeof(*a));
-		a->member_id = stmt_int(st, 0);
-		a->org_id = stmt_int(st, 1);
-		stmt_text_copy(st, 2, a->org_path, sizeof(a->org_path));
-		a->present = 1;
-	}
-	stmt_reset(st);
-	rc = step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+	rc = load_takers(ctx,
+			"SELECT p.member_id, mb.org_id, mb.org_path FROM volunteer_participants p JOIN members mb ON "
+			"mb.id = p.member_id WHERE p.activity_id = ? ORDER BY p.member_id",
+			s->record_id, &att, &natt);
 	for (i = 0; !rc && i < natt; i++) {
 		if ((rc = member_points_on(ctx, &att[i], seen, seen_on, &nseen, &on)) || !on)
 			continue;
@@ -792,42 +839,28 @@ static int sync_volunteer(struct ctx *ctx, struct ind_cache *cache, int64_t acti
 {
 	struct sync s;
 	struct stmt *st;
-	int rc = 0, step, on, found = 0, hours_x10 = 0;
+	int rc = 0, on, found = 0, hours_x10 = 0;
 
 	sync_init(&s, cache, activity_id, "志愿服务活动", volunteer_sources);
-	if (cache &&
-	    (rc = lock_record(ctx, "UPDATE volunteer_activities SET version = version WHERE id = ?", activity_id)))
+	if ((rc = sync_row(ctx, &s, "UPDATE volunteer_activities SET version = version WHERE id = ?",
+			   "SELECT o.path, va.held_on, va.hours_x10 FROM volunteer_activities va JOIN orgs o ON o.id = "
+			   "va.org_id WHERE va.id = ?",
+			   &st)))
 		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT o.path, va.held_on, va.hours_x10 FROM volunteer_activities va JOIN orgs o ON o.id = "
-			"va.org_id WHERE va.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, activity_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+	if (st) {
 		found = 1;
 		stmt_text_copy(st, 0, s.org_path, sizeof(s.org_path));
 		stmt_text_copy(st, 1, s.event_on, sizeof(s.event_on));
 		hours_x10 = (int)stmt_int(st, 2);
+		stmt_reset(st);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
 	if (found) {
-		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
+		if ((rc = sync_open(ctx, &s, "志愿服务活动", &on)) || !on)
 			goto out;
-		if ((s.month = month_of(s.event_on)) < 0) {
-			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "志愿服务活动日期无效");
-			goto out;
-		}
 		if ((rc = want_volunteer(ctx, &s, hours_x10)))
 			goto out;
 	}
-	if ((rc = reconcile(ctx, &s)))
-		goto out;
-	*added += s.added;
-	*reversed += s.reversed;
+	rc = sync_reconcile(ctx, &s, added, reversed);
 out:
 	sync_release(&s);
 	return rc;
@@ -835,8 +868,7 @@ out:
 
 int points_sync_volunteer_activity(struct ctx *ctx, int64_t activity_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_volunteer(ctx, NULL, activity_id, &added, &reversed);
+	return sync_volunteer(ctx, NULL, activity_id, NULL, NULL);
 }
 
 /* ---- 承诺事项 ------------------------------------------------------------------------ */
@@ -854,19 +886,15 @@ static int sync_commitment(struct ctx *ctx, struct ind_cache *cache, int64_t ite
 	struct stmt *st;
 	int64_t member_id = 0, org_id = 0;
 	size_t f_done, n_done, k;
-	int rc = 0, step, on, done = 0;
+	int rc = 0, on, done = 0;
 
 	sync_init(&s, cache, item_id, "承诺事项", commitment_sources);
-	if (cache && (rc = lock_record(ctx, "UPDATE commitment_items SET version = version WHERE id = ?", item_id)))
+	if ((rc = sync_row(ctx, &s, "UPDATE commitment_items SET version = version WHERE id = ?",
+			   "SELECT i.status, i.done_on, l.holder_type, l.member_id, l.org_id, o.path FROM commitment_items i "
+			   "JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o ON o.id = l.org_id WHERE i.id = ?",
+			   &st)))
 		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT i.status, i.done_on, l.holder_type, l.member_id, l.org_id, o.path FROM commitment_items i "
-			"JOIN commitment_letters l ON l.id = i.letter_id JOIN orgs o ON o.id = l.org_id WHERE i.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, item_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+	if (st) {
 		const char *status = stmt_text(st, 0), *holder = stmt_text(st, 2);
 		done = status && !strcmp(status, "done") && !stmt_is_null(st, 1) && holder && !strcmp(holder, "member") &&
 		       !stmt_is_null(st, 3);
@@ -874,17 +902,11 @@ static int sync_commitment(struct ctx *ctx, struct ind_cache *cache, int64_t ite
 		member_id = stmt_int(st, 3);
 		org_id = stmt_int(st, 4);
 		stmt_text_copy(st, 5, s.org_path, sizeof(s.org_path));
+		stmt_reset(st);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
 	if (done) {
-		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
+		if ((rc = sync_open(ctx, &s, "承诺完成", &on)) || !on)
 			goto out;
-		if ((s.month = month_of(s.event_on)) < 0) {
-			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "承诺完成日期无效");
-			goto out;
-		}
 		if ((rc = load_indicators(ctx, &s, "member", "commitment_done", NULL, &f_done, &n_done)))
 			goto out;
 		for (k = 0; k < n_done; k++) {
@@ -892,10 +914,7 @@ static int sync_commitment(struct ctx *ctx, struct ind_cache *cache, int64_t ite
 			want(&s, "commitment_done", "member", member_id, org_id, s.org_path, ind, ind->sign * ind->points_x10);
 		}
 	}
-	if ((rc = reconcile(ctx, &s)))
-		goto out;
-	*added += s.added;
-	*reversed += s.reversed;
+	rc = sync_reconcile(ctx, &s, added, reversed);
 out:
 	sync_release(&s);
 	return rc;
@@ -903,8 +922,7 @@ out:
 
 int points_sync_commitment_item(struct ctx *ctx, int64_t item_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_commitment(ctx, NULL, item_id, &added, &reversed);
+	return sync_commitment(ctx, NULL, item_id, NULL, NULL);
 }
 
 /* ---- 党建项目, 民情诉求, 督查 findings: one fact per record ------------------------------- */
@@ -923,20 +941,16 @@ struct one_fact {
  * so what it had is taken back.
  */
 static int sync_one(struct ctx *ctx, struct sync *s, const char *target, const struct one_fact *f, const char *what,
-		    int64_t *added, int64_t *reversed)
+		    const char *sub, int64_t *added, int64_t *reversed)
 {
 	size_t first, n, k;
 	int rc = 0, on;
 	if (f->qualifies) {
 		strlcpy_z(s->org_path, f->org_path, sizeof(s->org_path));
 		strlcpy_z(s->event_on, f->event_on, sizeof(s->event_on));
-		if ((rc = points_on(ctx, s->org_path, &on)) || !on)
+		if ((rc = sync_open(ctx, s, what, &on)) || !on)
 			goto out;
-		if ((s->month = month_of(s->event_on)) < 0) {
-			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "%s日期无效", what);
-			goto out;
-		}
-		if ((rc = load_indicators(ctx, s, target, s->sources[0], NULL, &first, &n)))
+		if ((rc = load_indicators(ctx, s, target, s->sources[0], sub, &first, &n)))
 			goto out;
 		for (k = 0; k < n; k++) {
 			const struct points_indicator *ind = &s->inds[first + k];
@@ -944,10 +958,7 @@ static int sync_one(struct ctx *ctx, struct sync *s, const char *target, const s
 			     ind->sign * ind->points_x10);
 		}
 	}
-	if ((rc = reconcile(ctx, s)))
-		goto out;
-	*added += s->added;
-	*reversed += s->reversed;
+	rc = sync_reconcile(ctx, s, added, reversed);
 out:
 	sync_release(s);
 	return rc;
@@ -1030,39 +1041,32 @@ static int sync_single(struct ctx *ctx, const struct single_kind *k, struct ind_
 	struct sync s;
 	struct one_fact f;
 	struct stmt *st;
-	int rc, step;
+	int rc;
 
 	memset(&f, 0, sizeof(f));
 	sync_init(&s, cache, id, k->what, k->sources);
-	if (cache && (rc = lock_record(ctx, k->lock_sql, id)))
+	if ((rc = sync_row(ctx, &s, k->lock_sql, k->select_sql, &st)))
 		return rc;
-	if (!(st = db_prepare(ctx->db, k->select_sql, &ctx->err)))
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+	if (st) {
 		k->read(st, &f);
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	return sync_one(ctx, &s, k->target, &f, k->note, added, reversed);
+		stmt_reset(st);
+	}
+	return sync_one(ctx, &s, k->target, &f, k->note, NULL, added, reversed);
 }
 
 int points_sync_project(struct ctx *ctx, int64_t project_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_single(ctx, &project_kind, NULL, project_id, &added, &reversed);
+	return sync_single(ctx, &project_kind, NULL, project_id, NULL, NULL);
 }
 
 int points_sync_mass_request(struct ctx *ctx, int64_t request_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_single(ctx, &request_kind, NULL, request_id, &added, &reversed);
+	return sync_single(ctx, &request_kind, NULL, request_id, NULL, NULL);
 }
 
 int points_sync_finding(struct ctx *ctx, int64_t finding_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_single(ctx, &finding_kind, NULL, finding_id, &added, &reversed);
+	return sync_single(ctx, &finding_kind, NULL, finding_id, NULL, NULL);
 }
 
 /* ---- 分解任务 and 走访 ------------------------------------------------------------------ */
@@ -1081,22 +1085,17 @@ static int sync_task(struct ctx *ctx, struct ind_cache *cache, int64_t task_id, 
 	struct one_fact f;
 	const char *target = "member";
 	char due[11] = "";
-	size_t first, n, k;
-	int rc = 0, step, on;
+	int rc = 0;
 
 	memset(&f, 0, sizeof(f));
 	sync_init(&s, cache, task_id, "分解任务", task_sources);
-	if (cache && (rc = lock_record(ctx, "UPDATE tasks SET version = version WHERE id = ?", task_id)))
+	if ((rc = sync_row(ctx, &s, "UPDATE tasks SET version = version WHERE id = ?",
+			   "SELECT t.status, t.completed_on, t.due_on, t.person_member_id, mb.org_id, mb.org_path, t.unit_org_id, "
+			   "uo.path, uo.kind FROM tasks t JOIN orgs uo ON uo.id = t.unit_org_id LEFT JOIN members mb ON mb.id = "
+			   "t.person_member_id WHERE t.id = ?",
+			   &st)))
 		return rc;
-	st = db_prepare(ctx->db,
-			"SELECT t.status, t.completed_on, t.due_on, t.person_member_id, mb.org_id, mb.org_path, t.unit_org_id, "
-			"uo.path, uo.kind FROM tasks t JOIN orgs uo ON uo.id = t.unit_org_id LEFT JOIN members mb ON mb.id = "
-			"t.person_member_id WHERE t.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, task_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+	if (st) {
 		const char *status = stmt_text(st, 0), *kind = stmt_text(st, 8);
 		f.qualifies = status && !strcmp(status, "completed") && !stmt_is_null(st, 1);
 		stmt_text_copy(st, 1, f.event_on, sizeof(f.event_on));
@@ -1112,40 +1111,15 @@ static int sync_task(struct ctx *ctx, struct ind_cache *cache, int64_t task_id, 
 		} else {
 			f.qualifies = 0;
 		}
+		stmt_reset(st);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (f.qualifies) {
-		strlcpy_z(s.org_path, f.org_path, sizeof(s.org_path));
-		strlcpy_z(s.event_on, f.event_on, sizeof(s.event_on));
-		if ((rc = points_on(ctx, s.org_path, &on)) || !on)
-			goto out;
-		if ((s.month = month_of(s.event_on)) < 0) {
-			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "任务完成日期无效");
-			goto out;
-		}
-		if ((rc = load_indicators(ctx, &s, target, "task_done", strcmp(f.event_on, due) <= 0 ? "on_time" : "late",
-					  &first, &n)))
-			goto out;
-		for (k = 0; k < n; k++) {
-			const struct points_indicator *ind = &s.inds[first + k];
-			want(&s, "task_done", target, f.subject_id, f.org_id, f.org_path, ind, ind->sign * ind->points_x10);
-		}
-	}
-	if ((rc = reconcile(ctx, &s)))
-		goto out;
-	*added += s.added;
-	*reversed += s.reversed;
-out:
-	sync_release(&s);
-	return rc;
+	return sync_one(ctx, &s, target, &f, "任务完成", strcmp(f.event_on, due) <= 0 ? "on_time" : "late", added,
+			reversed);
 }
 
 int points_sync_task(struct ctx *ctx, int64_t task_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_task(ctx, NULL, task_id, &added, &reversed);
+	return sync_task(ctx, NULL, task_id, NULL, NULL);
 }
 
 /*
@@ -1158,59 +1132,33 @@ static int sync_visit(struct ctx *ctx, struct ind_cache *cache, int64_t visit_id
 	struct sync s;
 	struct stmt *st;
 	struct attendee *att = NULL;
-	size_t natt = 0, aatt = 0, first = 0, n = 0, i, k, nseen = 0;
+	size_t natt = 0, first = 0, n = 0, i, k, nseen = 0;
 	char seen[16][PATH_MAX_LEN];
-	int seen_on[16], rc = 0, step, on, found = 0;
+	int seen_on[16], rc = 0, on, found = 0;
 
 	sync_init(&s, cache, visit_id, "走访", visit_sources);
-	if (cache && (rc = lock_record(ctx, "UPDATE visits SET version = version WHERE id = ?", visit_id)))
+	if ((rc = sync_row(ctx, &s, "UPDATE visits SET version = version WHERE id = ?",
+			   "SELECT o.path, v.visited_on FROM visits v JOIN orgs o ON o.id = v.org_id WHERE v.id = ?",
+			   &st)))
 		return rc;
-	st = db_prepare(ctx->db, "SELECT o.path, v.visited_on FROM visits v JOIN orgs o ON o.id = v.org_id WHERE v.id = ?",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, visit_id);
-	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+	if (st) {
 		found = 1;
 		stmt_text_copy(st, 0, s.org_path, sizeof(s.org_path));
 		stmt_text_copy(st, 1, s.event_on, sizeof(s.event_on));
+		stmt_reset(st);
 	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
 	if (found) {
-		if ((s.month = month_of(s.event_on)) < 0) {
-			rc = err_set(&ctx->err, E_INTERNAL, NULL, NULL, "走访日期无效");
+		if ((rc = sync_month(ctx, &s, "走访")))
 			goto out;
-		}
 		if ((rc = load_indicators(ctx, &s, "member", "visit_made", NULL, &first, &n)))
 			goto out;
 	}
 	if (n) {
-		st = db_prepare(ctx->db,
-				"SELECT vm.member_id, mb.org_id, mb.org_path FROM visit_members vm JOIN members mb ON mb.id = "
-				"vm.member_id WHERE vm.visit_id = ? ORDER BY vm.member_id",
-				&ctx->err);
-		if (!st) {
-			rc = E_DB;
+		if ((rc = load_takers(ctx,
+				      "SELECT vm.member_id, mb.org_id, mb.org_path FROM visit_members vm JOIN members mb ON "
+				      "mb.id = vm.member_id WHERE vm.visit_id = ? ORDER BY vm.member_id",
+				      visit_id, &att, &natt)))
 			goto out;
-		}
-		stmt_bind_int(st, 1, visit_id);
-		while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-			struct attendee *a;
-			ALLOC_GROW(att, natt + 1, aatt);
-			a = &att[natt++];
-			memset(a, 0, sizeof(*a));
-			a->member_id = stmt_int(st, 0);
-			a->org_id = stmt_int(st, 1);
-			stmt_text_copy(st, 2, a->org_path, sizeof(a->org_path));
-			a->present = 1;
-		}
-		stmt_reset(st);
-		if (step != STEP_DONE) {
-			rc = ctx_db_fail(ctx);
-			goto out;
-		}
 		for (i = 0; i < natt; i++) {
 			if ((rc = member_points_on(ctx, &att[i], seen, seen_on, &nseen, &on)))
 				goto out;
@@ -1221,10 +1169,7 @@ static int sync_visit(struct ctx *ctx, struct ind_cache *cache, int64_t visit_id
 				     &s.inds[first + k], s.inds[first + k].sign * s.inds[first + k].points_x10);
 		}
 	}
-	if ((rc = reconcile(ctx, &s)))
-		goto out;
-	*added += s.added;
-	*reversed += s.reversed;
+	rc = sync_reconcile(ctx, &s, added, reversed);
 out:
 	free(att);
 	sync_release(&s);
@@ -1233,8 +1178,7 @@ out:
 
 int points_sync_visit(struct ctx *ctx, int64_t visit_id)
 {
-	int64_t added = 0, reversed = 0;
-	return sync_visit(ctx, NULL, visit_id, &added, &reversed);
+	return sync_visit(ctx, NULL, visit_id, NULL, NULL);
 }
 
 /* ---- POST /points/sync ------------------------------------------------------------- */

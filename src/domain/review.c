@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "util/json_util.h"
 #include "util/strbuf.h"
@@ -171,8 +172,9 @@ static int review_to_json(struct ctx *ctx, const struct review *v, json_t **out)
 	"v.updated_at"
 #define REVIEW_FROM " FROM reviews v JOIN orgs o ON o.id = v.org_id "
 
-static void read_review(struct stmt *st, struct review *v)
+static void read_review(struct stmt *st, void *rec)
 {
+	struct review *v = rec;
 	const char *s;
 	memset(v, 0, sizeof(*v));
 	v->id = stmt_int(st, 0);
@@ -283,21 +285,10 @@ static int load_tallies(struct ctx *ctx, struct review *v)
 /* The session (with participants and raters when asked) if its host lies in the actor's scope. */
 static int load_review(struct ctx *ctx, int64_t id, struct review *v, int full)
 {
-	struct stmt *st;
-	int step, found = 0, rc;
-	memset(v, 0, sizeof(*v));
-	st = db_prepare(ctx->db, "SELECT " REVIEW_COLS REVIEW_FROM "WHERE v.id = ?", &ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_review(st, v);
-	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
+	int found, rc;
+	if ((rc = listq_load_by_id(ctx, "SELECT " REVIEW_COLS REVIEW_FROM "WHERE v.id = ?", id, read_review, v,
+				   sizeof(*v), &found)))
+		return rc;
 	if (!found || !ctx_path_in_scope(ctx, v->org_path))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	if (!full)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "domain/listq.h"
@@ -22,6 +23,8 @@
 
 #define INSPECTION_NOT_FOUND "督查记录不存在或不在您的管理范围内"
 #define FINDING_NOT_FOUND "督查问题不存在或不在您的管理范围内"
+#define INSPECTION_STALE "该督查记录已被他人修改，请刷新后重试"
+#define FINDING_STALE "该督查问题已被他人修改，请刷新后重试"
 
 static const struct named kinds[] = {
 	{ "monthly", "月度督查" },
@@ -172,22 +175,12 @@ static int load_inspection(struct ctx *ctx, int64_t id, json_t **out)
 {
 	struct stmt *st = db_prepare(ctx->db, "SELECT " INSPECTION_COLS " " INSPECTION_FROM " WHERE i.id = ?", &ctx->err);
 	char today[11];
-	int step;
-	*out = NULL;
-	if (!st)
-		return E_DB;
-	date_format(ctx->today, today);
-	stmt_bind_text(st, 1, today);
-	stmt_bind_int(st, 2, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW && ctx_path_in_scope(ctx, stmt_text(st, 14) ? stmt_text(st, 14) : ""))
-		*out = svd_row(st, inspection_cols);
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!*out)
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, INSPECTION_NOT_FOUND);
-	return 0;
+	if (st) {
+		date_format(ctx->today, today);
+		stmt_bind_text(st, 1, today);
+		stmt_bind_int(st, 2, id);
+	}
+	return svd_load_row(ctx, st, 14, inspection_cols, INSPECTION_NOT_FOUND, out);
 }
 
 int supervision_inspection_create(struct ctx *ctx, json_t *body, int64_t *id)
@@ -198,9 +191,8 @@ int supervision_inspection_create(struct ctx *ctx, json_t *body, int64_t *id)
 	char held_s[11];
 	char *title = NULL, *inspectors = NULL, *note = NULL;
 	const char *kind;
-	json_t *after = NULL;
 	int64_t org_id;
-	int rc, step;
+	int rc;
 	int nested = 0;
 
 	*id = 0;
@@ -213,16 +205,11 @@ int supervision_inspection_create(struct ctx *ctx, json_t *body, int64_t *id)
 	    (rc = svd_text(ctx, body, "note", "备注", SVD_TEXT_MAX_CHARS, 0, 1, &note)))
 		goto out;
 	date_format(held, held_s);
-	if ((rc = svd_begin(ctx, &nested)))
+	if ((rc = svd_begin_stmt(ctx, &nested,
+				 "INSERT INTO inspections (org_id, held_on, kind, title, inspectors, note, created_by, created_at, "
+				 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 &st)))
 		goto out;
-	st = db_prepare(ctx->db,
-			"INSERT INTO inspections (org_id, held_on, kind, title, inspectors, note, created_by, created_at, "
-			"updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
 	stmt_bind_int(st, 1, o.id);
 	stmt_bind_text(st, 2, held_s);
 	stmt_bind_text(st, 3, kind);
@@ -230,29 +217,11 @@ int supervision_inspection_create(struct ctx *ctx, json_t *body, int64_t *id)
 	stmt_bind_text(st, 4, title ? title : supervision_kind_name(kind));
 	stmt_bind_text(st, 5, inspectors);
 	stmt_bind_text(st, 6, note);
-	if (ctx->actor.user_id)
-		stmt_bind_int(st, 7, ctx->actor.user_id);
-	else
-		stmt_bind_null(st, 7);
+	ctx_bind_user(ctx, st, 7);
 	stmt_bind_text(st, 8, ctx->now_iso);
 	stmt_bind_text(st, 9, ctx->now_iso);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
-		goto rollback;
-	}
-	if ((rc = load_inspection(ctx, *id, &after)) || (rc = audit_append(ctx, "create", "inspection", *id, NULL, after)) ||
-	    (rc = svd_commit(ctx, nested)))
-		goto rollback;
-	goto out;
-rollback:
-	svd_rollback(ctx, nested);
-	*id = 0;
+	rc = svd_insert(ctx, nested, st, "inspection", load_inspection, id);
 out:
-	json_decref(after);
 	free(title);
 	free(inspectors);
 	free(note);
@@ -305,35 +274,24 @@ int supervision_inspection_update(struct ctx *ctx, int64_t id, json_t *body)
 		goto out;
 	}
 	if (json_integer_value(json_object_get(cur, "version")) != version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该督查记录已被他人修改，请刷新后重试");
+		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", INSPECTION_STALE);
 		goto out;
 	}
 	date_format(held, held_s);
-	if ((rc = svd_begin(ctx, &nested)))
+	if ((rc = svd_begin_stmt(ctx, &nested,
+				 "UPDATE inspections SET held_on = ?, kind = ?, title = ?, inspectors = ?, note = ?, updated_at = ?, "
+				 "version = version + 1 WHERE id = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM inspection_findings f "
+				 "WHERE f.inspection_id = inspections.id AND f.status = 'closed')",
+				 &st)))
 		goto out;
-	st = db_prepare(ctx->db,
-			"UPDATE inspections SET held_on = ?, kind = ?, title = ?, inspectors = ?, note = ?, updated_at = ?, "
-			"version = version + 1 WHERE id = ? AND version = ? AND NOT EXISTS (SELECT 1 FROM inspection_findings f "
-			"WHERE f.inspection_id = inspections.id AND f.status = 'closed')",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
 	stmt_bind_text(st, 1, held_s);
 	stmt_bind_text(st, 2, kind);
 	stmt_bind_text(st, 3, title ? title : supervision_kind_name(kind));
 	stmt_bind_text(st, 4, inspectors);
 	stmt_bind_text(st, 5, note);
 	stmt_bind_text(st, 6, ctx->now_iso);
-	stmt_bind_int(st, 7, id);
-	stmt_bind_int(st, 8, version);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, 6, id, version, INSPECTION_STALE)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该督查记录已被他人修改，请刷新后重试");
-		goto rollback;
-	}
 	if ((rc = load_inspection(ctx, id, &after)))
 		goto rollback;
 	json_object_del(after, "org_path");
@@ -386,14 +344,7 @@ out:
 	return rc;
 }
 
-static json_t *inspection_item(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	json_t *j = svd_row(st, inspection_cols);
-	(void)ctx;
-	(void)arg;
-	inspection_decorate(j);
-	return j;
-}
+static const struct svd_item_spec inspection_item = { inspection_cols, inspection_decorate };
 
 int supervision_inspection_list(struct ctx *ctx, const struct supervision_filter *f, int page, int per_page, json_t **items,
 				int64_t *total)
@@ -420,7 +371,7 @@ int supervision_inspection_list(struct ctx *ctx, const struct supervision_filter
 		listq_filter_text(&q, "i.held_on >= ?", f->from);
 		listq_filter_text(&q, "i.held_on <= ?", f->to);
 		listq_filter_contains(&q, "(i.title LIKE ? ESCAPE '\\' OR i.inspectors LIKE ? ESCAPE '\\')", 2, f->q);
-		rc = listq_list(ctx, &q, &sql, page, per_page, inspection_item, NULL, items, total);
+		rc = listq_list(ctx, &q, &sql, page, per_page, svd_item, (void *)&inspection_item, items, total);
 	}
 	listq_release(&q);
 	return rc;
@@ -466,10 +417,7 @@ static int add_event(struct ctx *ctx, int64_t finding_id, const char *action, co
 	stmt_bind_text(st, 3, on);
 	stmt_bind_text(st, 4, note);
 	stmt_bind_text(st, 5, evidence);
-	if (ctx->actor.user_id)
-		stmt_bind_int(st, 6, ctx->actor.user_id);
-	else
-		stmt_bind_null(st, 6);
+	ctx_bind_user(ctx, st, 6);
 	stmt_bind_text(st, 7, ctx->now_iso);
 	return stmt_run(st, &ctx->err);
 }
@@ -484,7 +432,7 @@ int supervision_finding_add(struct ctx *ctx, int64_t inspection_id, json_t *body
 	char *problem = NULL, *responsible = NULL;
 	json_t *insp = NULL, *after = NULL;
 	int64_t org_id;
-	int rc, step;
+	int rc;
 	int nested = 0;
 
 	*id = 0;
@@ -513,16 +461,11 @@ int supervision_finding_add(struct ctx *ctx, int64_t inspection_id, json_t *body
 		goto out;
 	}
 	date_format(deadline, deadline_s);
-	if ((rc = svd_begin(ctx, &nested)))
+	if ((rc = svd_begin_stmt(ctx, &nested,
+				 "INSERT INTO inspection_findings (inspection_id, org_id, found_on, problem, category, severity, "
+				 "deadline, responsible, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 &st)))
 		goto out;
-	st = db_prepare(ctx->db,
-			"INSERT INTO inspection_findings (inspection_id, org_id, found_on, problem, category, severity, "
-			"deadline, responsible, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			&ctx->err);
-	if (!st) {
-		rc = E_DB;
-		goto rollback;
-	}
 	stmt_bind_int(st, 1, inspection_id);
 	stmt_bind_int(st, 2, o.id);
 	stmt_bind_text(st, 3, held_on);
@@ -533,14 +476,8 @@ int supervision_finding_add(struct ctx *ctx, int64_t inspection_id, json_t *body
 	stmt_bind_text(st, 8, responsible);
 	stmt_bind_text(st, 9, ctx->now_iso);
 	stmt_bind_text(st, 10, ctx->now_iso);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
+	if ((rc = ctx_insert_id(ctx, st, id)))
 		goto rollback;
-	}
 	/* a finding against a 党支部 deducts its points (points_sync.c); later moves do not */
 	if ((rc = add_event(ctx, *id, "create", held_on, NULL, NULL)) || (rc = points_sync_finding(ctx, *id)) ||
 	    (rc = load_finding(ctx, *id, &after)) ||
@@ -680,7 +617,7 @@ static int move_check(struct ctx *ctx, int64_t id, enum move m, json_t *body, js
 		return err_set(&ctx->err, E_CONFLICT, "status", "supervision.status", "该问题当前为“%s”，不能%s",
 			       status_name(status ? status : ""), move_label[m]);
 	if (*version != json_integer_value(json_object_get(*cur, "version")))
-		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该督查问题已被他人修改，请刷新后重试");
+		return err_set(&ctx->err, E_CONFLICT, "version", "store.stale", FINDING_STALE);
 	return 0;
 }
 
@@ -750,20 +687,12 @@ static int apply_move(struct ctx *ctx, int64_t id, enum move m, json_t *body)
 		stmt_bind_text(st, 2, evidence);
 		stmt_bind_text(st, 3, on_s);
 		stmt_bind_text(st, 4, ctx->now_iso);
-		stmt_bind_int(st, 5, id);
-		stmt_bind_int(st, 6, version);
 	} else {
 		stmt_bind_text(st, 1, m == MOVE_CLOSE ? on_s : text);
 		stmt_bind_text(st, 2, ctx->now_iso);
-		stmt_bind_int(st, 3, id);
-		stmt_bind_int(st, 4, version);
 	}
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, m == MOVE_RECTIFY ? 4 : 2, id, version, FINDING_STALE)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该督查问题已被他人修改，请刷新后重试");
-		goto rollback;
-	}
 	json_object_del(cur, "_inspector_in_scope");
 	if ((rc = add_event(ctx, id, move_action[m], on_s, text, evidence)) || (rc = load_finding(ctx, id, &after)))
 		goto rollback;

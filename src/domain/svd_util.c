@@ -1,6 +1,7 @@
 /* Field readers and row rendering for supervision.c and decision.c (see svd_util.h). */
 #include "domain/svd_util.h"
 #include <string.h>
+#include "domain/audit.h"
 #include "util/json_util.h"
 #include "util/text.h"
 #include "util/xalloc.h"
@@ -119,6 +120,34 @@ int svd_begin(struct ctx *ctx, int *nested)
 	return *nested ? db_exec(ctx->db, "SAVEPOINT svd_write", &ctx->err) : db_begin(ctx->db, &ctx->err);
 }
 
+int svd_load_row(struct ctx *ctx, struct stmt *st, int path_col, const struct svd_col *cols, const char *not_found,
+		 json_t **out)
+{
+	int step;
+	*out = NULL;
+	if (!st)
+		return E_DB;
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW && ctx_path_in_scope(ctx, stmt_text(st, path_col) ? stmt_text(st, path_col) : ""))
+		*out = svd_row(st, cols);
+	stmt_reset(st);
+	if (step < 0)
+		return ctx_db_fail(ctx);
+	if (!*out)
+		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, "%s", not_found);
+	return 0;
+}
+
+json_t *svd_item(struct ctx *ctx, struct stmt *st, void *spec)
+{
+	const struct svd_item_spec *s = spec;
+	json_t *j = svd_row(st, s->cols);
+	(void)ctx;
+	if (s->decorate)
+		s->decorate(j);
+	return j;
+}
+
 int svd_commit(struct ctx *ctx, int nested)
 {
 	return nested ? db_exec(ctx->db, "RELEASE SAVEPOINT svd_write", &ctx->err) : db_commit(ctx->db, &ctx->err);
@@ -132,4 +161,30 @@ void svd_rollback(struct ctx *ctx, int nested)
 	}
 	db_exec(ctx->db, "ROLLBACK TO SAVEPOINT svd_write", NULL);
 	db_exec(ctx->db, "RELEASE SAVEPOINT svd_write", NULL);
+}
+
+int svd_begin_stmt(struct ctx *ctx, int *nested, const char *sql, struct stmt **st)
+{
+	int rc;
+	*st = NULL;
+	if ((rc = svd_begin(ctx, nested)))
+		return rc;
+	if (!(*st = db_prepare(ctx->db, sql, &ctx->err))) {
+		svd_rollback(ctx, *nested);
+		return E_DB;
+	}
+	return 0;
+}
+
+int svd_insert(struct ctx *ctx, int nested, struct stmt *st, const char *entity, svd_load_fn load, int64_t *id)
+{
+	json_t *after = NULL;
+	int rc;
+	if ((rc = ctx_insert_id(ctx, st, id)) || (rc = load(ctx, *id, &after)) ||
+	    (rc = audit_append(ctx, "create", entity, *id, NULL, after)) || (rc = svd_commit(ctx, nested))) {
+		svd_rollback(ctx, nested);
+		*id = 0;
+	}
+	json_decref(after);
+	return rc;
 }

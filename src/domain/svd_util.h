@@ -34,6 +34,20 @@ int svd_rows(struct ctx *ctx, struct stmt *st, const struct svd_col *cols, json_
 json_t *svd_row(struct stmt *st, const struct svd_col *cols);
 
 /*
+ * One record by id for the officer's side: st (NULL: E_DB) is prepared and bound, its
+ * row's column path_col the record's org path. Rendered with cols when the path is in the
+ * actor's scope; otherwise (or with no row) 404 with not_found. *out the caller's.
+ */
+int svd_load_row(struct ctx *ctx, struct stmt *st, int path_col, const struct svd_col *cols, const char *not_found,
+		 json_t **out);
+/* A list's row: svd_row with cols, then decorate (may be NULL); the listq_row_fn of svd_item. */
+struct svd_item_spec {
+	const struct svd_col *cols;
+	void (*decorate)(json_t *j);
+};
+json_t *svd_item(struct ctx *ctx, struct stmt *st, void *spec);
+
+/*
  * A write transaction, or a savepoint inside the caller's when one is open (the demo
  * writes all its rows in one transaction through these same functions). *nested says
  * which, for svd_commit / svd_rollback.
@@ -41,4 +55,13 @@ json_t *svd_row(struct stmt *st, const struct svd_col *cols);
 int svd_begin(struct ctx *ctx, int *nested);
 int svd_commit(struct ctx *ctx, int nested);
 void svd_rollback(struct ctx *ctx, int nested);
+/* svd_begin, then *st prepared from sql (rolled back again when it cannot be) */
+int svd_begin_stmt(struct ctx *ctx, int *nested, const char *sql, struct stmt **st);
+/*
+ * The end of a plain create after svd_begin_stmt: st, bound, inserts RETURNING *id; then
+ * the audit "create" of entity with load(*id) as after, and the commit. On failure rolled
+ * back and *id 0.
+ */
+typedef int (*svd_load_fn)(struct ctx *ctx, int64_t id, json_t **out);
+int svd_insert(struct ctx *ctx, int nested, struct stmt *st, const char *entity, svd_load_fn load, int64_t *id);
 #endif

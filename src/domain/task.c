@@ -12,6 +12,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
 #include "util/json_util.h"
@@ -201,8 +202,9 @@ static json_t *task_to_json(const struct ctx *ctx, const struct task *t)
 #define TASK_NCOLS 19
 #define TASK_FROM " FROM tasks t JOIN orgs o ON o.id = t.org_id JOIN orgs u ON u.id = t.unit_org_id "
 
-static void read_task(struct stmt *st, struct task *t)
+static void read_task(struct stmt *st, void *rec)
 {
+	struct task *t = rec;
 	memset(t, 0, sizeof(*t));
 	t->id = stmt_int(st, 0);
 	t->org_id = stmt_int(st, 1);
@@ -263,21 +265,10 @@ static int task_readable(const struct ctx *ctx, const struct task *t)
 
 static int load_task(struct ctx *ctx, int64_t id, struct task *t)
 {
-	struct stmt *st;
-	int step, found = 0;
-	memset(t, 0, sizeof(*t));
-	st = db_prepare(ctx->db, "SELECT " TASK_COLS TASK_FROM "WHERE t.id = ?", &ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW) {
-		found = 1;
-		read_task(st, t);
-	}
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
+	int found, rc;
+	if ((rc = listq_load_by_id(ctx, "SELECT " TASK_COLS TASK_FROM "WHERE t.id = ?", id, read_task, t, sizeof(*t),
+				   &found)))
+		return rc;
 	if (!found || !task_readable(ctx, t))
 		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, NOT_FOUND_MSG);
 	return load_milestones(ctx, t);

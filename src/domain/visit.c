@@ -13,6 +13,7 @@
 #include <string.h>
 #include "domain/audit.h"
 #include "domain/body.h"
+#include "domain/field.h"
 #include "domain/listq.h"
 #include "domain/org.h"
 #include "domain/points.h"
@@ -25,6 +26,8 @@
 
 #define PAIRING_NOT_FOUND "结对帮扶记录不存在或不在您的管理范围内"
 #define VISIT_NOT_FOUND "走访记录不存在或不在您的管理范围内"
+#define PAIRING_STALE "该结对记录已被他人修改，请刷新后重试"
+#define VISIT_STALE "该走访记录已被他人修改，请刷新后重试"
 #define VISIT_MAX_MEMBERS 20
 
 static const struct named target_kinds[] = { { "household", "农户" }, { "member", "困难党员" } };
@@ -89,35 +92,15 @@ static json_t *pairing_json(struct ctx *ctx, struct stmt *st, char *path, size_t
 
 static int load_pairing(struct ctx *ctx, int64_t id, json_t **out)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " PAIRING_COLS PAIRING_FROM "WHERE p.id = ?", &ctx->err);
-	char path[PATH_MAX_LEN] = "";
-	json_t *j = NULL;
-	int step;
-	*out = NULL;
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		j = pairing_json(ctx, st, path, sizeof(path));
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!j || !ctx_path_in_scope(ctx, path)) {
-		json_decref(j);
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, PAIRING_NOT_FOUND);
-	}
-	*out = j;
-	return 0;
+	return rq_load_scoped(ctx, "SELECT " PAIRING_COLS PAIRING_FROM "WHERE p.id = ?", id, pairing_json,
+			      PAIRING_NOT_FOUND, out);
 }
 
 int pairing_get(struct ctx *ctx, int64_t id, json_t **out)
 {
-	int rc;
+	int rc = rq_require_officer(ctx);
 	*out = NULL;
-	if ((rc = rq_require_officer(ctx)))
-		return rc;
-	return load_pairing(ctx, id, out);
+	return rc ? rc : load_pairing(ctx, id, out);
 }
 
 /* the household's name and address, or the 困难党员's id: by kind, the other side left empty */
@@ -155,11 +138,10 @@ int pairing_create(struct ctx *ctx, json_t *body, int64_t *id)
 {
 	struct org o;
 	struct stmt *st;
-	json_t *after = NULL;
 	const char *kind = NULL, *hname = NULL, *haddr = NULL, *note = NULL;
 	char today[11], start_on[11], end_on[11];
 	int64_t org_id, member_id, target;
-	int rc, step;
+	int rc;
 
 	*id = 0;
 	date_format(ctx->today, today);
@@ -202,31 +184,18 @@ int pairing_create(struct ctx *ctx, json_t *body, int64_t *id)
 	bind_actor(ctx, st, 10);
 	stmt_bind_text(st, 11, ctx->now_iso);
 	stmt_bind_text(st, 12, ctx->now_iso);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		*id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW) {
-		rc = ctx_db_fail(ctx);
+	if ((rc = ctx_insert_id(ctx, st, id)))
 		goto rollback;
-	}
-	if ((rc = load_pairing(ctx, *id, &after)) || (rc = audit_append(ctx, "create", "pairing", *id, NULL, after)) ||
-	    (rc = db_commit(ctx->db, &ctx->err)))
-		goto rollback;
-	json_decref(after);
-	return 0;
+	if ((rc = rq_commit_change(ctx, load_pairing, "create", "pairing", *id, NULL)))
+		*id = 0;
+	return rc;
 rollback:
-	json_decref(after);
 	db_rollback(ctx->db);
 	*id = 0;
 	return rc;
 }
 
-static json_t *pairing_item(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	(void)arg;
-	return pairing_json(ctx, st, NULL, 0);
-}
+static const struct rq_row pairing_item = { pairing_json };
 
 int pairing_list(struct ctx *ctx, int64_t org_id, const char *q, int active, int page, int per_page, json_t **items,
 		 int64_t *total)
@@ -253,7 +222,7 @@ int pairing_list(struct ctx *ctx, int64_t org_id, const char *q, int active, int
 		listq_filter_contains(&lq, "(m.name LIKE ? ESCAPE '\\' OR p.household_name LIKE ? ESCAPE '\\' OR tm.name LIKE ? "
 				      "ESCAPE '\\' OR p.household_address LIKE ? ESCAPE '\\')",
 				      4, q);
-		rc = listq_list(ctx, &lq, &sql, page, per_page, pairing_item, NULL, items, total);
+		rc = listq_list(ctx, &lq, &sql, page, per_page, rq_list_row, (void *)&pairing_item, items, total);
 	}
 	listq_release(&lq);
 	return rc;
@@ -262,7 +231,7 @@ int pairing_list(struct ctx *ctx, int64_t org_id, const char *q, int active, int
 int pairing_end(struct ctx *ctx, int64_t id, json_t *body)
 {
 	struct stmt *st;
-	json_t *cur = NULL, *after = NULL;
+	json_t *cur = NULL;
 	char today[11], end_on[11];
 	const char *start, *end;
 	int64_t version;
@@ -282,10 +251,8 @@ int pairing_end(struct ctx *ctx, int64_t id, json_t *body)
 		rc = err_set(&ctx->err, E_INVALID, "end_on", "request.date_order", "结束日期不能早于结对日期（%s）", start);
 		goto out;
 	}
-	if (json_integer_value(json_object_get(cur, "version")) != version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该结对记录已被他人修改，请刷新后重试");
+	if ((rc = rq_stale(ctx, cur, version, PAIRING_STALE)))
 		goto out;
-	}
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
 	st = db_prepare(ctx->db, "UPDATE pairings SET end_on = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?",
@@ -296,23 +263,14 @@ int pairing_end(struct ctx *ctx, int64_t id, json_t *body)
 	}
 	stmt_bind_text(st, 1, end_on);
 	stmt_bind_text(st, 2, ctx->now_iso);
-	stmt_bind_int(st, 3, id);
-	stmt_bind_int(st, 4, version);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, 2, id, version, PAIRING_STALE)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该结对记录已被他人修改，请刷新后重试");
-		goto rollback;
-	}
-	if ((rc = load_pairing(ctx, id, &after)) || (rc = audit_append(ctx, "end", "pairing", id, cur, after)) ||
-	    (rc = db_commit(ctx->db, &ctx->err)))
-		goto rollback;
+	rc = rq_commit_change(ctx, load_pairing, "end", "pairing", id, cur);
 	goto out;
 rollback:
 	db_rollback(ctx->db);
 out:
 	json_decref(cur);
-	json_decref(after);
 	return rc;
 }
 
@@ -398,49 +356,29 @@ static int add_members(struct ctx *ctx, json_t *arr)
 
 static int load_visit(struct ctx *ctx, int64_t id, json_t **out)
 {
-	struct stmt *st = db_prepare(ctx->db, "SELECT " VISIT_COLS VISIT_FROM "WHERE v.id = ?", &ctx->err);
-	char path[PATH_MAX_LEN] = "";
-	json_t *j = NULL, *one;
-	int step, rc;
-	*out = NULL;
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, id);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		j = visit_json(ctx, st, path, sizeof(path));
-	stmt_reset(st);
-	if (step < 0)
-		return ctx_db_fail(ctx);
-	if (!j || !ctx_path_in_scope(ctx, path)) {
-		json_decref(j);
-		return err_set(&ctx->err, E_NOTFOUND, "id", NULL, VISIT_NOT_FOUND);
-	}
-	one = json_pack("[O]", j);
+	json_t *one;
+	int rc = rq_load_scoped(ctx, "SELECT " VISIT_COLS VISIT_FROM "WHERE v.id = ?", id, visit_json, VISIT_NOT_FOUND,
+				out);
+	if (rc)
+		return rc;
+	one = json_pack("[O]", *out);
 	rc = add_members(ctx, one);
 	json_decref(one);
 	if (rc) {
-		json_decref(j);
-		return rc;
+		json_decref(*out);
+		*out = NULL;
 	}
-	*out = j;
-	return 0;
+	return rc;
 }
 
 int visit_get(struct ctx *ctx, int64_t id, json_t **out)
 {
-	int rc;
+	int rc = rq_require_officer(ctx);
 	*out = NULL;
-	if ((rc = rq_require_officer(ctx)))
-		return rc;
-	return load_visit(ctx, id, out);
+	return rc ? rc : load_visit(ctx, id, out);
 }
 
-static json_t *visit_item(struct ctx *ctx, struct stmt *st, void *arg)
-{
-	(void)arg;
-	return visit_json(ctx, st, NULL, 0);
-}
+static const struct rq_row visit_item = { visit_json };
 
 int visit_list(struct ctx *ctx, const struct visit_filter *f, int page, int per_page, json_t **items, int64_t *total)
 {
@@ -479,8 +417,8 @@ int visit_list(struct ctx *ctx, const struct visit_filter *f, int page, int per_
 	listq_filter_int(&q, "EXISTS (SELECT 1 FROM visit_members vm WHERE vm.visit_id = v.id AND vm.member_id = ?)",
 			 f->member_id);
 	listq_filter_contains(&q, "(v.place LIKE ? ESCAPE '\\' OR v.findings LIKE ? ESCAPE '\\')", 2, f->q);
-	if (!(rc = listq_list(ctx, &q, !strcmp(fu, "overdue") ? &overdue : &newest, page, per_page, visit_item, NULL, items,
-			      total)) &&
+	if (!(rc = listq_list(ctx, &q, !strcmp(fu, "overdue") ? &overdue : &newest, page, per_page, rq_list_row,
+			      (void *)&visit_item, items, total)) &&
 	    (rc = add_members(ctx, *items))) {
 		json_decref(*items);
 		*items = NULL;
@@ -693,7 +631,7 @@ static int visit_begin(struct ctx *ctx, int64_t id, json_t *body, json_t **cur, 
 int visit_close_followup(struct ctx *ctx, int64_t id, json_t *body)
 {
 	struct stmt *st;
-	json_t *cur = NULL, *after = NULL;
+	json_t *cur = NULL;
 	const char *result, *visited;
 	char today[11], closed_on[11];
 	int64_t version;
@@ -715,10 +653,8 @@ int visit_close_followup(struct ctx *ctx, int64_t id, json_t *body)
 		rc = err_set(&ctx->err, E_INVALID, "closed_on", "request.date_order", "办结日期不能早于走访日期（%s）", visited);
 		goto out;
 	}
-	if (json_integer_value(json_object_get(cur, "version")) != version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该走访记录已被他人修改，请刷新后重试");
+	if ((rc = rq_stale(ctx, cur, version, VISIT_STALE)))
 		goto out;
-	}
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
 	st = db_prepare(ctx->db,
@@ -732,23 +668,14 @@ int visit_close_followup(struct ctx *ctx, int64_t id, json_t *body)
 	stmt_bind_text(st, 1, closed_on);
 	stmt_bind_text(st, 2, result);
 	stmt_bind_text(st, 3, ctx->now_iso);
-	stmt_bind_int(st, 4, id);
-	stmt_bind_int(st, 5, version);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, 3, id, version, VISIT_STALE)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该走访记录已被他人修改，请刷新后重试");
-		goto rollback;
-	}
-	if ((rc = load_visit(ctx, id, &after)) || (rc = audit_append(ctx, "close_followup", "visit", id, cur, after)) ||
-	    (rc = db_commit(ctx->db, &ctx->err)))
-		goto rollback;
+	rc = rq_commit_change(ctx, load_visit, "close_followup", "visit", id, cur);
 	goto out;
 rollback:
 	db_rollback(ctx->db);
 out:
 	json_decref(cur);
-	json_decref(after);
 	return rc;
 }
 
@@ -767,10 +694,8 @@ int visit_make_request(struct ctx *ctx, int64_t id, json_t *body, int64_t *reque
 			     (int64_t)json_integer_value(json_object_get(cur, "request_id")));
 		goto out;
 	}
-	if (json_integer_value(json_object_get(cur, "version")) != version) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该走访记录已被他人修改，请刷新后重试");
+	if ((rc = rq_stale(ctx, cur, version, VISIT_STALE)))
 		goto out;
-	}
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		goto out;
 	/* the visit's row first, guarded by its version: two clicks make one request */
@@ -781,14 +706,8 @@ int visit_make_request(struct ctx *ctx, int64_t id, json_t *body, int64_t *reque
 		goto rollback;
 	}
 	stmt_bind_text(st, 1, ctx->now_iso);
-	stmt_bind_int(st, 2, id);
-	stmt_bind_int(st, 3, version);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = field_run_versioned(ctx, st, 1, id, version, VISIT_STALE)))
 		goto rollback;
-	if (db_changes(ctx->db) != 1) {
-		rc = err_set(&ctx->err, E_CONFLICT, "version", "store.stale", "该走访记录已被他人修改，请刷新后重试");
-		goto rollback;
-	}
 	if ((rc = write_request(ctx, id, cur, body, request_id)) || (rc = load_visit(ctx, id, &after)) ||
 	    (rc = audit_append(ctx, "make_request", "visit", id, cur, after)) || (rc = db_commit(ctx->db, &ctx->err)))
 		goto rollback;

@@ -133,6 +133,22 @@ int db_begin(struct db *db, struct err *e)
 	return rc;
 }
 
+int db_begin_snapshot(struct db *db, struct err *e)
+{
+	/* SQLite: a deferred transaction holds the WAL snapshot of its first read (writers go
+	 * on); PostgreSQL: REPEATABLE READ takes one snapshot for all its statements */
+	const char *sql = strcmp(OPS(db)->name, "sqlite") ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN";
+	int rc = OPS(db)->exec(db, sql, e);
+	if (!rc)
+		((struct db_base *)db)->in_tx = 1;
+	return rc;
+}
+
+int db_in_transaction(struct db *db)
+{
+	return ((struct db_base *)db)->in_tx;
+}
+
 int db_commit(struct db *db, struct err *e)
 {
 	int rc = OPS(db)->exec(db, "COMMIT", e);

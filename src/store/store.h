@@ -75,6 +75,10 @@ struct stmt_base {
 const char *db_backend(struct db *db);
 int db_exec(struct db *db, const char *sql, struct err *e);
 int db_begin(struct db *db, struct err *e);      /* write transaction (IMMEDIATE on SQLite) */
+/* A read-only transaction whose statements all see one snapshot (a long read in slices
+ * reads one state of the data); ended by db_commit. */
+int db_begin_snapshot(struct db *db, struct err *e);
+int db_in_transaction(struct db *db);
 int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 /*

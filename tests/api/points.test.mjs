@@ -440,6 +440,30 @@ test('publications: not before the period ends, once, then the rankings come fro
   hidden(await sec.get(`/api/v1/points/publications/${p.id}`), 'a secretary below the publishing org');
   assert.ok(Array.isArray(g.items));
   assert.ok(g.items.some((i) => i.subject_id === mem[0].id && i.rank >= 1));
+  // paged like the rankings: page numbers and the keyset cursor give the same rows, in rank
+  // order; total and stars are the whole publication's (kept with it)
+  assert.equal(g.total, p.rows);
+  assert.equal(Object.values(g.stars).reduce((x, y) => x + y, 0), g.total);
+  assert.ok(g.total >= 3, `${g.total} rows`);
+  const byPage = [];
+  for (let page = 1; page <= Math.ceil(g.total / 2); page++) {
+    const pg = ok(await town.get(`/api/v1/points/publications/${p.id}?per_page=2&page=${page}`), `page ${page}`);
+    byPage.push(...pg.items);
+    assert.equal(pg.next, page * 2 < g.total ? pg.items[1].subject_id : null);
+  }
+  assert.deepEqual(byPage, g.items.slice(0, g.total));
+  const byCursor = [];
+  let cur2 = ok(await town.get(`/api/v1/points/publications/${p.id}?per_page=2`), 'first page');
+  for (let page = 2; ; page++) {
+    byCursor.push(...cur2.items);
+    if (cur2.next === null) break;
+    cur2 = ok(await town.get(`/api/v1/points/publications/${p.id}?per_page=2&page=${page}&after=${cur2.next}`), `after ${cur2.next}`);
+  }
+  assert.deepEqual(byCursor, byPage);
+  for (let i = 1; i < byPage.length; i++) assert.ok(byPage[i - 1].rank <= byPage[i].rank, 'rank order');
+  const rk = ok(await town.get(`/api/v1/points/rankings?org=${t.town.id}&period=${lastMonth}&per_page=2&page=2&after=${byPage[1].subject_id}`), 'published, after');
+  assert.deepEqual(rk.items, byPage.slice(2, 4));
+  assert.deepEqual(rk.stars, g.stars);
   hidden(await otherTown.get(`/api/v1/points/publications/${p.id}`), 'another town');
   refused(await town.get('/api/v1/points/publications/999999999'), 404, null, 'no such publication');
 

@@ -31,62 +31,22 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
-	int i;
+	(void)pg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "承诺组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "承诺镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "承诺东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "承诺西村党支部", 3);
-	for (i = 0; i < 3; i++)
-		fx.ma[i] = life_make_member(fx.a);
+	life_make_town_tree("承诺", &fx.top, &fx.town, &fx.a, &fx.b);
+	life_make_members(fx.a, fx.ma, 3);
 	fx.mb = life_make_member(fx.b);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "commitments", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "commitments", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "commitments", populate, 2 };
 
 static void as_system(void)
 {
 	ctx_as_system(&fx.ctx);
 	err_clear(&fx.ctx.err);
-}
-
-/* acts as role over org (and as member_id's account) */
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
 }
 
 /* A letter with items given as (title, category, due_on) triples; returns its id. */
@@ -396,7 +356,7 @@ static void test_member_self_and_scope(void **state)
 	json_decref(j);
 	j = NULL;
 	/* branch a's first member: the 2026 letter of the status test, one item still pending */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma[0]);
+	life_act_as(ROLE_MEMBER, fx.a, fx.ma[0]);
 	assert_int_equal(commitment_mine(&fx.ctx, 2026, &mine), 0);
 	assert_int_equal(json_array_size(json_object_get(mine, "letters")), 1);
 	ia = item_id(json_array_get(json_object_get(mine, "letters"), 0), 2);
@@ -418,7 +378,7 @@ static void test_member_self_and_scope(void **state)
 		json_decref(body);
 	}
 	/* branch a's secretary does not see branch b's letters */
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(commitment_letter_get(&fx.ctx, lb, &j), E_NOTFOUND);
 	assert_int_equal(commitment_letters_list(&fx.ctx, &f, 1, 100, &list, &total), 0);
@@ -455,11 +415,14 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
 	life_member_name = "承诺党员";
-	failed = cmocka_run_group_tests_name("commitments/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("commitments/sqlite", sqlite_tests, life_suite_setup_sqlite,
+					     life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("commitments/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("commitments/postgres", pg_tests, life_suite_setup_pg,
+						      life_suite_teardown);
 	else
 		printf("commitments/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -41,17 +41,6 @@ static void as_system(void)
 	err_clear(&fx.ctx.err);
 }
 
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
-}
-
 static void set_dues_from(int64_t member, const char *month)
 {
 	char sql[160];
@@ -59,46 +48,19 @@ static void set_dues_from(int64_t member, const char *month)
 	assert_int_equal(db_exec(fx.ctx.db, sql, &fx.ctx.err), 0);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
-	int i;
+	(void)pg;
 	config_defaults(&fx.cfg);
 	fx.ctx.cfg = &fx.cfg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "党费组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "党费镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "党费东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "党费西村党支部", 3);
-	for (i = 0; i < 4; i++)
-		fx.ma[i] = life_make_member(fx.a);
+	life_make_town_tree("党费", &fx.top, &fx.town, &fx.a, &fx.b);
+	life_make_members(fx.a, fx.ma, 4);
 	fx.mb = life_make_member(fx.b);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "dues", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "dues", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "dues", populate, 2 };
 
 static void set_cfg(const char *assignment)
 {
@@ -291,7 +253,7 @@ static void test_bases(void **state)
 	char from[8];
 	json_t *y;
 	(void)state;
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	/* a first base starts this month, or at dues_from when that is later */
 	assert_int_equal(base(fx.ma[0], "employed", 400000, NULL, from), 0);
 	assert_string_equal(from, "2026-03");
@@ -329,7 +291,7 @@ static void test_bases(void **state)
 	/* another branch's member is not found for this secretary */
 	assert_int_equal(base(fx.mb, "farmer", 0, NULL, NULL), E_NOTFOUND);
 	/* a member cannot set bases */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma[2]);
+	life_act_as(ROLE_MEMBER, fx.a, fx.ma[2]);
 	assert_int_equal(base(fx.ma[2], "farmer", 0, NULL, NULL), E_FORBIDDEN);
 }
 
@@ -340,7 +302,7 @@ static void test_payments(void **state)
 	int64_t id1 = 0, id2 = 0;
 	json_t *y, *body, *out = NULL;
 	(void)state;
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	/* ma[2]: employed 4000.00 → 40.00 a month from 2025-01 */
 	assert_int_equal(base(fx.ma[2], "employed", 400000, "2025-01", NULL), 0);
 	/* no base → no payment */
@@ -413,7 +375,7 @@ static void test_payments(void **state)
 	err_clear(&fx.ctx.err);
 	assert_int_equal(dues_payment_void(&fx.ctx, id2, body), E_NOTFOUND);
 	/* another branch's secretary cannot void */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(dues_payment_void(&fx.ctx, id1, body), E_NOTFOUND);
 	json_decref(body);
@@ -460,7 +422,7 @@ static void test_reductions(void **state)
 	int64_t r1, r2;
 	json_t *y;
 	(void)state;
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	assert_int_equal(base(fx.mb, "employed", 300000, "2026-01", NULL), 0);
 	r1 = reduction(fx.mb, "2026-04", "2026-06", 0, &rc);
 	assert_int_equal(rc, 0);
@@ -470,12 +432,12 @@ static void test_reductions(void **state)
 	assert_string_equal(fx.ctx.err.field, "monthly_fen");
 	assert_string_equal(fx.ctx.err.rule, "dues.reduction_amount");
 	/* ... and a month before dues_from owes nothing, so only 0 fits there */
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	reduction(fx.ma[1], "2026-04", "2026-06", 100, &rc);
 	assert_int_equal(rc, E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "dues.reduction_amount");
 	assert_non_null(strstr(fx.ctx.err.message, "2026-04"));
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	/* one reduction per month */
 	reduction(fx.mb, "2026-06", "2026-08", 500, &rc);
 	assert_int_equal(rc, E_CONFLICT);
@@ -483,14 +445,14 @@ static void test_reductions(void **state)
 	/* the branch cannot approve its own: not a secretary, not an admin of the branch itself */
 	assert_int_equal(decide(r1, 1, NULL, 1), E_FORBIDDEN);
 	assert_string_equal(fx.ctx.err.rule, "dues.approval_level");
-	as_actor(ROLE_ORG_ADMIN, fx.b, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.b, 0);
 	assert_int_equal(decide(r1, 1, NULL, 1), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "dues.approval_level");
 	/* an admin of another subtree does not see it */
-	as_actor(ROLE_ORG_ADMIN, fx.a, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.a, 0);
 	assert_int_equal(decide(r1, 1, NULL, 1), E_NOTFOUND);
 	/* the town approves; a stale version and a second decision are refused */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	assert_int_equal(decide(r1, 1, NULL, 7), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "store.stale");
 	assert_int_equal(decide(r1, 1, "同意免交", 1), 0);
@@ -504,21 +466,21 @@ static void test_reductions(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_object_get(y, "member"), "dues_paid_to")), "2026-06");
 	json_decref(y);
 	/* exempt months cannot be paid again */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	assert_int_equal(pay(fx.mb, "2026-04", NULL, -1, NULL), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "dues.already_paid");
 	/* a reduced (not zero) amount changes the due of its months once approved */
 	r2 = reduction(fx.mb, "2026-07", "2026-08", 300, &rc);
 	assert_int_equal(rc, 0);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	assert_int_equal(decide(r2, 0, NULL, 1), E_INVALID); /* rejecting needs a reason */
 	assert_string_equal(fx.ctx.err.field, "note");
 	assert_int_equal(decide(r2, 1, NULL, 1), 0);
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	assert_int_equal(pay(fx.mb, "2026-07", "2026-09", 300 + 300 + 1500, NULL), 0);
 	assert_string_equal(paid_to(fx.mb), "2026-09");
 	/* a pending reduction changes nothing */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	reduction(fx.mb, "2026-10", "2026-10", 0, &rc);
 	assert_int_equal(rc, 0);
 	assert_int_equal(pay(fx.mb, "2026-10", NULL, 1500, NULL), 0);
@@ -538,7 +500,7 @@ static void test_batch_arrears_scope(void **state)
 	json_t *body, *out = NULL, *j = NULL;
 	int64_t total;
 	(void)state;
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	/* ma[0] owes 2026-03; ma[1] starts 2026-05; ma[3] paid it by proxy; mb is another branch's */
 	body = json_pack("{s:I, s:s, s:[I, I, I, I], s:s, s:s}", "org_id", (json_int_t)fx.a, "month", "2026-03", "member_ids",
 			 (json_int_t)fx.ma[0], (json_int_t)fx.ma[1], (json_int_t)fx.ma[3], (json_int_t)fx.mb, "paid_on",
@@ -581,7 +543,7 @@ static void test_batch_arrears_scope(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "total")), 0);
 	json_decref(j);
 	/* the town sees branch b: its member owes 2026-01 and 2026-02 (the exempt and paid months do not count) */
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	assert_int_equal(dues_arrears(&fx.ctx, fx.b, 1, 1, 50, &j), 0);
 	assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "months")), 2);
@@ -592,12 +554,12 @@ static void test_batch_arrears_scope(void **state)
 	assert_int_equal(json_array_size(json_object_get(j, "branches")), 2);
 	json_decref(j);
 	/* scope: branch b's secretary does not see branch a's member */
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(dues_member_year(&fx.ctx, fx.ma[2], 2026, 0, &j), E_NOTFOUND);
 	assert_int_equal(dues_arrears(&fx.ctx, fx.a, 1, 1, 50, &j), E_NOTFOUND);
 	/* a member reads only their own */
-	as_actor(ROLE_MEMBER, fx.a, fx.ma[2]);
+	life_act_as(ROLE_MEMBER, fx.a, fx.ma[2]);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(dues_member_year(&fx.ctx, 0, 2026, 1, &j), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "member"), "id")), fx.ma[2]);
@@ -640,7 +602,7 @@ static void test_reduction_race(void **state)
 	pthread_t th;
 	char sql[400];
 	(void)state;
-	as_actor(ROLE_SECRETARY, fx.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	memset(&r, 0, sizeof(r));
 	r.ctx = fx.ctx;
 	err_clear(&r.ctx.err);
@@ -681,11 +643,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1983;
 	life_member_name = "党费党员";
-	failed = cmocka_run_group_tests_name("dues/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("dues/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("dues/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("dues/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("dues/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -17,16 +17,14 @@
 #include <unistd.h>
 #include "domain/member_import.h"
 #include "domain/org.h"
+#include "support/life_fixture.h"
 #include "util/config.h"
-#include "util/pii.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 struct fixture {
-	char url[512];
-	char sqlite_path[256]; /* "" for PostgreSQL */
-	struct store *store;
+	struct life_store ls;
 	struct config cfg;
 	struct ctx ctx;        /* the system actor on 2026-03-01 */
 	int64_t committee, b1, b2;
@@ -474,35 +472,16 @@ static void test_scope(void **state)
 	strbuf_release(&sb);
 }
 
-static int open_fixture(void)
+static int populate(int pg)
 {
 	struct err e = { 0 };
-	struct db *db;
-	char key[300];
-	xsnprintf(key, sizeof(key), "%s/dj-test-import-%d.key", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	if (!pii_keys_loaded() && pii_load_keys(key, 1, &e)) {
-		fprintf(stderr, "pii_load_keys: %s\n", e.message);
-		return -1;
-	}
-	unlink(key);
-	if (store_open(&fx.store, fx.url, 2, &e)) {
-		fprintf(stderr, "store_open: %s\n", e.message);
-		return -1;
-	}
-	db = store_acquire(fx.store);
-	if (store_migrate(db, &e)) {
-		fprintf(stderr, "store_migrate: %s\n", e.message);
-		store_release(fx.store, db);
-		return -1;
-	}
+	(void)pg;
 	config_defaults(&fx.cfg);
 	if (config_set(&fx.cfg, "auth.pwhash=min", &e)) {
 		fprintf(stderr, "config_set: %s\n", e.message);
 		return -1;
 	}
-	fx.ctx.db = db;
 	fx.ctx.cfg = &fx.cfg;
-	ctx_as_system(&fx.ctx);
 	/* 2026-03-01 12:00 in Shanghai */
 	ctx_set_clock(&fx.ctx, (time_t)(date_to_days((struct date){ 2026, 3, 1 }) * 86400 + 4 * 3600));
 	fx.committee = make_org(make_org(0, "dept", "导入测试组织部", NULL), "committee", "导入测试党委", NULL);
@@ -513,46 +492,7 @@ static int open_fixture(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	int fd;
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	xsnprintf(fx.sqlite_path, sizeof(fx.sqlite_path), "%s/dj-test-import-XXXXXX",
-		  getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(fx.sqlite_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	xsnprintf(fx.url, sizeof(fx.url), "sqlite:%s", fx.sqlite_path);
-	return open_fixture();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	strlcpy_z(fx.url, getenv("DJ_TEST_PG_URL"), sizeof(fx.url));
-	return open_fixture();
-}
-
-static int teardown(void **state)
-{
-	char path[300];
-	(void)state;
-	if (fx.ctx.db)
-		store_release(fx.store, fx.ctx.db);
-	store_close(fx.store);
-	if (fx.sqlite_path[0]) {
-		unlink(fx.sqlite_path);
-		xsnprintf(path, sizeof(path), "%s-wal", fx.sqlite_path);
-		unlink(path);
-		xsnprintf(path, sizeof(path), "%s-shm", fx.sqlite_path);
-		unlink(path);
-	}
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "import", populate, 2 };
 
 #define IMPORT_TESTS                                                                                           \
 	{                                                                                                      \
@@ -632,13 +572,15 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	const struct CMUnitTest sqlite_only[] = {
-		cmocka_unit_test_setup_teardown(test_bulk_import_restores_indexes_and_counts, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_import_restores_indexes_and_counts, life_suite_setup_sqlite,
+						life_suite_teardown),
 	};
-	failed = cmocka_run_group_tests_name("import/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("import/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	failed += cmocka_run_group_tests_name("import/sqlite bulk", sqlite_only, NULL, NULL);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("import/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("import/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("import/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

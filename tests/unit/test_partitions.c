@@ -41,48 +41,21 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
-	int i;
+	fx.pg = pg;
 	config_defaults(&fx.cfg);
 	fx.ctx.cfg = &fx.cfg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "分区组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "分区镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "分区东村党支部", 3);
+	life_make_town_tree("分区", &fx.top, &fx.town, &fx.a, NULL);
 	fx.town2 = life_make_org(fx.top, "committee", "分区乡党委", 0);
 	fx.c = life_make_org(fx.town2, "branch", "分区南村党支部", 3);
-	for (i = 0; i < 3; i++)
-		fx.ma[i] = life_make_member(fx.a);
+	life_make_members(fx.a, fx.ma, 3);
 	fx.mc = life_make_member(fx.c);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "partitions", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	fx.pg = 1;
-	if (life_setup(&fx.ls, &fx.ctx, "partitions", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "partitions", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -444,19 +417,21 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_top_of_path),
-		cmocka_unit_test_setup_teardown(test_key_written, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_key_written, life_suite_setup_sqlite, life_suite_teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_setup_teardown(test_key_written, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_rows_land, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_new_top_org, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_move_and_sync, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_and_sync, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_default_emptied, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_dues_unique, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_pruning, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_key_written, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_rows_land, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_new_top_org, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_move_and_sync, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_and_sync, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_default_emptied, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_dues_unique, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_pruning, life_suite_setup_pg, life_suite_teardown),
 	};
-	int failed = cmocka_run_group_tests_name("partitions/sqlite", sqlite_tests, NULL, NULL);
+	int failed;
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("partitions/sqlite", sqlite_tests, NULL, NULL);
 	if (getenv("DJ_TEST_PG_URL") && getenv("DJ_TEST_PG_URL")[0])
 		failed += cmocka_run_group_tests_name("partitions/postgres", pg_tests, NULL, NULL);
 	else

@@ -22,6 +22,7 @@
 #include "domain/org.h"
 #include "domain/points_internal.h"
 #include "support/life_fixture.h"
+#include "support/points_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -41,33 +42,6 @@ struct fixture {
 };
 
 static struct fixture fx;
-
-static int64_t make_indicator(int64_t set, const char *code, const char *target, int sign, int points, int cap,
-			      const char *cap_period, int position)
-{
-	struct stmt *st = db_prepare(fx.ctx.db,
-				     "INSERT INTO point_indicators (set_id, code, name, category, target, sign, points_x10, "
-				     "cap_x10, cap_period, source, approver, position) "
-				     "VALUES (?, ?, ?, '测试', ?, ?, ?, ?, ?, 'manual', 'org_admin', ?) RETURNING id",
-				     &fx.ctx.err);
-	int64_t id = 0;
-	assert_non_null(st);
-	stmt_bind_int(st, 1, set);
-	stmt_bind_text(st, 2, code);
-	stmt_bind_text(st, 3, code);
-	stmt_bind_text(st, 4, target);
-	stmt_bind_int(st, 5, sign);
-	stmt_bind_int(st, 6, points);
-	stmt_bind_int(st, 7, cap);
-	stmt_bind_text(st, 8, cap_period);
-	stmt_bind_int(st, 9, position);
-	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
-		id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (!id)
-		life_fail_ctx("indicator", &fx.ctx);
-	return id;
-}
 
 /* one ledger row, straight into the table (the ledger's own checks are not the subject here) */
 static void entry(const char *target, int64_t subject, int64_t org, int ind, int y, int mon, int points)
@@ -111,8 +85,7 @@ static void branch_entry(int k, int ind, int y, int mon, int points)
 
 static int populate(void)
 {
-	struct stmt *st;
-	int64_t set = 0;
+	int64_t set;
 	int i;
 	char name[32];
 	life_set_today(2027, 3, 15);
@@ -126,25 +99,14 @@ static int populate(void)
 		fx.m_branch[i] = fx.b[i < 4 ? 0 : i < 7 ? 1 : 2];
 		fx.m[i] = life_make_member(fx.m_branch[i]);
 	}
-	st = db_prepare(fx.ctx.db,
-			"INSERT INTO point_sets (org_id, version, effective_from, created_at) VALUES (?, 1, ?, '2025-01-01T00:00:00Z') "
-			"RETURNING id",
-			&fx.ctx.err);
-	assert_non_null(st);
-	stmt_bind_int(st, 1, fx.top);
-	stmt_bind_int(st, 2, points_month_no(2025, 1));
-	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
-		set = stmt_int(st, 0);
-	stmt_reset(st);
-	if (!set)
-		life_fail_ctx("set", &fx.ctx);
-	fx.ind[I_MONTHCAP] = make_indicator(set, "monthcap", "member", 1, 20, 50, "month", 1);
-	fx.ind[I_QUARTERCAP] = make_indicator(set, "quartercap", "member", 1, 100, 150, "quarter", 2);
-	fx.ind[I_YEARCAP] = make_indicator(set, "yearcap", "member", 1, 150, 200, "year", 3);
-	fx.ind[I_PLAIN] = make_indicator(set, "plain", "member", 1, 10, 0, "month", 4);
-	fx.ind[I_DEDUCT] = make_indicator(set, "deduct", "member", -1, 50, 0, "month", 5);
-	fx.ind[I_FINDING] = make_indicator(set, "finding", "branch", -1, 50, 0, "month", 6);
-	fx.ind[I_BRANCH_AWARD] = make_indicator(set, "branch_award", "branch", 1, 50, 0, "month", 7);
+	set = points_fx_make_set(fx.top, 1, points_month_no(2025, 1));
+	fx.ind[I_MONTHCAP] = points_fx_make_indicator(set, "monthcap", "member", 1, 20, 50, "month", 1);
+	fx.ind[I_QUARTERCAP] = points_fx_make_indicator(set, "quartercap", "member", 1, 100, 150, "quarter", 2);
+	fx.ind[I_YEARCAP] = points_fx_make_indicator(set, "yearcap", "member", 1, 150, 200, "year", 3);
+	fx.ind[I_PLAIN] = points_fx_make_indicator(set, "plain", "member", 1, 10, 0, "month", 4);
+	fx.ind[I_DEDUCT] = points_fx_make_indicator(set, "deduct", "member", -1, 50, 0, "month", 5);
+	fx.ind[I_FINDING] = points_fx_make_indicator(set, "finding", "branch", -1, 50, 0, "month", 6);
+	fx.ind[I_BRANCH_AWARD] = points_fx_make_indicator(set, "branch_award", "branch", 1, 50, 0, "month", 7);
 	return 0;
 }
 

@@ -25,6 +25,7 @@
 #include "domain/org.h"
 #include "domain/points_internal.h"
 #include "support/life_fixture.h"
+#include "support/points_fixture.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -66,56 +67,10 @@ static int64_t q1(const char *sql)
 	return v;
 }
 
-static int64_t make_set(int version, int from_month)
-{
-	struct stmt *st = db_prepare(fx.ctx.db,
-				     "INSERT INTO point_sets (org_id, version, effective_from, created_at) "
-				     "VALUES (?, ?, ?, '2025-01-01T00:00:00Z') RETURNING id",
-				     &fx.ctx.err);
-	int64_t set = 0;
-	assert_non_null(st);
-	stmt_bind_int(st, 1, fx.top);
-	stmt_bind_int(st, 2, version);
-	stmt_bind_int(st, 3, from_month);
-	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
-		set = stmt_int(st, 0);
-	stmt_reset(st);
-	if (!set)
-		life_fail_ctx("set", &fx.ctx);
-	return set;
-}
-
-static int64_t make_indicator_t(int64_t set, const char *code, const char *target, int sign, int points, int cap,
-				const char *cap_period, int position)
-{
-	struct stmt *st = db_prepare(fx.ctx.db,
-				     "INSERT INTO point_indicators (set_id, code, name, category, target, sign, points_x10, "
-				     "cap_x10, cap_period, source, approver, position) "
-				     "VALUES (?, ?, ?, '测试', ?, ?, ?, ?, ?, 'manual', 'org_admin', ?) RETURNING id",
-				     &fx.ctx.err);
-	int64_t id = 0;
-	assert_non_null(st);
-	stmt_bind_int(st, 1, set);
-	stmt_bind_text(st, 2, code);
-	stmt_bind_text(st, 3, code);
-	stmt_bind_text(st, 4, target);
-	stmt_bind_int(st, 5, sign);
-	stmt_bind_int(st, 6, points);
-	stmt_bind_int(st, 7, cap);
-	stmt_bind_text(st, 8, cap_period);
-	stmt_bind_int(st, 9, position);
-	if (stmt_step(st, &fx.ctx.err) == STEP_ROW)
-		id = stmt_int(st, 0);
-	stmt_reset(st);
-	if (!id)
-		life_fail_ctx("indicator", &fx.ctx);
-	return id;
-}
-
 static int64_t make_indicator(int64_t set, const char *code, int sign, int points, int cap, const char *cap_period,
 			      int position)
 {
-	return make_indicator_t(set, code, "member", sign, points, cap, cap_period, position);
+	return points_fx_make_indicator(set, code, "member", sign, points, cap, cap_period, position);
 }
 
 static int populate(void)
@@ -141,8 +96,8 @@ static int populate(void)
 		fx.e[i] = life_make_org(i % 3 == 0 ? fx.ca : i % 3 == 1 ? fx.town : fx.cb, i == 5 ? "joint_branch" : "branch",
 					name, 0);
 	}
-	s1 = make_set(1, points_month_no(2025, 1));
-	s2 = make_set(2, points_month_no(2026, 7));
+	s1 = points_fx_make_set(fx.top, 1, points_month_no(2025, 1));
+	s2 = points_fx_make_set(fx.top, 2, points_month_no(2026, 7));
 	fx.ind[0] = make_indicator(s1, "monthcap", 1, 20, 50, "month", 1);
 	fx.ind[1] = make_indicator(s1, "quartercap", 1, 100, 150, "quarter", 2);
 	fx.ind[2] = make_indicator(s1, "yearcap", 1, 150, 300, "year", 3);
@@ -153,8 +108,8 @@ static int populate(void)
 	fx.ind[6] = make_indicator(s2, "monthcap", 1, 40, 80, "year", 1);
 	fx.ind[7] = make_indicator(s2, "deduct", -1, 20, 40, "month", 5);
 	/* branch indicators: findings (no cap) and an award capped per quarter */
-	fx.ind[8] = make_indicator_t(s1, "finding", "branch", -1, 50, 0, "month", 7);
-	fx.ind[9] = make_indicator_t(s1, "branch_award", "branch", 1, 50, 100, "quarter", 8);
+	fx.ind[8] = points_fx_make_indicator(s1, "finding", "branch", -1, 50, 0, "month", 7);
+	fx.ind[9] = points_fx_make_indicator(s1, "branch_award", "branch", 1, 50, 100, "quarter", 8);
 	/* a different base at 乙党委 (its subtree inherits it) */
 	if (db_exec(fx.ctx.db,
 		    "INSERT INTO point_settings (org_id, member_base_x10, member_bands, branch_bands, top_band_cap_pct, "
@@ -309,7 +264,8 @@ static void compare_t(int64_t org, const char *target, const char *period)
 {
 	json_t *r;
 	int page, pages = 1;
-	char *a, *b;
+	int64_t next = 0;
+	char *a, *b, *c;
 	for (page = 1; page <= pages; page++) {
 		points_agg_min_members = INT64_MAX;
 		err_clear(&fx.ctx.err);
@@ -324,8 +280,18 @@ static void compare_t(int64_t org, const char *target, const char *period)
 		b = dump(r);
 		if (strcmp(a, b))
 			fail_msg("rankings %s org %" PRId64 " %s page %d\npass: %s\nkept: %s", target, org, period, page, a, b);
+		/* keyset paging: the same page from the previous page's "next" */
+		err_clear(&fx.ctx.err);
+		if (points_rankings_after(&fx.ctx, org, target, period, page, 7, next, &r))
+			life_fail_ctx("points_rankings_after (kept)", &fx.ctx);
+		next = json_integer_value(json_object_get(r, "next"));
+		c = dump(r);
+		if (strcmp(a, c))
+			fail_msg("rankings %s org %" PRId64 " %s page %d after\npass: %s\nkept: %s", target, org, period,
+				 page, a, c);
 		free(a);
 		free(b);
+		free(c);
 	}
 	points_agg_min_members = INT64_MAX;
 	err_clear(&fx.ctx.err);
@@ -502,6 +468,109 @@ static void test_kept_equals_pass(void **state)
 			 N_MEMBER - 1);
 }
 
+/* the rows and star counts of a publication, by subject: text to compare */
+static char *pub_dump(int64_t pub)
+{
+	char sql[400];
+	char *rows, *stars;
+	struct strbuf all = STRBUF_INIT;
+	xsnprintf(sql, sizeof(sql),
+		  "SELECT subject_id, org_id, score_x10, award_x10, deduct_x10, rank, stars, flags FROM "
+		  "point_publication_rows WHERE publication_id = %" PRId64 " ORDER BY subject_id",
+		  pub);
+	rows = rows_text(sql, 8);
+	xsnprintf(sql, sizeof(sql), "SELECT stars, n FROM point_publication_stars WHERE publication_id = %" PRId64
+		  " ORDER BY stars", pub);
+	stars = rows_text(sql, 2);
+	strbuf_addf(&all, "%s--\n%s", rows, stars);
+	free(rows);
+	free(stars);
+	return strbuf_detach(&all, NULL);
+}
+
+static int64_t publish(int64_t org, const char *period)
+{
+	json_t *body = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)org, "target", "member", "period", period);
+	int64_t pub = 0;
+	err_clear(&fx.ctx.err);
+	if (points_publish(&fx.ctx, body, &pub))
+		life_fail_ctx("points_publish", &fx.ctx);
+	json_decref(body);
+	return pub;
+}
+
+static void unpublish(int64_t pub)
+{
+	char sql[120];
+	static const char *const tables[][2] = { { "point_publication_stars", "publication_id" },
+						 { "point_publication_rows", "publication_id" },
+						 { "point_publications", "id" } };
+	size_t i;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		xsnprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = %" PRId64, tables[i][0], tables[i][1], pub);
+		assert_int_equal(db_exec(fx.ctx.db, sql, &fx.ctx.err), 0);
+	}
+}
+
+/*
+ * A member publication of a large subtree is written from the kept groups (INSERT …
+ * SELECT per tie group): the same rows and star counts as from the pass, and its pages
+ * (by number and by cursor) are the rankings of the period as they were.
+ */
+static void test_publish_kept_equals_pass(void **state)
+{
+	static const char *const periods[] = { "2026", "2026Q2", "2026-05", "2025" };
+	const int64_t orgs[] = { fx.top, fx.ca, fx.town };
+	size_t i, j;
+	(void)state;
+	ctx_as_system(&fx.ctx);
+	for (i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++)
+		for (j = 0; j < sizeof(periods) / sizeof(periods[0]); j++) {
+			json_t *r;
+			char *live, *a, *b;
+			int64_t pub, next = 0;
+			int page;
+			points_agg_min_members = -1;
+			assert_int_equal(points_rankings(&fx.ctx, orgs[i], "member", periods[j], 1, 500, &r), 0);
+			json_object_del(r, "published");
+			live = dump(r);
+			points_agg_min_members = INT64_MAX;
+			pub = publish(orgs[i], periods[j]);
+			a = pub_dump(pub);
+			unpublish(pub);
+			points_agg_min_members = -1;
+			pub = publish(orgs[i], periods[j]);
+			b = pub_dump(pub);
+			if (strcmp(a, b))
+				fail_msg("publication org %" PRId64 " %s\npass: %s\nkept: %s", orgs[i], periods[j], a, b);
+			/* the published rankings: the live ones then, one page or paged by cursor */
+			assert_int_equal(points_rankings(&fx.ctx, orgs[i], "member", periods[j], 1, 500, &r), 0);
+			assert_int_equal(json_integer_value(json_object_get(r, "published")), pub);
+			json_object_del(r, "published");
+			free(a);
+			a = dump(r);
+			if (strcmp(live, a))
+				fail_msg("published org %" PRId64 " %s\nlive: %s\npublished: %s", orgs[i], periods[j], live, a);
+			for (page = 1; page <= 20; page++) {
+				json_t *p1, *p2;
+				char *x, *y;
+				assert_int_equal(points_publication_page(&fx.ctx, pub, page, 3, 0, &p1), 0);
+				assert_int_equal(points_publication_page(&fx.ctx, pub, page, 3, next, &p2), 0);
+				next = json_integer_value(json_object_get(p2, "next"));
+				x = dump(p1);
+				y = dump(p2);
+				assert_string_equal(x, y);
+				free(x);
+				free(y);
+			}
+			unpublish(pub);
+			free(live);
+			free(a);
+			free(b);
+		}
+	points_agg_min_members = 20000;
+}
+
 /* a database from before 039: nothing kept, not ready → the pass; prepared → the same */
 static void test_prepare(void **state)
 {
@@ -602,6 +671,7 @@ static void test_upgrade(void **state)
 #define TESTS                                                   \
 	{                                                       \
 		cmocka_unit_test(test_kept_equals_pass),        \
+		cmocka_unit_test(test_publish_kept_equals_pass), \
 		cmocka_unit_test(test_prepare),                 \
 		cmocka_unit_test(test_upgrade),                 \
 	}

@@ -269,15 +269,40 @@ static int64_t reversals_of(int64_t source_id)
 		     0, 0, 0);
 }
 
-static void resync(int64_t meeting_id)
+/* fn(id) in a transaction of its own, rolled back (and the test failed, naming what) on an error */
+static void in_tx(int (*fn)(struct ctx *, int64_t), int64_t id, const char *what)
 {
 	err_clear(&fx.ctx.err);
 	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
-	if (points_sync_meeting(&fx.ctx, meeting_id)) {
+	if (fn(&fx.ctx, id)) {
 		db_rollback(fx.ctx.db);
-		life_fail_ctx("points_sync_meeting", &fx.ctx);
+		life_fail_ctx(what, &fx.ctx);
 	}
 	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
+}
+
+static void resync(int64_t meeting_id)
+{
+	in_tx(points_sync_meeting, meeting_id, "points_sync_meeting");
+}
+
+/*
+ * One step of a record through its module (fn, named what), with the record's current
+ * version as get (named get_what) reads it; fields is consumed.
+ */
+static void versioned_step(int (*get)(struct ctx *, int64_t, json_t **), const char *get_what,
+			   int (*fn)(struct ctx *, int64_t, json_t *), int64_t id, json_t *fields, const char *what)
+{
+	json_t *cur = NULL;
+	err_clear(&fx.ctx.err);
+	if (get(&fx.ctx, id, &cur))
+		life_fail_ctx(get_what, &fx.ctx);
+	json_object_set(fields, "version", json_object_get(cur, "version"));
+	err_clear(&fx.ctx.err);
+	if (fn(&fx.ctx, id, fields))
+		life_fail_ctx(what, &fx.ctx);
+	json_decref(fields);
+	json_decref(cur);
 }
 
 /* Rows of point_rollups that differ from a rebuild from the ledger (write 1: repaired). */
@@ -760,17 +785,6 @@ static void bulk_sync(int64_t org, const char *period, int64_t *added, int64_t *
 	json_decref(body);
 }
 
-static void in_tx(int (*fn)(struct ctx *, int64_t), int64_t id, const char *what)
-{
-	err_clear(&fx.ctx.err);
-	assert_int_equal(db_begin(fx.ctx.db, &fx.ctx.err), 0);
-	if (fn(&fx.ctx, id)) {
-		db_rollback(fx.ctx.db);
-		life_fail_ctx(what, &fx.ctx);
-	}
-	assert_int_equal(db_commit(fx.ctx.db, &fx.ctx.err), 0);
-}
-
 static void test_volunteer_hours(void **state)
 {
 	struct branch b;
@@ -991,16 +1005,7 @@ static int64_t request_row(int64_t org, int64_t member, const char *due)
 /* one 民情诉求 step through the module, with the record's current version */
 static void rq_step(int (*fn)(struct ctx *, int64_t, json_t *), int64_t id, json_t *fields, const char *what)
 {
-	json_t *cur = NULL;
-	err_clear(&fx.ctx.err);
-	if (rq_get(&fx.ctx, id, &cur))
-		life_fail_ctx("rq_get", &fx.ctx);
-	json_object_set(fields, "version", json_object_get(cur, "version"));
-	err_clear(&fx.ctx.err);
-	if (fn(&fx.ctx, id, fields))
-		life_fail_ctx(what, &fx.ctx);
-	json_decref(fields);
-	json_decref(cur);
+	versioned_step(rq_get, "rq_get", fn, id, fields, what);
 }
 
 static void test_request_replied(void **state)
@@ -1132,18 +1137,10 @@ static int64_t task_row(int64_t unit, int64_t person, const char *due_on)
 	return id;
 }
 
+/* one task step through the module, with the record's current version */
 static void task_step(int (*fn)(struct ctx *, int64_t, json_t *), int64_t id, json_t *fields, const char *what)
 {
-	json_t *cur = NULL;
-	err_clear(&fx.ctx.err);
-	if (task_get(&fx.ctx, id, &cur))
-		life_fail_ctx("task_get", &fx.ctx);
-	json_object_set(fields, "version", json_object_get(cur, "version"));
-	err_clear(&fx.ctx.err);
-	if (fn(&fx.ctx, id, fields))
-		life_fail_ctx(what, &fx.ctx);
-	json_decref(fields);
-	json_decref(cur);
+	versioned_step(task_get, "task_get", fn, id, fields, what);
 }
 
 static void test_task_done(void **state)

@@ -16,17 +16,15 @@
 #include <unistd.h>
 #include "domain/org.h"
 #include "domain/recruit.h"
+#include "support/life_fixture.h"
 #include "util/config.h"
-#include "util/pii.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
 #define TODAY "2026-03-15"
 
 struct fixture {
-	char url[512];
-	char sqlite_path[256]; /* "" for PostgreSQL */
-	struct store *store;
+	struct life_store ls;
 	struct config cfg;
 	struct ctx ctx; /* the system actor, today = TODAY */
 	int64_t dept, town, town_b1, town_b2, other, other_b, stats_c, stats_b, plan_a, plan_a_b, plan_b, plan_b_b;
@@ -162,51 +160,10 @@ static int64_t count_sql(const char *sql)
 	return n;
 }
 
-/* An actor limited to one org's subtree. */
-static void as_role(struct ctx *c, int64_t org_id, enum role role)
+static int populate(int pg)
 {
-	char path[PATH_MAX_LEN];
-	org_path_of(org_id, path);
-	*c = fx.ctx;
-	c->actor.role = role;
-	c->actor.user_id = 0;
-	c->actor.org_id = org_id;
-	strlcpy_z(c->actor.org_path, path, sizeof(c->actor.org_path));
-	err_clear(&c->err);
-}
-
-static void expect_refusal(int rc, const struct ctx *c, enum err_code code, const char *rule)
-{
-	if (rc != (int)code)
-		fail_msg("expected %s (%s), got rc %d: %s", err_code_name(code), rule ? rule : "-", rc, c->err.message);
-	if (rule)
-		assert_string_equal(c->err.rule, rule);
-}
-
-static int open_fixture(void)
-{
-	struct err e = { 0 };
-	struct db *db;
 	struct date today;
-	char key[300];
-	xsnprintf(key, sizeof(key), "%s/dj-test-rreport-%d.key", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
-	if (!pii_keys_loaded() && pii_load_keys(key, 1, &e)) {
-		fprintf(stderr, "pii_load_keys: %s\n", e.message);
-		return -1;
-	}
-	unlink(key);
-	if (store_open(&fx.store, fx.url, 2, &e)) {
-		fprintf(stderr, "store_open: %s\n", e.message);
-		return -1;
-	}
-	db = store_acquire(fx.store);
-	if (store_migrate(db, &e)) {
-		fprintf(stderr, "store_migrate: %s\n", e.message);
-		store_release(fx.store, db);
-		return -1;
-	}
-	fx.ctx.db = db;
-	ctx_as_system(&fx.ctx);
+	(void)pg;
 	/* noon in Shanghai on TODAY */
 	if (date_parse(TODAY, &today))
 		return -1;
@@ -228,46 +185,7 @@ static int open_fixture(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	int fd;
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	xsnprintf(fx.sqlite_path, sizeof(fx.sqlite_path), "%s/dj-test-rreport-XXXXXX",
-		  getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	fd = mkstemp(fx.sqlite_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	xsnprintf(fx.url, sizeof(fx.url), "sqlite:%s", fx.sqlite_path);
-	return open_fixture();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	strlcpy_z(fx.url, getenv("DJ_TEST_PG_URL"), sizeof(fx.url));
-	return open_fixture();
-}
-
-static int teardown(void **state)
-{
-	char path[300];
-	(void)state;
-	if (fx.ctx.db)
-		store_release(fx.store, fx.ctx.db);
-	store_close(fx.store);
-	if (fx.sqlite_path[0]) {
-		unlink(fx.sqlite_path);
-		xsnprintf(path, sizeof(path), "%s-wal", fx.sqlite_path);
-		unlink(path);
-		xsnprintf(path, sizeof(path), "%s-shm", fx.sqlite_path);
-		unlink(path);
-	}
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "rreport", populate, 2 };
 
 /* Items of kind for the record (kind NULL: any kind); the due date of the last one in due. */
 static int count_kind(json_t *items, int64_t id, const char *kind, char *due)
@@ -490,15 +408,15 @@ static void test_reminders(void **state)
 	json_decref(items);
 
 	/* a branch secretary sees the branch only; 0 = the actor's scope */
-	as_role(&c, fx.town_b2, ROLE_SECRETARY);
+	life_copy_as(&c, fx.town_b2, ROLE_SECRETARY);
 	items = reminders(&c, 0);
 	NONE(items, talk_today);
 	ONLY(items, prob_30, "probation_ending", "2026-04-14");
 	json_decref(items);
 	items = NULL;
-	expect_refusal(recruit_reminders(&c, fx.town, &items), &c, E_NOTFOUND, NULL);
-	as_role(&c, fx.town_b2, ROLE_MEMBER);
-	expect_refusal(recruit_reminders(&c, 0, &items), &c, E_FORBIDDEN, "recruit.role");
+	life_expect_refusal(recruit_reminders(&c, fx.town, &items), &c, E_NOTFOUND, NULL);
+	life_copy_as(&c, fx.town_b2, ROLE_MEMBER);
+	life_expect_refusal(recruit_reminders(&c, 0, &items), &c, E_FORBIDDEN, "recruit.role");
 	assert_null(items);
 
 	/* a day later the boundaries move by one */
@@ -625,8 +543,8 @@ static void test_stats(void **state)
 	json_decref(out);
 	out = NULL;
 
-	as_role(&c, fx.other, ROLE_ORG_ADMIN);
-	expect_refusal(recruit_stats(&c, fx.stats_c, &out), &c, E_NOTFOUND, NULL);
+	life_copy_as(&c, fx.other, ROLE_ORG_ADMIN);
+	life_expect_refusal(recruit_stats(&c, fx.stats_c, &out), &c, E_NOTFOUND, NULL);
 	assert_null(out);
 }
 
@@ -652,7 +570,7 @@ static void expect_score_refused(struct ctx *c, int64_t id, json_t *body, enum e
 {
 	json_t *out = NULL;
 	err_clear(&c->err);
-	expect_refusal(recruit_add_score(c, id, body, &out), c, code, rule);
+	life_expect_refusal(recruit_add_score(c, id, body, &out), c, code, rule);
 	assert_null(out);
 	json_decref(body);
 }
@@ -721,11 +639,11 @@ static void test_scores(void **state)
 	expect_score(&fx.ctx, activist, 90, "2025-06-01", 63.0, 5, "continue");
 
 	/* another town's administrator cannot see the record; the branch's secretary can score */
-	as_role(&c, fx.other, ROLE_ORG_ADMIN);
+	life_copy_as(&c, fx.other, ROLE_ORG_ADMIN);
 	expect_score_refused(&c, activist, score_body("党小组", 90, TODAY), E_NOTFOUND, NULL);
-	as_role(&c, fx.town_b1, ROLE_SECRETARY);
+	life_copy_as(&c, fx.town_b1, ROLE_SECRETARY);
 	expect_score(&c, activist, 90, "2025-06-02", 67.5, 6, "continue");
-	as_role(&c, fx.town_b1, ROLE_MEMBER);
+	life_copy_as(&c, fx.town_b1, ROLE_MEMBER);
 	expect_score_refused(&c, activist, score_body("党小组", 90, TODAY), E_FORBIDDEN, "recruit.role");
 	assert_int_equal(count_sql("SELECT count(*) FROM recruit_scores"), 10);
 	(void)out;
@@ -785,7 +703,7 @@ static void test_plans(void **state)
 
 	/* the county sets a town's plan; versions guard later edits */
 	before = count_sql("SELECT count(*) FROM audit_log WHERE entity = 'recruit_plan'");
-	as_role(&c, fx.dept, ROLE_ORG_ADMIN);
+	life_copy_as(&c, fx.dept, ROLE_ORG_ADMIN);
 	body = json_pack("{s:I, s:i, s:i}", "org_id", (json_int_t)fx.plan_a, "year", 2025, "planned", 12);
 	if (recruit_plan_set(&c, body, &out))
 		fail_ctx("recruit_plan_set", &c);
@@ -806,7 +724,7 @@ static void test_plans(void **state)
 	out = NULL;
 	/* the same edit again is stale */
 	err_clear(&c.err);
-	expect_refusal(recruit_plan_set(&c, body, &out), &c, E_CONFLICT, "store.stale");
+	life_expect_refusal(recruit_plan_set(&c, body, &out), &c, E_CONFLICT, "store.stale");
 	json_decref(body);
 	assert_int_equal(count_sql("SELECT count(*) FROM audit_log WHERE entity = 'recruit_plan'") - before, 2);
 
@@ -821,37 +739,37 @@ static void test_plans(void **state)
 	items = NULL;
 
 	/* a town's administrator sees its plan but cannot set it, nor another town's */
-	as_role(&c, fx.plan_a, ROLE_ORG_ADMIN);
+	life_copy_as(&c, fx.plan_a, ROLE_ORG_ADMIN);
 	if (recruit_plan_list(&c, 0, 2025, &items))
 		fail_ctx("recruit_plan_list", &c);
 	assert_int_equal(json_array_size(items), 1);
 	assert_int_equal(json_integer_value(json_object_get(plan_item(items, fx.plan_a), "developed")), 3);
 	json_decref(items);
 	body = json_pack("{s:I, s:i, s:i}", "org_id", (json_int_t)fx.plan_a, "year", 2025, "planned", 99);
-	expect_refusal(recruit_plan_set(&c, body, &out), &c, E_FORBIDDEN, "recruit.plan_scope");
+	life_expect_refusal(recruit_plan_set(&c, body, &out), &c, E_FORBIDDEN, "recruit.plan_scope");
 	json_decref(body);
 	body = json_pack("{s:I, s:i, s:i}", "org_id", (json_int_t)fx.plan_b, "year", 2025, "planned", 99);
 	err_clear(&c.err);
-	expect_refusal(recruit_plan_set(&c, body, &out), &c, E_INVALID, "org.scope");
+	life_expect_refusal(recruit_plan_set(&c, body, &out), &c, E_INVALID, "org.scope");
 	json_decref(body);
 	/* a branch secretary may not set plans; a branch has no plan */
-	as_role(&c, fx.plan_a_b, ROLE_SECRETARY);
+	life_copy_as(&c, fx.plan_a_b, ROLE_SECRETARY);
 	body = json_pack("{s:I, s:i, s:i}", "org_id", (json_int_t)fx.plan_a_b, "year", 2025, "planned", 1);
-	expect_refusal(recruit_plan_set(&c, body, &out), &c, E_FORBIDDEN, "recruit.plan_role");
+	life_expect_refusal(recruit_plan_set(&c, body, &out), &c, E_FORBIDDEN, "recruit.plan_role");
 	err_clear(&fx.ctx.err);
-	expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_RULE, "recruit.plan_org");
+	life_expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_RULE, "recruit.plan_org");
 	json_decref(body);
 	body = json_pack("{s:I, s:i, s:i}", "org_id", (json_int_t)fx.plan_b, "year", 2028, "planned", 1);
 	err_clear(&fx.ctx.err);
-	expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_INVALID, "recruit.plan_year");
+	life_expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_INVALID, "recruit.plan_year");
 	json_decref(body);
 	body = json_pack("{s:I, s:i, s:i}", "org_id", (json_int_t)fx.plan_b, "year", 2026, "planned", -1);
 	err_clear(&fx.ctx.err);
-	expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_INVALID, "recruit.plan_planned");
+	life_expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_INVALID, "recruit.plan_planned");
 	json_decref(body);
 	body = json_pack("{s:I, s:i, s:i, s:i}", "org_id", (json_int_t)fx.plan_b, "year", 2026, "planned", 3, "version", 4);
 	err_clear(&fx.ctx.err);
-	expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_CONFLICT, "store.stale");
+	life_expect_refusal(recruit_plan_set(&fx.ctx, body, &out), &fx.ctx, E_CONFLICT, "store.stale");
 	json_decref(body);
 	assert_null(out);
 	/* a system administrator sets any committee, its own root included */
@@ -881,9 +799,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("recruit_report/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("recruit_report/sqlite", sqlite_tests, life_suite_setup_sqlite,
+					     life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("recruit_report/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("recruit_report/postgres", pg_tests, life_suite_setup_pg,
+						      life_suite_teardown);
 	else
 		printf("recruit_report/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

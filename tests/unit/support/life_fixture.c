@@ -18,6 +18,7 @@ struct ctx *life_ctx;
 unsigned life_id_counter;
 int life_id_year = 1980;
 const char *life_member_name = "测试党员";
+const struct life_suite *life_active_suite;
 
 void life_fail_ctx(const char *what, const struct ctx *ctx)
 {
@@ -100,6 +101,28 @@ void life_make_towns(const char *prefix, struct life_towns *t)
 	t->c = life_make_org(t->town2, "branch", name, 3);
 }
 
+void life_make_town_tree(const char *prefix, int64_t *top, int64_t *town, int64_t *a, int64_t *b)
+{
+	char name[128];
+	xsnprintf(name, sizeof(name), "%s组织部", prefix);
+	*top = life_make_org(0, "dept", name, 0);
+	xsnprintf(name, sizeof(name), "%s镇党委", prefix);
+	*town = life_make_org(*top, "committee", name, 0);
+	xsnprintf(name, sizeof(name), "%s东村党支部", prefix);
+	*a = life_make_org(*town, "branch", name, 3);
+	if (b) {
+		xsnprintf(name, sizeof(name), "%s西村党支部", prefix);
+		*b = life_make_org(*town, "branch", name, 3);
+	}
+}
+
+void life_make_members(int64_t org, int64_t *ids, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		ids[i] = life_make_member(org);
+}
+
 void life_act_as(enum role role, int64_t org, int64_t member_id)
 {
 	struct org o;
@@ -115,7 +138,34 @@ void life_act_as(enum role role, int64_t org, int64_t member_id)
 	err_clear(&life_ctx->err);
 }
 
+void life_copy_as(struct ctx *c, int64_t org, enum role role)
+{
+	struct org o;
+	err_clear(&life_ctx->err);
+	if (org_get(life_ctx, org, &o))
+		life_fail_ctx("org_get", life_ctx);
+	*c = *life_ctx;
+	c->actor.role = role;
+	c->actor.user_id = 0;
+	c->actor.org_id = org;
+	strlcpy_z(c->actor.org_path, o.path, sizeof(c->actor.org_path));
+	err_clear(&c->err);
+}
+
+void life_expect_refusal(int rc, const struct ctx *c, enum err_code code, const char *rule)
+{
+	if (rc != (int)code)
+		fail_msg("expected %s (%s), got rc %d: %s", err_code_name(code), rule ? rule : "-", rc, c->err.message);
+	if (rule)
+		assert_string_equal(c->err.rule, rule);
+}
+
 int life_setup(struct life_store *s, struct ctx *ctx, const char *tag, int pg)
+{
+	return life_setup_conns(s, ctx, tag, pg, 2);
+}
+
+int life_setup_conns(struct life_store *s, struct ctx *ctx, const char *tag, int pg, int conns)
 {
 	struct err e = { 0 };
 	struct db *db;
@@ -138,7 +188,7 @@ int life_setup(struct life_store *s, struct ctx *ctx, const char *tag, int pg)
 		return -1;
 	}
 	unlink(key);
-	if (store_open(&s->store, s->url, 2, &e)) {
+	if (store_open(&s->store, s->url, conns, &e)) {
 		fprintf(stderr, "store_open: %s\n", e.message);
 		return -1;
 	}
@@ -169,4 +219,33 @@ void life_teardown(struct life_store *s, struct ctx *ctx)
 		unlink(path);
 	}
 	life_ctx = NULL;
+}
+
+static int life_suite_setup(int pg)
+{
+	memset(life_active_suite->fixture, 0, life_active_suite->size);
+	if (life_setup_conns(life_active_suite->ls, life_active_suite->ctx, life_active_suite->tag, pg,
+			     life_active_suite->conns))
+		return -1;
+	return life_active_suite->populate(pg);
+}
+
+int life_suite_setup_sqlite(void **state)
+{
+	(void)state;
+	return life_suite_setup(0);
+}
+
+int life_suite_setup_pg(void **state)
+{
+	(void)state;
+	return life_suite_setup(1);
+}
+
+int life_suite_teardown(void **state)
+{
+	(void)state;
+	life_teardown(life_active_suite->ls, life_active_suite->ctx);
+	memset(life_active_suite->fixture, 0, life_active_suite->size);
+	return 0;
 }
