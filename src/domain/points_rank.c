@@ -667,7 +667,7 @@ static int pub_page(struct ctx *ctx, int64_t pub_id, int64_t from, int64_t cnt, 
 	struct strbuf sql = STRBUF_INIT;
 	struct stmt *st;
 	int64_t after_rank = 0;
-	int step, rc = 0;
+	int step = STEP_DONE, rc = 0;
 	memset(sd, 0, sizeof(*sd));
 	if (cnt <= 0)
 		return 0;

@@ -38,49 +38,23 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
-	int i;
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	fx.top = life_make_org(0, "dept", "评议组织部", 0);
 	fx.committee = life_make_org(fx.top, "committee", "评议党委", 0);
 	fx.a = life_make_org(fx.committee, "branch", "评议第一党支部", 3);
 	fx.b = life_make_org(fx.committee, "branch", "评议第二党支部", 4);
 	fx.c = life_make_org(fx.committee, "branch", "评议第三党支部", 0);
-	for (i = 0; i < N_FULL; i++)
-		fx.full[i] = life_make_member_ex(fx.a, 0, "full", "none", NULL);
+	life_make_members(fx.a, fx.full, N_FULL);
 	fx.prob = life_make_member_ex(fx.a, 0, "probationary", "none", NULL);
-	for (i = 0; i < 4; i++)
-		fx.b_members[i] = life_make_member_ex(fx.b, 0, "full", "none", NULL);
+	life_make_members(fx.b, fx.b_members, 4);
 	life_make_member_ex(fx.c, 0, "full", "none", NULL);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "appraisal", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "appraisal", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "appraisal", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -434,11 +408,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1981;
 	life_member_name = "评议党员";
-	failed = cmocka_run_group_tests_name("appraisal/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("appraisal/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("appraisal/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("appraisal/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("appraisal/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

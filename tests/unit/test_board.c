@@ -80,9 +80,10 @@ static int64_t make_member(int64_t org, const char *name, const char *id, const 
 	return m.id;
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	(void)pg;
 	config_defaults(&fx.cfg);
 	xsnprintf(fx.attach, sizeof(fx.attach), "%s/dj-test-board-att-%d", tmp, (int)getpid());
 	{
@@ -93,10 +94,7 @@ static int populate(void)
 	}
 	fx.ctx.cfg = &fx.cfg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "公开栏组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "公开栏镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "公开栏东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "公开栏西村党支部", 3);
+	life_make_town_tree("公开栏", &fx.top, &fx.town, &fx.a, &fx.b);
 	fx.ma = make_member(fx.a, "张公开", ID_A, PHONE_A, "2025-11");
 	fx.mb = make_member(fx.a, "李晓明", ID_B, PHONE_B, "2026-02");
 	fx.mc = make_member(fx.a, "王未始", "110101197001011238", NULL, "");
@@ -105,23 +103,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "board", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "board", 1))
-		return -1;
-	return populate();
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "board", populate, 2 };
 
 static int teardown(void **state)
 {
@@ -138,16 +120,6 @@ static void as_system(void)
 {
 	ctx_as_system(&fx.ctx);
 	err_clear(&fx.ctx.err);
-}
-
-static void as_actor(enum role role, int64_t org)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
 }
 
 /* the public board acts with no actor at all */
@@ -191,7 +163,7 @@ static char *enable_board(int64_t org)
 	json_t *j;
 	char body[200];
 	char *key;
-	as_actor(ROLE_SECRETARY, org);
+	life_act_as(ROLE_SECRETARY, org, 0);
 	xsnprintf(body, sizeof(body),
 		  "{\"version\": %" PRId64 ", \"enabled\": true, \"show_dues\": true, \"show_points\": true, "
 		  "\"show_appraisal\": true}",
@@ -217,7 +189,7 @@ static void test_settings_and_keys(void **state)
 	char *key, *old;
 	(void)state;
 
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	j = settings(fx.a);
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 0);
 	assert_true(json_is_null(json_object_get(j, "key")));
@@ -234,7 +206,7 @@ static void test_settings_and_keys(void **state)
 		/* the settings screen's QR preview: a PNG of the URL */
 		char *png = NULL;
 		size_t n = 0;
-		as_actor(ROLE_SECRETARY, fx.a);
+		life_act_as(ROLE_SECRETARY, fx.a, 0);
 		assert_int_equal(board_qr_png(&fx.ctx, fx.a, "http://board.test", &png, &n), 0);
 		assert_true(n > 100);
 		assert_memory_equal(png, "\x89PNG", 4);
@@ -248,7 +220,7 @@ static void test_settings_and_keys(void **state)
 	json_decref(j);
 
 	/* a stale version is refused and writes nothing */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	body = json_pack("{s:i, s:b}", "version", 0, "enabled", 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(board_settings_put(&fx.ctx, fx.a, body), E_CONFLICT);
@@ -258,7 +230,7 @@ static void test_settings_and_keys(void **state)
 	json_decref(j);
 
 	/* disabled: not found, whatever the key */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	{
 		char b[100];
 		xsnprintf(b, sizeof(b), "{\"version\": %" PRId64 ", \"enabled\": false}", version_of(fx.a));
@@ -271,7 +243,7 @@ static void test_settings_and_keys(void **state)
 
 	/* a new key: the old one is not found at once */
 	old = key;
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(board_regenerate_key(&fx.ctx, fx.a), 0);
 	j = settings(fx.a);
 	key = xstrdup(json_string_value(json_object_get(j, "key")));
@@ -286,15 +258,15 @@ static void test_settings_and_keys(void **state)
 	public_json("../../etc/passwd-and-more", E_NOTFOUND);
 
 	/* only a 党支部 has a board; another branch's secretary does not see this one */
-	as_actor(ROLE_ORG_ADMIN, fx.town);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(board_settings_get(&fx.ctx, fx.town, "", &j), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "board.branch");
-	as_actor(ROLE_SECRETARY, fx.b);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(board_settings_get(&fx.ctx, fx.a, "", &j), E_NOTFOUND);
 	assert_int_equal(board_regenerate_key(&fx.ctx, fx.a), E_NOTFOUND);
-	as_actor(ROLE_MEMBER, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, 0);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(board_settings_get(&fx.ctx, fx.a, "", &j), E_FORBIDDEN);
 	free(key);
@@ -363,7 +335,7 @@ static void test_dues_marks(void **state)
 	json_decref(j);
 
 	/* show_dues off: no marks at all */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	{
 		char b[100];
 		xsnprintf(b, sizeof(b), "{\"version\": %" PRId64 ", \"show_dues\": false}", version_of(fx.a));
@@ -435,7 +407,7 @@ static void test_appraisal_and_sections(void **state)
 	}
 	json_decref(j);
 	/* switched off: no appraisal, no points */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	{
 		char b[160];
 		xsnprintf(b, sizeof(b), "{\"version\": %" PRId64 ", \"show_appraisal\": false, \"show_points\": false}",
@@ -477,7 +449,7 @@ static void test_photos(void **state)
 	(void)state;
 	key = enable_board(fx.a);
 	make_png(&png);
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(board_photo_put(&fx.ctx, fx.ma, "just text, not an image", 23, &j), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "photo.type");
 	err_clear(&fx.ctx.err);
@@ -489,7 +461,7 @@ static void test_photos(void **state)
 	assert_int_equal(board_photo_put(&fx.ctx, fx.ma, png.buf, png.len, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "mime")), "image/png");
 	json_decref(j);
-	as_actor(ROLE_SECRETARY, fx.b);
+	life_act_as(ROLE_SECRETARY, fx.b, 0);
 	assert_int_equal(board_photo_put(&fx.ctx, fx.other, png.buf, png.len, &j), 0);
 	json_decref(j);
 
@@ -513,13 +485,13 @@ static void test_photos(void **state)
 	json_decref(j);
 
 	/* removed: gone from the board */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(board_photo_delete(&fx.ctx, fx.ma), 0);
 	assert_int_equal(board_photo_delete(&fx.ctx, fx.ma), E_NOTFOUND);
 	as_public();
 	assert_int_equal(board_public_photo(&fx.ctx, key, fx.ma, &data, &len, &mime), E_NOTFOUND);
 	/* and back for the privacy test's PDF */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(board_photo_put(&fx.ctx, fx.ma, png.buf, png.len, &j), 0);
 	json_decref(j);
 	strbuf_release(&png);
@@ -623,9 +595,10 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("board/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("board/sqlite", sqlite_tests, life_suite_setup_sqlite, teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("board/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("board/postgres", pg_tests, life_suite_setup_pg, teardown);
 	else
 		printf("board/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -80,13 +80,11 @@ static void dues(int64_t member, const char *from, const char *paid_to)
 		exec_sql("UPDATE members SET dues_from = '%s', dues_paid_to = NULL WHERE id = %" PRId64, from, member);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "关怀组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "关怀镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "关怀东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "关怀西村党支部", 3);
+	life_make_town_tree("关怀", &fx.top, &fx.town, &fx.a, &fx.b);
 	fx.c = life_make_org(fx.town, "branch", "预警南村党支部", 3);
 	fx.old59 = life_make_member(fx.a);
 	fx.old60 = life_make_member(fx.a);
@@ -137,30 +135,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "care", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "care", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "care", populate, 2 };
 
 static void as_system(void)
 {
@@ -644,11 +619,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1983;
 	life_member_name = "关怀党员";
-	failed = cmocka_run_group_tests_name("care/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("care/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("care/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("care/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("care/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

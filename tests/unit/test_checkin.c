@@ -41,8 +41,9 @@ static void at(const char *clock, int secs)
 	ctx_set_clock(&fx.ctx, t + secs);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	life_make_towns("签到", &fx.t);
 	fx.ma = life_make_member(fx.t.a);
@@ -54,46 +55,13 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "checkin", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "checkin", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
-
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	life_act_as(role, org, member_id);
-}
-
-static void assert_refused(int rc, int code, const char *rule)
-{
-	assert_int_equal(rc, code);
-	if (rule) {
-		if (strcmp(fx.ctx.err.rule, rule))
-			fail_msg("rule %s, expected %s (%s)", fx.ctx.err.rule, rule, fx.ctx.err.message);
-	}
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "checkin", populate, 2 };
 
 static int set_org(int64_t org, int enabled)
 {
 	json_t *cur = NULL, *body;
 	int rc;
-	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.top, 0);
 	assert_int_equal(checkin_setting_get(&fx.ctx, org, &cur), 0);
 	body = json_pack("{s:b, s:I}", "enabled", enabled, "version", json_integer_value(json_object_get(cur, "version")));
 	json_decref(cur);
@@ -114,7 +82,7 @@ static int record(int64_t org, const char *kind, const char *start, const char *
 			 "start_time", start, "end_time", end, "checkin", checkin, "topic", "学习党章");
 	if (attendance)
 		json_object_set_new(body, "attendance", attendance);
-	as_actor(ROLE_SECRETARY, org, 0);
+	life_act_as(ROLE_SECRETARY, org, 0);
 	*id = 0;
 	rc = meeting_create(&fx.ctx, body, id);
 	json_decref(body);
@@ -124,7 +92,7 @@ static int record(int64_t org, const char *kind, const char *start, const char *
 static json_t *meeting(int64_t id)
 {
 	json_t *j = NULL;
-	as_actor(ROLE_SYSADMIN, fx.t.top, 0);
+	life_act_as(ROLE_SYSADMIN, fx.t.top, 0);
 	if (meeting_get(&fx.ctx, id, &j))
 		life_fail_ctx("meeting get", &fx.ctx);
 	return j;
@@ -160,7 +128,7 @@ static int scan(int64_t member, int64_t branch, int64_t id, const char *tok, int
 {
 	json_t *body = json_pack("{s:I, s:s}", "meeting_id", (json_int_t)id, "token", tok), *out = NULL;
 	int rc;
-	as_actor(ROLE_MEMBER, branch, member);
+	life_act_as(ROLE_MEMBER, branch, member);
 	rc = checkin_scan(&fx.ctx, body, &out);
 	if (!rc) {
 		/* a repeat answers the list's status as it stands (the secretary may have corrected it) */
@@ -221,7 +189,8 @@ static void test_org_switch(void **state)
 	(void)state;
 	at("2026-03-10 18:50", 0);
 	/* off by default: a meeting cannot be recorded for check-in, an ordinary one can */
-	assert_refused(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
+	life_expect_refusal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id),
+			    &fx.ctx, E_CONFLICT, "checkin.disabled");
 	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 0, NULL, &id), 0);
 	j = meeting(id);
 	assert_false(json_is_true(json_object_get(j, "checkin")));
@@ -229,31 +198,33 @@ static void test_org_switch(void **state)
 	/* on at the town: its branches; off again at branch b: the nearest setting wins */
 	assert_int_equal(set_org(fx.t.town, 1), 0);
 	assert_int_equal(set_org(fx.t.b, 0), 0);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(checkin_setting_get(&fx.ctx, fx.t.a, &j), 0);
 	assert_true(json_is_true(json_object_get(j, "enabled")));
 	assert_int_equal(json_integer_value(json_object_get(j, "defined_at")), fx.t.town);
 	json_decref(j);
-	assert_refused(record(fx.t.b, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
-	assert_refused(record(fx.t.c, "theme_day", "19:00", "20:00", 1, NULL, &id), E_CONFLICT, "checkin.disabled");
+	life_expect_refusal(record(fx.t.b, "theme_day", "19:00", "20:00", 1, NULL, &id),
+			    &fx.ctx, E_CONFLICT, "checkin.disabled");
+	life_expect_refusal(record(fx.t.c, "theme_day", "19:00", "20:00", 1, NULL, &id),
+			    &fx.ctx, E_CONFLICT, "checkin.disabled");
 	/* a stale version of the setting: 409 */
 	{
 		json_t *body = json_pack("{s:b, s:i}", "enabled", 1, "version", 0);
-		as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
-		assert_refused(checkin_setting_put(&fx.ctx, fx.t.town, body), E_CONFLICT, "store.stale");
+		life_act_as(ROLE_ORG_ADMIN, fx.t.top, 0);
+		life_expect_refusal(checkin_setting_put(&fx.ctx, fx.t.town, body), &fx.ctx, E_CONFLICT, "store.stale");
 		json_decref(body);
 	}
 	/* a secretary cannot switch another branch */
 	{
 		json_t *body = json_pack("{s:b, s:i}", "enabled", 1, "version", 1);
-		as_actor(ROLE_SECRETARY, fx.t.a, 0);
+		life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 		assert_int_equal(checkin_setting_put(&fx.ctx, fx.t.b, body), E_NOTFOUND);
 		json_decref(body);
 	}
 	/* a talk or a vote is not a check-in meeting */
-	assert_refused(record(fx.t.a, "talk", "19:00", "20:00", 1,
-			      json_pack("[{s:I, s:s}]", "member_id", (json_int_t)fx.ma, "status", "present"), &id),
-		       E_CONFLICT, "checkin.kind");
+	life_expect_refusal(record(fx.t.a, "talk", "19:00", "20:00", 1,
+				   json_pack("[{s:I, s:s}]", "member_id", (json_int_t)fx.ma, "status", "present"), &id),
+			    &fx.ctx, E_CONFLICT, "checkin.kind");
 	/* recorded: the roster starts absent, the record says check-in */
 	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
 	j = meeting(id);
@@ -282,7 +253,7 @@ static void test_org_switch(void **state)
 	{
 		char tok[CHECKIN_TOKEN_SIZE];
 		token(id, 0, tok);
-		assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.disabled");
+		life_expect_refusal(scan(fx.ma, fx.t.a, id, tok, NULL), &fx.ctx, E_CONFLICT, "checkin.disabled");
 	}
 	assert_int_equal(set_org(fx.t.town, 1), 0);
 }
@@ -302,8 +273,8 @@ static void test_window_edges(void **state)
 		date_format(fx.ctx.today, today);
 		body = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:s}", "org_id", (json_int_t)fx.t.a, "kind", "theme_day",
 				 "held_on", "2026-03-09", "start_time", "19:00", "end_time", "20:00", "checkin", 1, "topic", "x");
-		as_actor(ROLE_SECRETARY, fx.t.a, 0);
-		assert_refused(meeting_create(&fx.ctx, body, &id), E_INVALID, "checkin.day");
+		life_act_as(ROLE_SECRETARY, fx.t.a, 0);
+		life_expect_refusal(meeting_create(&fx.ctx, body, &id), &fx.ctx, E_INVALID, "checkin.day");
 		json_decref(body);
 	}
 	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
@@ -311,8 +282,8 @@ static void test_window_edges(void **state)
 	/* one second before start − 30 min: closed, and the secretary sees no code */
 	at("2026-03-10 18:30", -1);
 	token(id, 0, tok);
-	assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.window");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_expect_refusal(scan(fx.ma, fx.t.a, id, tok, NULL), &fx.ctx, E_CONFLICT, "checkin.window");
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(checkin_status(&fx.ctx, id, "http://dj.example", &st), 0);
 	assert_false(json_is_true(json_object_get(st, "open")));
 	assert_true(json_is_null(json_object_get(st, "token")));
@@ -321,7 +292,7 @@ static void test_window_edges(void **state)
 	at("2026-03-10 18:30", 0);
 	token(id, 0, tok);
 	assert_int_equal(scan(fx.ma, fx.t.a, id, tok, NULL), 0);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(checkin_status(&fx.ctx, id, "http://dj.example", &st), 0);
 	assert_true(json_is_true(json_object_get(st, "open")));
 	assert_string_equal(json_string_value(json_object_get(st, "token")), tok);
@@ -336,12 +307,12 @@ static void test_window_edges(void **state)
 	assert_int_equal(scan(fx.ma2, fx.t.a, id, tok, NULL), 0);
 	at("2026-03-10 20:30", 1);
 	token(id, 0, tok);
-	assert_refused(scan(fx.ma3, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.window");
+	life_expect_refusal(scan(fx.ma3, fx.t.a, id, tok, NULL), &fx.ctx, E_CONFLICT, "checkin.window");
 	assert_string_equal(status_of(id, fx.ma), "present");
 	assert_string_equal(status_of(id, fx.ma2), "present");
 	assert_string_equal(status_of(id, fx.ma3), "absent");
 	/* the secretary of another branch does not see it */
-	as_actor(ROLE_SECRETARY, fx.t.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(checkin_status(&fx.ctx, id, "", &st), E_NOTFOUND);
 }
 
@@ -356,14 +327,14 @@ static void test_token_rotation(void **state)
 	at("2026-03-10 19:20", 30);
 	/* two slots old (a forwarded screenshot): refused as expired */
 	token(id, -2, tok);
-	assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_CONFLICT, "checkin.code_expired");
+	life_expect_refusal(scan(fx.ma, fx.t.a, id, tok, NULL), &fx.ctx, E_CONFLICT, "checkin.code_expired");
 	/* wrong code: 422 naming the token */
-	assert_refused(scan(fx.ma, fx.t.a, id, "0123456789ab", NULL), E_INVALID, "checkin.code");
+	life_expect_refusal(scan(fx.ma, fx.t.a, id, "0123456789ab", NULL), &fx.ctx, E_INVALID, "checkin.code");
 	assert_string_equal(fx.ctx.err.field, "token");
-	assert_refused(scan(fx.ma, fx.t.a, id, "", NULL), E_INVALID, "checkin.code");
+	life_expect_refusal(scan(fx.ma, fx.t.a, id, "", NULL), &fx.ctx, E_INVALID, "checkin.code");
 	/* the code of the next slot is not accepted either */
 	token(id, 1, tok);
-	assert_refused(scan(fx.ma, fx.t.a, id, tok, NULL), E_INVALID, "checkin.code");
+	life_expect_refusal(scan(fx.ma, fx.t.a, id, tok, NULL), &fx.ctx, E_INVALID, "checkin.code");
 	assert_string_equal(status_of(id, fx.ma), "absent");
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_checkins WHERE meeting_id = ?", id), 0);
 	/* the previous slot (shown a moment ago): accepted; the current one too */
@@ -393,17 +364,17 @@ static void test_not_on_roster(void **state)
 	assert_int_equal(record(fx.t.a, "theme_day", "19:00", "20:00", 1, NULL, &id), 0);
 	token(id, 0, tok);
 	/* another branch's member, with the right code: 404, nothing written */
-	assert_refused(scan(fx.mb, fx.t.b, id, tok, NULL), E_NOTFOUND, NULL);
-	assert_refused(scan(fx.mc, fx.t.c, id, tok, NULL), E_NOTFOUND, NULL);
+	life_expect_refusal(scan(fx.mb, fx.t.b, id, tok, NULL), &fx.ctx, E_NOTFOUND, NULL);
+	life_expect_refusal(scan(fx.mc, fx.t.c, id, tok, NULL), &fx.ctx, E_NOTFOUND, NULL);
 	/* an account without a member record */
-	assert_refused(scan(0, fx.t.a, id, tok, NULL), E_NOTFOUND, NULL);
+	life_expect_refusal(scan(0, fx.t.a, id, tok, NULL), &fx.ctx, E_NOTFOUND, NULL);
 	/* a member who joined the branch after the meeting was recorded is not on its list */
 	late = life_make_member(fx.t.a);
-	assert_refused(scan(late, fx.t.a, id, tok, NULL), E_NOTFOUND, NULL);
+	life_expect_refusal(scan(late, fx.t.a, id, tok, NULL), &fx.ctx, E_NOTFOUND, NULL);
 	/* a meeting not recorded for check-in, and one that does not exist */
 	assert_int_equal(record(fx.t.a, "study", "19:00", "20:00", 0, NULL, &plain), 0);
-	assert_refused(scan(fx.ma, fx.t.a, plain, tok, NULL), E_NOTFOUND, NULL);
-	assert_refused(scan(fx.ma, fx.t.a, id + 100000, tok, NULL), E_NOTFOUND, NULL);
+	life_expect_refusal(scan(fx.ma, fx.t.a, plain, tok, NULL), &fx.ctx, E_NOTFOUND, NULL);
+	life_expect_refusal(scan(fx.ma, fx.t.a, id + 100000, tok, NULL), &fx.ctx, E_NOTFOUND, NULL);
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_checkins WHERE meeting_id = ?", id), 0);
 }
 
@@ -417,7 +388,7 @@ static void test_repeat_and_hours(void **state)
 	(void)state;
 	assert_int_equal(set_org(fx.t.a, 1), 0);
 	at("2026-03-10 19:00", 0);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(compliance_member_hours(&fx.ctx, fx.ma4, 2026, &h), 0);
 	before = json_number_value(json_object_get(h, "hours"));
 	json_decref(h);
@@ -436,7 +407,7 @@ static void test_repeat_and_hours(void **state)
 	assert_int_equal(count_rows("SELECT count(*) FROM meeting_attendance WHERE meeting_id = ? AND status = 'present'", id),
 			 1);
 	/* the hours come from attendance: 2 学时 more, once */
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(compliance_member_hours(&fx.ctx, fx.ma4, 2026, &h), 0);
 	after = json_number_value(json_object_get(h, "hours"));
 	json_decref(h);
@@ -463,7 +434,7 @@ static void test_correction_wins(void **state)
 			 "attendance", "member_id", (json_int_t)fx.ma, "status", "absent", "member_id", (json_int_t)fx.ma2,
 			 "status", "present");
 	json_decref(j);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(meeting_update(&fx.ctx, id, body), 0);
 	json_decref(body);
 	/* scanning again does not undo the correction */
@@ -498,11 +469,14 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
 	life_member_name = "签到党员";
-	failed = cmocka_run_group_tests_name("checkin/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("checkin/sqlite", sqlite_tests,
+					     life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("checkin/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("checkin/postgres", pg_tests,
+						      life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("checkin/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

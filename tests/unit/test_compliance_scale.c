@@ -43,10 +43,11 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
 	char name[64];
 	int i, j;
+	(void)pg;
 	life_set_today(2026, 12, 31);
 	fx.top = life_make_org(0, "dept", "规模组织部", 0);
 	fx.mid = life_make_org(fx.top, "dept", "规模市委组织部", 0);
@@ -66,31 +67,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "cscale", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "cscale", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "cscale", populate, 2 };
 
 static json_t *att(int64_t id, const char *status, const char *reason)
 {
@@ -516,9 +493,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("compliance_scale/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("compliance_scale/sqlite", sqlite_tests,
+					     life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("compliance_scale/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("compliance_scale/postgres", pg_tests,
+						      life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("compliance_scale/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

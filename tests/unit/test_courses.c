@@ -34,9 +34,10 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
 	struct err e;
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	config_defaults(&fx.cfg);
 	if (config_set(&fx.cfg, "course.year_cap_hours=2", &e))
@@ -49,35 +50,11 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "courses", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "courses", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
-
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	life_act_as(role, org, member_id);
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "courses", populate, 2 };
 
 static void as_member(int64_t member_id, int64_t branch)
 {
-	as_actor(ROLE_MEMBER, branch, member_id);
+	life_act_as(ROLE_MEMBER, branch, member_id);
 }
 
 static int64_t version_of(int64_t id)
@@ -99,13 +76,13 @@ static int64_t course_at(int64_t org, const char *title, int minutes, int64_t as
 	json_t *body = json_pack("{s:I, s:s, s:s, s:s, s:i, s:b}", "org_id", (json_int_t)org, "title", title, "kind", "text",
 				 "body", "学习党章第一章。", "duration_minutes", minutes, "publish", 1);
 	int64_t id = 0;
-	as_actor(ROLE_ORG_ADMIN, org, 0);
+	life_act_as(ROLE_ORG_ADMIN, org, 0);
 	if (course_create(&fx.ctx, body, &id))
 		life_fail_ctx("course create", &fx.ctx);
 	json_decref(body);
 	body = assign2 ? json_pack("{s:[I, I]}", "org_ids", (json_int_t)assign1, (json_int_t)assign2)
 		       : json_pack("{s:[I]}", "org_ids", (json_int_t)assign1);
-	as_actor(ROLE_ORG_ADMIN, org, 0);
+	life_act_as(ROLE_ORG_ADMIN, org, 0);
 	if (course_assign(&fx.ctx, id, body))
 		life_fail_ctx("course assign", &fx.ctx);
 	json_decref(body);
@@ -193,18 +170,18 @@ static void test_assign_scope(void **state)
 	assert_int_equal(finish_as(fx.mb, fx.t.b, branch_course), E_NOTFOUND);
 	/* a publisher assigns only within its own subtree */
 	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.t.c);
-	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.top, 0);
 	assert_int_equal(course_assign(&fx.ctx, town_course, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "course.assign_scope");
 	json_decref(body);
 	/* a branch secretary cannot assign to the sibling branch (outside their scope) */
 	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.t.b);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_not_equal(course_assign(&fx.ctx, branch_course, body), 0);
 	json_decref(body);
 	/* unassigned: nobody sees it */
 	body = json_pack("{s:[]}", "org_ids");
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_assign(&fx.ctx, town_course, body), 0);
 	json_decref(body);
 	assert_false(in_my_list(fx.ma, fx.t.a, town_course));
@@ -212,16 +189,16 @@ static void test_assign_scope(void **state)
 	/* a draft reaches nobody even when assigned */
 	body = json_pack("{s:I, s:s, s:s, s:s, s:i}", "org_id", (json_int_t)fx.t.a, "title", "草稿课程", "kind", "text", "body",
 			 "x", "duration_minutes", 45);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &branch_course), 0);
 	json_decref(body);
 	body = json_pack("{s:[I]}", "org_ids", (json_int_t)fx.t.a);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(course_assign(&fx.ctx, branch_course, body), 0);
 	json_decref(body);
 	assert_int_equal(open_as(fx.ma, fx.t.a, branch_course), E_NOTFOUND);
 	/* the manager's side: a branch secretary cannot read the town's course */
-	as_actor(ROLE_SECRETARY, fx.t.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.b, 0);
 	body = NULL;
 	assert_int_equal(course_get(&fx.ctx, town_course, &body), E_NOTFOUND);
 }
@@ -247,7 +224,7 @@ static void test_open_finish_once(void **state)
 	assert_int_equal(hours_x10(fx.ma, 2026, "hours"), 10);
 	assert_int_equal(hours_x10(fx.ma, 2025, "course_hours"), 0);
 	/* the manager's tally: two assigned, one opened, one finished */
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_completions(&fx.ctx, id, 0, NULL, 1, 50, &items, &total, &summary), 0);
 	assert_int_equal(total, 2);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(summary, "totals"), "finished")), 1);
@@ -255,7 +232,7 @@ static void test_open_finish_once(void **state)
 	assert_int_equal(json_array_size(json_object_get(summary, "branches")), 2);
 	json_decref(items);
 	json_decref(summary);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_completions(&fx.ctx, id, 0, "finished", 1, 50, &items, &total, &summary), 0);
 	assert_int_equal(total, 1);
 	json_decref(items);
@@ -301,7 +278,7 @@ static void test_year_cap(void **state)
 	assert_int_equal(hours_x10(fx.mb, 2026, "course_hours"), 20);
 	/* a withdrawn course keeps the completions already earned */
 	body = json_pack("{s:I}", "version", (json_int_t)version_of(c4));
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_withdraw(&fx.ctx, c4, body), 0);
 	json_decref(body);
 	assert_false(in_my_list(fx.mb, fx.t.b, c4));
@@ -317,24 +294,24 @@ static void test_publish_rules(void **state)
 	/* a PDF course cannot be published without its file */
 	body = json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)fx.t.town, "title", "PDF 课程", "kind", "pdf",
 			 "duration_minutes", 30);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &id), 0);
 	json_decref(body);
 	body = json_pack("{s:I}", "version", (json_int_t)version_of(id));
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_publish(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "course.no_file");
 	json_decref(body);
 	/* 422s name their fields */
 	body = json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)fx.t.town, "title", "x", "kind", "audio",
 			 "duration_minutes", 30);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "kind");
 	json_decref(body);
 	body = json_pack("{s:I, s:s, s:s, s:i, s:f}", "org_id", (json_int_t)fx.t.town, "title", "x", "kind", "text",
 			 "duration_minutes", 30, "hours", 0.3);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(course_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "hours");
 	json_decref(body);
@@ -362,11 +339,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1986;
 	life_member_name = "课程党员";
-	failed = cmocka_run_group_tests_name("courses/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("courses/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("courses/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("courses/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("courses/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

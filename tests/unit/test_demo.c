@@ -27,7 +27,9 @@
 #include "util/banned.h"
 
 /* The demo must stay quick for a clerk trying the system; ASan/UBSan builds run the
- * same code two to three times slower. */
+ * same code two to three times slower. The bound is on the process's CPU time, not the
+ * wall clock: on a machine shared with other work (CI next to a benchmark) the wall
+ * clock counts the time others held the cores, and the test would fail for them. */
 #ifdef __SANITIZE_ADDRESS__
 #define DEMO_SECONDS_MAX 15.0
 #else
@@ -514,21 +516,28 @@ static void test_year_changes(void **state)
 	world_close(&late);
 }
 
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
 /* The default size, as `dangjian demo` makes it; time without the password hashing. */
 static void test_default_size(void **state)
 {
 	struct world w;
-	struct timespec t0, t1;
+	struct timespec t0, t1, c0, c1;
 	double secs;
 	(void)state;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	assert_int_equal(world_open(&w, 7, 0, "Another#Pass1"), 0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	expect_built(&w);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("demo: %d members, %d orgs, %d users in %.2f s (auth.pwhash=min)\n", w.rep.members, w.rep.orgs,
-	       w.rep.users, secs);
+	secs = seconds_between(&c0, &c1);
+	printf("demo: %d members, %d orgs, %d users in %.2f s CPU, %.2f s wall (auth.pwhash=min)\n", w.rep.members,
+	       w.rep.orgs, w.rep.users, secs, seconds_between(&t0, &t1));
 	assert_int_equal(w.rep.members, DEMO_MEMBERS_DEFAULT);
 	assert_true(q_int(w.db, "SELECT count(*) FROM orgs WHERE kind = ?", "group") >= 20);
 	/* villages 20–60, communities 30–80 before scaling: nothing absurd after it */

@@ -289,12 +289,9 @@ static void month_by_month(int y, int m, int n)
 	}
 }
 
-static int setup(int pg)
+static int populate(int pg)
 {
 	int i;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "owed", pg))
-		return -1;
 	config_defaults(&fx.cfg);
 	fx.ctx.cfg = &fx.cfg;
 	life_set_today(2026, 3, 10);
@@ -316,24 +313,7 @@ static int setup(int pg)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	return setup(0);
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	return setup(1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "owed", populate, 2 };
 
 static void test_pure(void **state)
 {
@@ -544,14 +524,17 @@ int main(void)
 {
 	const struct CMUnitTest sqlite_tests[] = {
 		cmocka_unit_test(test_pure),
-		cmocka_unit_test_setup_teardown(test_writes, setup_sqlite, teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade, setup_sqlite, teardown),
+		cmocka_unit_test_setup_teardown(test_writes, life_suite_setup_sqlite, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, life_suite_setup_sqlite, life_suite_teardown),
 	};
 	const struct CMUnitTest pg_tests[] = {
-		cmocka_unit_test_setup_teardown(test_writes, setup_pg, teardown),
-		cmocka_unit_test_setup_teardown(test_upgrade, setup_pg, teardown),
+		cmocka_unit_test_setup_teardown(test_writes, life_suite_setup_pg, life_suite_teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade, life_suite_setup_pg, life_suite_teardown),
 	};
-	int rc = cmocka_run_group_tests_name("dues_owed sqlite", sqlite_tests, NULL, NULL);
+	int rc;
+
+	life_active_suite = &suite;
+	rc = cmocka_run_group_tests_name("dues_owed sqlite", sqlite_tests, NULL, NULL);
 	if (getenv("DJ_TEST_PG_URL") && getenv("DJ_TEST_PG_URL")[0])
 		rc |= cmocka_run_group_tests_name("dues_owed postgres", pg_tests, NULL, NULL);
 	return rc;

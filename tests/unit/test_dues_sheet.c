@@ -119,26 +119,21 @@ static void one_off(int64_t member, int64_t org, const char *path, int64_t fen, 
 	    "iisis", member, org, path, fen, paid_on);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	struct org o;
-	int i;
 	int64_t gone;
+	(void)pg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "党费组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "党费镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "党费东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "党费西村党支部", 3);
+	life_make_town_tree("党费", &fx.top, &fx.town, &fx.a, &fx.b);
 	if (org_get(&fx.ctx, fx.a, &o))
 		return -1;
 	strlcpy_z(fx.path_a, o.path, sizeof(fx.path_a));
 	if (org_get(&fx.ctx, fx.b, &o))
 		return -1;
 	strlcpy_z(fx.path_b, o.path, sizeof(fx.path_b));
-	for (i = 0; i < NA; i++)
-		fx.ma[i] = life_make_member(fx.a);
-	for (i = 0; i < 2; i++)
-		fx.mb[i] = life_make_member(fx.b);
+	life_make_members(fx.a, fx.ma, NA);
+	life_make_members(fx.b, fx.mb, 2);
 	sql("UPDATE members SET dues_from = '2025-01'", "");
 	sql("UPDATE members SET dues_from = '2026-05' WHERE id = ?", "i", fx.ma[3]);
 	/* ma[5] left the branch: never on a sheet, whatever it paid */
@@ -170,47 +165,11 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "dues-sheet", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "dues-sheet", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "dues-sheet", populate, 2 };
 
 static void as_system(void)
 {
 	ctx_as_system(&fx.ctx);
-	err_clear(&fx.ctx.err);
-}
-
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
 	err_clear(&fx.ctx.err);
 }
 
@@ -496,7 +455,7 @@ static void test_scope(void **state)
 	struct dues_sheet s;
 	struct dues_remittance r;
 	(void)state;
-	as_actor(ROLE_SECRETARY, fx.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(dues_sheet_load(&fx.ctx, 0, month("2026-03"), &s), 0);
 	assert_int_equal(s.org_id, fx.a);
 	assert_int_equal(s.nrows, 5);
@@ -506,10 +465,10 @@ static void test_scope(void **state)
 	assert_int_equal(dues_sheet_load(&fx.ctx, fx.b, month("2026-03"), &s), E_NOTFOUND);
 	assert_int_equal(dues_sheet_load(&fx.ctx, fx.town, month("2026-03"), &s), E_NOTFOUND);
 	assert_int_equal(dues_remittance_load(&fx.ctx, fx.town, 2026, -1, &r), E_NOTFOUND);
-	as_actor(ROLE_MEMBER, fx.a, fx.ma[0]);
+	life_act_as(ROLE_MEMBER, fx.a, fx.ma[0]);
 	assert_int_equal(dues_sheet_load(&fx.ctx, fx.a, month("2026-03"), &s), E_FORBIDDEN);
 	assert_int_equal(dues_remittance_load(&fx.ctx, fx.a, 2026, -1, &r), E_FORBIDDEN);
-	as_actor(ROLE_ORG_ADMIN, fx.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	assert_int_equal(dues_sheet_load(&fx.ctx, fx.b, month("2026-03"), &s), 0);
 	assert_int_equal(s.nrows, 2);
 	dues_sheet_release(&s);
@@ -681,11 +640,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1979;
 	life_member_name = "党费党员";
-	failed = cmocka_run_group_tests_name("dues_sheet/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("dues_sheet/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("dues_sheet/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("dues_sheet/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("dues_sheet/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

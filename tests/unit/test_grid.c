@@ -55,34 +55,15 @@ static void make_tree(void)
 	fx.mb = life_make_member_ex(fx.b, fx.gb, "full", "none", NULL);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 5, 20);
 	fx.top = life_make_org(0, "dept", "网格组织部", 0);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "grid", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "grid", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "grid", populate, 2 };
 
 static int each(void **state)
 {
@@ -550,11 +531,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1983;
 	life_member_name = "网格党员";
-	failed = cmocka_run_group_tests_name("grid/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("grid/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("grid/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("grid/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("grid/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

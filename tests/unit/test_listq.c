@@ -29,8 +29,9 @@ struct fixture {
 static struct fixture fx;
 
 /* top → town → {100%村, 100村, 1_0村}; other: a second tree */
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	fx.top = life_make_org(0, "dept", "列表组织部", 0);
 	fx.town = life_make_org(fx.top, "committee", "列表镇党委", 0);
@@ -41,45 +42,12 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "listq", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "listq", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "listq", populate, 2 };
 
 static void as_system(void)
 {
 	ctx_as_system(&fx.ctx);
 	err_clear(&fx.ctx.err);
-}
-
-static void as_admin_of(int64_t org)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.role = ROLE_ORG_ADMIN;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
 }
 
 static json_t *org_row(struct ctx *ctx, struct stmt *st, void *arg)
@@ -198,7 +166,7 @@ static void test_actor_scope(void **state)
 	json_t *items;
 	int64_t total = -1;
 	(void)state;
-	as_admin_of(fx.town);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	items = orgs_under(0, NULL, NULL, 0, NULL, 1, 50, &total);
 	assert_int_equal(total, 4); /* the town and its three branches */
 	assert_int_equal(id_at(items, 0), fx.town);
@@ -261,9 +229,10 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("listq/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("listq/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("listq/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("listq/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("listq/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -43,18 +43,6 @@ static void as_system(void)
 	err_clear(&fx.ctx.err);
 }
 
-static void as_member(int64_t member_id, int64_t branch)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, branch, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = ROLE_MEMBER;
-	fx.ctx.actor.org_id = branch;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
-	fx.ctx.actor.member_id = member_id;
-}
-
 static void sql(const char *fmt, int64_t a, int64_t b)
 {
 	char q[256];
@@ -71,10 +59,11 @@ static void ok(int rc, const char *what)
 		life_fail_ctx(what, &fx.ctx);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	json_t *body, *out = NULL;
 	int64_t id = 0;
+	(void)pg;
 	config_defaults(&fx.cfg);
 	fx.ctx.cfg = &fx.cfg;
 	life_set_today(2026, 3, 10);
@@ -140,26 +129,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "mehome", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "mehome", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "mehome", populate, 2 };
 
 static json_int_t jint(json_t *o, const char *a, const char *b)
 {
@@ -174,7 +144,7 @@ static void test_summary(void **state)
 {
 	json_t *j = NULL, *x;
 	(void)state;
-	as_member(fx.me, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, fx.me);
 	ok(me_home(&fx.ctx, &j), "me_home");
 	/* dues: from the dues domain's rule */
 	assert_int_equal(jint(j, "dues", "monthly_fen"), 1500);
@@ -205,7 +175,7 @@ static void test_summary(void **state)
 	json_decref(j);
 
 	/* a member of the other branch: nothing of branch a, no secretary there */
-	as_member(fx.mb, fx.b);
+	life_act_as(ROLE_MEMBER, fx.b, fx.mb);
 	ok(me_home(&fx.ctx, &j), "me_home b");
 	assert_int_equal(jint(j, "branch", "id"), fx.b);
 	assert_true(json_is_null(json_object_get(j, "secretary")));
@@ -224,7 +194,7 @@ static void test_summary(void **state)
 		json_decref(out);
 		json_decref(body);
 	}
-	as_member(fx.me, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, fx.me);
 	ok(me_home(&fx.ctx, &j), "me_home after");
 	assert_int_equal(jint(j, "dues", "owed_months"), 0);
 	assert_int_equal(jint(j, "dues", "owed_fen"), 0);
@@ -236,7 +206,7 @@ static void test_tasks_and_recruitment(void **state)
 {
 	json_t *j = NULL, *t;
 	(void)state;
-	as_member(fx.me, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, fx.me);
 	ok(me_tasks(&fx.ctx, &j), "me_tasks");
 	assert_int_equal(jint(j, "total", NULL), 1);
 	t = json_array_get(json_object_get(j, "items"), 0);
@@ -252,7 +222,7 @@ static void test_tasks_and_recruitment(void **state)
 	assert_null(j);
 
 	/* an account without a member record */
-	as_member(0, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, 0);
 	assert_int_equal(me_home(&fx.ctx, &j), E_NOTFOUND);
 	assert_string_equal(fx.ctx.err.rule, "member.no_record");
 	err_clear(&fx.ctx.err);
@@ -276,11 +246,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1986;
 	life_member_name = "首页党员";
-	failed = cmocka_run_group_tests_name("me_home/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("me_home/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("me_home/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("me_home/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("me_home/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -33,8 +33,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	fx.top = life_make_org(0, "dept", "测试组织部", 0);
 	fx.committee = life_make_org(fx.top, "committee", "测试党委", 0);
 	fx.a = life_make_org(fx.committee, "branch", "第一党支部", 3);
@@ -54,31 +55,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "meeting", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "meeting", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "meeting", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -697,8 +674,7 @@ static void test_kept_member_figures(void **state)
 	(void)state;
 	life_set_today(2026, 12, 31);
 	br = life_make_org(fx.committee, "branch", "随机党支部", 0);
-	for (i = 0; i < 6; i++)
-		mem[i] = life_make_member(br);
+	life_make_members(br, mem, 6);
 	for (i = 0; i < 60; i++) {
 		json_t *list = json_array();
 		for (j = 0; j < 6; j++) {
@@ -812,12 +788,10 @@ static void test_talks_yearly(void **state)
 	int64_t br, m[53], lapsed, solo, one;
 	json_t *rep, *miss;
 	struct org o;
-	int i;
 	(void)state;
 	life_set_today(2026, 6, 1);
 	br = life_make_org(fx.committee, "branch", "谈心党支部", 0);
-	for (i = 0; i < 52; i++)
-		m[i] = life_make_member(br);
+	life_make_members(br, m, 52);
 	m[52] = life_make_member_ex(br, 0, "probationary", "none", NULL);
 	lapsed = life_make_member(br);
 	exec_sql("UPDATE members SET state = 'removed' WHERE id = %" PRId64 " AND %" PRId64 " = 0", lapsed, 0);
@@ -1018,9 +992,10 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("meeting/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("meeting/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("meeting/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("meeting/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("meeting/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

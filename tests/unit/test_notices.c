@@ -31,8 +31,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	life_make_towns("通知", &fx.t);
 	fx.group_a = life_make_org(fx.t.a, "group", "通知东村第一党小组", 0);
@@ -43,35 +44,11 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "notices", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "notices", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
-
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	life_act_as(role, org, member_id);
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "notices", populate, 2 };
 
 static void as_member(int64_t member_id, int64_t branch)
 {
-	as_actor(ROLE_MEMBER, branch, member_id);
+	life_act_as(ROLE_MEMBER, branch, member_id);
 }
 
 /* a notice from org (as its admin or secretary), published unless draft */
@@ -80,7 +57,7 @@ static int64_t send(enum role role, int64_t org, const char *title, int receipt,
 	json_t *body = json_pack("{s:I, s:s, s:s, s:b, s:b}", "org_id", (json_int_t)org, "title", title, "body",
 				 "请各支部按时参加。\n附件见下。", "receipt", receipt, "publish", !draft);
 	int64_t id = 0;
-	as_actor(role, org, 0);
+	life_act_as(role, org, 0);
 	if (notice_create(&fx.ctx, body, &id))
 		life_fail_ctx("notice create", &fx.ctx);
 	json_decref(body);
@@ -90,7 +67,7 @@ static int64_t send(enum role role, int64_t org, const char *title, int receipt,
 static json_t *sender_view(int64_t id)
 {
 	json_t *j = NULL;
-	as_actor(ROLE_SYSADMIN, fx.t.top, 0);
+	life_act_as(ROLE_SYSADMIN, fx.t.top, 0);
 	fx.ctx.actor.org_id = 0;
 	strlcpy_z(fx.ctx.actor.org_path, "/", sizeof(fx.ctx.actor.org_path));
 	if (notice_get(&fx.ctx, id, &j))
@@ -169,7 +146,7 @@ static void test_scope(void **state)
 	assert_false(in_my_list(fx.ma, fx.t.a, draft, NULL));
 	assert_int_equal(open_as(fx.ma, fx.t.a, draft, &j), E_NOTFOUND);
 	/* the sender's side: the branch secretary cannot see the town's notice, nor the sibling's */
-	as_actor(ROLE_SECRETARY, fx.t.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(notice_get(&fx.ctx, town_notice, &j), E_NOTFOUND);
 	assert_int_equal(notice_get(&fx.ctx, branch_notice, &j), E_NOTFOUND);
 	/* recipients counted over the town: three members in two branches */
@@ -187,24 +164,24 @@ static void test_sending_rules(void **state)
 	int64_t id = 0;
 	(void)state;
 	/* a secretary sends only within the branch */
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)fx.t.town, "title", "越权", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "org_id");
 	json_decref(body);
 	/* not from a 党小组 */
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:I, s:s, s:s}", "org_id", (json_int_t)fx.group_a, "title", "小组", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "notice.org_kind");
 	json_decref(body);
 	/* title and body required; expiry not in the past */
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:s}", "body", "x");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "title");
 	json_decref(body);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	body = json_pack("{s:s, s:s, s:s}", "title", "x", "body", "x", "expires_on", "2026-03-09");
 	assert_int_equal(notice_create(&fx.ctx, body, &id), E_INVALID);
 	assert_string_equal(fx.ctx.err.rule, "notice.expires_past");
@@ -259,7 +236,7 @@ static void test_read_once_and_receipt(void **state)
 	assert_true(json_is_true(json_object_get(j, "read")));
 	json_decref(j);
 	/* the sender sees it per branch: 东村 1 of 2, 西村 1 of 1 */
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_receipts(&fx.ctx, id, &r), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "totals"), "recipients")), 3);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "totals"), "read")), 2);
@@ -275,7 +252,7 @@ static void test_read_once_and_receipt(void **state)
 	{
 		json_t *items = NULL;
 		int64_t total = 0;
-		as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+		life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 		assert_int_equal(notice_receipt_members(&fx.ctx, id, 0, "unconfirmed", 1, 50, &items, &total), 0);
 		assert_int_equal(total, 1);
 		assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "member_id")), fx.ma2);
@@ -285,9 +262,9 @@ static void test_read_once_and_receipt(void **state)
 		json_decref(items);
 	}
 	/* content is fixed once published */
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	body = json_pack("{s:I, s:s}", "version", (json_int_t)version_of(id), "title", "改标题");
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_update(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.published");
 	json_decref(body);
@@ -320,18 +297,18 @@ static void test_remind_once(void **state)
 	assert_int_equal(notice_confirm(&fx.ctx, id, &j), 0);
 	json_decref(j);
 	assert_int_equal(reminded(fx.mb, fx.t.b, id), 0);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_remind(&fx.ctx, id), 0);
 	/* the reminder shows to who still owes the receipt, not to who confirmed */
 	assert_int_equal(reminded(fx.mb, fx.t.b, id), 1);
 	assert_int_equal(reminded(fx.ma, fx.t.a, id), 0);
 	/* never a second time */
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_remind(&fx.ctx, id), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.remind_once");
 	/* a draft cannot be reminded */
 	id = send(ROLE_ORG_ADMIN, fx.t.town, "草稿", 1, 1);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_remind(&fx.ctx, id), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.status");
 }
@@ -344,10 +321,10 @@ static void test_withdraw_and_expiry(void **state)
 	id = send(ROLE_ORG_ADMIN, fx.t.town, "将撤回的通知", 0, 0);
 	assert_true(in_my_list(fx.mb, fx.t.b, id, NULL));
 	body = json_pack("{s:I, s:s}", "version", (json_int_t)version_of(id), "reason", "内容有误");
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_withdraw(&fx.ctx, id, body), 0);
 	/* a second withdrawal with the same version: the state refuses first */
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_withdraw(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "notice.status");
 	json_decref(body);
@@ -356,7 +333,7 @@ static void test_withdraw_and_expiry(void **state)
 	/* expiry: shown through its last day, gone the day after */
 	body = json_pack("{s:I, s:s, s:s, s:s, s:b}", "org_id", (json_int_t)fx.t.town, "title", "限期通知", "body", "x",
 			 "expires_on", "2026-03-12", "publish", 1);
-	as_actor(ROLE_ORG_ADMIN, fx.t.town, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.town, 0);
 	assert_int_equal(notice_create(&fx.ctx, body, &exp), 0);
 	json_decref(body);
 	life_set_today(2026, 3, 12);
@@ -369,9 +346,9 @@ static void test_withdraw_and_expiry(void **state)
 	id = send(ROLE_SECRETARY, fx.t.a, "先存草稿", 0, 1);
 	assert_false(in_my_list(fx.ma, fx.t.a, id, NULL));
 	body = json_pack("{s:I}", "version", (json_int_t)version_of(id));
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(notice_publish(&fx.ctx, id, body), 0);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(notice_publish(&fx.ctx, id, body), E_CONFLICT);
 	json_decref(body);
 	assert_true(in_my_list(fx.ma, fx.t.a, id, NULL));
@@ -395,11 +372,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1984;
 	life_member_name = "通知党员";
-	failed = cmocka_run_group_tests_name("notices/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("notices/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("notices/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("notices/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("notices/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

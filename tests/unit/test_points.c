@@ -339,8 +339,9 @@ static void org_path_of(int64_t id, char *out)
 	strlcpy_z(out, o.path, PATH_MAX_LEN);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	fx.top = life_make_org(0, "dept", "积分组织部", 0);
 	fx.committee = life_make_org(fx.top, "committee", "积分党委", 0);
@@ -359,30 +360,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "points", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "points", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "points", populate, 2 };
 
 static void as_admin(int64_t org_id, const char *path, enum role role)
 {
@@ -886,12 +864,13 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
 	life_member_name = "积分党员";
 	failed = cmocka_run_group_tests_name("points/rules", pure, NULL, NULL);
-	failed += cmocka_run_group_tests_name("points/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed += cmocka_run_group_tests_name("points/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("points/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("points/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("points/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -83,11 +83,12 @@ static void branch_entry(int k, int ind, int y, int mon, int points)
 	entry("branch", fx.b[k], fx.b[k], ind, y, mon, points);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	int64_t set;
 	int i;
 	char name[32];
+	(void)pg;
 	life_set_today(2027, 3, 15);
 	fx.top = life_make_org(0, "dept", "积分组织部", 0);
 	fx.committee = life_make_org(fx.top, "committee", "积分党委", 0);
@@ -110,31 +111,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "points_rank", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "points_rank", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "points_rank", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -602,11 +579,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1983;
 	life_member_name = "积分党员";
-	failed = cmocka_run_group_tests_name("points_rank/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("points_rank/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("points_rank/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("points_rank/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("points_rank/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -152,8 +152,9 @@ static void add_set(void)
 	add_indicator("visit", "member", 1, 5, "visit_made", NULL, 17);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	fx.top = life_make_org(0, "dept", "积分组织部", 0);
 	fx.committee = life_make_org(fx.top, "committee", "积分党委", 0);
@@ -161,31 +162,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "points-sync", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "points-sync", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "points-sync", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -196,10 +173,8 @@ struct branch {
 
 static void make_branch(struct branch *b, const char *name)
 {
-	int i;
 	b->id = life_make_org(fx.committee, "branch", name, 0);
-	for (i = 0; i < 3; i++)
-		b->m[i] = life_make_member(b->id);
+	life_make_members(b->id, b->m, 3);
 }
 
 static json_t *att(const struct branch *b, const char *s0, const char *s1, const char *s2)
@@ -1267,11 +1242,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
 	life_member_name = "积分党员";
-	failed = cmocka_run_group_tests_name("points_sync/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("points_sync/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("points_sync/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("points_sync/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("points_sync/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -32,8 +32,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 8, 10);
 	fx.top = life_make_org(0, "dept", "项目组织部", 0);
 	fx.town = life_make_org(fx.top, "committee", "项目镇党委", 0);
@@ -46,33 +47,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_any(int pg)
-{
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "projects", pg))
-		return -1;
-	return populate();
-}
-
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	return setup_any(0);
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	return setup_any(1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "projects", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -181,12 +156,6 @@ static void expect_ok(int rc, const char *what)
 		life_fail_ctx(what, &fx.ctx);
 }
 
-static void expect_rule(int rc, int code, const char *rule)
-{
-	assert_int_equal(rc, code);
-	assert_string_equal(fx.ctx.err.rule, rule);
-}
-
 /* 申报 → 备案 → 实施 with one approved quarter, ready for 结题 */
 static int64_t implemented(const char *name)
 {
@@ -214,33 +183,34 @@ static void test_stage_order(void **state)
 	act_as(ROLE_SECRETARY, fx.branch);
 	/* skipping 结题 or going back is refused with the rule */
 	act_as(ROLE_ORG_ADMIN, fx.town);
-	expect_rule(advance(id, "accept", x = json_pack("{s:s, s:i, s:i}", "onsite", "现场查看", "expert_score", 90,
-						       "satisfaction", 95)),
-		    E_CONFLICT, "project.stage");
+	life_expect_refusal(advance(id, "accept", x = json_pack("{s:s, s:i, s:i}", "onsite", "现场查看", "expert_score", 90,
+							       "satisfaction", 95)),
+			    &fx.ctx, E_CONFLICT, "project.stage");
 	json_decref(x);
-	expect_rule(advance(id, "file", NULL), E_CONFLICT, "project.stage");
+	life_expect_refusal(advance(id, "file", NULL), &fx.ctx, E_CONFLICT, "project.stage");
 	/* the right step by the wrong side */
-	expect_rule(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")), E_FORBIDDEN, "project.role");
+	life_expect_refusal(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")),
+			    &fx.ctx, E_FORBIDDEN, "project.role");
 	json_decref(x);
 	act_as(ROLE_SECRETARY, fx.branch);
 	/* 结题 needs its report */
-	expect_rule(advance(id, "conclude", NULL), E_INVALID, "field.required");
+	life_expect_refusal(advance(id, "conclude", NULL), &fx.ctx, E_INVALID, "field.required");
 	expect_ok(advance(id, "conclude", x = json_pack("{s:s}", "note", "阵地建成投用")), "conclude");
 	json_decref(x);
 	assert_string_equal(stage_of(id, buf, sizeof(buf)), "conclude");
 	act_as(ROLE_ORG_ADMIN, fx.town);
 	/* 验收 needs on-site review, an expert rating and the survey, each in range */
-	expect_rule(advance(id, "accept", x = json_pack("{s:i, s:i}", "expert_score", 90, "satisfaction", 95)), E_INVALID,
-		    "project.onsite");
+	life_expect_refusal(advance(id, "accept", x = json_pack("{s:i, s:i}", "expert_score", 90, "satisfaction", 95)),
+			    &fx.ctx, E_INVALID, "project.onsite");
 	json_decref(x);
-	expect_rule(advance(id, "accept", x = json_pack("{s:s, s:i, s:i}", "onsite", "看了", "expert_score", 101,
-						       "satisfaction", 95)),
-		    E_INVALID, "project.range");
+	life_expect_refusal(advance(id, "accept", x = json_pack("{s:s, s:i, s:i}", "onsite", "看了", "expert_score", 101,
+							       "satisfaction", 95)),
+			    &fx.ctx, E_INVALID, "project.range");
 	json_decref(x);
 	/* fields of another stage are refused */
-	expect_rule(advance(id, "accept", x = json_pack("{s:s, s:i, s:i, s:i}", "onsite", "看了", "expert_score", 90,
-						       "satisfaction", 95, "goal_rate", 80)),
-		    E_MALFORMED, "");
+	life_expect_refusal(advance(id, "accept", x = json_pack("{s:s, s:i, s:i, s:i}", "onsite", "看了", "expert_score", 90,
+							       "satisfaction", 95, "goal_rate", 80)),
+			    &fx.ctx, E_MALFORMED, "");
 	json_decref(x);
 	expect_ok(advance(id, "accept", x = json_pack("{s:s, s:i, s:i}", "onsite", "现场查看阵地", "expert_score", 88,
 						     "satisfaction", 96)),
@@ -250,11 +220,12 @@ static void test_stage_order(void **state)
 						       "benefit", 70, "promotion", 60)),
 		  "evaluate");
 	json_decref(x);
-	expect_rule(advance(id, "reward", NULL), E_INVALID, "project.reward");
+	life_expect_refusal(advance(id, "reward", NULL), &fx.ctx, E_INVALID, "project.reward");
 	expect_ok(advance(id, "reward", x = json_pack("{s:s, s:i}", "reward", "评为优秀项目", "reward_fen", 500000)), "reward");
 	json_decref(x);
 	/* the end: nothing follows 激励 */
-	expect_rule(advance(id, "reward", x = json_pack("{s:s}", "reward", "再奖")), E_CONFLICT, "project.stage");
+	life_expect_refusal(advance(id, "reward", x = json_pack("{s:s}", "reward", "再奖")),
+			    &fx.ctx, E_CONFLICT, "project.stage");
 	json_decref(x);
 	act_as(0, 0);
 	x = get(id);
@@ -275,26 +246,26 @@ static void test_return_needs_reason(void **state)
 	act_as(ROLE_SECRETARY, fx.branch);
 	id = create("红色小院", 1);
 	/* only the lead org returns or files */
-	expect_rule(do_return(id, "材料不全"), E_FORBIDDEN, "project.role");
-	expect_rule(advance(id, "file", NULL), E_FORBIDDEN, "project.role");
+	life_expect_refusal(do_return(id, "材料不全"), &fx.ctx, E_FORBIDDEN, "project.role");
+	life_expect_refusal(advance(id, "file", NULL), &fx.ctx, E_FORBIDDEN, "project.role");
 	act_as(ROLE_ORG_ADMIN, fx.town);
-	expect_rule(do_return(id, NULL), E_RULE, "project.reason");
-	expect_rule(do_return(id, "   "), E_RULE, "project.reason");
+	life_expect_refusal(do_return(id, NULL), &fx.ctx, E_RULE, "project.reason");
+	life_expect_refusal(do_return(id, "   "), &fx.ctx, E_RULE, "project.reason");
 	expect_ok(do_return(id, "预期目标不具体"), "return");
 	/* returned: no 备案 until the owner files again */
-	expect_rule(advance(id, "file", NULL), E_CONFLICT, "project.stage");
-	expect_rule(do_return(id, "再退"), E_CONFLICT, "project.stage");
+	life_expect_refusal(advance(id, "file", NULL), &fx.ctx, E_CONFLICT, "project.stage");
+	life_expect_refusal(do_return(id, "再退"), &fx.ctx, E_CONFLICT, "project.stage");
 	act_as(ROLE_SECRETARY, fx.branch);
-	expect_rule(advance(id, "implement", NULL), E_CONFLICT, "project.stage");
+	life_expect_refusal(advance(id, "implement", NULL), &fx.ctx, E_CONFLICT, "project.stage");
 	/* a field of another stage is refused; the 申报's own fields may be corrected */
-	expect_rule(advance(id, "apply", x = json_pack("{s:i}", "expert_score", 90)), E_MALFORMED, "");
+	life_expect_refusal(advance(id, "apply", x = json_pack("{s:i}", "expert_score", 90)), &fx.ctx, E_MALFORMED, "");
 	json_decref(x);
 	expect_ok(advance(id, "apply", x = json_pack("{s:s, s:s}", "note", "已细化目标", "goal", "年内建成 3 个红色小院")), "resubmit");
 	json_decref(x);
 	act_as(ROLE_ORG_ADMIN, fx.town);
 	expect_ok(advance(id, "file", NULL), "file");
 	/* a filed project cannot be returned */
-	expect_rule(do_return(id, "晚了"), E_CONFLICT, "project.stage");
+	life_expect_refusal(do_return(id, "晚了"), &fx.ctx, E_CONFLICT, "project.stage");
 	act_as(0, 0);
 	x = get(id);
 	ledger = json_object_get(x, "ledger");
@@ -316,26 +287,29 @@ static void test_quarterly_reviews(void **state)
 	id = create("网格议事", 0);
 	act_as(ROLE_ORG_ADMIN, fx.town);
 	/* reviews belong to 实施 */
-	expect_rule(review(id, 2026, 1, "approved", NULL), E_CONFLICT, "project.stage");
+	life_expect_refusal(review(id, 2026, 1, "approved", NULL), &fx.ctx, E_CONFLICT, "project.stage");
 	expect_ok(advance(id, "file", NULL), "file");
 	act_as(ROLE_SECRETARY, fx.branch);
 	expect_ok(advance(id, "implement", NULL), "implement");
 	/* the owner does not review itself */
-	expect_rule(review(id, 2026, 1, "approved", NULL), E_FORBIDDEN, "project.role");
+	life_expect_refusal(review(id, 2026, 1, "approved", NULL), &fx.ctx, E_FORBIDDEN, "project.role");
 	act_as(ROLE_ORG_ADMIN, fx.town);
 	/* 结题 before any approved quarter: refused */
 	act_as(ROLE_SECRETARY, fx.branch);
-	expect_rule(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")), E_CONFLICT, "project.review");
+	life_expect_refusal(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")),
+			    &fx.ctx, E_CONFLICT, "project.review");
 	json_decref(x);
 	act_as(ROLE_ORG_ADMIN, fx.town);
-	expect_rule(review(id, 2026, 2, "returned", NULL), E_RULE, "project.reason");
-	expect_rule(review(id, 2026, 4, "approved", NULL), E_INVALID, "project.quarter"); /* today is in Q3 */
-	expect_rule(review(id, 2026, 5, "approved", NULL), E_INVALID, "project.range");
+	life_expect_refusal(review(id, 2026, 2, "returned", NULL), &fx.ctx, E_RULE, "project.reason");
+	life_expect_refusal(review(id, 2026, 4, "approved", NULL),
+			    &fx.ctx, E_INVALID, "project.quarter"); /* today is in Q3 */
+	life_expect_refusal(review(id, 2026, 5, "approved", NULL), &fx.ctx, E_INVALID, "project.range");
 	expect_ok(review(id, 2026, 2, "returned", "进度滞后"), "review returned");
 	/* a returned quarter must be followed by a new review of it */
-	expect_rule(review(id, 2026, 3, "approved", NULL), E_CONFLICT, "project.review");
+	life_expect_refusal(review(id, 2026, 3, "approved", NULL), &fx.ctx, E_CONFLICT, "project.review");
 	act_as(ROLE_SECRETARY, fx.branch);
-	expect_rule(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")), E_CONFLICT, "project.review");
+	life_expect_refusal(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")),
+			    &fx.ctx, E_CONFLICT, "project.review");
 	json_decref(x);
 	/* and the owner is not offered 结题 meanwhile */
 	x = get(id);
@@ -349,7 +323,7 @@ static void test_quarterly_reviews(void **state)
 	json_decref(x);
 	act_as(ROLE_ORG_ADMIN, fx.town);
 	/* an approved quarter is done */
-	expect_rule(review(id, 2026, 2, "approved", NULL), E_CONFLICT, "project.review");
+	life_expect_refusal(review(id, 2026, 2, "approved", NULL), &fx.ctx, E_CONFLICT, "project.review");
 	expect_ok(review(id, 2026, 3, "approved", NULL), "Q3");
 	act_as(ROLE_SECRETARY, fx.branch);
 	expect_ok(advance(id, "conclude", x = json_pack("{s:s}", "note", "完成")), "conclude");
@@ -445,7 +419,7 @@ static void test_scope(void **state)
 	act_as(ROLE_ORG_ADMIN, fx.other_town);
 	err_clear(&fx.ctx.err);
 	assert_int_equal(project_get(&fx.ctx, id, &x), E_NOTFOUND);
-	expect_rule(advance(id, "file", NULL), E_NOTFOUND, "");
+	life_expect_refusal(advance(id, "file", NULL), &fx.ctx, E_NOTFOUND, "");
 	memset(&f, 0, sizeof(f));
 	err_clear(&fx.ctx.err);
 	expect_ok(project_list(&fx.ctx, &f, 1, 50, &items, &total), "list");
@@ -457,24 +431,24 @@ static void test_scope(void **state)
 			 (json_int_t)fx.other_town, "secretary_member_id", (json_int_t)fx.sec, "type", "promotion", "name",
 			 "错的牵头", "year", 2026);
 	err_clear(&fx.ctx.err);
-	expect_rule(project_create(&fx.ctx, body, &nid), E_INVALID, "project.lead_org");
+	life_expect_refusal(project_create(&fx.ctx, body, &nid), &fx.ctx, E_INVALID, "project.lead_org");
 	json_object_set_new(body, "lead_org_id", json_integer(fx.town));
 	json_object_set_new(body, "secretary_member_id", json_integer(fx.other_sec));
 	err_clear(&fx.ctx.err);
-	expect_rule(project_create(&fx.ctx, body, &nid), E_INVALID, "project.secretary");
+	life_expect_refusal(project_create(&fx.ctx, body, &nid), &fx.ctx, E_INVALID, "project.secretary");
 	json_object_set_new(body, "secretary_member_id", json_integer(fx.sec));
 	json_object_set_new(body, "type", json_string("other"));
 	err_clear(&fx.ctx.err);
-	expect_rule(project_create(&fx.ctx, body, &nid), E_INVALID, "project.type");
+	life_expect_refusal(project_create(&fx.ctx, body, &nid), &fx.ctx, E_INVALID, "project.type");
 	json_object_set_new(body, "org_id", json_integer(fx.other_branch));
 	json_object_set_new(body, "type", json_string("promotion"));
 	err_clear(&fx.ctx.err);
-	expect_rule(project_create(&fx.ctx, body, &nid), E_INVALID, "org.scope");
+	life_expect_refusal(project_create(&fx.ctx, body, &nid), &fx.ctx, E_INVALID, "org.scope");
 	/* the lead org's admin does not file for its branches */
 	act_as(ROLE_ORG_ADMIN, fx.town);
 	json_object_set_new(body, "org_id", json_integer(fx.branch));
 	err_clear(&fx.ctx.err);
-	expect_rule(project_create(&fx.ctx, body, &nid), E_FORBIDDEN, "project.role");
+	life_expect_refusal(project_create(&fx.ctx, body, &nid), &fx.ctx, E_FORBIDDEN, "project.role");
 	json_decref(body);
 	/* the town sees it, filtered by stage and name */
 	act_as(ROLE_ORG_ADMIN, fx.town);
@@ -513,11 +487,14 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1975;
 	life_member_name = "项目书记";
-	failed = cmocka_run_group_tests_name("projects/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("projects/sqlite", sqlite_tests,
+					     life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("projects/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("projects/postgres", pg_tests,
+						      life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("projects/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -33,9 +33,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
-	int i;
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	fx.top = life_make_org(0, "dept", "诉求组织部", 0);
 	fx.town = life_make_org(fx.top, "committee", "诉求镇党委", 0);
@@ -43,40 +43,14 @@ static int populate(void)
 	fx.b = life_make_org(fx.town, "branch", "诉求乙村党支部", 0);
 	fx.c = life_make_org(fx.town, "branch", "诉求丙村党支部", 0);
 	fx.d = life_make_org(fx.town, "branch", "诉求丁村党支部", 0);
-	for (i = 0; i < 3; i++)
-		fx.ma[i] = life_make_member(fx.a);
-	for (i = 0; i < 2; i++)
-		fx.mb[i] = life_make_member(fx.b);
+	life_make_members(fx.a, fx.ma, 3);
+	life_make_members(fx.b, fx.mb, 2);
 	fx.mc = life_make_member(fx.c);
 	fx.md = life_make_member(fx.d);
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "requests", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "requests", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "requests", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -141,12 +115,6 @@ static int rate(int64_t id, const char *s)
 	return step(rq_rate, id, json_pack("{s:s}", "satisfaction", s));
 }
 
-static void expect_rule(int rc, int code, const char *rule)
-{
-	assert_int_equal(rc, code);
-	assert_string_equal(fx.ctx.err.rule, rule);
-}
-
 /* ---- tests ---- */
 
 static void test_status_order(void **state)
@@ -161,18 +129,18 @@ static void test_status_order(void **state)
 	assert_string_equal(str_of(j, "category_name"), "基础设施");
 	json_decref(j);
 	/* every step before its turn is refused with the rule */
-	expect_rule(handle(id, 1), E_CONFLICT, "request.status");
-	expect_rule(reply(id), E_CONFLICT, "request.status");
-	expect_rule(rate(id, "satisfied"), E_CONFLICT, "request.status");
+	life_expect_refusal(handle(id, 1), &fx.ctx, E_CONFLICT, "request.status");
+	life_expect_refusal(reply(id), &fx.ctx, E_CONFLICT, "request.status");
+	life_expect_refusal(rate(id, "satisfied"), &fx.ctx, E_CONFLICT, "request.status");
 	assert_int_equal(assign_member(id, fx.ma[0], "2026-03-20", NULL), 0);
-	expect_rule(reply(id), E_CONFLICT, "request.status");
+	life_expect_refusal(reply(id), &fx.ctx, E_CONFLICT, "request.status");
 	assert_int_equal(handle(id, 1), 0);
-	expect_rule(handle(id, 1), E_CONFLICT, "request.status");
-	expect_rule(rate(id, "satisfied"), E_CONFLICT, "request.status");
+	life_expect_refusal(handle(id, 1), &fx.ctx, E_CONFLICT, "request.status");
+	life_expect_refusal(rate(id, "satisfied"), &fx.ctx, E_CONFLICT, "request.status");
 	assert_int_equal(reply(id), 0);
 	assert_int_equal(rate(id, "bad"), E_INVALID);
 	assert_int_equal(rate(id, "satisfied"), 0);
-	expect_rule(rate(id, "basic"), E_CONFLICT, "request.status");
+	life_expect_refusal(rate(id, "basic"), &fx.ctx, E_CONFLICT, "request.status");
 	j = get_request(id);
 	assert_string_equal(str_of(j, "status"), "rated");
 	assert_string_equal(str_of(j, "satisfaction_name"), "满意");
@@ -183,7 +151,7 @@ static void test_status_order(void **state)
 	id = new_request(fx.a, "jobs", "talk", "2026-03-10");
 	j = json_pack("{s:I, s:s, s:i}", "member_id", (json_int_t)fx.ma[1], "due_on", "2026-03-20", "version", 7);
 	err_clear(&fx.ctx.err);
-	expect_rule(rq_assign(&fx.ctx, id, j), E_CONFLICT, "store.stale");
+	life_expect_refusal(rq_assign(&fx.ctx, id, j), &fx.ctx, E_CONFLICT, "store.stale");
 	json_decref(j);
 	/* a due date before the assignment, an org and a member at once */
 	assert_int_equal(assign_member(id, fx.ma[1], "2026-03-01", NULL), E_INVALID);
@@ -222,7 +190,7 @@ static void test_reassignment_reason(void **state)
 	json_decref(j);
 	/* once handled it stays with whoever handled it */
 	assert_int_equal(handle(id, 0), 0);
-	expect_rule(assign_member(id, fx.ma[2], "2026-03-30", "换人"), E_CONFLICT, "request.status");
+	life_expect_refusal(assign_member(id, fx.ma[2], "2026-03-30", "换人"), &fx.ctx, E_CONFLICT, "request.status");
 }
 
 static int64_t count_of(const struct rq_filter *f)
@@ -371,7 +339,7 @@ static void test_visit_request_atomic(void **state)
 	body = json_pack("{s:I, s:I, s:s, s:I}", "org_id", (json_int_t)fx.b, "member_id", (json_int_t)fx.mb[0],
 			 "target_kind", "member", "target_member_id", (json_int_t)fx.mb[0]);
 	err_clear(&fx.ctx.err);
-	expect_rule(pairing_create(&fx.ctx, body, &rid), E_INVALID, "pairing.self");
+	life_expect_refusal(pairing_create(&fx.ctx, body, &rid), &fx.ctx, E_INVALID, "pairing.self");
 	json_decref(body);
 
 	visits = count_table("SELECT count(*) FROM visits");
@@ -407,7 +375,7 @@ static void test_visit_request_atomic(void **state)
 	/* a second request from the same visit is refused */
 	body = json_pack("{s:O, s:s, s:s}", "version", json_object_get(v, "version"), "requester", "李秀英", "category", "other");
 	err_clear(&fx.ctx.err);
-	expect_rule(visit_make_request(&fx.ctx, vid, body, &rid), E_CONFLICT, "visit.request_exists");
+	life_expect_refusal(visit_make_request(&fx.ctx, vid, body, &rid), &fx.ctx, E_CONFLICT, "visit.request_exists");
 	json_decref(body);
 	json_decref(v);
 
@@ -450,7 +418,7 @@ static void test_visit_request_atomic(void **state)
 	err_clear(&fx.ctx.err);
 	assert_int_equal(visit_close_followup(&fx.ctx, vid, body), 0);
 	err_clear(&fx.ctx.err);
-	expect_rule(visit_close_followup(&fx.ctx, vid, body), E_CONFLICT, "visit.followup");
+	life_expect_refusal(visit_close_followup(&fx.ctx, vid, body), &fx.ctx, E_CONFLICT, "visit.followup");
 	json_decref(body);
 	json_decref(v);
 	err_clear(&fx.ctx.err);
@@ -477,17 +445,20 @@ static void test_edit_until_rated(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
 	json_decref(j);
 	/* bad values are refused naming the field, a stale version with store.stale */
-	expect_rule(step(rq_update, id, json_pack("{s:s}", "category", "nope")), E_INVALID, "request.code");
-	expect_rule(step(rq_update, id, json_pack("{s:s}", "content", "  ")), E_INVALID, "field.required");
+	life_expect_refusal(step(rq_update, id, json_pack("{s:s}", "category", "nope")),
+			    &fx.ctx, E_INVALID, "request.code");
+	life_expect_refusal(step(rq_update, id, json_pack("{s:s}", "content", "  ")),
+			    &fx.ctx, E_INVALID, "field.required");
 	body = json_pack("{s:i, s:s}", "version", 1, "content", "路灯和水管");
 	err_clear(&fx.ctx.err);
-	expect_rule(rq_update(&fx.ctx, id, body), E_CONFLICT, "store.stale");
+	life_expect_refusal(rq_update(&fx.ctx, id, body), &fx.ctx, E_CONFLICT, "store.stale");
 	json_decref(body);
 	/* assigned on the 8th: received_on may not move after it */
 	assert_int_equal(step(rq_assign, id, json_pack("{s:I, s:s, s:s}", "member_id", (json_int_t)fx.ma[0], "due_on",
 						       "2026-03-20", "assigned_on", "2026-03-08")),
 			 0);
-	expect_rule(step(rq_update, id, json_pack("{s:s}", "received_on", "2026-03-09")), E_INVALID, "request.date_order");
+	life_expect_refusal(step(rq_update, id, json_pack("{s:s}", "received_on", "2026-03-09")),
+			    &fx.ctx, E_INVALID, "request.date_order");
 	assert_int_equal(step(rq_update, id, json_pack("{s:s, s:n}", "received_on", "2026-03-07", "address")), 0);
 	j = get_request(id);
 	assert_string_equal(str_of(j, "received_on"), "2026-03-07");
@@ -500,7 +471,8 @@ static void test_edit_until_rated(void **state)
 	assert_int_equal(reply(id), 0);
 	assert_int_equal(step(rq_update, id, json_pack("{s:s}", "content", "村口路灯坏了两盏")), 0);
 	assert_int_equal(rate(id, "satisfied"), 0);
-	expect_rule(step(rq_update, id, json_pack("{s:s}", "content", "改")), E_CONFLICT, "request.closed");
+	life_expect_refusal(step(rq_update, id, json_pack("{s:s}", "content", "改")),
+			    &fx.ctx, E_CONFLICT, "request.closed");
 	j = get_request(id);
 	assert_string_equal(str_of(j, "content"), "村口路灯坏了两盏");
 	json_decref(j);
@@ -524,11 +496,14 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
 	life_member_name = "走访党员";
-	failed = cmocka_run_group_tests_name("requests/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("requests/sqlite", sqlite_tests,
+					     life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("requests/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("requests/postgres", pg_tests,
+						      life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("requests/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

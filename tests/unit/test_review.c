@@ -33,9 +33,10 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
 	int i;
+	(void)pg;
 	life_set_today(2026, 1, 20);
 	fx.top = life_make_org(0, "dept", "评议县委组织部", 0);
 	fx.host = life_make_org(fx.top, "committee", "评议县委", 0);
@@ -50,31 +51,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "review", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "review", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "review", populate, 2 };
 
 /* ---- the draw, independently ---- */
 
@@ -585,11 +562,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
 	life_member_name = "述职党员";
-	failed = cmocka_run_group_tests_name("review/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("review/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("review/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("review/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("review/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

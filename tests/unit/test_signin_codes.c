@@ -31,18 +31,16 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
 	struct err e;
+	(void)pg;
 	config_defaults(&fx.cfg);
 	if (config_set(&fx.cfg, "auth.pwhash=min", &e) || config_set(&fx.cfg, "auth.code_hours=24", &e))
 		return -1;
 	fx.ctx.cfg = &fx.cfg;
 	life_set_today(2026, 3, 10);
-	fx.top = life_make_org(0, "dept", "登录码组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "登录码镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "登录码东村党支部", 3);
-	fx.b = life_make_org(fx.town, "branch", "登录码西村党支部", 3);
+	life_make_town_tree("登录码", &fx.top, &fx.town, &fx.a, &fx.b);
 	fx.ma = life_make_member(fx.a);
 	fx.ma2 = life_make_member(fx.a);
 	fx.ma3 = life_make_member(fx.a);
@@ -51,40 +49,16 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "signin", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "signin", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
-
-static void as_actor(enum role role, int64_t org)
-{
-	life_act_as(role, org, 0);
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "signin", populate, 2 };
 
 /* a code for member, issued by the branch a secretary (the town's admin for 西村); into code[] */
 static void issue(int64_t member, char code[24], int *created)
 {
 	json_t *j = NULL;
 	if (member == fx.mb)
-		as_actor(ROLE_ORG_ADMIN, fx.town);
+		life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	else
-		as_actor(ROLE_SECRETARY, fx.a);
+		life_act_as(ROLE_SECRETARY, fx.a, 0);
 	if (signin_code_issue(&fx.ctx, member, &j))
 		life_fail_ctx("issue", &fx.ctx);
 	strlcpy_z(code, json_string_value(json_object_get(j, "code")), 24);
@@ -122,14 +96,14 @@ static void test_issue_scope(void **state)
 	issue(fx.ma, code, &created);
 	assert_false(created); /* the same account again */
 	/* the sibling branch's member: not the secretary's */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(signin_code_issue(&fx.ctx, fx.mb, &j), E_NOTFOUND);
 	/* the town's admin may */
-	as_actor(ROLE_ORG_ADMIN, fx.town);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	assert_int_equal(signin_code_issue(&fx.ctx, fx.mb, &j), 0);
 	json_decref(j);
 	/* a member issues nothing */
-	as_actor(ROLE_MEMBER, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, 0);
 	assert_int_equal(signin_code_issue(&fx.ctx, fx.ma2, &j), E_NOTFOUND);
 	/* an officer's account is never handed a code */
 	ctx_as_system(&fx.ctx);
@@ -140,7 +114,7 @@ static void test_issue_scope(void **state)
 	off.member_id = fx.mofficer;
 	if (user_create(&fx.ctx, &off, "Officer#2026"))
 		life_fail_ctx("officer", &fx.ctx);
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(signin_code_issue(&fx.ctx, fx.mofficer, &j), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "signin.role");
 	(void)u;
@@ -252,11 +226,14 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1986;
 	life_member_name = "登录码党员";
-	failed = cmocka_run_group_tests_name("signin_codes/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("signin_codes/sqlite", sqlite_tests,
+					     life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("signin_codes/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("signin_codes/postgres", pg_tests,
+						      life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("signin_codes/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -127,14 +127,13 @@ static void move(int64_t member, int64_t to, int y, int mo, int d)
 		life_fail_ctx("transfer_confirm", &fx.ctx);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	struct spec s;
 	int k;
+	(void)pg;
 	life_set_today(2024, 1, 10);
-	fx.top = life_make_org(0, "dept", "统计组织部", 0);
-	fx.town = life_make_org(fx.top, "committee", "统计镇党委", 0);
-	fx.a = life_make_org(fx.town, "branch", "统计东村党支部", 3);
+	life_make_town_tree("统计", &fx.top, &fx.town, &fx.a, NULL);
 	fx.grp = life_make_org(fx.a, "group", "统计东村第一党小组", 0);
 	fx.b = life_make_org(fx.town, "branch", "统计西村党支部", 0);
 	fx.c = life_make_org(fx.town, "branch", "统计南村党支部", 0);
@@ -208,46 +207,12 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "stats", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "stats", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "stats", populate, 2 };
 
 static void as_system(void)
 {
 	ctx_as_system(&fx.ctx);
 	err_clear(&fx.ctx.err);
-}
-
-static void as_actor(enum role role, int64_t org)
-{
-	struct org o;
-	as_system();
-	assert_int_equal(org_get(&fx.ctx, org, &o), 0);
-	fx.ctx.actor.user_id = 0;
-	fx.ctx.actor.role = role;
-	fx.ctx.actor.org_id = org;
-	strlcpy_z(fx.ctx.actor.org_path, o.path, sizeof(fx.ctx.actor.org_path));
 }
 
 static void compute(int64_t org, int year, struct stats_counts *c, struct stats_ref *r)
@@ -579,7 +544,7 @@ static void test_year_and_scope(void **state)
 	assert_int_equal(stats_ref_init(&fx.ctx, 1920, &r), E_INVALID);
 	assert_int_equal(stats_ref_init(&fx.ctx, 2025, &r), 0);
 	/* a secretary: their branch, not the town */
-	as_actor(ROLE_SECRETARY, fx.a);
+	life_act_as(ROLE_SECRETARY, fx.a, 0);
 	assert_int_equal(stats_compute(&fx.ctx, 0, &r, &c), 0);
 	assert_int_equal(c.total, 14);
 	assert_int_equal(stats_tables(&fx.ctx, fx.town, &r, &j), E_NOTFOUND);
@@ -587,12 +552,12 @@ static void test_year_and_scope(void **state)
 	err_clear(&fx.ctx.err);
 	assert_int_equal(stats_drill_orgs(&fx.ctx, fx.town, &r, "org_kind", "branch", 1, 50, &j, &c.total), E_NOTFOUND);
 	/* a town administrator: the town, not the neighbour */
-	as_actor(ROLE_ORG_ADMIN, fx.town);
+	life_act_as(ROLE_ORG_ADMIN, fx.town, 0);
 	assert_int_equal(stats_compute(&fx.ctx, fx.d, &r, &c), 0);
 	assert_int_equal(c.total, 50);
 	assert_int_equal(stats_compute(&fx.ctx, fx.y, &r, &c), E_NOTFOUND);
 	/* a member: none */
-	as_actor(ROLE_MEMBER, fx.a);
+	life_act_as(ROLE_MEMBER, fx.a, 0);
 	assert_int_equal(stats_compute(&fx.ctx, fx.a, &r, &c), E_FORBIDDEN);
 	as_system();
 }
@@ -614,11 +579,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1983;
 	life_member_name = "统计党员";
-	failed = cmocka_run_group_tests_name("stats/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("stats/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("stats/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("stats/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("stats/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -137,9 +137,10 @@ static int64_t add_member(int64_t org)
 	return id;
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	int k;
+	(void)pg;
 	life_set_today(2026, 1, 5);
 	fx.top = life_make_org(0, "dept", "聚合组织部", 0);
 	fx.t1 = life_make_org(fx.top, "committee", "聚合甲镇党委", 0);
@@ -171,30 +172,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "statskept", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "statskept", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "statskept", populate, 2 };
 
 static void diff(const int64_t *a, const int64_t *b, size_t n, const char *what)
 {
@@ -712,12 +690,13 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1984;
 	life_member_name = "聚合党员";
-	failed = cmocka_run_group_tests_name("stats_kept/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("stats_kept/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg) {
 		rng = 12345u;
-		failed += cmocka_run_group_tests_name("stats_kept/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("stats_kept/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	} else {
 		printf("stats_kept/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	}

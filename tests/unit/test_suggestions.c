@@ -51,9 +51,10 @@ static void add_board(int64_t org, const char *key, int enabled)
 		life_fail_ctx("board", &fx.ctx);
 }
 
-static int populate(void)
+static int populate(int pg)
 {
 	struct err e = { 0 };
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	life_make_towns("建议", &fx.t);
 	fx.town3 = life_make_org(fx.t.top, "committee", "建议街道党工委", 0);
@@ -77,31 +78,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "suggestions", 0) ? -1 : populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	return life_setup(&fx.ls, &fx.ctx, "suggestions", 1) ? -1 : populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
-
-static void as_actor(enum role role, int64_t org, int64_t member_id)
-{
-	life_act_as(role, org, member_id);
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "suggestions", populate, 2 };
 
 static void as_public(void)
 {
@@ -113,7 +90,7 @@ static int64_t submit_mine(int64_t member, int64_t branch, const char *title)
 {
 	json_t *body = json_pack("{s:s, s:s}", "title", title, "body", "建议内容：希望支部研究。\n第二行。");
 	int64_t id = 0;
-	as_actor(ROLE_MEMBER, branch, member);
+	life_act_as(ROLE_MEMBER, branch, member);
 	if (suggestion_submit_mine(&fx.ctx, body, &id))
 		life_fail_ctx("submit mine", &fx.ctx);
 	json_decref(body);
@@ -156,7 +133,7 @@ static int64_t newest_id(void)
 static json_t *manager_view(int64_t id)
 {
 	json_t *j = NULL;
-	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.top, 0);
 	if (suggestion_get(&fx.ctx, id, &j))
 		life_fail_ctx("suggestion get", &fx.ctx);
 	return j;
@@ -179,7 +156,7 @@ static void test_member_side(void **state)
 	(void)state;
 	id = submit_mine(fx.ma, fx.t.a, "建议增设路灯");
 	/* mine, with its status; addressed to the member's own branch */
-	as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
+	life_act_as(ROLE_MEMBER, fx.t.a, fx.ma);
 	assert_int_equal(suggestion_mine(&fx.ctx, 1, 20, &items, &total), 0);
 	assert_int_equal(total, 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "status")), "open");
@@ -188,22 +165,22 @@ static void test_member_side(void **state)
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), 0);
 	json_decref(j);
 	/* another member of the same branch: not theirs, 404, and not in their list */
-	as_actor(ROLE_MEMBER, fx.t.a, fx.ma2);
+	life_act_as(ROLE_MEMBER, fx.t.a, fx.ma2);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), E_NOTFOUND);
 	assert_int_equal(suggestion_mine(&fx.ctx, 1, 20, &items, &total), 0);
 	assert_int_equal(total, 0);
 	json_decref(items);
 	/* a member is no manager; another branch's secretary does not see it */
-	as_actor(ROLE_MEMBER, fx.t.a, fx.ma2);
+	life_act_as(ROLE_MEMBER, fx.t.a, fx.ma2);
 	assert_int_equal(suggestion_get(&fx.ctx, id, &j), E_FORBIDDEN);
-	as_actor(ROLE_SECRETARY, fx.t.b, fx.mb);
+	life_act_as(ROLE_SECRETARY, fx.t.b, fx.mb);
 	assert_int_equal(suggestion_get(&fx.ctx, id, &j), E_NOTFOUND);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_get(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "source")), "member");
 	json_decref(j);
 	/* the fields: a blank title, a body past the cap */
-	as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
+	life_act_as(ROLE_MEMBER, fx.t.a, fx.ma);
 	body = json_pack("{s:s, s:s}", "title", "   ", "body", "内容");
 	assert_int_equal(suggestion_submit_mine(&fx.ctx, body, &dummy), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "title");
@@ -213,14 +190,14 @@ static void test_member_side(void **state)
 		memset(big, 'x', SUGGESTION_BODY_MAX_CHARS + 1);
 		big[SUGGESTION_BODY_MAX_CHARS + 1] = '\0';
 		body = json_pack("{s:s, s:s}", "title", "标题", "body", big);
-		as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
+		life_act_as(ROLE_MEMBER, fx.t.a, fx.ma);
 		assert_int_equal(suggestion_submit_mine(&fx.ctx, body, &dummy), E_INVALID);
 		assert_string_equal(fx.ctx.err.field, "body");
 		json_decref(body);
 		free(big);
 	}
 	/* an account without a member record has no branch to write to */
-	as_actor(ROLE_MEMBER, fx.t.a, 0);
+	life_act_as(ROLE_MEMBER, fx.t.a, 0);
 	body = json_pack("{s:s, s:s}", "title", "标题", "body", "内容");
 	assert_int_equal(suggestion_submit_mine(&fx.ctx, body, &dummy), E_NOTFOUND);
 	json_decref(body);
@@ -250,7 +227,7 @@ static void test_public_form(void **state)
 	/* in the list: masked, addressed to the board's branch */
 	memset(&f, 0, sizeof(f));
 	f.source = "board";
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_list(&fx.ctx, &f, 1, 50, &items, &total), 0);
 	assert_int_equal(total, 1);
 	item = json_array_get(items, 0);
@@ -263,7 +240,7 @@ static void test_public_form(void **state)
 	json_decref(items);
 	/* revealed in full to a manager in scope, and the reveal is in the audit log */
 	before = count_of("SELECT count(*) FROM audit_log WHERE entity = 'suggestion' AND action = 'reveal' AND entity_id = ?", id);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_reveal(&fx.ctx, id, &contact), 0);
 	assert_string_equal(contact, "13912345678");
 	free(contact);
@@ -271,7 +248,7 @@ static void test_public_form(void **state)
 			 before + 1);
 	/* the audit log of the submission carries the mask only */
 	assert_int_equal(count_of("SELECT count(*) FROM audit_log WHERE entity = 'suggestion' AND after_json LIKE '%12345678%'", 0), 0);
-	as_actor(ROLE_SECRETARY, fx.t.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(suggestion_reveal(&fx.ctx, id, &contact), E_NOTFOUND);
 	assert_null(contact);
 }
@@ -285,7 +262,7 @@ static void test_convert(void **state)
 	requests = count_of("SELECT count(*) FROM mass_requests", 0);
 	/* a refused convert (an unknown category) writes nothing: no request, still open */
 	body = answer_body(id, "category", "nonsense");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "category");
 	json_decref(body);
@@ -295,17 +272,17 @@ static void test_convert(void **state)
 	json_decref(j);
 	/* another branch's secretary: 404 */
 	body = answer_body(id, "category", "infrastructure");
-	as_actor(ROLE_SECRETARY, fx.t.b, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.b, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_NOTFOUND);
 	/* a stale version: 409 store.stale */
 	json_object_set_new(body, "version", json_integer(json_integer_value(json_object_get(body, "version")) + 5));
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "store.stale");
 	json_decref(body);
 	/* converted: exactly one request, of the branch, channel suggestion, linked */
 	body = answer_body(id, "category", "infrastructure");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), 0);
 	assert_int_equal(count_of("SELECT count(*) FROM mass_requests", 0), requests + 1);
 	j = manager_view(id);
@@ -323,18 +300,18 @@ static void test_convert(void **state)
 	/* a second convert, even with the right version: 409 suggestion.status, no second request */
 	json_decref(body);
 	body = answer_body(id, "category", "infrastructure");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "suggestion.status");
 	json_decref(body);
 	body = answer_body(id, "reply", "已答复");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "suggestion.status");
 	json_decref(body);
 	assert_int_equal(count_of("SELECT count(*) FROM mass_requests", 0), requests + 1);
 	/* the member sees it converted */
-	as_actor(ROLE_MEMBER, fx.t.a, fx.ma);
+	life_act_as(ROLE_MEMBER, fx.t.a, fx.ma);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "converted");
 	json_decref(j);
@@ -348,20 +325,20 @@ static void test_close(void **state)
 	id = submit_mine(fx.ma2, fx.t.a, "建议开展培训");
 	/* no reply, or a blank one: 422 on reply */
 	body = answer_body(id, NULL, NULL);
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "reply");
 	json_object_set_new(body, "reply", json_string(" \n "));
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_INVALID);
 	assert_string_equal(fx.ctx.err.field, "reply");
 	json_decref(body);
 	body = answer_body(id, "reply", "感谢建议，已纳入计划。");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), 0);
 	json_decref(body);
 	/* the member reads the reply */
-	as_actor(ROLE_MEMBER, fx.t.a, fx.ma2);
+	life_act_as(ROLE_MEMBER, fx.t.a, fx.ma2);
 	assert_int_equal(suggestion_get_mine(&fx.ctx, id, &j), 0);
 	assert_string_equal(json_string_value(json_object_get(j, "status")), "closed");
 	assert_string_equal(json_string_value(json_object_get(j, "reply")), "感谢建议，已纳入计划。");
@@ -369,12 +346,12 @@ static void test_close(void **state)
 	json_decref(j);
 	/* closed is final */
 	body = answer_body(id, "reply", "再答复");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, id, body), E_CONFLICT);
 	assert_string_equal(fx.ctx.err.rule, "suggestion.status");
 	json_decref(body);
 	body = answer_body(id, "category", "other");
-	as_actor(ROLE_SECRETARY, fx.t.a, 0);
+	life_act_as(ROLE_SECRETARY, fx.t.a, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, id, body), E_CONFLICT);
 	json_decref(body);
 }
@@ -418,7 +395,7 @@ static int64_t list_total(int64_t org, int year, const char *status, const char 
 	f.year = year;
 	f.status = status;
 	f.source = source;
-	as_actor(ROLE_ORG_ADMIN, fx.t.top, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.t.top, 0);
 	assert_int_equal(suggestion_list(&fx.ctx, &f, 1, 200, &items, &total), 0);
 	json_decref(items);
 	return total;
@@ -439,15 +416,15 @@ static void test_stats(void **state)
 	assert_int_equal(submit_public(KEY_D, "社区群众建议", NULL), 0);
 	submit_mine(fx.me, fx.e, "二社区的建议");
 	body = answer_body(d1, "category", "policy");
-	as_actor(ROLE_SECRETARY, fx.d, 0);
+	life_act_as(ROLE_SECRETARY, fx.d, 0);
 	assert_int_equal(suggestion_convert(&fx.ctx, d1, body), 0);
 	json_decref(body);
 	body = answer_body(d2, "reply", "已采纳");
-	as_actor(ROLE_SECRETARY, fx.d, 0);
+	life_act_as(ROLE_SECRETARY, fx.d, 0);
 	assert_int_equal(suggestion_close(&fx.ctx, d2, body), 0);
 	json_decref(body);
 
-	as_actor(ROLE_ORG_ADMIN, fx.town3, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.town3, 0);
 	assert_int_equal(suggestion_stats(&fx.ctx, 0, 2026, &s), 0);
 	assert_int_equal(json_integer_value(json_object_get(s, "year")), 2026);
 	assert_int_equal(json_integer_value(json_object_get(s, "total")), 4);
@@ -476,16 +453,16 @@ static void test_stats(void **state)
 	assert_int_equal(list_total(fx.town3, 0, NULL, NULL), 5);
 	json_decref(s);
 	/* last year's */
-	as_actor(ROLE_ORG_ADMIN, fx.town3, 0);
+	life_act_as(ROLE_ORG_ADMIN, fx.town3, 0);
 	assert_int_equal(suggestion_stats(&fx.ctx, fx.d, 2025, &s), 0);
 	assert_int_equal(json_integer_value(json_object_get(s, "total")), 1);
 	json_decref(s);
 	/* a secretary's statistics are their branch's; another subtree is 404 */
-	as_actor(ROLE_SECRETARY, fx.e, 0);
+	life_act_as(ROLE_SECRETARY, fx.e, 0);
 	assert_int_equal(suggestion_stats(&fx.ctx, 0, 2026, &s), 0);
 	assert_int_equal(json_integer_value(json_object_get(s, "total")), 1);
 	json_decref(s);
-	as_actor(ROLE_SECRETARY, fx.e, 0);
+	life_act_as(ROLE_SECRETARY, fx.e, 0);
 	assert_int_equal(suggestion_stats(&fx.ctx, fx.d, 2026, &s), E_NOTFOUND);
 }
 
@@ -507,11 +484,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1986;
 	life_member_name = "建议党员";
-	failed = cmocka_run_group_tests_name("suggestions/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("suggestions/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("suggestions/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("suggestions/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("suggestions/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -32,8 +32,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 3, 10);
 	fx.top = life_make_org(0, "dept", "督查县委组织部", 0);
 	fx.town = life_make_org(fx.top, "committee", "督查镇党委", 0);
@@ -44,31 +45,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "supervision", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "supervision", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "supervision", populate, 2 };
 
 /* the system actor again, or a secretary / admin scoped to org */
 static void act_as(enum role role, int64_t org)
@@ -583,7 +560,6 @@ static void test_decision_vote_majority(void **state)
 	json_decref(meet);
 }
 
-
 static int patch_inspection(int64_t id, json_t *fields)
 {
 	json_t *j = NULL;
@@ -706,10 +682,11 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1982;
-	failed = cmocka_run_group_tests_name("supervision/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("supervision/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("supervision/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("supervision/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("supervision/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

@@ -27,8 +27,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	life_set_today(2026, 1, 10);
 	fx.top = life_make_org(0, "dept", "任务组织部", 0);
 	fx.town = life_make_org(fx.top, "committee", "任务镇党委", 0);
@@ -38,32 +39,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_any(int pg)
-{
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "tasks", pg))
-		return -1;
-	return populate();
-}
-
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	return setup_any(0);
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	return setup_any(1);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "tasks", populate, 2 };
 
 static struct date d(int y, int m, int dd)
 {
@@ -391,9 +367,10 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("tasks/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("tasks/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("tasks/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("tasks/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("tasks/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

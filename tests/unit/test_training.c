@@ -35,8 +35,9 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
+	(void)pg;
 	fx.top = life_make_org(0, "dept", "测试组织部", 0);
 	fx.committee = life_make_org(fx.top, "committee", "测试党委", 0);
 	fx.other_committee = life_make_org(fx.top, "committee", "另一党委", 0);
@@ -55,31 +56,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "training", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "training", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	memset(&fx, 0, sizeof(fx));
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "training", populate, 2 };
 
 /* ---- helpers ---- */
 
@@ -265,9 +242,10 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	failed = cmocka_run_group_tests_name("training/sqlite", sqlite_tests, setup_sqlite, teardown);
+	life_active_suite = &suite;
+	failed = cmocka_run_group_tests_name("training/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("training/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("training/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("training/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;

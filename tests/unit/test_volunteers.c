@@ -24,9 +24,10 @@ struct fixture {
 
 static struct fixture fx;
 
-static int populate(void)
+static int populate(int pg)
 {
 	int i;
+	(void)pg;
 	life_set_today(2026, 6, 15);
 	fx.top = life_make_org(0, "dept", "志愿组织部", 0);
 	fx.town = life_make_org(fx.top, "committee", "志愿镇党委", 0);
@@ -38,30 +39,7 @@ static int populate(void)
 	return 0;
 }
 
-static int setup_sqlite(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "volunteers", 0))
-		return -1;
-	return populate();
-}
-
-static int setup_pg(void **state)
-{
-	(void)state;
-	memset(&fx, 0, sizeof(fx));
-	if (life_setup(&fx.ls, &fx.ctx, "volunteers", 1))
-		return -1;
-	return populate();
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	life_teardown(&fx.ls, &fx.ctx);
-	return 0;
-}
+static const struct life_suite suite = { &fx, sizeof(fx), &fx.ls, &fx.ctx, "volunteers", populate, 2 };
 
 static int parse(json_t *v, int *x10)
 {
@@ -197,11 +175,12 @@ int main(void)
 	int failed;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	life_active_suite = &suite;
 	life_id_year = 1985;
 	life_member_name = "志愿党员";
-	failed = cmocka_run_group_tests_name("volunteers/sqlite", sqlite_tests, setup_sqlite, teardown);
+	failed = cmocka_run_group_tests_name("volunteers/sqlite", sqlite_tests, life_suite_setup_sqlite, life_suite_teardown);
 	if (pg && *pg)
-		failed += cmocka_run_group_tests_name("volunteers/postgres", pg_tests, setup_pg, teardown);
+		failed += cmocka_run_group_tests_name("volunteers/postgres", pg_tests, life_suite_setup_pg, life_suite_teardown);
 	else
 		printf("volunteers/postgres: skipped (DJ_TEST_PG_URL not set)\n");
 	return failed ? 1 : 0;
