@@ -3,7 +3,8 @@
  * sliced read of member_each (exports), on SQLite and, with DJ_TEST_PG_URL, on
  * PostgreSQL: in every order, with names, dates and orgs that tie, the pages read
  * after the previous page's last member are the pages read by number, and member_each
- * in slices of 1, 2, 3 or 5,000 members yields the one-query list, filtered or not.
+ * in slices of 1, 2, 3 or 5,000 members yields the one-query list, filtered or not, and
+ * reads one snapshot however the list changes meanwhile.
  * A cursor outside the listed subtree is refused naming `after`.
  */
 #include <stdarg.h>
@@ -168,6 +169,64 @@ static void test_each_in_slices(void **state)
 	}
 }
 
+/*
+ * The slices are one snapshot: a member another connection takes out of the list while
+ * the first slices are read is still in the export (without the snapshot the later
+ * slices would leave it out), and a second read sees the change.
+ */
+struct concurrent {
+	struct strbuf ids;
+	struct db *other;
+	int64_t victim;
+	int done;
+};
+
+static int change_midway(void *arg, const struct member *m)
+{
+	struct concurrent *c = arg;
+	strbuf_addf(&c->ids, "%" PRId64 ",", m->id);
+	if (!c->done) {
+		struct err e = { 0 };
+		char sql[96];
+		xsnprintf(sql, sizeof(sql), "UPDATE members SET state = 'left' WHERE id = %" PRId64, c->victim);
+		assert_int_equal(db_exec(c->other, sql, &e), 0);
+		c->done = 1;
+	}
+	return 0;
+}
+
+static void test_each_one_snapshot(void **state)
+{
+	struct member_filter f;
+	struct concurrent c = { STRBUF_INIT, NULL, 0, 0 };
+	struct strbuf list = STRBUF_INIT, after = STRBUF_INIT;
+	struct err e = { 0 };
+	char sql[96];
+	int64_t last = 0;
+	(void)state;
+	member_filter_init(&f);
+	f.org_id = fx.town;
+	strlcpy_z(f.sort, "id", sizeof(f.sort));
+	f.per_page = 200;
+	page_ids(&f, &list, &last);
+	c.victim = fx.mb[N_B - 1]; /* the last by id: read in the last slice */
+	c.other = store_acquire(fx.ls.store);
+	member_each_slice = 2;
+	err_clear(&fx.ctx.err);
+	if (member_each(&fx.ctx, &f, change_midway, &c))
+		life_fail_ctx("member_each", &fx.ctx);
+	member_each_slice = 5000;
+	assert_string_equal(c.ids.buf, list.buf);
+	page_ids(&f, &after, &last);
+	assert_int_equal((int)strlen(after.buf) < (int)strlen(list.buf), 1); /* the change is seen after */
+	xsnprintf(sql, sizeof(sql), "UPDATE members SET state = 'active' WHERE id = %" PRId64, c.victim);
+	assert_int_equal(db_exec(c.other, sql, &e), 0);
+	store_release(fx.ls.store, c.other);
+	strbuf_release(&c.ids);
+	strbuf_release(&list);
+	strbuf_release(&after);
+}
+
 static void test_after_outside_refused(void **state)
 {
 	struct member_filter f;
@@ -192,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_after_equals_pages),
 		cmocka_unit_test(test_each_in_slices),
+		cmocka_unit_test(test_each_one_snapshot),
 		cmocka_unit_test(test_after_outside_refused),
 	};
 	int failed;

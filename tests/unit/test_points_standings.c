@@ -33,6 +33,7 @@
 #define N_MEMBER 40
 #define N_IND 10
 #define N_EXTRA 8
+#define STALE_AFTER 999999999 /* a subject id no fixture reaches */
 
 struct fixture {
 	struct life_store ls;
@@ -289,6 +290,21 @@ static void compare_t(int64_t org, const char *target, const char *period)
 		if (strcmp(a, c))
 			fail_msg("rankings %s org %" PRId64 " %s page %d after\npass: %s\nkept: %s", target, org, period,
 				 page, a, c);
+		/* a stale cursor (no such subject in the group): counted as without one */
+		err_clear(&fx.ctx.err);
+		if (points_rankings_after(&fx.ctx, org, target, period, page, 7, STALE_AFTER, &r))
+			life_fail_ctx("points_rankings_after (stale)", &fx.ctx);
+		json_object_del(r, "next");
+		free(c);
+		c = dump(r);
+		free(b);
+		if (!(r = json_loads(a, 0, NULL)))
+			fail_msg("rankings reply is not JSON");
+		json_object_del(r, "next");
+		b = dump(r);
+		if (strcmp(b, c))
+			fail_msg("rankings %s org %" PRId64 " %s page %d stale after\npass: %s\nkept: %s", target, org,
+				 period, page, b, c);
 		free(a);
 		free(b);
 		free(c);
@@ -558,6 +574,11 @@ static void test_publish_kept_equals_pass(void **state)
 				assert_int_equal(points_publication_page(&fx.ctx, pub, page, 3, next, &p2), 0);
 				next = json_integer_value(json_object_get(p2, "next"));
 				x = dump(p1);
+				y = dump(p2);
+				assert_string_equal(x, y);
+				free(y);
+				/* a cursor that is not in the publication: counted as without one */
+				assert_int_equal(points_publication_page(&fx.ctx, pub, page, 3, STALE_AFTER, &p2), 0);
 				y = dump(p2);
 				assert_string_equal(x, y);
 				free(x);
