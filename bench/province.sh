@@ -15,6 +15,7 @@
 #   dues arrears      GET /api/v1/dues/arrears?org_id=ROOT              (dues_arrears.sql)
 # Then a page 95 % down the member list and pages 50, 75 and 95 % down the member
 # ranking, by page number against keyset paging (`after=`, the previous page's "next").
+# Then an org move: the first county under another city and back (time and server CPU).
 # Y is this year, M the last whole month. Only the HTTP status, the time and the reply's
 # size are read (the reply shapes may change: paging of large subtrees). Printed per
 # report: HTTP median, the dangjian process's CPU median (on PostgreSQL the database
@@ -200,6 +201,28 @@ deep members "$API/members?org=$ORG&per_page=50" 95
 for pct in 50 75 95; do
 	deep points_rankings "$API/points/rankings?org=$ORG&target=member&period=$YEAR&per_page=50" $pct
 done
+
+# An org move: the first county under another city and back (every member's org_path rewritten;
+# the kept figures move with the county's own rows, 043). Time and server CPU each way.
+move_org() {
+	local id=$1 to=$2 v c0 out
+	v=$(curl -fsS -H "Authorization: Bearer $TOKEN" "$API/orgs/$id" | python3 -c 'import json,sys;print(json.load(sys.stdin)["version"])')
+	c0=$(bench_cpu_ms)
+	out=$(curl -sS -o /dev/null --max-time 1800 -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" \
+		-X POST "$API/orgs/$id/move" -d "{\"version\":$v,\"parent_id\":$to}") || out="000 0"
+	echo "$out $(($(bench_cpu_ms) - c0))"
+}
+read -r MV_ID MV_FROM MV_TO MV_N < <(q "SELECT c.id, c.parent_id, (SELECT o.id FROM orgs o WHERE o.depth = 1 AND o.kind = c.kind
+  AND o.id <> c.parent_id AND o.dissolved_on IS NULL ORDER BY o.id LIMIT 1), (SELECT COALESCE(sum(x.direct_members), 0)
+  FROM orgs x WHERE x.path LIKE c.path || '%') FROM orgs c WHERE c.depth = 2 AND c.kind = 'dept' AND c.dissolved_on IS NULL
+  ORDER BY c.id LIMIT 1")
+if [ -n "${MV_TO:-}" ]; then
+	for to in "$MV_TO" "$MV_FROM"; do
+		read -r code secs cpu < <(move_org "$MV_ID" "$to")
+		say "$(printf 'org move          county %s (%s members) to %s: HTTP %s, %.0f ms, CPU %s ms' "$MV_ID" "$MV_N" "$to" \
+			"$code" "$(python3 -c "print($secs * 1000)")" "$cpu")"
+	done
+fi
 
 say "straightforward SQL (median of $SQL_RUNS$([ "$SQL_WARMUP" = 0 ] && echo ", no warm-up" || echo " after a warm-up"))"
 SQLTIME_WARMUP=$SQL_WARMUP python3 "$ROOT/bench/province/sqltime.py" "$DBARG" "$ORG" "$OPATH" "$YEAR" "$MONTH" "$SQL_RUNS" \

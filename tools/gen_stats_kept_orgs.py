@@ -90,6 +90,21 @@ def org_direct(pg, X):
 
 ORG_COLS = ['kind', 'path', 'dissolved_on', 'committee_size', 'secretary_member_id', 'term_end']
 
+def sqlite_update_trigger(extra):
+    ch = ' OR '.join('OLD.%s IS NOT NEW.%s' % (c, c) for c in ORG_COLS)
+    o = "CREATE TRIGGER stats_org_kept_update AFTER UPDATE OF %s ON orgs WHEN %s\nBEGIN\n" % (
+        ', '.join(ORG_COLS), ch if not extra else '(%s)%s' % (ch, extra))
+    for X, s in (('OLD', '-1'), ('NEW', '1')):
+        D, F = org_direct(False, X)
+        o += "  " + upsert_sql(False, "(SELECT 1)", X, delta_cols(X, None, None, D, F, s), '%s.dissolved_on IS NULL' % X, False) + ";\n"
+        o += "  " + terms_sql(False, "(SELECT 1)", X, s, '%s.dissolved_on IS NULL' % X, False) + ";\n"
+    return o + "END;\n"
+
+def pg_update_trigger(extra):
+    ch = ' OR '.join('OLD.%s IS DISTINCT FROM NEW.%s' % (c, c) for c in ORG_COLS)
+    return ("CREATE TRIGGER stats_org_kept_update AFTER UPDATE ON orgs FOR EACH ROW WHEN (%s)\n"
+            "  EXECUTE FUNCTION stats_org_kept_apply();\n" % (ch if not extra else '(%s)%s' % (ch, extra)))
+
 def sqlite_sql():
     o = ddl(False) + rebuild(False)
     for op, X, s in (('insert', 'NEW', '1'), ('delete', 'OLD', '-1')):
@@ -97,13 +112,7 @@ def sqlite_sql():
         o += "\nCREATE TRIGGER stats_org_kept_%s AFTER %s ON orgs WHEN %s.dissolved_on IS NULL\nBEGIN\n" % (op, op.upper(), X)
         o += "  " + upsert_sql(False, "(SELECT 1)", X, delta_cols(X, None, None, D, F, s), 'true', False) + ";\n"
         o += "  " + terms_sql(False, "(SELECT 1)", X, s, 'true', False) + ";\nEND;\n"
-    ch = ' OR '.join('OLD.%s IS NOT NEW.%s' % (c, c) for c in ORG_COLS)
-    o += "\nCREATE TRIGGER stats_org_kept_update AFTER UPDATE OF %s ON orgs WHEN %s\nBEGIN\n" % (', '.join(ORG_COLS), ch)
-    for X, s in (('OLD', '-1'), ('NEW', '1')):
-        D, F = org_direct(False, X)
-        o += "  " + upsert_sql(False, "(SELECT 1)", X, delta_cols(X, None, None, D, F, s), '%s.dissolved_on IS NULL' % X, False) + ";\n"
-        o += "  " + terms_sql(False, "(SELECT 1)", X, s, '%s.dissolved_on IS NULL' % X, False) + ";\n"
-    o += "END;\n"
+    o += "\n" + sqlite_update_trigger('')
     # a branch's direct counts
     for op, D0, F0, when in (('insert', '0', '0', "(%s) <> (%s)" % (flags('NEW.direct', 'NEW.direct_full'), flags('0', '0'))),
                              ('update', 'OLD.direct', 'OLD.direct_full',
@@ -126,8 +135,7 @@ def pg_sql():
     o += "\nCREATE FUNCTION stats_org_kept_apply() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n%s  RETURN NULL;\nEND $$;\n" % body
     o += "CREATE TRIGGER stats_org_kept_insert AFTER INSERT ON orgs FOR EACH ROW EXECUTE FUNCTION stats_org_kept_apply();\n"
     o += "CREATE TRIGGER stats_org_kept_delete AFTER DELETE ON orgs FOR EACH ROW EXECUTE FUNCTION stats_org_kept_apply();\n"
-    ch = ' OR '.join('OLD.%s IS DISTINCT FROM NEW.%s' % (c, c) for c in ORG_COLS)
-    o += "CREATE TRIGGER stats_org_kept_update AFTER UPDATE ON orgs FOR EACH ROW WHEN (%s)\n  EXECUTE FUNCTION stats_org_kept_apply();\n" % ch
+    o += pg_update_trigger('')
     body = ("  IF TG_OP = 'INSERT' THEN\n    d0 := 0; f0 := 0;\n  ELSE\n    d0 := OLD.direct; f0 := OLD.direct_full;\n  END IF;\n")
     body += "  " + upsert_sql(True, "orgs o", 'o', delta_cols('o', 'd0', 'f0', 'NEW.direct', 'NEW.direct_full', '1'),
                               'o.id = NEW.org_id AND o.dissolved_on IS NULL', False) + ";\n"

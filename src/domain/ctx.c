@@ -84,6 +84,11 @@ int ctx_query_int(struct ctx *ctx, const char *sql, int64_t *out)
 	return st ? ctx_step_int(ctx, st, out) : E_DB;
 }
 
+int ctx_is_pg(const struct ctx *ctx)
+{
+	return !strcmp(db_backend(ctx->db), "postgres");
+}
+
 void ctx_bind_user(const struct ctx *ctx, struct stmt *st, int idx)
 {
 	if (ctx->actor.user_id)

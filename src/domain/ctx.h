@@ -54,6 +54,8 @@ int ctx_insert_id(struct ctx *ctx, struct stmt *st, int64_t *id);
  * when it gives no row; ctx_db_fail on error. ctx_query_int prepares sql (no parameters). */
 int ctx_step_int(struct ctx *ctx, struct stmt *st, int64_t *out);
 int ctx_query_int(struct ctx *ctx, const char *sql, int64_t *out);
+/* 1 on PostgreSQL: for the few statements whose two dialects differ (SET LOCAL vs a marker row) */
+int ctx_is_pg(const struct ctx *ctx);
 /* Binds the acting user's id at idx; NULL when the actor is no user (the CLI, the demo). */
 void ctx_bind_user(const struct ctx *ctx, struct stmt *st, int idx);
 const char *role_name(enum role r);

@@ -328,11 +328,6 @@ struct aside {
 	int pg, active;
 };
 
-static int is_pg(struct ctx *ctx)
-{
-	return !strcmp(db_backend(ctx->db), "postgres");
-}
-
 /*
  * The DDL of a table's triggers or indexes into ddl, their DROPs into drop. On PostgreSQL
  * (indexes only) those behind a constraint (primary key, UNIQUE column) stay.
@@ -342,7 +337,7 @@ static int collect_ddl(struct ctx *ctx, const char *table, const char *type, str
 	struct stmt *st = db_prepare(ctx->db,
 				     /* a partitioned table's index reads "ON ONLY parent"; replayed
 				      * as such it would index no partition */
-				     is_pg(ctx) ? "SELECT i.indexname, replace(i.indexdef, ' ON ONLY ', ' ON ') "
+				     ctx_is_pg(ctx) ? "SELECT i.indexname, replace(i.indexdef, ' ON ONLY ', ' ON ') "
 						  "FROM pg_indexes i WHERE i.schemaname = current_schema() AND i.tablename = ? "
 						  "AND ? = 'index' AND NOT EXISTS "
 						  "(SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) "
@@ -369,7 +364,7 @@ static int aside_begin(struct ctx *ctx, struct aside *a)
 	struct strbuf drop = STRBUF_INIT;
 	size_t i;
 	int rc = 0;
-	a->pg = is_pg(ctx);
+	a->pg = ctx_is_pg(ctx);
 	if (a->pg) {
 		for (i = 0; i < COUNT(trigger_tables); i++)
 			strbuf_addf(&drop, "ALTER TABLE %s DISABLE TRIGGER USER;", trigger_tables[i]);
@@ -484,14 +479,14 @@ static int rebuild_counts_and_life(struct ctx *ctx)
 {
 	int rc;
 	if ((rc = org_recount_members(ctx)) || (rc = db_exec(ctx->db, rebuild_meeting_counts, &ctx->err)) ||
-	    (rc = db_exec(ctx->db, is_pg(ctx) ? rebuild_life_pg : rebuild_life_sqlite, &ctx->err)))
+	    (rc = db_exec(ctx->db, ctx_is_pg(ctx) ? rebuild_life_pg : rebuild_life_sqlite, &ctx->err)))
 		return rc;
 	return 0;
 }
 
 static int rebuild_rollups(struct ctx *ctx)
 {
-	int rc = db_exec(ctx->db, is_pg(ctx) ? rebuild_rollups_pg : rebuild_rollups_sqlite, &ctx->err);
+	int rc = db_exec(ctx->db, ctx_is_pg(ctx) ? rebuild_rollups_pg : rebuild_rollups_sqlite, &ctx->err);
 	/* the kept period values and histograms (039) are computed from the rollups */
 	return rc ? rc : points_standings_rebuild(ctx);
 }
@@ -760,7 +755,7 @@ static int write_org(struct gen *g, struct org_row *o, const struct org_row *par
 	g->rows_in_tx++;
 	/* a top-level org's partitions before any of its rows (041; the trigger on orgs that
 	 * makes them is set aside during the load) */
-	if (o->depth <= 1 && is_pg(g->ctx)) {
+	if (o->depth <= 1 && ctx_is_pg(g->ctx)) {
 		char sql[64];
 		int rc;
 		xsnprintf(sql, sizeof(sql), "SELECT dj_partitions_ensure(%" PRId64 ")", o->id);
@@ -1485,7 +1480,7 @@ static int set_sequences(struct ctx *ctx)
 	char sql[256];
 	size_t i;
 	int rc;
-	if (!is_pg(ctx))
+	if (!ctx_is_pg(ctx))
 		return 0;
 	for (i = 0; i < COUNT(seq_tables); i++) {
 		xsnprintf(sql, sizeof(sql),
@@ -1499,7 +1494,7 @@ static int set_sequences(struct ctx *ctx)
 
 static int pragmas(struct ctx *ctx, int bulk)
 {
-	if (is_pg(ctx)) /* commits of the load need not wait for the disk: a failed load is started again anyway */
+	if (ctx_is_pg(ctx)) /* commits of the load need not wait for the disk: a failed load is started again anyway */
 		return db_exec(ctx->db, bulk ? "SET synchronous_commit TO off" : "SET synchronous_commit TO DEFAULT",
 			       &ctx->err);
 	return db_exec(ctx->db,
@@ -1619,7 +1614,7 @@ int demo_scale_generate(struct ctx *ctx, const struct demo_scale_options *opt, s
 	/* PostgreSQL plans the rebuild below by the tables' statistics, which a bulk load
 	 * leaves at "empty" until autovacuum gets round to them: sample them now (ANALYZE
 	 * reads a fixed sample per table, seconds at any size) */
-	if (is_pg(ctx) && (rc = db_exec(ctx->db, "ANALYZE", &ctx->err)))
+	if (ctx_is_pg(ctx) && (rc = db_exec(ctx->db, "ANALYZE", &ctx->err)))
 		goto out;
 
 	/* the set-aside indexes, the aggregates, the triggers, one audit entry */
@@ -1644,7 +1639,7 @@ int demo_scale_generate(struct ctx *ctx, const struct demo_scale_options *opt, s
 		goto out;
 	in_tx = 0;
 	/* and the aggregates just rebuilt, so the first reports are planned on real counts */
-	if (is_pg(ctx) && (rc = db_exec(ctx->db, "ANALYZE", &ctx->err)))
+	if (ctx_is_pg(ctx) && (rc = db_exec(ctx->db, "ANALYZE", &ctx->err)))
 		goto out;
 	out->seconds_rebuild = secs_since(&t0) - out->seconds_load;
 out:

@@ -44,11 +44,6 @@ struct chunk {
 	size_t nmonths, amonths, amm;
 };
 
-static int is_pg(struct ctx *ctx)
-{
-	return !strcmp(db_backend(ctx->db), "postgres");
-}
-
 int dues_owed_figures(const struct dues_plan *p, int paid_to, const int *rows, int nrows, struct dues_owed_fig *f)
 {
 	int first = p->nbases ? p->bases[0].from : -1, start, v, k, c, n, i, mo;
@@ -345,7 +340,7 @@ static int drain(struct ctx *ctx, int in_write)
 	if (in_write)
 		return n < dues_owed_bulk_min ? drain_rows(ctx, 0, NULL, NULL) : 0;
 	if ((!flag && (rc = db_exec(ctx->db, "INSERT INTO dues_owed_bulk (on_) VALUES (1)", &ctx->err))) ||
-	    (rc = drain_rows(ctx, 0, NULL, NULL)) || (rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
+	    (rc = drain_rows(ctx, 0, NULL, NULL)) || (rc = db_exec(ctx->db, ctx_is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
 		return rc;
 	return db_exec(ctx->db, "DELETE FROM dues_owed_bulk", &ctx->err);
 }
@@ -455,7 +450,7 @@ int dues_owed_rebuild(struct ctx *ctx)
 			 "DELETE FROM dues_owed; DELETE FROM dues_owed_stale;"
 			 "INSERT INTO dues_owed_stale (member_id) SELECT DISTINCT member_id FROM dues_bases;",
 			 &ctx->err);
-	if (rc || (rc = drain_rows(ctx, 0, NULL, NULL)) || (rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
+	if (rc || (rc = drain_rows(ctx, 0, NULL, NULL)) || (rc = db_exec(ctx->db, ctx_is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
 		return rc;
 	return db_exec(ctx->db, "DELETE FROM dues_owed_bulk", &ctx->err);
 }
@@ -470,7 +465,7 @@ static int upgrade_step(struct ctx *ctx, int what, int *more, int64_t *worked)
 		rc = db_exec(ctx->db, "INSERT INTO dues_owed_bulk (on_) VALUES (1)", &ctx->err);
 	else if (what == 1)
 		rc = drain_rows(ctx, dues_owed_upgrade_chunks, more, worked);
-	else if (!(rc = db_exec(ctx->db, is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
+	else if (!(rc = db_exec(ctx->db, ctx_is_pg(ctx) ? sums_pg : sums_sqlite, &ctx->err)))
 		rc = db_exec(ctx->db, "DELETE FROM dues_owed_bulk", &ctx->err);
 	if (rc) {
 		db_rollback(ctx->db);

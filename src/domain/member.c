@@ -653,6 +653,7 @@ struct where {
 	int is_int[24];
 	int n;
 	int by_group; /* listing a 党小组: the per-org counts do not apply */
+	int64_t root_id; /* the listed subtree's org (0: every org) */
 };
 
 static void where_text(struct where *w, const char *clause, const char *v)
@@ -683,6 +684,7 @@ static int build_where(struct ctx *ctx, const struct member_filter *f, struct wh
 	w->by_group = 0;
 	if ((rc = org_scope_root(ctx, f->org_id, &root)))
 		return rc;
+	w->root_id = root.id;
 	strlcpy_z(lo, root.path, PATH_MAX_LEN);
 	if (!strcmp(root.kind, "group")) {
 		/* members belong to the branch; a 党小组 lists those assigned to it */
@@ -889,15 +891,23 @@ static int run_list(struct ctx *ctx, const struct member_filter *f, int count, i
 	if ((rc = build_where(ctx, f, &w, lo, hi, like, hash, dmin, dmax)))
 		goto out;
 	if (count && unfiltered(f) && !w.by_group) {
-		/* the plain list of a subtree: the maintained per-org counts answer it */
-		st = db_prepare(ctx->db, "SELECT COALESCE(sum(direct_members), 0) FROM orgs WHERE path >= ? AND path < ?",
+		/* the plain list of a subtree (the on-roll members): its row of 036's stats_kept (one row,
+		 * where the sum of the orgs' own counts read 664,065 rows for a province of 10M); the sum
+		 * for every org at once */
+		st = db_prepare(ctx->db,
+				w.root_id ? "SELECT COALESCE((SELECT total FROM stats_kept WHERE org_id = ?), 0)"
+					  : "SELECT COALESCE(sum(direct_members), 0) FROM orgs WHERE path >= ? AND path < ?",
 				&ctx->err);
 		if (!st) {
 			rc = E_DB;
 			goto out;
 		}
-		stmt_bind_text(st, 1, lo);
-		stmt_bind_text(st, 2, hi);
+		if (w.root_id) {
+			stmt_bind_int(st, 1, w.root_id);
+		} else {
+			stmt_bind_text(st, 1, lo);
+			stmt_bind_text(st, 2, hi);
+		}
 		*total = stmt_step(st, &ctx->err) == STEP_ROW ? stmt_int(st, 0) : 0;
 		stmt_reset(st);
 	} else if (count) {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/audit.h"
+#include "domain/org_move_kept.h"
 #include "util/json_util.h"
 #include "util/pii.h"
 #include "util/text.h"
@@ -464,8 +465,10 @@ out:
 	return rc;
 }
 
-/* Rewrite the path prefix of every row in a subtree, in orgs and in members. */
-static int rewrite_prefix(struct ctx *ctx, const char *old_prefix, const char *new_prefix, int depth_delta)
+/* Rewrite the path prefix of every row in a subtree, in orgs and in members; the figures kept
+ * per ancestor move with the subtree's own rows (org_move_kept.c), not member by member. */
+static int rewrite_prefix(struct ctx *ctx, int64_t moved, const char *old_prefix, const char *new_prefix,
+			  int depth_delta)
 {
 	char hi[PATH_MAX_LEN];
 	struct stmt *st;
@@ -482,7 +485,7 @@ static int rewrite_prefix(struct ctx *ctx, const char *old_prefix, const char *n
 	stmt_bind_int(st, 3, depth_delta);
 	stmt_bind_text(st, 4, old_prefix);
 	stmt_bind_text(st, 5, hi);
-	if ((rc = stmt_run(st, &ctx->err)))
+	if ((rc = org_move_kept_aside(ctx, 1)) || (rc = stmt_run(st, &ctx->err)))
 		return rc;
 	st = db_prepare(ctx->db,
 			"UPDATE members SET org_path = CAST(? AS TEXT) || substr(org_path, CAST(? AS INTEGER)) "
@@ -494,7 +497,9 @@ static int rewrite_prefix(struct ctx *ctx, const char *old_prefix, const char *n
 	stmt_bind_int(st, 2, (int64_t)strlen(old_prefix) + 1);
 	stmt_bind_text(st, 3, old_prefix);
 	stmt_bind_text(st, 4, hi);
-	return stmt_run(st, &ctx->err);
+	if ((rc = stmt_run(st, &ctx->err)) || (rc = org_move_kept_aside(ctx, 0)))
+		return rc;
+	return org_move_kept_apply(ctx, moved, old_prefix, new_prefix);
 }
 
 int org_move(struct ctx *ctx, int64_t id, int64_t new_parent_id, int64_t version)
@@ -521,7 +526,7 @@ int org_move(struct ctx *ctx, int64_t id, int64_t new_parent_id, int64_t version
 	xsnprintf(new_path, sizeof(new_path), "%s%" PRId64 "/", parent.path, o.id);
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
-	if ((rc = rewrite_prefix(ctx, o.path, new_path, parent.depth + 1 - o.depth)))
+	if ((rc = rewrite_prefix(ctx, o.id, o.path, new_path, parent.depth + 1 - o.depth)))
 		goto out;
 	st = db_prepare(ctx->db, "UPDATE orgs SET parent_id = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
 			&ctx->err);

@@ -26,11 +26,6 @@
 /* rows per INSERT of the rebuild */
 #define REBUILD_BATCH 64
 
-static int is_pg(struct ctx *ctx)
-{
-	return !strcmp(db_backend(ctx->db), "postgres");
-}
-
 /* the first and last month numbers of period pcode of year y */
 static void pcode_months(int year, int pcode, int *first, int *last)
 {
@@ -508,7 +503,7 @@ static const char COUNTS_PG[] =
 
 int points_subject_counts_rebuild(struct ctx *ctx)
 {
-	return db_exec(ctx->db, is_pg(ctx) ? COUNTS_PG : COUNTS_SQLITE, &ctx->err);
+	return db_exec(ctx->db, ctx_is_pg(ctx) ? COUNTS_PG : COUNTS_SQLITE, &ctx->err);
 }
 
 /* the rebuild's scan over the rollups, resumable after any chunk: the periods of each

@@ -99,6 +99,10 @@ int stats_kept_rebuild(struct ctx *ctx);
  * SQLite's db_bulk_begin set every trigger aside, which changes nothing here) */
 int stats_kept_import_begin(struct ctx *ctx, int64_t *after_id);
 int stats_kept_import_end(struct ctx *ctx, int64_t after_id, int aside);
+/* the columns of 036's kept rows that sum an org's subtree (org_move_kept.c moves them with a
+ * moved org): stats_kept's but the org's own direct counts, and stats_org_kept's */
+const char *stats_kept_subtree_columns(void);
+const char *stats_org_kept_columns(void);
 /* the JSON tables of counts already computed (for the export too) */
 json_t *stats_counts_json(const struct stats_counts *c, const struct stats_ref *r);
 

@@ -24,14 +24,9 @@
 #include "util/xalloc.h"
 #include "util/banned.h"
 
-static int is_pg(struct ctx *ctx)
-{
-	return !strcmp(db_backend(ctx->db), "postgres");
-}
-
 int stats_kept_rebuild(struct ctx *ctx)
 {
-	return db_exec(ctx->db, is_pg(ctx) ? stats_kept_rebuild_pg : stats_kept_rebuild_sqlite, &ctx->err);
+	return db_exec(ctx->db, ctx_is_pg(ctx) ? stats_kept_rebuild_pg : stats_kept_rebuild_sqlite, &ctx->err);
 }
 
 int stats_kept_import_begin(struct ctx *ctx, int64_t *after_id)
@@ -49,7 +44,7 @@ int stats_kept_import_begin(struct ctx *ctx, int64_t *after_id)
 	/* the row triggers step aside for this transaction (036): PostgreSQL by a setting, SQLite (one
 	 * writer at a time) by a row only this transaction sees until it ends */
 	if (db_exec(ctx->db,
-		    is_pg(ctx) ? "SET LOCAL dangjian.stats_kept_defer = 'on'" : "INSERT INTO stats_kept_defer VALUES (1)",
+		    ctx_is_pg(ctx) ? "SET LOCAL dangjian.stats_kept_defer = 'on'" : "INSERT INTO stats_kept_defer VALUES (1)",
 		    &ctx->err))
 		return ctx_db_fail(ctx);
 	return 0;
@@ -58,7 +53,7 @@ int stats_kept_import_begin(struct ctx *ctx, int64_t *after_id)
 int stats_kept_import_end(struct ctx *ctx, int64_t after_id, int aside)
 {
 	struct stmt *st;
-	int k, rc = 0, pg = is_pg(ctx);
+	int k, rc = 0, pg = ctx_is_pg(ctx);
 	(void)aside; /* SQLite's set-aside triggers (db_bulk_begin) counted nothing either */
 	if (db_exec(ctx->db,
 		    pg ? "SET LOCAL dangjian.stats_kept_defer = 'off'" : "DELETE FROM stats_kept_defer", &ctx->err))
@@ -75,6 +70,18 @@ int stats_kept_import_end(struct ctx *ctx, int64_t after_id, int aside)
 		rc = stmt_run(st, &ctx->err);
 	}
 	return rc ? ctx_db_fail(ctx) : 0;
+}
+
+const char *stats_kept_subtree_columns(void)
+{
+	/* stats_kept_cols begins with the org's own direct and direct_full */
+	static const char own[] = "direct, direct_full, ";
+	return strncmp(stats_kept_cols, own, sizeof(own) - 1) ? NULL : stats_kept_cols + sizeof(own) - 1;
+}
+
+const char *stats_org_kept_columns(void)
+{
+	return stats_org_kept_cols;
 }
 
 /* the column positions in stats_kept_cols */

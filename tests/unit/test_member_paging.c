@@ -5,7 +5,8 @@
  * after the previous page's last member are the pages read by number, and member_each
  * in slices of 1, 2, 3 or 5,000 members yields the one-query list, filtered or not, and
  * reads one snapshot however the list changes meanwhile.
- * A cursor outside the listed subtree is refused naming `after`.
+ * A cursor outside the listed subtree is refused naming `after`. The plain list's total (the kept
+ * count of its subtree) is the subtree's on-roll members through moves, leaving and transfers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -246,6 +247,77 @@ static void test_after_outside_refused(void **state)
 	json_decref(items);
 }
 
+/* the plain list's total of org (0: every org) and the on-roll members counted in its subtree */
+static void total_is_count(int64_t org, const char *what)
+{
+	struct member_filter f;
+	json_t *items = NULL;
+	int64_t total = -1, count = -1;
+	struct stmt *st;
+	struct org o;
+	char hi[PATH_MAX_LEN];
+	member_filter_init(&f);
+	f.org_id = org;
+	f.per_page = 1;
+	err_clear(&fx.ctx.err);
+	if (member_list(&fx.ctx, &f, &items, &total))
+		life_fail_ctx("member_list", &fx.ctx);
+	json_decref(items);
+	if (org)
+		assert_int_equal(org_get(&fx.ctx, org, &o), 0);
+	else
+		strlcpy_z(o.path, "/", sizeof(o.path));
+	path_range_end(o.path, hi, sizeof(hi));
+	st = db_prepare(fx.ctx.db,
+			"SELECT count(*) FROM members WHERE org_path >= ? AND org_path < ? AND state IN ('active', 'transferring')",
+			&fx.ctx.err);
+	assert_non_null(st);
+	stmt_bind_text(st, 1, o.path);
+	stmt_bind_text(st, 2, hi);
+	assert_int_equal(ctx_step_int(&fx.ctx, st, &count), 0);
+	if (total != count)
+		fail_msg("%s: org %" PRId64 " lists a total of %" PRId64 ", its subtree has %" PRId64 " on the roll", what, org,
+			 total, count);
+}
+
+static void totals_are_counts(const char *what)
+{
+	const int64_t orgs[] = { 0, fx.top, fx.town, fx.a, fx.b, fx.other };
+	size_t i;
+	for (i = 0; i < sizeof(orgs) / sizeof(orgs[0]); i++)
+		total_is_count(orgs[i], what);
+}
+
+static void set_state(int64_t id, const char *state)
+{
+	struct stmt *st = db_prepare(fx.ctx.db, "UPDATE members SET state = ? WHERE id = ?", &fx.ctx.err);
+	assert_non_null(st);
+	stmt_bind_text(st, 1, state);
+	stmt_bind_int(st, 2, id);
+	assert_int_equal(stmt_run(st, &fx.ctx.err), 0);
+}
+
+/* the plain list's total (the kept count of its subtree) through moves, leaving, transfers */
+static void test_totals_kept(void **state)
+{
+	struct org o;
+	(void)state;
+	totals_are_counts("as made");
+	set_state(fx.ma[0], "left");
+	set_state(fx.mb[1], "transferring");
+	totals_are_counts("a member left, one transferring");
+	assert_int_equal(org_get(&fx.ctx, fx.b, &o), 0);
+	if (org_move(&fx.ctx, fx.b, fx.top, o.version))
+		life_fail_ctx("org_move", &fx.ctx);
+	totals_are_counts("a branch moved out of the town");
+	assert_int_equal(org_get(&fx.ctx, fx.b, &o), 0);
+	if (org_move(&fx.ctx, fx.b, fx.town, o.version))
+		life_fail_ctx("org_move", &fx.ctx);
+	set_state(fx.ma[0], "active");
+	set_state(fx.mb[1], "active");
+	totals_are_counts("moved back");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_each_in_slices),
 		cmocka_unit_test(test_each_one_snapshot),
 		cmocka_unit_test(test_after_outside_refused),
+		cmocka_unit_test(test_totals_kept),
 	};
 	int failed;
 	life_active_suite = &suite;
