@@ -34,6 +34,12 @@ enum table_format;
 int api_query_format(struct request *req, enum table_format *fmt);
 /* a finished table as a download named base.xlsx / base.csv (steals data) */
 void api_reply_table(struct response *res, enum table_format fmt, char *data, size_t len, const char *base);
+/* the same from table_writer_finish_fd's file (steals fd) */
+void api_reply_table_fd(struct response *res, enum table_format fmt, int fd, int64_t size, const char *base);
+/* finish w (freed in every case) and reply with it from its temp file; the error, else 0 */
+struct table_writer;
+int api_reply_table_writer(struct request *req, struct response *res, struct table_writer *w, enum table_format fmt,
+			   const char *base);
 /*
  * A list's JSON items as a download (api/export.c): one column per entry of cols, up to
  * the terminating {NULL, NULL}; key may be a dotted path ("org.name"). Strings as they
@@ -48,6 +54,14 @@ int api_reply_items_table(struct request *req, struct response *res, json_t *ite
 void api_reply_json(struct response *res, int status, json_t *body);   /* steals body */
 void api_reply_list(struct response *res, json_t *items, int64_t total, int page, int per_page);
 void api_reply_file(struct response *res, char *data, size_t len, const char *content_type, const char *filename);
+/*
+ * A download sent from fd (steals it: closed once sent, or by api_reply_release_body):
+ * len bytes from offset, Content-Length len. The file must not shrink meanwhile.
+ */
+void api_reply_fd(struct response *res, int fd, int64_t offset, int64_t len, const char *content_type,
+		  const char *filename);
+/* drop the body (raw bytes or file); every reply above does this to the one it replaces */
+void api_reply_release_body(struct response *res);
 /* error body from req->ctx.err */
 void api_reply_error(struct request *req, struct response *res);
 #endif

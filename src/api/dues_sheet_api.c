@@ -76,8 +76,7 @@ static int reply_sheet_table(struct request *req, struct response *res, const st
 	struct table_writer *w;
 	struct strbuf title = STRBUF_INIT;
 	char month[8], base[32], due[32], paid[32], name[64];
-	char *data = NULL;
-	size_t len = 0, b, k;
+	size_t b, k;
 	int rc;
 	if ((rc = api_query_format(req, &fmt)))
 		return rc;
@@ -126,11 +125,8 @@ static int reply_sheet_table(struct request *req, struct response *res, const st
 	}
 	line(w, "收缴人（签名）：", "支部书记（签名）：");
 	strbuf_release(&title);
-	if ((rc = table_writer_finish(w, &data, &len, &req->ctx.err)))
-		return rc;
 	xsnprintf(name, sizeof(name), "dues-sheet-%s", month);
-	api_reply_table(res, fmt, data, len, name);
-	return 0;
+	return api_reply_table_writer(req, res, w, fmt, name);
 }
 
 int h_dues_sheet(struct request *req, struct response *res)
@@ -172,8 +168,7 @@ static int reply_remittance_table(struct request *req, struct response *res, con
 	struct table_writer *w;
 	char bufs[6][32], period[32], name[64];
 	const char *cells[7];
-	char *data = NULL;
-	size_t len = 0, k;
+	size_t k;
 	int rc;
 	if ((rc = api_query_format(req, &fmt)))
 		return rc;
@@ -203,10 +198,7 @@ static int reply_remittance_table(struct request *req, struct response *res, con
 	remit_cells(&r->totals, "合计", bufs, cells);
 	table_writer_row(w, 7, cells);
 	line(w, "填报人（签名）：", "负责人（签名）：");
-	if ((rc = table_writer_finish(w, &data, &len, &req->ctx.err)))
-		return rc;
-	api_reply_table(res, fmt, data, len, name);
-	return 0;
+	return api_reply_table_writer(req, res, w, fmt, name);
 }
 
 int h_dues_remittance(struct request *req, struct response *res)

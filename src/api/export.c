@@ -27,11 +27,37 @@ int api_query_format(struct request *req, enum table_format *fmt)
 	return 0;
 }
 
+/* base.xlsx or base.csv into name; the format's content type */
+static const char *table_download(enum table_format fmt, const char *base, char *name, size_t size)
+{
+	xsnprintf(name, size, "%s.%s", base, fmt == TABLE_XLSX ? "xlsx" : "csv");
+	return fmt == TABLE_XLSX ? XLSX_TYPE : CSV_TYPE;
+}
+
 void api_reply_table(struct response *res, enum table_format fmt, char *data, size_t len, const char *base)
 {
 	char name[64];
-	xsnprintf(name, sizeof(name), "%s.%s", base, fmt == TABLE_XLSX ? "xlsx" : "csv");
-	api_reply_file(res, data, len, fmt == TABLE_XLSX ? XLSX_TYPE : CSV_TYPE, name);
+	const char *type = table_download(fmt, base, name, sizeof(name));
+	api_reply_file(res, data, len, type, name);
+}
+
+void api_reply_table_fd(struct response *res, enum table_format fmt, int fd, int64_t size, const char *base)
+{
+	char name[64];
+	const char *type = table_download(fmt, base, name, sizeof(name));
+	api_reply_fd(res, fd, 0, size, type, name);
+}
+
+int api_reply_table_writer(struct request *req, struct response *res, struct table_writer *w, enum table_format fmt,
+			   const char *base)
+{
+	int64_t size = 0;
+	int fd = -1;
+	/* nothing is queued before the file is whole: a full disk is an error reply, not a cut download */
+	int rc = table_writer_finish_fd(w, &fd, &size, &req->ctx.err);
+	if (!rc)
+		api_reply_table_fd(res, fmt, fd, size, base);
+	return rc;
 }
 
 /* "org.name" → items[i]["org"]["name"] */
@@ -84,8 +110,7 @@ int api_reply_items_table(struct request *req, struct response *res, json_t *ite
 	struct table_writer *w;
 	struct strbuf cells[EXPORT_MAX_COLUMNS];
 	const char *row[EXPORT_MAX_COLUMNS];
-	char *data = NULL;
-	size_t len = 0, i;
+	size_t i;
 	json_t *it;
 	int n = 0, c, rc;
 	if ((rc = api_query_format(req, &fmt)))
@@ -107,8 +132,5 @@ int api_reply_items_table(struct request *req, struct response *res, json_t *ite
 	}
 	for (c = 0; c < n; c++)
 		strbuf_release(&cells[c]);
-	if ((rc = table_writer_finish(w, &data, &len, &req->ctx.err)))
-		return rc;
-	api_reply_table(res, fmt, data, len, base);
-	return 0;
+	return api_reply_table_writer(req, res, w, fmt, base);
 }

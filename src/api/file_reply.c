@@ -1,5 +1,4 @@
 /* Uploads and downloads of files attached to a record (see file_reply.h). */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,21 +97,6 @@ int api_byte_range(const char *range, int64_t size, int64_t *first, int64_t *las
 	return 1;
 }
 
-/* len bytes at off into buf; what could be read */
-static size_t read_at(int fd, char *buf, size_t len, int64_t off)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + (int64_t)got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	return got;
-}
-
 static void reply_unsatisfiable(struct response *res, int64_t size)
 {
 	json_t *err = json_pack("{s:s, s:s, s:s, s:s}", "code", "range_not_satisfiable", "message",
@@ -128,8 +112,7 @@ int api_reply_stored_file(struct request *req, struct response *res, const char 
 	unsigned char head[16];
 	struct stat stt;
 	int64_t size, first = 0, last = 0;
-	size_t len, got;
-	char *data;
+	ssize_t len;
 	int fd, ranged = 0;
 	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &stt) != 0) {
 		if (fd >= 0)
@@ -147,18 +130,15 @@ int api_reply_stored_file(struct request *req, struct response *res, const char 
 	}
 	if (!ranged)
 		last = size - 1;
-	len = (size_t)(last - first + 1);
-	data = xmalloc(len + 1);
-	got = read_at(fd, data, len, first);
 	/* the response outlives the owner's mime: answer with the sniffer's static type string */
-	len = read_at(fd, (char *)head, sizeof(head), 0);
-	close(fd);
-	api_reply_file(res, data, got, attachment_sniff(head, len), NULL);
+	len = pread(fd, head, sizeof(head), 0);
+	/* sent from fd: a video is never read into memory whole */
+	api_reply_fd(res, fd, first, last - first + 1, attachment_sniff(head, len > 0 ? (size_t)len : 0), NULL);
 	res->accept_ranges = 1;
 	if (ranged) {
 		res->status = 206;
 		xsnprintf(res->content_range, sizeof(res->content_range), "bytes %lld-%lld/%lld", (long long)first,
-			  (long long)(first + (int64_t)got - 1), (long long)size);
+			  (long long)last, (long long)size);
 	}
 	return 0;
 }

@@ -159,14 +159,13 @@ int h_members_export(struct request *req, struct response *res)
 {
 	struct member_filter f;
 	enum table_format fmt;
-	char *data = NULL;
-	size_t len = 0;
-	int64_t reveal;
-	int rc;
+	int64_t reveal, size = 0;
+	int fd = -1, rc;
+	/* sent from the export's temp file: a province's list is never in memory whole */
 	if ((rc = api_query_format(req, &fmt)) || (rc = member_filter_from_query(req, &f)) ||
 	    (rc = api_query_int(req, "reveal", 0, 0, 1, &reveal)) ||
-	    (rc = member_export(&req->ctx, &f, fmt, (int)reveal, &data, &len)))
+	    (rc = member_export_fd(&req->ctx, &f, fmt, (int)reveal, &fd, &size)))
 		return rc;
-	api_reply_table(res, fmt, data, len, "members");
+	api_reply_table_fd(res, fmt, fd, size, "members");
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "api/api.h"
 #include "util/limits.h"
 #include "util/xalloc.h"
@@ -149,9 +150,20 @@ void api_reply_list(struct response *res, json_t *items, int64_t total, int page
 	api_reply_json(res, 200, body);
 }
 
-void api_reply_file(struct response *res, char *data, size_t len, const char *content_type, const char *filename)
+void api_reply_release_body(struct response *res)
 {
 	free(res->raw);
+	res->raw = NULL;
+	res->raw_len = 0;
+	if (res->body_fd1)
+		close(res->body_fd1 - 1);
+	res->body_fd1 = 0;
+	res->body_offset = res->body_len = 0;
+}
+
+void api_reply_file(struct response *res, char *data, size_t len, const char *content_type, const char *filename)
+{
+	api_reply_release_body(res);
 	res->status = 200;
 	res->raw = data;
 	res->raw_len = len;
@@ -176,6 +188,14 @@ void api_reply_error(struct request *req, struct response *res)
 	res->json = json_object();
 	json_object_set_new(res->json, "error", err);
 	res->status = err_http_status(code);
-	free(res->raw);
-	res->raw = NULL;
+	api_reply_release_body(res);
+}
+
+void api_reply_fd(struct response *res, int fd, int64_t offset, int64_t len, const char *content_type,
+		  const char *filename)
+{
+	api_reply_file(res, NULL, 0, content_type, filename);
+	res->body_fd1 = fd + 1;
+	res->body_offset = offset;
+	res->body_len = len;
 }

@@ -8,8 +8,10 @@
  * subtree) can ask for the full values: the whole export then counts as one reveal and
  * is audited with its filter and row count before the file is handed over.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "domain/audit.h"
 #include "domain/codes.h"
 #include "domain/idcard.h"
@@ -141,8 +143,9 @@ static void audit_search_text(const char *q, char *out, size_t size)
 	}
 }
 
-int member_export(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, char **out,
-		  size_t *out_len)
+/* The filtered list as a table: in *out when out is given, else in a temp file (*fd, *size). */
+static int export_table(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal,
+			char **out, size_t *out_len, int *fd, int64_t *size)
 {
 	struct export_state x;
 	json_t *detail = NULL;
@@ -176,16 +179,34 @@ int member_export(struct ctx *ctx, const struct member_filter *f, enum table_for
 			return rc;
 		}
 	}
-	return table_writer_finish(x.w, out, out_len, &ctx->err);
+	if (out)
+		return table_writer_finish(x.w, out, out_len, &ctx->err);
+	return table_writer_finish_fd(x.w, fd, size, &ctx->err);
+}
+
+int member_export(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, char **out,
+		  size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	return export_table(ctx, f, fmt, reveal, out, out_len, NULL, NULL);
+}
+
+int member_export_fd(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, int *fd,
+		     int64_t *size)
+{
+	*fd = -1;
+	*size = 0;
+	return export_table(ctx, f, fmt, reveal, NULL, NULL, fd, size);
 }
 
 int cli_export_members(struct ctx *ctx, int64_t org_id, const char *format, FILE *out)
 {
 	struct member_filter f;
 	enum table_format fmt;
-	char *data = NULL;
-	size_t len = 0;
-	int status = 2;
+	char buf[1 << 16];
+	int64_t size = 0, off = 0;
+	int fd = -1, status = 2;
 
 	if (!format || !strcmp(format, "csv")) {
 		fmt = TABLE_CSV;
@@ -197,16 +218,25 @@ int cli_export_members(struct ctx *ctx, int64_t org_id, const char *format, FILE
 	}
 	member_filter_init(&f);
 	f.org_id = org_id;
-	if (member_export(ctx, &f, fmt, 0, &data, &len)) {
+	if (member_export_fd(ctx, &f, fmt, 0, &fd, &size)) {
 		fprintf(stderr, "错误：%s\n", ctx->err.message);
 		goto out;
 	}
-	if (fwrite(data, 1, len, out) != len || fflush(out)) {
+	while (off < size) {
+		ssize_t n = pread(fd, buf, sizeof(buf), (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+			break;
+		off += n;
+	}
+	if (off != size || fflush(out)) {
 		fprintf(stderr, "错误：写出失败\n");
 		goto out;
 	}
 	status = 0;
 out:
-	free(data);
+	if (fd >= 0)
+		close(fd);
 	return status;
 }

@@ -71,6 +71,9 @@ int member_import_template(enum table_format fmt, char **out, size_t *out_len, s
  */
 int member_export(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, char **out,
 		  size_t *out_len);
+/* the same as an unlinked temp file: *fd (caller closes) holds *size bytes (table_writer_finish_fd) */
+int member_export_fd(struct ctx *ctx, const struct member_filter *f, enum table_format fmt, int reveal, int *fd,
+		     int64_t *size);
 
 /*
  * CLI: `dangjian import members FILE [--org ID] [--dry-run]`. Prints a summary, or one

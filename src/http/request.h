@@ -34,6 +34,11 @@ struct response {
 	json_t *json;                    /* owned; rendered compact */
 	char *raw;                       /* owned; used when json is NULL */
 	size_t raw_len;
+	/* or a file sent from its descriptor (api_reply_fd): body_fd1 is the fd + 1, so a
+	 * zeroed response has none; owned, closed by libmicrohttpd once queued, else by
+	 * api_reply_release_body */
+	int body_fd1;
+	int64_t body_offset, body_len;
 	const char *content_type;
 	char filename[128];              /* Content-Disposition attachment name (ASCII) */
 	char content_range[64];          /* Content-Range of a 206 or 416 (api/file_reply.c) */

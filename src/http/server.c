@@ -79,6 +79,31 @@ static void add_security_headers(struct MHD_Response *r)
 				"frame-ancestors 'none'");
 }
 
+/*
+ * A body sent from its file (sendfile where the kernel can): MHD owns the fd from here
+ * and closes it when the response is destroyed. If MHD refuses it, the fd stays with res
+ * (released by the caller) and the client gets a 500 instead of the download.
+ */
+static struct MHD_Response *fd_response(struct response *res)
+{
+	static const char failed[] = "{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误，请稍后重试\"}}";
+	struct MHD_Response *r = MHD_create_response_from_fd_at_offset64((uint64_t)res->body_len, res->body_fd1 - 1,
+								       (uint64_t)res->body_offset);
+	if (r) {
+		res->body_fd1 = 0;
+		MHD_add_response_header(r, "Content-Type", res->content_type ? res->content_type : "application/octet-stream");
+		goto out;
+	}
+	fprintf(stderr, "error: cannot send a file of %lld bytes from offset %lld\n", (long long)res->body_len,
+		(long long)res->body_offset);
+	res->status = 500;
+	res->filename[0] = res->content_range[0] = '\0';
+	r = MHD_create_response_from_buffer(sizeof(failed) - 1, (void *)failed, MHD_RESPMEM_PERSISTENT);
+	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+out:
+	return r;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, struct response *res)
 {
 	struct MHD_Response *r;
@@ -93,6 +118,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct response *res)
 		r = MHD_create_response_from_buffer(res->raw_len, res->raw, MHD_RESPMEM_MUST_FREE);
 		res->raw = NULL;
 		MHD_add_response_header(r, "Content-Type", res->content_type ? res->content_type : "application/octet-stream");
+	} else if (res->body_fd1) {
+		r = fd_response(res);
 	} else {
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	}
@@ -315,7 +342,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	ok = queue(conn, &res);
 	json_decref(res.json);
-	free(res.raw);
+	api_reply_release_body(&res);   /* what queue did not hand to libmicrohttpd */
 	return ok;
 }
 

@@ -1,6 +1,7 @@
 #ifndef IO_TABLE_H
 #define IO_TABLE_H
 #include <stddef.h>
+#include <stdint.h>
 #include "util/err.h"
 /*
  * Tables in and out: the member lists clerks really have (CSV from Excel/WPS in UTF-8,
@@ -53,7 +54,8 @@ int table_read_xlsx_file(const char *path, table_row_fn fn, void *arg, struct er
  * leading TAB so Excel keeps them as text (ID numbers would otherwise lose digits).
  * Our reader trims that TAB again.
  * XLSX: one sheet, every cell a text cell, built in a temp file under $TMPDIR (or /tmp)
- * in libxlsxwriter's constant-memory mode, so exports of any size stream to disk.
+ * in libxlsxwriter's constant-memory mode, so exports of any size stream to disk; CSV
+ * goes to such a file too once it outgrows a small buffer.
  */
 enum table_format { TABLE_CSV, TABLE_XLSX };
 struct table_writer;
@@ -72,9 +74,16 @@ void table_writer_header(struct table_writer *w, int ncells, const char *const *
 void table_writer_row_marked(struct table_writer *w, int ncells, const char *const *cells,
 			     int marked_col);
 /*
- * Returns the whole file in memory: on 0, *out (caller frees with free()) and *out_len.
- * Frees w in every case. Errors: E_TOOLARGE (over CAP_EXPORT_BYTES or 1,048,576 rows),
- * E_INVALID (a cell too long for Excel), E_IO (temp file).
+ * The file, for a download of any size: on 0, *fd (the caller's to close) reads the whole
+ * file from offset 0 and *size is its length. The file is a temp file under $TMPDIR (or
+ * /tmp) that is already unlinked: closing fd frees its disk space. Frees w in every case.
+ * Errors: E_TOOLARGE (over CAP_EXPORT_FILE_BYTES or 1,048,576 XLSX rows), E_INVALID (a
+ * cell too long for Excel), E_IO (the temp file cannot be made or written: disk full).
+ */
+int table_writer_finish_fd(struct table_writer *w, int *fd, int64_t *size, struct err *e);
+/*
+ * The same file in memory: on 0, *out (NUL-terminated; caller frees with free()) and
+ * *out_len. Frees w in every case. Errors as above, and E_TOOLARGE over CAP_EXPORT_BYTES.
  */
 int table_writer_finish(struct table_writer *w, char **out, size_t *out_len, struct err *e);
 /* abandon: frees w and removes its temp file; NULL is fine */

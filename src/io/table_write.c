@@ -1,13 +1,17 @@
 /*
- * Export: CSV into a strbuf, XLSX through libxlsxwriter into a temp file that is read
- * back and removed. libxlsxwriter runs in constant-memory mode (rows stream to its own
- * temp file, strings are written inline), so a county-sized list does not keep a
- * cell struct per cell; that mode needs rows in order, which is how we write them.
- * Column widths are only known at the end; libxlsxwriter writes <cols> at close, so
- * setting them in finish works in this mode too.
+ * Export into an unlinked temp file that the download is sent from (table_writer_finish_fd),
+ * or whose bytes are read back for the callers that want them in memory.
+ * CSV: rows gather in a strbuf of CSV_CHUNK and go to the temp file from there, so a
+ * province's list never sits in memory whole; a table that never fills one chunk stays
+ * in memory when the caller wants bytes. XLSX: libxlsxwriter writes the file, in
+ * constant-memory mode (rows stream to its own temp file, strings are written inline),
+ * so a county-sized list does not keep a cell struct per cell; that mode needs rows in
+ * order, which is how we write them. Column widths are only known at the end;
+ * libxlsxwriter writes <cols> at close, so setting them in finish works in this mode too.
  */
 #include "io/table.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 #include "util/limits.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -23,12 +28,15 @@
 #define SHEET_NAME_MAX 31        /* Excel's limit, in characters */
 #define COL_WIDTH_MIN 8
 #define COL_WIDTH_MAX 60
+#define CSV_CHUNK (256u << 10)   /* CSV bytes gathered before a write to the temp file */
 
 struct table_writer {
 	enum table_format fmt;
 	int failed;                  /* the first failure, kept for finish */
 	struct err err;
-	struct strbuf csv;
+	struct strbuf csv;           /* CSV not yet written to fd */
+	int fd;                      /* CSV: the unlinked temp file; -1 until the first write */
+	int64_t written;             /* CSV bytes in fd */
 	char *path;                  /* XLSX temp file; removed by finish/free */
 	char *tmpdir;                /* libxlsxwriter keeps this pointer until close */
 	lxw_workbook *wb;
@@ -102,24 +110,37 @@ static char *sheet_name_clean(const char *name)
 	return strbuf_detach(&sb, NULL);
 }
 
+static const char *temp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+	return dir && *dir ? dir : "/tmp";
+}
+
+/* A new file under temp_dir(): its fd and *path (caller frees), or -1 with the failure remembered. */
+static int temp_open(struct table_writer *w, char **path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int fd;
+	*path = NULL;
+	strbuf_addf(&sb, "%s/dangjian-export-XXXXXX", temp_dir());
+	fd = mkstemp(sb.buf);
+	if (fd < 0)
+		writer_fail(w, E_IO, "tmpfile", "无法创建临时文件：", strerror(errno));
+	else
+		*path = strbuf_detach(&sb, NULL);
+	strbuf_release(&sb);
+	return fd;
+}
+
 static void xlsx_open(struct table_writer *w, const char *sheet_name)
 {
 	lxw_workbook_options opt;
-	const char *dir = getenv("TMPDIR");
 	char *clean = sheet_name_clean(sheet_name);
-	struct strbuf path = STRBUF_INIT;
 	int fd;
-	if (!dir || !*dir)
-		dir = "/tmp";
-	w->tmpdir = xstrdup(dir);
-	strbuf_addf(&path, "%s/dangjian-export-XXXXXX", dir);
-	fd = mkstemp(path.buf);
-	if (fd < 0) {
-		writer_fail(w, E_IO, "tmpfile", "无法创建临时文件：", strerror(errno));
+	w->tmpdir = xstrdup(temp_dir());
+	if ((fd = temp_open(w, &w->path)) < 0)
 		goto out;
-	}
 	close(fd);
-	w->path = strbuf_detach(&path, NULL);
 	memset(&opt, 0, sizeof(opt));
 	opt.constant_memory = LXW_TRUE;
 	opt.tmpdir = w->tmpdir;
@@ -151,7 +172,6 @@ static void xlsx_open(struct table_writer *w, const char *sheet_name)
 	format_set_bg_color(w->f_mark, 0xFFC7CE);
 	format_set_font_color(w->f_mark, 0x9C0006);
 out:
-	strbuf_release(&path);
 	free(clean);
 }
 
@@ -159,6 +179,7 @@ struct table_writer *table_writer_new(enum table_format f, const char *sheet_nam
 {
 	struct table_writer *w = xcalloc(1, sizeof(*w));
 	w->fmt = f;
+	w->fd = -1;
 	strbuf_init(&w->csv, 0);
 	if (f == TABLE_CSV)
 		strbuf_addstr(&w->csv, "\xEF\xBB\xBF");   /* Excel reads BOM-less CSV as GBK */
@@ -214,6 +235,37 @@ static void csv_cell(struct strbuf *sb, const char *s)
 		strbuf_addch(sb, '"');
 }
 
+/* all of len bytes to fd; -1 with errno on a failure (ENOSPC, EFBIG, EIO) */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The gathered CSV to the temp file, made (and unlinked at once) on the first call. */
+static void csv_flush(struct table_writer *w)
+{
+	char *path = NULL;
+	if (w->fd < 0 && (w->fd = temp_open(w, &path)) >= 0)
+		unlink(path);   /* nothing to clean up after a crash: the fd is the only way in */
+	free(path);
+	if (w->fd >= 0 && write_all(w->fd, w->csv.buf, w->csv.len))
+		writer_fail(w, E_IO, "tmpfile", "无法写入临时文件：", strerror(errno));
+	w->written += (int64_t)w->csv.len;
+	strbuf_reset(&w->csv);
+}
+
 static void csv_row(struct table_writer *w, int ncells, const char *const *cells)
 {
 	int c;
@@ -223,8 +275,10 @@ static void csv_row(struct table_writer *w, int ncells, const char *const *cells
 		csv_cell(&w->csv, cells[c] ? cells[c] : "");
 	}
 	strbuf_addstr(&w->csv, "\r\n");
-	if (w->csv.len > CAP_EXPORT_BYTES)
+	if ((uint64_t)w->written + w->csv.len > CAP_EXPORT_FILE_BYTES)
 		writer_fail(w, E_TOOLARGE, "too_large", "导出文件过大，请缩小范围后再导出", NULL);
+	else if (w->csv.len >= CSV_CHUNK)
+		csv_flush(w);
 }
 
 /*
@@ -320,14 +374,48 @@ void table_writer_header(struct table_writer *w, int ncells, const char *const *
 		worksheet_freeze_panes(w->ws, w->row, 0);
 }
 
-/* Close the workbook and take the file's bytes. */
-static int xlsx_collect(struct table_writer *w, char **out, size_t *out_len, struct err *e)
+/*
+ * libxlsxwriter does not check the writes to its own temp files: on a full disk it zips
+ * what made it there and reports success. So: its rows file must have taken every row
+ * (checked before close), and in the package no part may be empty nor the sheet shorter
+ * than those rows (checked after).
+ */
+static int xlsx_rows_written(struct table_writer *w, int64_t *rows_len, struct err *e)
 {
-	FILE *f = NULL;
-	struct stat sb;
+	FILE *rows = w->ws->optimize_tmpfile;
+	off_t len = 0;
+	int rc = 0;
+	if (rows && (fflush(rows) != 0 || ferror(rows) || (len = ftello(rows)) < 0))
+		rc = err_set(e, E_IO, "file", "tmpfile", "无法写入临时文件：%s", strerror(errno));
+	*rows_len = (int64_t)len;
+	return rc;
+}
+
+static int xlsx_parts_whole(const char *path, int64_t rows_len, struct err *e)
+{
+	zip_t *za;
+	zip_int64_t i, n;
+	int zerr = 0, rc = 0;
+	if (!(za = zip_open(path, ZIP_RDONLY, &zerr)))
+		return err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件（错误 %d）", zerr);
+	n = zip_get_num_entries(za, 0);
+	for (i = 0; i < n && !rc; i++) {
+		zip_stat_t st;
+		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || !st.size ||
+		    (!strcmp(st.name, "xl/worksheets/sheet1.xml") && st.size < (zip_uint64_t)rows_len))
+			rc = err_set(e, E_IO, "file", "tmpfile", "无法写入临时文件（磁盘已满？）");
+	}
+	zip_discard(za);
+	return rc;
+}
+
+/* Close the workbook and open the file it wrote; free() unlinks it. */
+static int xlsx_close(struct table_writer *w, int *fd, struct err *e)
+{
+	int64_t rows_len = 0;
 	lxw_error le;
 	size_t c;
-	int rc = 0;
+	int rc = xlsx_rows_written(w, &rows_len, e);
 	for (c = 0; c < w->nwidth; c++) {
 		unsigned width = w->width[c] + 2;
 		if (width < COL_WIDTH_MIN)
@@ -338,53 +426,100 @@ static int xlsx_collect(struct table_writer *w, char **out, size_t *out_len, str
 	}
 	le = workbook_close(w->wb);   /* frees the workbook whatever it returns */
 	w->wb = NULL;
-	if (le != LXW_NO_ERROR) {
+	if (rc)
+		goto out;
+	if (le != LXW_NO_ERROR)
 		rc = err_set(e, E_IO, "file", "xlsx", "无法生成 Excel 文件：%s", lxw_strerror(le));
-		goto out;
-	}
-	f = fopen(w->path, "rb");
-	if (!f || fstat(fileno(f), &sb) != 0) {
-		rc = err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件：%s",
-			     strerror(errno));
-		goto out;
-	}
-	if ((uintmax_t)sb.st_size > CAP_EXPORT_BYTES) {
-		rc = err_set(e, E_TOOLARGE, "file", "too_large", "导出文件过大，请缩小范围后再导出");
-		goto out;
-	}
-	*out_len = (size_t)sb.st_size;
-	*out = xmalloc(*out_len + 1);
-	if (fread(*out, 1, *out_len, f) != *out_len) {
-		free(*out);
-		*out = NULL;
-		*out_len = 0;
-		rc = err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件");
-		goto out;
-	}
-	(*out)[*out_len] = '\0';
+	else if (!(rc = xlsx_parts_whole(w->path, rows_len, e)) && (*fd = open(w->path, O_RDONLY)) < 0)
+		rc = err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件：%s", strerror(errno));
 out:
-	if (f)
-		fclose(f);
 	return rc;
 }
 
-int table_writer_finish(struct table_writer *w, char **out, size_t *out_len, struct err *e)
+int table_writer_finish_fd(struct table_writer *w, int *fd, int64_t *size, struct err *e)
 {
+	struct stat sb;
 	int rc = 0;
-	*out = NULL;
-	*out_len = 0;
+	*fd = -1;
+	*size = 0;
+	if (!w->failed && w->fmt == TABLE_CSV)
+		csv_flush(w);
 	if (w->failed) {
 		rc = w->err.code;
 		if (e)
 			*e = w->err;
 		goto out;
 	}
-	if (w->fmt == TABLE_CSV)
-		*out = strbuf_detach(&w->csv, out_len);
-	else
-		rc = xlsx_collect(w, out, out_len, e);
+	if (w->fmt == TABLE_CSV) {
+		*fd = w->fd;
+		w->fd = -1;
+	} else if ((rc = xlsx_close(w, fd, e))) {
+		goto out;
+	}
+	if (fstat(*fd, &sb) != 0) {
+		rc = err_set(e, E_IO, "file", "tmpfile", "无法读取生成的文件：%s", strerror(errno));
+		goto out;
+	}
+	*size = (int64_t)sb.st_size;
+	if ((uint64_t)*size > CAP_EXPORT_FILE_BYTES)
+		rc = err_set(e, E_TOOLARGE, "file", "too_large", "导出文件过大，请缩小范围后再导出");
 out:
-	table_writer_free(w);
+	if (rc && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+		*size = 0;
+	}
+	table_writer_free(w);   /* unlinks the XLSX file: from here the fd is the only way to it */
+	return rc;
+}
+
+/* size bytes of fd from offset 0 into *out (NUL-terminated, free()) */
+static int read_whole(int fd, int64_t size, char **out, size_t *out_len, struct err *e)
+{
+	size_t got = 0;
+	int rc = 0;
+	if ((uint64_t)size > CAP_EXPORT_BYTES) {
+		rc = err_set(e, E_TOOLARGE, "file", "too_large", "导出文件过大，请缩小范围后再导出");
+		goto out;
+	}
+	*out = xmalloc((size_t)size + 1);
+	while (got < (size_t)size) {
+		ssize_t n = pread(fd, *out + got, (size_t)size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != (size_t)size) {
+		free(*out);
+		*out = NULL;
+		rc = err_set(e, E_IO, "file", "tmpfile", "无法读取生成的文件");
+		goto out;
+	}
+	(*out)[got] = '\0';
+	*out_len = got;
+out:
+	return rc;
+}
+
+int table_writer_finish(struct table_writer *w, char **out, size_t *out_len, struct err *e)
+{
+	int64_t size = 0;
+	int fd = -1, rc = 0;
+	*out = NULL;
+	*out_len = 0;
+	if (!w->failed && w->fmt == TABLE_CSV && w->fd < 0) {
+		/* never filled a chunk: the whole table is still here */
+		*out = strbuf_detach(&w->csv, out_len);
+		table_writer_free(w);
+		goto out;
+	}
+	if ((rc = table_writer_finish_fd(w, &fd, &size, e)))
+		goto out;
+	rc = read_whole(fd, size, out, out_len, e);
+	close(fd);
+out:
 	return rc;
 }
 
@@ -396,6 +531,8 @@ void table_writer_free(struct table_writer *w)
 		lxw_workbook_free(w->wb);   /* abandon without writing the file */
 	if (w->path)
 		unlink(w->path);
+	if (w->fd >= 0)
+		close(w->fd);
 	strbuf_release(&w->csv);
 	free(w->path);
 	free(w->tmpdir);

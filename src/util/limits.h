@@ -18,6 +18,7 @@
 #define CAP_XLSX_STYLES       65536             /* cellXfs / numFmts entries in styles.xml */
 #define CAP_XLSX_SHEETS       256               /* sheets looked at for the first worksheet */
 #define CAP_EXPORT_BYTES      (512u << 20)      /* one exported CSV/XLSX file held in memory */
+#define CAP_EXPORT_FILE_BYTES (8ull << 30)      /* one exported file sent from its temp file (10M members' CSV ~2.2 GB) */
 #define CAP_ORG_DEPTH         12
 #define CAP_NAME_LEN          64                /* bytes of UTF-8 */
 #define CAP_TEXT_LEN          512

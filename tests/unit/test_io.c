@@ -5,9 +5,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 #include "io/table.h"
@@ -799,6 +802,173 @@ static void test_writer_temp_files(void **state)
 	rmdir(dir);
 }
 
+/* ---------------- writers: the temp file a download is sent from ---------------- */
+
+#define BIG_ROWS 200000   /* far past CSV's chunk and libxlsxwriter's buffers */
+
+/* a header and rows of three cells, some quoted, some kept as text by a TAB */
+static struct table_writer *table_of(enum table_format f, int rows)
+{
+	struct table_writer *w = table_writer_new(f, "大表");
+	char name[32], id[32], addr[64];
+	const char *cells[3] = { name, id, addr };
+	int i;
+	table_writer_header(w, 3, hdr);
+	for (i = 0; i < rows; i++) {
+		xsnprintf(name, sizeof(name), "党员%06d", i);
+		xsnprintf(id, sizeof(id), "1101051949%08d", i);
+		if (i % 7)
+			xsnprintf(addr, sizeof(addr), "东村%d组", i);
+		else
+			xsnprintf(addr, sizeof(addr), "住址：北京市,海淀区\n%d号", i);
+		table_writer_row(w, 3, cells);
+	}
+	return w;
+}
+
+/* TMPDIR := a new empty dir (the template is filled in); returns the old value to restore */
+static char *tmpdir_private(char *dir)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? xstrdup(old) : NULL;
+	assert_non_null(mkdtemp(dir));
+	setenv("TMPDIR", dir, 1);
+	return saved;
+}
+
+/* TMPDIR back as it was; dir must be empty again */
+static void tmpdir_restore(char *saved, const char *dir)
+{
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* what fd holds from offset 0; it must be size bytes long and already unlinked */
+static char *fd_bytes(int fd, int64_t size)
+{
+	struct stat st;
+	size_t got = 0;
+	char *buf;
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_nlink, 0);   /* no name: closing fd frees the disk */
+	assert_int_equal((int64_t)st.st_size, size);
+	buf = xmalloc((size_t)size + 1);
+	while (got < (size_t)size) {
+		ssize_t n = pread(fd, buf + got, (size_t)size - got, (off_t)got);
+		assert_true(n > 0);
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return buf;
+}
+
+static char *rows_of(const char *data, size_t len)
+{
+	struct collect c = { STRBUF_INIT, 0, 0 };
+	struct err e;
+	assert_int_equal(table_read_mem(data, len, collect_row, &c, &e), 0);
+	return strbuf_detach(&c.sb, NULL);
+}
+
+static void test_writer_fd_equals_memory(void **state)
+{
+	static const char head[] = "\xEF\xBB\xBF姓名,公民身份号码,备注\r\n";
+	static const int sizes[] = { 0, 3, BIG_ROWS };
+	char dir[] = "/tmp/test_io_fd-XXXXXX";
+	char *saved = tmpdir_private(dir);
+	int f, k;
+	(void)state;
+	for (f = TABLE_CSV; f <= TABLE_XLSX; f++) {
+		for (k = 0; k < (int)(sizeof(sizes) / sizeof(sizes[0])); k++) {
+			struct table_writer *w = table_of((enum table_format)f, sizes[k]);
+			struct err e;
+			char *mem = NULL, *got;
+			size_t len = 0;
+			int64_t size = -1;
+			int fd = -1;
+			err_clear(&e);
+			assert_int_equal(table_writer_finish(w, &mem, &len, &e), 0);
+			w = table_of((enum table_format)f, sizes[k]);
+			assert_int_equal(table_writer_finish_fd(w, &fd, &size, &e), 0);
+			assert_true(fd >= 0);
+			assert_int_equal(count_entries(dir), 0);   /* every temp file is unlinked already */
+			got = fd_bytes(fd, size);
+			close(fd);
+			if (f == TABLE_CSV) {
+				assert_int_equal(size, (int64_t)len);
+				assert_memory_equal(got, mem, len);
+				assert_memory_equal(got, head, sizeof(head) - 1);
+				if (sizes[k] == BIG_ROWS)
+					assert_true(len > (8u << 20));
+			} else {
+				char *a = rows_of(got, (size_t)size), *b = rows_of(mem, len);
+				char *sa = zip_entry(got, (size_t)size, "xl/worksheets/sheet1.xml");
+				char *sb = zip_entry(mem, len, "xl/worksheets/sheet1.xml");
+				assert_string_equal(a, b);
+				assert_string_equal(sa, sb);
+				if (sizes[k] == BIG_ROWS)
+					assert_non_null(strstr(a, "\n200001:党员199999|110105194900199999|东村199999组\n"));
+				free(a);
+				free(b);
+				free(sa);
+				free(sb);
+			}
+			free(got);
+			free(mem);
+		}
+	}
+	tmpdir_restore(saved, dir);
+}
+
+/*
+ * A disk that fills up (here: a file size limit, EFBIG) is an E_IO from finish, with no
+ * descriptor handed out and nothing left behind; never a short file.
+ */
+static void test_writer_fd_write_fails(void **state)
+{
+	char dir[] = "/tmp/test_io_full-XXXXXX";
+	char *saved = tmpdir_private(dir);
+	struct rlimit was, small;
+	void (*was_xfsz)(int) = signal(SIGXFSZ, SIG_IGN);
+	int f, mem;
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = was;
+	small.rlim_cur = 256u << 10;
+	for (f = TABLE_CSV; f <= TABLE_XLSX; f++) {
+		for (mem = 0; mem <= 1; mem++) {
+			struct table_writer *w;
+			struct err e;
+			char *out = (char *)"unset";
+			size_t len = 1;
+			int64_t size = 1;
+			int fd = 99, rc;
+			err_clear(&e);
+			assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+			w = table_of((enum table_format)f, 50000);
+			rc = mem ? table_writer_finish(w, &out, &len, &e) : table_writer_finish_fd(w, &fd, &size, &e);
+			assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+			assert_int_equal(rc, E_IO);
+			assert_int_equal(e.code, E_IO);
+			assert_true(e.message[0] != '\0');
+			if (mem) {
+				assert_null(out);
+				assert_int_equal(len, 0);
+			} else {
+				assert_int_equal(fd, -1);
+				assert_int_equal(size, 0);
+			}
+			assert_int_equal(count_entries(dir), 0);
+		}
+	}
+	signal(SIGXFSZ, was_xfsz);
+	tmpdir_restore(saved, dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -825,6 +995,8 @@ int main(void)
 		cmocka_unit_test(test_xlsx_writer_sheet_name_and_file),
 		cmocka_unit_test(test_csv_writer),
 		cmocka_unit_test(test_writer_temp_files),
+		cmocka_unit_test(test_writer_fd_equals_memory),
+		cmocka_unit_test(test_writer_fd_write_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
