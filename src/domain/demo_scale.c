@@ -12,6 +12,7 @@
 #include <time.h>
 #include "domain/audit.h"
 #include "domain/auth.h"
+#include "domain/bulk_rows.h"
 #include "domain/demo.h"
 #include "domain/dues.h"
 #include "domain/idcard.h"
@@ -95,177 +96,7 @@ static const char *const leave_reasons[] = { "因病请假", "外出务工", "�
 
 #define PICK(r, a) ((a)[below((r), (int)COUNT(a))])
 
-/* ---- the multi-row inserter ---- */
-
-enum { V_NULL, V_INT, V_TEXT };
-
-struct bulk {
-	const char *table;
-	const char *cols;
-	int ncols, per_stmt;
-	int nrows;      /* rows held */
-	int nvals;      /* values held */
-	unsigned char *type;
-	int64_t *ival;
-	size_t *off;
-	struct strbuf arena;
-	char *sql_full;
-	int64_t written;
-	int copy; /* PostgreSQL: flushed by one COPY (db_copy) instead of multi-row INSERTs */
-};
-
-/* rows held per COPY: no parameter limit there, and each COPY is one round trip */
-#define BULK_COPY_ROWS 4096
-
-static void bulk_init(struct bulk *b, const char *table, const char *cols, int copy)
-{
-	const char *p;
-	memset(b, 0, sizeof(*b));
-	b->table = table;
-	b->cols = cols;
-	b->ncols = 1;
-	for (p = cols; *p; p++)
-		b->ncols += *p == ',';
-	/* PostgreSQL takes 65,535 parameters, SQLite 32,766: stay far below either */
-	b->per_stmt = 2000 / b->ncols;
-	if (b->per_stmt > 256)
-		b->per_stmt = 256;
-	b->copy = copy;
-	if (copy)
-		b->per_stmt = BULK_COPY_ROWS;
-	b->type = xcalloc((size_t)b->ncols * (size_t)b->per_stmt, 1);
-	b->ival = xcalloc((size_t)b->ncols * (size_t)b->per_stmt, sizeof(int64_t));
-	b->off = xcalloc((size_t)b->ncols * (size_t)b->per_stmt, sizeof(size_t));
-	strbuf_init(&b->arena, 0);
-}
-
-static void bulk_free(struct bulk *b)
-{
-	free(b->type);
-	free(b->ival);
-	free(b->off);
-	free(b->sql_full);
-	strbuf_release(&b->arena);
-}
-
-static char *bulk_sql(const struct bulk *b, int rows)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int i, j;
-	strbuf_addf(&sb, "INSERT INTO %s (%s) VALUES ", b->table, b->cols);
-	for (i = 0; i < rows; i++) {
-		strbuf_addstr(&sb, i ? ",(" : "(");
-		for (j = 0; j < b->ncols; j++)
-			strbuf_addstr(&sb, j ? ",?" : "?");
-		strbuf_addch(&sb, ')');
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
-/* rows [first, first + rows) of what is held, as one statement */
-static int bulk_stmt(struct ctx *ctx, struct bulk *b, int first, int rows)
-{
-	struct stmt *st;
-	char *sql = NULL;
-	int i, v0 = first * b->ncols, nv = rows * b->ncols;
-	if (rows == b->per_stmt) {
-		if (!b->sql_full)
-			b->sql_full = bulk_sql(b, b->per_stmt);
-		st = db_prepare(ctx->db, b->sql_full, &ctx->err);
-	} else {
-		sql = bulk_sql(b, rows);
-		st = db_prepare(ctx->db, sql, &ctx->err);
-		free(sql);
-	}
-	if (!st)
-		return E_DB;
-	for (i = 0; i < nv; i++) {
-		int k = v0 + i;
-		if (b->type[k] == V_INT)
-			stmt_bind_int(st, i + 1, b->ival[k]);
-		else if (b->type[k] == V_TEXT)
-			stmt_bind_text(st, i + 1, b->arena.buf + b->off[k]);
-		else
-			stmt_bind_null(st, i + 1);
-	}
-	return stmt_run(st, &ctx->err);
-}
-
-/* Everything held as one COPY in its text format (PostgreSQL). */
-static int bulk_copy(struct ctx *ctx, struct bulk *b)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int i, rc;
-	for (i = 0; i < b->nvals; i++) {
-		if (b->type[i] == V_INT)
-			strbuf_addf(&sb, "%" PRId64, b->ival[i]);
-		else if (b->type[i] == V_TEXT)
-			db_copy_text(&sb, b->arena.buf + b->off[i]);
-		else
-			strbuf_addstr(&sb, "\\N");
-		strbuf_addch(&sb, (i + 1) % b->ncols ? '\t' : '\n');
-	}
-	rc = db_copy(ctx->db, b->table, b->cols, sb.buf, sb.len, &ctx->err);
-	strbuf_release(&sb);
-	return rc;
-}
-
-/* Everything held, in statements of per_stmt rows and then powers of two, so only a
- * handful of statement texts exist per table and all stay in the statement cache; on
- * PostgreSQL one COPY. */
-static int bulk_flush(struct ctx *ctx, struct bulk *b)
-{
-	int done = 0, chunk, rc;
-	if (b->copy && b->nrows) {
-		if ((rc = bulk_copy(ctx, b)))
-			return rc;
-		done = b->nrows;
-	}
-	while (done < b->nrows) {
-		int left = b->nrows - done;
-		if (left >= b->per_stmt)
-			chunk = b->per_stmt;
-		else
-			for (chunk = 1; chunk * 2 <= left; chunk *= 2)
-				;
-		if ((rc = bulk_stmt(ctx, b, done, chunk)))
-			return rc;
-		done += chunk;
-	}
-	b->written += b->nrows;
-	b->nrows = 0;
-	b->nvals = 0;
-	strbuf_reset(&b->arena);
-	return 0;
-}
-
-static void b_int(struct bulk *b, int64_t v)
-{
-	b->type[b->nvals] = V_INT;
-	b->ival[b->nvals++] = v;
-}
-
-static void b_text(struct bulk *b, const char *s)
-{
-	if (!s) {
-		b->type[b->nvals++] = V_NULL;
-		return;
-	}
-	b->type[b->nvals] = V_TEXT;
-	b->off[b->nvals++] = b->arena.len;
-	strbuf_add(&b->arena, s, strlen(s) + 1);
-}
-
-static void b_null(struct bulk *b)
-{
-	b->type[b->nvals++] = V_NULL;
-}
-
-/* "" as NULL */
-static void b_opt(struct bulk *b, const char *s)
-{
-	b_text(b, s && s[0] ? s : NULL);
-}
+/* ---- the multi-row inserter: bulk_rows.c (one COPY per flush on PostgreSQL) ---- */
 
 /*
  * A row is complete. A full buffer is written together with every buffer before it in
@@ -275,8 +106,8 @@ static void b_opt(struct bulk *b, const char *s)
 static int b_end(struct ctx *ctx, struct bulk *all, int t)
 {
 	int i, rc;
-	all[t].nrows++;
-	if (all[t].nrows < all[t].per_stmt)
+	bulk_row_end(&all[t]);
+	if (!bulk_full(&all[t]))
 		return 0;
 	for (i = 0; i <= t; i++)
 		if ((rc = bulk_flush(ctx, &all[i])))
@@ -759,29 +590,29 @@ static int write_org(struct gen *g, struct org_row *o, const struct org_row *par
 	o->parent_id = parent ? parent->id : 0;
 	o->depth = parent ? parent->depth + 1 : 0;
 	xsnprintf(o->path, sizeof(o->path), "%s%" PRId64 "/", parent ? parent->path : "/", o->id);
-	b_int(b, o->id);
+	bulk_int(b, o->id);
 	if (parent)
-		b_int(b, parent->id);
+		bulk_int(b, parent->id);
 	else
-		b_null(b);
-	b_text(b, o->path);
-	b_int(b, o->depth);
-	b_text(b, o->kind);
-	b_text(b, o->name);
-	b_text(b, o->code);
-	b_text(b, o->unit_kind);
-	b_int(b, o->can_approve);
-	b_int(b, o->committee_size);
+		bulk_null(b);
+	bulk_text(b, o->path);
+	bulk_int(b, o->depth);
+	bulk_text(b, o->kind);
+	bulk_text(b, o->name);
+	bulk_text(b, o->code);
+	bulk_text(b, o->unit_kind);
+	bulk_int(b, o->can_approve);
+	bulk_int(b, o->committee_size);
 	if (o->secretary)
-		b_int(b, o->secretary);
+		bulk_int(b, o->secretary);
 	else
-		b_null(b);
-	b_opt(b, o->founded);
-	b_opt(b, o->term_start);
-	b_opt(b, o->term_end);
-	b_opt(b, o->address);
-	b_text(b, g->ctx->now_iso);
-	b_text(b, g->ctx->now_iso);
+		bulk_null(b);
+	bulk_opt(b, o->founded);
+	bulk_opt(b, o->term_start);
+	bulk_opt(b, o->term_end);
+	bulk_opt(b, o->address);
+	bulk_text(b, g->ctx->now_iso);
+	bulk_text(b, g->ctx->now_iso);
 	g->rep->orgs++;
 	g->rows_in_tx++;
 	/* a top-level org's partitions before any of its rows (041; the trigger on orgs that
@@ -911,40 +742,40 @@ static int write_member(struct gen *g, const struct org_row *br, enum bkind kind
 	else
 		paid_to[0] = '\0';
 	/* the row */
-	b_int(b, m->id);
-	b_int(b, br->id);
-	b_text(b, br->path);
+	bulk_int(b, m->id);
+	bulk_int(b, br->id);
+	bulk_text(b, br->path);
 	if (m->group_id)
-		b_int(b, m->group_id);
+		bulk_int(b, m->group_id);
 	else
-		b_null(b);
-	b_text(b, name);
-	b_text(b, male ? "1" : "2");
-	b_text(b, enc);
-	b_text(b, hash);
-	b_text(b, mask);
-	b_text(b, idn + 14);
-	b_text(b, bd);
-	b_text(b, PICK(r, ethnic));
-	b_text(b, edu);
-	b_text(b, m->probationary ? "probationary" : "full");
-	b_text(b, jd);
-	b_opt(b, fd);
-	b_text(b, job);
-	b_text(b, ptype);
-	b_opt(b, unit);
-	b_text(b, has_phone ? penc : NULL);
-	b_text(b, has_phone ? phash : NULL);
-	b_text(b, has_phone ? pmask : NULL);
-	b_text(b, has_phone ? phone + 7 : NULL);
-	b_text(b, addr);
-	b_int(b, m->lost);
-	b_opt(b, ls);
-	b_int(b, m->floating);
-	b_text(b, from);
-	b_opt(b, paid_to);
-	b_text(b, ctx->now_iso);
-	b_text(b, ctx->now_iso);
+		bulk_null(b);
+	bulk_text(b, name);
+	bulk_text(b, male ? "1" : "2");
+	bulk_text(b, enc);
+	bulk_text(b, hash);
+	bulk_text(b, mask);
+	bulk_text(b, idn + 14);
+	bulk_text(b, bd);
+	bulk_text(b, PICK(r, ethnic));
+	bulk_text(b, edu);
+	bulk_text(b, m->probationary ? "probationary" : "full");
+	bulk_text(b, jd);
+	bulk_opt(b, fd);
+	bulk_text(b, job);
+	bulk_text(b, ptype);
+	bulk_opt(b, unit);
+	bulk_text(b, has_phone ? penc : NULL);
+	bulk_text(b, has_phone ? phash : NULL);
+	bulk_text(b, has_phone ? pmask : NULL);
+	bulk_text(b, has_phone ? phone + 7 : NULL);
+	bulk_text(b, addr);
+	bulk_int(b, m->lost);
+	bulk_opt(b, ls);
+	bulk_int(b, m->floating);
+	bulk_text(b, from);
+	bulk_opt(b, paid_to);
+	bulk_text(b, ctx->now_iso);
+	bulk_text(b, ctx->now_iso);
 	free(enc);
 	free(penc);
 	g->rep->members++;
@@ -958,13 +789,13 @@ static int write_member(struct gen *g, const struct org_row *br, enum bkind kind
 		char fm[8], lm[8], mo[8], paid_on[11];
 		int64_t base_id = next_id(g, T_BASES);
 		ym_text(start_ym, fm);
-		b_int(bb, base_id);
-		b_int(bb, m->id);
-		b_text(bb, fm);
-		b_text(bb, dues_kind_code(dkind));
-		b_int(bb, base);
-		b_int(bb, monthly);
-		b_text(bb, ctx->now_iso);
+		bulk_int(bb, base_id);
+		bulk_int(bb, m->id);
+		bulk_text(bb, fm);
+		bulk_text(bb, dues_kind_code(dkind));
+		bulk_int(bb, base);
+		bulk_int(bb, monthly);
+		bulk_text(bb, ctx->now_iso);
 		g->rep->dues_bases++;
 		g->rows_in_tx++;
 		if ((rc = b_end(ctx, g->b, T_BASES)))
@@ -980,31 +811,31 @@ static int write_member(struct gen *g, const struct org_row *br, enum bkind kind
 			if (paid_day >= g->today)
 				paid_day = g->today - 1;
 			day_text(paid_day, paid_on);
-			b_int(bp, pay_id);
-			b_int(bp, m->id);
-			b_int(bp, br->id);
-			b_text(bp, br->path);
-			b_text(bp, "regular");
-			b_text(bp, fm);
-			b_text(bp, lm);
-			b_int(bp, monthly * (last - ym + 1));
-			b_text(bp, paid_on);
-			b_text(bp, permille(r, 600) ? "wechat" : permille(r, 500) ? "cash" : "bank");
-			b_text(bp, "支部组织委员");
-			b_text(bp, ctx->now_iso);
+			bulk_int(bp, pay_id);
+			bulk_int(bp, m->id);
+			bulk_int(bp, br->id);
+			bulk_text(bp, br->path);
+			bulk_text(bp, "regular");
+			bulk_text(bp, fm);
+			bulk_text(bp, lm);
+			bulk_int(bp, monthly * (last - ym + 1));
+			bulk_text(bp, paid_on);
+			bulk_text(bp, permille(r, 600) ? "wechat" : permille(r, 500) ? "cash" : "bank");
+			bulk_text(bp, "支部组织委员");
+			bulk_text(bp, ctx->now_iso);
 			g->rep->dues_payments++;
 			g->rows_in_tx++;
 			if ((rc = b_end(ctx, g->b, T_PAYMENTS)))
 				return rc;
 			for (month_ym = ym; month_ym <= last; month_ym++) {
 				ym_text(month_ym, mo);
-				b_int(bm, m->id);
-				b_text(bm, mo);
-				b_text(bm, br->path);
-				b_int(bm, monthly);
-				b_int(bm, monthly);
-				b_int(bm, pay_id);
-				b_int(bm, org_path_top(br->path)); /* the partition key (041) */
+				bulk_int(bm, m->id);
+				bulk_text(bm, mo);
+				bulk_text(bm, br->path);
+				bulk_int(bm, monthly);
+				bulk_int(bm, monthly);
+				bulk_int(bm, pay_id);
+				bulk_int(bm, org_path_top(br->path)); /* the partition key (041) */
 				g->rep->dues_months++;
 				g->rows_in_tx++;
 				if ((rc = b_end(ctx, g->b, T_MONTHS)))
@@ -1027,18 +858,18 @@ static int write_points(struct gen *g, const struct org_row *br, const char *tar
 		day = g->today - 1;
 	ym = ym_of_days(day);
 	day_text(day, on);
-	b_int(b, next_id(g, T_POINTS));
-	b_text(b, target);
-	b_int(b, subject);
-	b_int(b, br->id);
-	b_text(b, br->path);
-	b_int(b, ind);
-	b_int(b, ym);
-	b_text(b, on);
-	b_int(b, pts);
-	b_text(b, "manual");
-	b_text(b, "支部委员会记录");
-	b_text(b, g->ctx->now_iso);
+	bulk_int(b, next_id(g, T_POINTS));
+	bulk_text(b, target);
+	bulk_int(b, subject);
+	bulk_int(b, br->id);
+	bulk_text(b, br->path);
+	bulk_int(b, ind);
+	bulk_int(b, ym);
+	bulk_text(b, on);
+	bulk_int(b, pts);
+	bulk_text(b, "manual");
+	bulk_text(b, "支部委员会记录");
+	bulk_text(b, g->ctx->now_iso);
 	g->rep->point_entries++;
 	g->rows_in_tx++;
 	return b_end(g->ctx, g->b, T_POINTS);
@@ -1054,20 +885,20 @@ static int write_meeting(struct gen *g, const struct org_row *br, const char *ki
 	char on[11];
 	int i, rc;
 	day_text(day, on);
-	b_int(b, id);
-	b_int(b, br->id);
-	b_text(b, br->path);
-	b_text(b, kind);
-	b_text(b, on);
-	b_text(b, start);
-	b_text(b, end);
-	b_text(b, "党员活动室");
-	b_text(b, "支部书记");
-	b_text(b, topic);
-	b_int(b, hours_x10);
-	b_int(b, 1);
-	b_text(b, ctx->now_iso);
-	b_text(b, ctx->now_iso);
+	bulk_int(b, id);
+	bulk_int(b, br->id);
+	bulk_text(b, br->path);
+	bulk_text(b, kind);
+	bulk_text(b, on);
+	bulk_text(b, start);
+	bulk_text(b, end);
+	bulk_text(b, "党员活动室");
+	bulk_text(b, "支部书记");
+	bulk_text(b, topic);
+	bulk_int(b, hours_x10);
+	bulk_int(b, 1);
+	bulk_text(b, ctx->now_iso);
+	bulk_text(b, ctx->now_iso);
 	g->rep->meetings++;
 	g->rows_in_tx++;
 	if ((rc = b_end(ctx, g->b, T_MEETINGS)))
@@ -1077,28 +908,28 @@ static int write_meeting(struct gen *g, const struct org_row *br, const char *ki
 		int x = below(r, 1000);
 		if (m->join > day)
 			continue; /* not yet a member then */
-		b_int(ba, id);
-		b_int(ba, m->id);
+		bulk_int(ba, id);
+		bulk_int(ba, m->id);
 		if (m->lost) {
-			b_text(ba, "absent");
-			b_null(ba);
+			bulk_text(ba, "absent");
+			bulk_null(ba);
 		} else if (m->floating) {
-			b_text(ba, x < 700 ? "leave" : "absent");
-			b_text(ba, x < 700 ? "外出务工" : NULL);
+			bulk_text(ba, x < 700 ? "leave" : "absent");
+			bulk_text(ba, x < 700 ? "外出务工" : NULL);
 		} else if (x < 900) {
-			b_text(ba, "present");
-			b_null(ba);
+			bulk_text(ba, "present");
+			bulk_null(ba);
 		} else if (x < 960) {
-			b_text(ba, "leave");
-			b_text(ba, PICK(r, leave_reasons));
+			bulk_text(ba, "leave");
+			bulk_text(ba, PICK(r, leave_reasons));
 		} else if (x < 970) {
-			b_text(ba, "leave");
-			b_null(ba);
+			bulk_text(ba, "leave");
+			bulk_null(ba);
 		} else {
-			b_text(ba, "absent");
-			b_null(ba);
+			bulk_text(ba, "absent");
+			bulk_null(ba);
 		}
-		b_int(ba, org_path_top(br->path)); /* the partition key (041) */
+		bulk_int(ba, org_path_top(br->path)); /* the partition key (041) */
 		g->rep->attendance++;
 		g->rows_in_tx++;
 		if ((rc = b_end(ctx, g->b, T_ATT)))
@@ -1152,42 +983,42 @@ static int write_recruits(struct gen *g, const struct org_row *br, int n)
 		idcard_mask(idn, mask, sizeof(mask));
 		pii_hash(idn, hash);
 		pii_encrypt(idn, &enc);
-		b_int(b, id);
-		b_int(b, br->id);
-		b_text(b, br->path);
-		b_text(b, name);
-		b_text(b, male ? "1" : "2");
-		b_text(b, enc);
-		b_text(b, hash);
-		b_text(b, mask);
-		b_text(b, bd);
-		b_text(b, "01");
-		b_text(b, PICK(r, edu_young));
-		b_null(b);
-		b_null(b);
-		b_null(b);
-		b_int(b, 1);
-		b_int(b, talked ? 2 : 1);
-		b_text(b, "active");
-		b_text(b, ap);
-		b_opt(b, talked ? tk : "");
-		b_text(b, g->rules);
-		b_text(b, ctx->now_iso);
-		b_text(b, ctx->now_iso);
+		bulk_int(b, id);
+		bulk_int(b, br->id);
+		bulk_text(b, br->path);
+		bulk_text(b, name);
+		bulk_text(b, male ? "1" : "2");
+		bulk_text(b, enc);
+		bulk_text(b, hash);
+		bulk_text(b, mask);
+		bulk_text(b, bd);
+		bulk_text(b, "01");
+		bulk_text(b, PICK(r, edu_young));
+		bulk_null(b);
+		bulk_null(b);
+		bulk_null(b);
+		bulk_int(b, 1);
+		bulk_int(b, talked ? 2 : 1);
+		bulk_text(b, "active");
+		bulk_text(b, ap);
+		bulk_opt(b, talked ? tk : "");
+		bulk_text(b, g->rules);
+		bulk_text(b, ctx->now_iso);
+		bulk_text(b, ctx->now_iso);
 		free(enc);
 		g->rep->recruits++;
 		g->rows_in_tx++;
 		if ((rc = b_end(ctx, g->b, T_RECRUITS)))
 			return rc;
 		for (int step = 1; step <= (talked ? 2 : 1); step++) {
-			b_int(bs, next_id(g, T_STEPS));
-			b_int(bs, id);
-			b_int(bs, step);
-			b_text(bs, step == 1 ? ap : tk);
-			b_int(bs, br->id);
-			b_text(bs, "branch");
-			b_text(bs, "admin");
-			b_text(bs, ctx->now_iso);
+			bulk_int(bs, next_id(g, T_STEPS));
+			bulk_int(bs, id);
+			bulk_int(bs, step);
+			bulk_text(bs, step == 1 ? ap : tk);
+			bulk_int(bs, br->id);
+			bulk_text(bs, "branch");
+			bulk_text(bs, "admin");
+			bulk_text(bs, ctx->now_iso);
 			g->rep->recruit_steps++;
 			g->rows_in_tx++;
 			if ((rc = b_end(ctx, g->b, T_STEPS)))
