@@ -422,6 +422,16 @@ static void test_writes(void **state)
 }
 
 /* the state a large database is left in by migration 037: no figures, every member with a base queued */
+/* the rows and sums kept now are o1's and s1's */
+static void same_kept(const char *o1, const char *s1)
+{
+	char *o2 = dump(OWED, 8), *s2 = dump(SUMS, 5);
+	assert_string_equal(o1, o2);
+	assert_string_equal(s1, s2);
+	free(s2);
+	free(o2);
+}
+
 static void pending_queue(void)
 {
 	sql("INSERT INTO dues_owed_bulk (on_) VALUES (1)");
@@ -437,7 +447,7 @@ static void pending_queue(void)
  * changes nothing */
 static void test_upgrade(void **state)
 {
-	char *s1, *o1, *s2, *o2;
+	char *s1, *o1, *s2;
 	int i, k, done = 0, calls = 0;
 	(void)state;
 	for (i = 0; i < NM - 1; i++)
@@ -470,22 +480,12 @@ static void test_upgrade(void **state)
 	assert_true(calls >= 3); /* 13 members (or more: PostgreSQL keeps the earlier test's) in chunks of 3 */
 	assert_int_equal(q1("SELECT count(*) FROM dues_owed_stale"), 0);
 	assert_int_equal(q1("SELECT count(*) FROM dues_owed_bulk"), 0);
-	s2 = dump(SUMS, 5);
-	o2 = dump(OWED, 8);
-	assert_string_equal(o1, o2);
-	assert_string_equal(s1, s2);
-	free(s2);
-	free(o2);
+	same_kept(o1, s1);
 	compare_all();
 	/* again: nothing to do, nothing changes */
 	assert_int_equal(dues_owed_upgrade(&fx.ctx, stderr, 0, &done), 0);
 	assert_true(done);
-	s2 = dump(SUMS, 5);
-	o2 = dump(OWED, 8);
-	assert_string_equal(o1, o2);
-	assert_string_equal(s1, s2);
-	free(s2);
-	free(o2);
+	same_kept(o1, s1);
 	/* interrupted half way and not run again: the first read finishes the work (the server's way) */
 	pending_queue();
 	assert_int_equal(dues_owed_upgrade(&fx.ctx, NULL, 2, &done), 0);
@@ -508,12 +508,7 @@ static void test_upgrade(void **state)
 	pending_queue();
 	assert_int_equal(dues_owed_upgrade(&fx.ctx, NULL, 0, &done), 0);
 	assert_true(done);
-	o2 = dump(OWED, 8);
-	s2 = dump(SUMS, 5);
-	assert_string_equal(o1, o2);
-	assert_string_equal(s1, s2);
-	free(s2);
-	free(o2);
+	same_kept(o1, s1);
 	/* a queued member without a member row (gone) loses its figures, in the bulk path's chunks
 	 * too (at most 3 members each: the prepared DELETE runs more than five times, so
 	 * PostgreSQL plans it generically by now) */
@@ -530,12 +525,7 @@ static void test_upgrade(void **state)
 		assert_true(done);
 		snprintf(q, sizeof(q), "SELECT count(*) FROM dues_owed WHERE member_id = %" PRId64, gone);
 		assert_int_equal(q1(q), 0);
-		o2 = dump(OWED, 8);
-		s2 = dump(SUMS, 5);
-		assert_string_equal(o1, o2);
-		assert_string_equal(s1, s2);
-		free(s2);
-		free(o2);
+		same_kept(o1, s1);
 	}
 	dues_owed_bulk_min = 20000;
 	dues_owed_chunk_members = 1000;
