@@ -31,6 +31,9 @@
 #                        With DJ_BENCH_PG=1 a postgres:// URL of a generated province to reuse
 #                        (DJ_PROVINCE_KEY then required).
 #   DJ_PROVINCE_RUNS     timed runs per report (default 5)
+#   DJ_PROVINCE_SQL      the reports whose straightforward SQL is timed (default all six:
+#                        "stats compliance_year compliance_month points_rankings
+#                        points_summary dues_arrears"; "" none)
 #   DJ_PROVINCE_SQL_RUNS timed runs of each straightforward SQL (default DJ_PROVINCE_RUNS);
 #                        DJ_PROVINCE_SQL_WARMUP=0 leaves its warm-up run out (at 10M members
 #                        each query takes minutes)
@@ -47,6 +50,7 @@ bench_init province "${1:-build}"
 RUNS=${DJ_PROVINCE_RUNS:-5}
 SQL_RUNS=${DJ_PROVINCE_SQL_RUNS:-$RUNS}
 SQL_WARMUP=${DJ_PROVINCE_SQL_WARMUP:-1}
+SQL_REPORTS=${DJ_PROVINCE_SQL-stats compliance_year compliance_month points_rankings points_summary dues_arrears}
 MEMBERS=${DJ_PROVINCE_MEMBERS:-1000000}
 USE_PG=${DJ_BENCH_PG:-}
 [ "$USE_PG" = 0 ] && USE_PG=
@@ -224,10 +228,17 @@ if [ -n "${MV_TO:-}" ]; then
 	done
 fi
 
-say "straightforward SQL (median of $SQL_RUNS$([ "$SQL_WARMUP" = 0 ] && echo ", no warm-up" || echo " after a warm-up"))"
-SQLTIME_WARMUP=$SQL_WARMUP python3 "$ROOT/bench/province/sqltime.py" "$DBARG" "$ORG" "$OPATH" "$YEAR" "$MONTH" "$SQL_RUNS" \
-	"$ROOT"/bench/province/{stats,compliance_year,compliance_month,points_rankings,points_summary,dues_arrears}.sql \
-	> "$TMP/sql"
+: > "$TMP/sql"
+if [ -n "$SQL_REPORTS" ]; then
+	say "straightforward SQL of $SQL_REPORTS (median of $SQL_RUNS$([ "$SQL_WARMUP" = 0 ] && echo ", no warm-up" || echo " after a warm-up"))"
+	sql_files=()
+	for r in $SQL_REPORTS; do
+		[ -f "$ROOT/bench/province/$r.sql" ] || { echo "province: no bench/province/$r.sql (DJ_PROVINCE_SQL)" >&2; exit 1; }
+		sql_files+=("$ROOT/bench/province/$r.sql")
+	done
+	SQLTIME_WARMUP=$SQL_WARMUP python3 "$ROOT/bench/province/sqltime.py" "$DBARG" "$ORG" "$OPATH" "$YEAR" "$MONTH" \
+		"$SQL_RUNS" "${sql_files[@]}" > "$TMP/sql"
+fi
 
 python3 - "$TMP/http" "$TMP/sql" <<'EOF'
 import statistics, sys
@@ -246,8 +257,9 @@ for n, rs in http.items():
     cpu = statistics.median(r[3] for r in rs)
     s = sql.get(n, (0.0, "-"))[0]
     ok = "ok" if codes == "200" and med <= 2000 else ("FAILED" if codes != "200" else "OVER")
-    print("province: %-17s %6s %10.0f %10.0f %10d %10.0f %8.1fx  %s" % (n, codes, med, cpu, rs[-1][2], s,
-                                                                       s / med if med else 0, ok))
+    # "-": this report's SQL not timed (DJ_PROVINCE_SQL)
+    print("province: %-17s %6s %10.0f %10.0f %10d %10s %9s  %s" % (n, codes, med, cpu, rs[-1][2],
+          "%.0f" % s if n in sql else "-", "%.1fx" % (s / med if med else 0) if n in sql else "-", ok))
 EOF
 
 say "database"
