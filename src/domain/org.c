@@ -802,8 +802,11 @@ int org_lookup_branches(struct ctx *ctx, const char *q, int limit, json_t **item
 
 int org_recount_members(struct ctx *ctx)
 {
+	/* one grouped join, and only the orgs whose count changed are written: the subquery per org
+	 * took 38 s over a 10M-member province on PostgreSQL and wrote all 664,065 rows again */
 	return db_exec(ctx->db,
-		       "UPDATE orgs SET direct_members = (SELECT count(*) FROM members m WHERE m.org_id = orgs.id "
-		       "AND m.state IN ('active', 'transferring'))",
+		       "UPDATE orgs SET direct_members = c.n FROM (SELECT o.id, count(m.id) AS n FROM orgs o "
+		       "LEFT JOIN members m ON m.org_id = o.id AND m.state IN ('active', 'transferring') GROUP BY o.id) c "
+		       "WHERE c.id = orgs.id AND orgs.direct_members <> c.n",
 		       &ctx->err);
 }
