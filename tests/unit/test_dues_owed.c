@@ -421,7 +421,6 @@ static void test_writes(void **state)
 	assert_true(seen_owed > 10);
 }
 
-/* the state a large database is left in by migration 037: no figures, every member with a base queued */
 /* the rows and sums kept now are o1's and s1's */
 static void same_kept(const char *o1, const char *s1)
 {
@@ -432,6 +431,7 @@ static void same_kept(const char *o1, const char *s1)
 	free(o2);
 }
 
+/* the state a large database is left in by migration 037: no figures, every member with a base queued */
 static void pending_queue(void)
 {
 	sql("INSERT INTO dues_owed_bulk (on_) VALUES (1)");
@@ -510,8 +510,8 @@ static void test_upgrade(void **state)
 	assert_true(done);
 	same_kept(o1, s1);
 	/* a queued member without a member row (gone) loses its figures, in the bulk path's chunks
-	 * too (at most 3 members each: the prepared DELETE runs more than five times, so
-	 * PostgreSQL plans it generically by now) */
+	 * too (at most 3 members each: by now the prepared DELETE has run more than five times on
+	 * this connection, after which PostgreSQL may use its generic plan) */
 	{
 		int64_t gone = q1("SELECT max(id) FROM members") + 1000;
 		char q[128];
