@@ -95,10 +95,15 @@ int life_rules_load(struct ctx *ctx, const char *org_path, struct life_rules *r)
 enum { ST_GREEN, ST_AMBER, ST_RED };
 static const char *const status_names[] = { "green", "amber", "red" };
 
+/*
+ * One org of the subtree. A province reads 370,000 of them per report, so the row is
+ * kept small (the pages first touched cost more than the reads): the name is read only
+ * for the orgs printed.
+ */
 struct corg {
-	int64_t id, parent_id, top_id;
-	char name[128];
-	char kind[20];
+	int64_t id, parent_id;
+	char *name;              /* owned; NULL until read */
+	char kind[16];
 	int committee_size;
 	char founded_on[11];
 	int parent;              /* index in the array, -1 above the subtree */
@@ -110,8 +115,9 @@ struct cbranch {
 	int org;
 	int ngroups;
 	int lecture_months;
-	uint16_t held[MK__COUNT][12];   /* meetings per kind and month */
+	uint16_t months[MK__COUNT];     /* bit m - 1: a meeting of the kind held in month m */
 	uint16_t group_held[12];        /* 党小组 that met in the month */
+	int counts;                     /* index in ctree.counts (the meetings per month), -1: not read */
 	int roster, talked;             /* 谈心谈话 of the year: members on the roster, talked with */
 	int talk_first, talk_names;     /* members not talked with: their first index in talk_miss, how many kept */
 	int status;
@@ -128,6 +134,11 @@ struct id_idx {
 	int idx;
 };
 
+/* a printed branch's meetings per kind and month (the status needs only the months' bits) */
+struct held_counts {
+	uint16_t n[MK__COUNT][12];
+};
+
 /* A subtree's orgs with its branches' meeting counts of a year (and, when asked, 谈心谈话). */
 struct ctree {
 	struct org root;
@@ -136,7 +147,8 @@ struct ctree {
 	struct cbranch *br;
 	struct id_idx *ix;
 	struct talk_miss *miss;
-	size_t norgs, nbr, nmiss, miss_alloc;
+	struct held_counts *counts;
+	size_t norgs, nbr, nmiss, miss_alloc, ncounts, counts_alloc;
 	int talks;               /* the talk figures were read */
 	int talk_names;          /* with the names of those not talked with (a small subtree) */
 	int reference;           /* 谈心谈话 member by member even for a large subtree (the tests' reference) */
@@ -241,7 +253,6 @@ static int branch_rules(const struct corg *o, const struct cbranch *b, struct ru
  */
 static void rule_need(const struct cbranch *b, int k, int L, int e, int *need, int *got)
 {
-	int mm;
 	if (k == MK_GROUP) {
 		*need = b->ngroups;
 		*got = b->group_held[e - 1] < *need ? b->group_held[e - 1] : *need;
@@ -250,10 +261,7 @@ static void rule_need(const struct cbranch *b, int k, int L, int e, int *need, i
 		*got = b->talked;
 	} else {
 		*need = 1;
-		*got = 0;
-		for (mm = e - L + 1; mm <= e; mm++)
-			*got += b->held[k][mm - 1];
-		*got = *got > 0;
+		*got = (b->months[k] & (((1u << L) - 1) << (e - L))) != 0;
 	}
 }
 
@@ -318,7 +326,7 @@ static int evaluate(const struct ctx *ctx, const struct ctree *t, const struct c
 			jw_init(&mw, &missing);
 			jw_array(&mw);
 			for (mm = m1; mm <= m2; mm++)
-				meetings += b->held[k][mm - 1];
+				meetings += b->counts >= 0 ? t->counts[b->counts].n[k][mm - 1] : (b->months[k] >> (mm - 1)) & 1;
 		}
 		for (e = L; e <= 12; e += L) {
 			struct date due;
@@ -391,7 +399,7 @@ static int load_orgs(struct ctx *ctx, const char *lo, const char *hi, struct cor
 	struct stmt *st;
 	size_t alloc = 0;
 	int step;
-	st = db_prepare(ctx->db, "SELECT id, parent_id, kind, name, committee_size, founded_on, path FROM orgs "
+	st = db_prepare(ctx->db, "SELECT id, parent_id, kind, name, committee_size, founded_on FROM orgs "
 				 "WHERE path >= ? AND path < ? AND dissolved_on IS NULL ORDER BY path",
 			&ctx->err);
 	if (!st)
@@ -406,10 +414,9 @@ static int load_orgs(struct ctx *ctx, const char *lo, const char *hi, struct cor
 		o->id = stmt_int(st, 0);
 		o->parent_id = stmt_is_null(st, 1) ? 0 : stmt_int(st, 1);
 		stmt_text_copy(st, 2, o->kind, sizeof(o->kind));
-		stmt_text_copy(st, 3, o->name, sizeof(o->name));
+		o->name = xstrdup(stmt_text(st, 3) ? stmt_text(st, 3) : "");
 		o->committee_size = (int)stmt_int(st, 4);
 		stmt_text_copy(st, 5, o->founded_on, sizeof(o->founded_on));
-		o->top_id = top_org_of(stmt_text(st, 6) ? stmt_text(st, 6) : "");
 		o->branch = -1;
 	}
 	stmt_reset(st);
@@ -418,7 +425,11 @@ static int load_orgs(struct ctx *ctx, const char *lo, const char *hi, struct cor
 
 static void ctree_release(struct ctree *t)
 {
+	size_t i;
+	for (i = 0; i < t->norgs; i++)
+		free(t->orgs[i].name);
 	free(t->orgs);
+	free(t->counts);
 	free(t->br);
 	free(t->ix);
 	free(t->dense);
@@ -597,6 +608,22 @@ static int load_talks(struct ctx *ctx, struct ctree *t, int year)
 
 /* ---- a province root from the kept rows of 040 ---------------------------------- */
 
+/* n meetings of kind in month mo (0-11) of branch b: the exact count, and the month's bit */
+static void branch_add_meetings(struct ctree *t, struct cbranch *b, int kind, int mo, int64_t n)
+{
+	uint16_t *h;
+	if (n <= 0)
+		return;
+	if (b->counts < 0) {
+		ALLOC_GROW(t->counts, t->ncounts + 1, t->counts_alloc);
+		memset(&t->counts[t->ncounts], 0, sizeof(t->counts[0]));
+		b->counts = (int)t->ncounts++;
+	}
+	h = &t->counts[b->counts].n[kind][mo];
+	*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
+	b->months[kind] |= (uint16_t)(1u << mo);
+}
+
 struct lean_row {
 	size_t path;             /* offset in the path pool */
 	int org;                 /* index in t->orgs as read */
@@ -629,7 +656,7 @@ static int ctree_load_lean(struct ctx *ctx, struct ctree *t, int list_max)
 
 	/* SQLite: each kind's range in path order, merged here; PostgreSQL sorts in its collation */
 	st = db_prepare(ctx->db,
-			pg ? "SELECT id, parent_id, kind, committee_size, founded_on, path FROM orgs WHERE kind IN ('dept', "
+			pg ? "SELECT id, parent_id, kind, committee_size, founded_on FROM orgs WHERE kind IN ('dept', "
 			     "'committee', 'general_branch', 'branch', 'joint_branch') AND path >= ? AND path < ? "
 			     "AND dissolved_on IS NULL ORDER BY path"
 			   : "SELECT id, parent_id, kind, committee_size, founded_on, path FROM orgs WHERE kind IN ('dept', "
@@ -642,7 +669,6 @@ static int ctree_load_lean(struct ctx *ctx, struct ctree *t, int list_max)
 	stmt_bind_text(st, 2, t->hi);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		struct corg *o;
-		const char *path = stmt_text(st, 5) ? stmt_text(st, 5) : "";
 		ALLOC_GROW(t->orgs, t->norgs + 1, alloc);
 		o = &t->orgs[t->norgs];
 		memset(o, 0, sizeof(*o));
@@ -651,10 +677,10 @@ static int ctree_load_lean(struct ctx *ctx, struct ctree *t, int list_max)
 		stmt_text_copy(st, 2, o->kind, sizeof(o->kind));
 		o->committee_size = (int)stmt_int(st, 3);
 		stmt_text_copy(st, 4, o->founded_on, sizeof(o->founded_on));
-		o->top_id = top_org_of(path);
 		o->branch = -1;
 		nbranch += org_kind_is_branch(o->kind) != 0;
 		if (!pg) {
+			const char *path = stmt_text(st, 5) ? stmt_text(st, 5) : "";
 			ALLOC_GROW(rows, t->norgs + 1, rows_alloc);
 			rows[t->norgs].path = pool.len;
 			rows[t->norgs].org = (int)t->norgs;
@@ -717,7 +743,7 @@ static int ctree_lean_counts(struct ctx *ctx, struct ctree *t, int year)
 		return E_DB;
 	stmt_bind_int(st, 1, year);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		int bi = find_branch(t, stmt_int(st, 0)), k, mo;
+		int bi = find_branch(t, stmt_int(st, 0)), k;
 		uint64_t bits[2];
 		struct cbranch *b;
 		if (bi < 0)
@@ -727,8 +753,7 @@ static int ctree_lean_counts(struct ctx *ctx, struct ctree *t, int year)
 		bits[1] = (uint64_t)stmt_int(st, 2);
 		for (k = 0; k < (int)(sizeof(kinds) / sizeof(kinds[0])); k++) {
 			unsigned m = (unsigned)(bits[k / 5] >> (12 * (k % 5))) & 0xfff;
-			for (mo = 0; m; mo++, m >>= 1)
-				b->held[kinds[k]][mo] = m & 1;
+			b->months[kinds[k]] = (uint16_t)m;
 		}
 	}
 	stmt_reset(st);
@@ -771,14 +796,17 @@ static int ctree_fill_printed(struct ctx *ctx, struct ctree *t, int year, const 
 		if (!st)
 			return E_DB;
 		stmt_bind_int(st, 1, o->id);
-		if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
-			stmt_text_copy(st, 0, o->name, sizeof(o->name));
+		if ((step = stmt_step(st, &ctx->err)) == STEP_ROW && !o->name)
+			o->name = xstrdup(stmt_text(st, 0) ? stmt_text(st, 0) : "");
 		stmt_reset(st);
 		if (step == STEP_ERROR || step == STEP_CONSTRAINT)
 			return ctx_db_fail(ctx);
 		if (o->branch < 0)
 			continue;
-		memset(t->br[o->branch].held, 0, sizeof(t->br[o->branch].held));
+		/* the kept bits give way to the exact counts */
+		memset(t->br[o->branch].months, 0, sizeof(t->br[o->branch].months));
+		if (t->br[o->branch].counts >= 0)
+			memset(&t->counts[t->br[o->branch].counts], 0, sizeof(t->counts[0]));
 		st = db_prepare(ctx->db, "SELECT kind, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12 FROM meeting_counts "
 					 "WHERE org_id = ? AND year = CAST(? AS INTEGER)",
 				&ctx->err);
@@ -790,12 +818,8 @@ static int ctree_fill_printed(struct ctx *ctx, struct ctree *t, int year, const 
 			int kind = meeting_kind_parse(stmt_text(st, 0)), mo;
 			if (kind < 0)
 				continue;
-			for (mo = 1; mo <= 12; mo++) {
-				int64_t n = stmt_int(st, mo);
-				uint16_t *h = &t->br[o->branch].held[kind][mo - 1];
-				if (n > 0)
-					*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
-			}
+			for (mo = 1; mo <= 12; mo++)
+				branch_add_meetings(t, &t->br[o->branch], kind, mo - 1, stmt_int(st, mo));
 		}
 		stmt_reset(st);
 		if (step != STEP_DONE)
@@ -814,8 +838,8 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 {
 	struct stmt *st;
 	size_t i, nbranch;
-	int64_t tops[16] = { 0 };
-	int top_lecture[16], ntops = 0, rc, step;
+	struct life_rules lr = { 0 };
+	int rc, step;
 
 	memset(t, 0, sizeof(*t));
 	t->reference = reference;
@@ -832,36 +856,27 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 		return rc;
 	}
 
-	/* branches and their 党小组; the lecture rule of each branch's top-level org */
+	/* branches and their 党小组; the lecture rule of the subtree's top-level org (one for all) */
 	ctree_index(t);
 	/* the branch figures for the branches only: a province has 500,000 orgs, half of them 党小组 */
 	nbranch = 0;
 	for (i = 0; i < t->norgs; i++)
 		nbranch += org_kind_is_branch(t->orgs[i].kind) != 0;
+	if (nbranch) {
+		char top_path[32];
+		xsnprintf(top_path, sizeof(top_path), "/%" PRId64 "/", top_org_of(t->root.path));
+		if ((rc = life_rules_load(ctx, top_path, &lr)))
+			return rc;
+	}
 	t->br = xcalloc(nbranch ? nbranch : 1, sizeof(*t->br));
 	for (i = 0; i < t->norgs; i++) {
 		struct corg *o = &t->orgs[i];
 		o->parent = find_org(t, o->parent_id);
 		if (org_kind_is_branch(o->kind)) {
-			int k;
-			struct life_rules lr;
-			for (k = 0; k < ntops && tops[k] != o->top_id; k++)
-				;
-			if (k == ntops) {
-				char top_path[32];
-				xsnprintf(top_path, sizeof(top_path), "/%" PRId64 "/", o->top_id);
-				if ((rc = life_rules_load(ctx, top_path, &lr)))
-					return rc;
-				if (ntops < (int)(sizeof(tops) / sizeof(tops[0]))) {
-					tops[ntops] = o->top_id;
-					top_lecture[ntops++] = lr.lecture_months;
-				}
-			} else {
-				lr.lecture_months = top_lecture[k];
-			}
 			o->branch = (int)t->nbr;
 			t->br[t->nbr].org = (int)i;
 			t->br[t->nbr].lecture_months = lr.lecture_months;
+			t->br[t->nbr].counts = -1;
 			t->nbr++;
 		} else if (!t->lean && !strcmp(o->kind, "group") && o->parent >= 0 && t->orgs[o->parent].branch >= 0) {
 			t->br[t->orgs[o->parent].branch].ngroups++;
@@ -913,8 +928,7 @@ static int ctree_load(struct ctx *ctx, int64_t org_id, int year, int talks, int 
 			if (n <= 0)
 				continue;
 			if (t->orgs[oi].branch >= 0) {
-				uint16_t *h = &t->br[t->orgs[oi].branch].held[kind][mo - 1];
-				*h = (uint16_t)(*h + n > 65535 ? 65535 : *h + n);
+				branch_add_meetings(t, &t->br[t->orgs[oi].branch], kind, mo - 1, n);
 			} else if (kind == MK_GROUP && t->orgs[oi].parent >= 0 && t->orgs[t->orgs[oi].parent].branch >= 0) {
 				/* one row per 党小组: the group met that month */
 				t->br[t->orgs[t->orgs[oi].parent].branch].group_held[mo - 1]++;
@@ -1039,7 +1053,7 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 		jw_elem(&w);
 		jw_open(&w);
 		jw_int(&w, "org_id", o->id);
-		jw_str(&w, "name", o->name);
+		jw_str(&w, "name", o->name ? o->name : "");
 		jw_str(&w, "kind", o->kind);
 		jw_int_or_null(&w, "parent_id", o->parent_id);
 		jw_int(&w, "branches", o->nbranch);
@@ -1077,7 +1091,7 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 		jw_elem(&w);
 		jw_open(&w);
 		jw_int(&w, "org_id", o->id);
-		jw_str(&w, "name", o->name);
+		jw_str(&w, "name", o->name ? o->name : "");
 		jw_int_or_null(&w, "parent_id", o->parent_id);
 		jw_str(&w, "status", status_names[t.br[i].status]);
 		jw_int(&w, "groups", t.br[i].ngroups);
@@ -1180,7 +1194,7 @@ int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out)
 		jw_elem(&w);
 		jw_open(&w);
 		jw_int(&w, "org_id", o->id);
-		jw_str(&w, "org_name", o->name);
+		jw_str(&w, "org_name", o->name ? o->name : "");
 		jw_int_or_null(&w, "parent_id", o->parent_id);
 		jw_str(&w, "kind", meeting_kind_code(x->kind));
 		jw_str(&w, "name", meeting_kind_name(x->kind));
