@@ -922,15 +922,22 @@ static int bucket_members_from(struct ctx *ctx, const struct org *o, const struc
 	struct strbuf sql = STRBUF_INIT;
 	struct stmt *st;
 	char hi[PATH_MAX_LEN];
-	char keyset[48] = "";
+	char keyset[96] = "";
 	int64_t got = 0;
 	int step = STEP_DONE, rc = 0, zero = !b->award_x10 && !b->deduct_x10;
 	path_range_end(o->path, hi, sizeof(hi));
 	if (after > 0) {
 		/* an id from the client's previous page, parsed as an integer, so it is
-		 * written into the SQL as LIMIT is; the column is the group's id order */
-		xsnprintf(keyset, sizeof(keyset), " AND %s > %" PRId64,
-			  zero ? (!strcmp(bk->target, "branch") ? "o.id" : "m.id") : "s.subject_id", after);
+		 * written into the SQL as LIMIT is; the column is the group's id order. A
+		 * group of kept scores bounds the joined side too: PostgreSQL does not carry
+		 * the bound over the join, and a merge join then read the members' primary
+		 * key from its start (8.3 M rows, 5 s, at the middle of a 10M province) */
+		const char *joined = !strcmp(bk->target, "branch") ? "o.id" : "m.id";
+		if (zero)
+			xsnprintf(keyset, sizeof(keyset), " AND %s > %" PRId64, joined, after);
+		else
+			xsnprintf(keyset, sizeof(keyset), " AND s.subject_id > %" PRId64 " AND %s > %" PRId64, after,
+				  joined, after);
 		off = 0;
 	}
 	if (!strcmp(bk->target, "branch") && zero) {
