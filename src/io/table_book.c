@@ -1,6 +1,7 @@
 /*
  * Multi-sheet XLSX (table_book.h) through libxlsxwriter into a temp file that is read
- * back and removed, as table_write.c does for one streamed sheet.
+ * back (once xlsx_check.h finds it whole) and removed, as table_write.c does for one
+ * streamed sheet.
  */
 #include "io/table_book.h"
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include "io/xlsx_check.h"
 #include "util/limits.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -190,6 +192,12 @@ int table_book_finish(struct table_book *b, char **out, size_t *out_len, struct 
 		rc = err_set(e, E_IO, "file", "xlsx", "无法生成 Excel 文件：%s", lxw_strerror(le));
 		goto out;
 	}
+	/*
+	 * workbook_close does not see a full disk in its zip step: a part can be cut in a
+	 * whole zip (xlsx_check.h); a book is small, so every part is read
+	 */
+	if ((rc = xlsx_check_xml_whole(b->path, e)))
+		goto out;
 	f = fopen(b->path, "rb");
 	if (!f || fstat(fileno(f), &sb) != 0) {
 		rc = err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件：%s", strerror(errno));

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
-#include <zip.h>
+#include "io/xlsx_check.h"
 #include "util/limits.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -378,7 +378,7 @@ void table_writer_header(struct table_writer *w, int ncells, const char *const *
  * libxlsxwriter does not check the writes to its own temp files: on a full disk it zips
  * what made it there and reports success. So: its rows file must have taken every row
  * (checked before close), and in the package no part may be empty nor the sheet shorter
- * than those rows (checked after).
+ * than those rows (checked after, by xlsx_check.h).
  */
 static int xlsx_rows_written(struct table_writer *w, int64_t *rows_len, struct err *e)
 {
@@ -388,24 +388,6 @@ static int xlsx_rows_written(struct table_writer *w, int64_t *rows_len, struct e
 	if (rows && (fflush(rows) != 0 || ferror(rows) || (len = ftello(rows)) < 0))
 		rc = err_set(e, E_IO, "file", "tmpfile", "无法写入临时文件：%s", strerror(errno));
 	*rows_len = (int64_t)len;
-	return rc;
-}
-
-static int xlsx_parts_whole(const char *path, int64_t rows_len, struct err *e)
-{
-	zip_t *za;
-	zip_int64_t i, n;
-	int zerr = 0, rc = 0;
-	if (!(za = zip_open(path, ZIP_RDONLY, &zerr)))
-		return err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件（错误 %d）", zerr);
-	n = zip_get_num_entries(za, 0);
-	for (i = 0; i < n && !rc; i++) {
-		zip_stat_t st;
-		if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || !st.size ||
-		    (!strcmp(st.name, "xl/worksheets/sheet1.xml") && st.size < (zip_uint64_t)rows_len))
-			rc = err_set(e, E_IO, "file", "tmpfile", "无法写入临时文件（磁盘已满？）");
-	}
-	zip_discard(za);
 	return rc;
 }
 
@@ -430,7 +412,8 @@ static int xlsx_close(struct table_writer *w, int *fd, struct err *e)
 		goto out;
 	if (le != LXW_NO_ERROR)
 		rc = err_set(e, E_IO, "file", "xlsx", "无法生成 Excel 文件：%s", lxw_strerror(le));
-	else if (!(rc = xlsx_parts_whole(w->path, rows_len, e)) && (*fd = open(w->path, O_RDONLY)) < 0)
+	else if (!(rc = xlsx_check_parts(w->path, "xl/worksheets/sheet1.xml", rows_len, e)) &&
+		 (*fd = open(w->path, O_RDONLY)) < 0)
 		rc = err_set(e, E_IO, "file", "xlsx", "无法读取生成的 Excel 文件：%s", strerror(errno));
 out:
 	return rc;

@@ -1,4 +1,4 @@
-/* Unit tests for src/io: CSV/XLSX import and CSV/XLSX export. */
+/* Unit tests for src/io: CSV/XLSX import, CSV/XLSX export and the check of written XLSX. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <zip.h>
 #include "io/table.h"
+#include "io/table_book.h"
+#include "io/xlsx_check.h"
 #include "util/limits.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
@@ -806,23 +808,35 @@ static void test_writer_temp_files(void **state)
 
 #define BIG_ROWS 200000   /* far past CSV's chunk and libxlsxwriter's buffers */
 
-/* a header and rows of three cells, some quoted, some kept as text by a TAB */
+/* row i of the big tables: three cells, some quoted, some kept as text by a TAB */
+struct big_row {
+	char name[32], id[32], addr[64];
+	const char *cells[3];
+};
+
+static const char *const *big_row(struct big_row *r, int i)
+{
+	xsnprintf(r->name, sizeof(r->name), "党员%06d", i);
+	xsnprintf(r->id, sizeof(r->id), "1101051949%08d", i);
+	if (i % 7)
+		xsnprintf(r->addr, sizeof(r->addr), "东村%d组", i);
+	else
+		xsnprintf(r->addr, sizeof(r->addr), "住址：北京市,海淀区\n%d号", i);
+	r->cells[0] = r->name;
+	r->cells[1] = r->id;
+	r->cells[2] = r->addr;
+	return r->cells;
+}
+
+/* a header, then big_row 0 .. rows - 1 */
 static struct table_writer *table_of(enum table_format f, int rows)
 {
 	struct table_writer *w = table_writer_new(f, "大表");
-	char name[32], id[32], addr[64];
-	const char *cells[3] = { name, id, addr };
+	struct big_row r;
 	int i;
 	table_writer_header(w, 3, hdr);
-	for (i = 0; i < rows; i++) {
-		xsnprintf(name, sizeof(name), "党员%06d", i);
-		xsnprintf(id, sizeof(id), "1101051949%08d", i);
-		if (i % 7)
-			xsnprintf(addr, sizeof(addr), "东村%d组", i);
-		else
-			xsnprintf(addr, sizeof(addr), "住址：北京市,海淀区\n%d号", i);
-		table_writer_row(w, 3, cells);
-	}
+	for (i = 0; i < rows; i++)
+		table_writer_row(w, 3, big_row(&r, i));
 	return w;
 }
 
@@ -969,6 +983,265 @@ static void test_writer_fd_write_fails(void **state)
 	tmpdir_restore(saved, dir);
 }
 
+/* ---------------- table_book, and xlsx_check on the files libxlsxwriter writes ---------------- */
+
+/* a two-sheet workbook from table_book, in memory; the caller frees it */
+static char *book_bytes(size_t *len)
+{
+	static const char *const counts[] = { "第一党支部", "12", "0" };
+	struct table_book *b = table_book_new();
+	struct err e;
+	char *out = NULL;
+	err_clear(&e);
+	table_book_sheet(b, "党员");
+	table_book_header(b, 3, hdr);
+	table_book_row(b, 3, r1);
+	table_book_sheet(b, "统计");
+	table_book_row(b, 3, counts);
+	if (table_book_finish(b, &out, len, &e))
+		fail_msg("table_book_finish: %s", e.message);
+	assert_non_null(out);
+	return out;
+}
+
+/* len bytes of data as dir/name; the path is the caller's to unlink and free */
+static char *file_in(const char *dir, const char *name, const void *data, size_t len)
+{
+	struct strbuf path = STRBUF_INIT;
+	FILE *f;
+	strbuf_addf(&path, "%s/%s", dir, name);
+	f = fopen(path.buf, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return strbuf_detach(&path, NULL);
+}
+
+static void expect_check_refuses(const char *path, const char *sheet_part, int64_t sheet_min_len)
+{
+	struct err e;
+	err_clear(&e);
+	assert_int_equal(xlsx_check_parts(path, sheet_part, sheet_min_len, &e), E_IO);
+	assert_int_equal(e.code, E_IO);
+	assert_string_equal(e.field, "file");
+	assert_true(e.message[0] != '\0');
+	if (sheet_part)
+		return;
+	err_clear(&e);
+	assert_int_equal(xlsx_check_xml_whole(path, &e), E_IO);   /* what parts refuses with no sheet_part, it does */
+	assert_int_equal(e.code, E_IO);
+}
+
+/*
+ * What a full disk (here: a file size limit of 64 KiB) does to workbook_close: its
+ * final zip step writes the parts from their temp files without checking those writes,
+ * so it returns LXW_NO_ERROR with a whole zip of 17 KB whose sheet1.xml and
+ * sharedStrings.xml are cut at 65,536 bytes. finish must refuse it and leave nothing.
+ */
+static void test_book_write_fails(void **state)
+{
+	char dir[] = "/tmp/test_io_bfull-XXXXXX";
+	char *saved = tmpdir_private(dir);
+	struct table_book *b = table_book_new();
+	struct rlimit was, small;
+	void (*was_xfsz)(int) = signal(SIGXFSZ, SIG_IGN);
+	struct big_row r;
+	struct err e;
+	char *out = (char *)"unset";
+	size_t len = 1;
+	int i, rc;
+	(void)state;
+	table_book_sheet(b, "大表");
+	table_book_header(b, 3, hdr);
+	for (i = 0; i < 2000; i++)
+		table_book_row(b, 3, big_row(&r, i));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	small = was;
+	small.rlim_cur = 64u << 10;
+	err_clear(&e);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	rc = table_book_finish(b, &out, &len, &e);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	signal(SIGXFSZ, was_xfsz);
+	assert_int_equal(rc, E_IO);
+	assert_int_equal(e.code, E_IO);
+	assert_string_equal(e.field, "file");
+	assert_string_equal(e.rule, "tmpfile");
+	assert_null(out);
+	assert_int_equal(len, 0);
+	assert_int_equal(count_entries(dir), 0);
+	tmpdir_restore(saved, dir);
+}
+
+/* each test below: TMPDIR a new empty dir, and a two-sheet book in memory */
+struct book_fixture {
+	char dir[32];
+	char *saved;
+	char *out;
+	size_t len;
+};
+
+static int book_setup(void **state)
+{
+	struct book_fixture *f = xcalloc(1, sizeof(*f));
+	xsnprintf(f->dir, sizeof(f->dir), "/tmp/test_io_book-XXXXXX");
+	f->saved = tmpdir_private(f->dir);
+	f->out = book_bytes(&f->len);
+	*state = f;
+	return 0;
+}
+
+/* the test has removed what it wrote: the dir must be empty again */
+static int book_teardown(void **state)
+{
+	struct book_fixture *f = *state;
+	free(f->out);
+	tmpdir_restore(f->saved, f->dir);
+	free(f);
+	return 0;
+}
+
+static void test_book_two_sheets(void **state)
+{
+	struct book_fixture *f = *state;
+	char *wb = zip_entry(f->out, f->len, "xl/workbook.xml");   /* asserts that the bytes open as a zip */
+	char *s2 = zip_entry(f->out, f->len, "xl/worksheets/sheet2.xml");
+	assert_memory_equal(f->out, "PK\3\4", 4);
+	assert_non_null(wb);
+	assert_non_null(strstr(wb, "name=\"党员\""));
+	assert_non_null(strstr(wb, "name=\"统计\""));
+	assert_non_null(s2);
+	assert_non_null(strstr(s2, "<v>12</v>"));       /* a plain count is a number */
+	expect_rows(f->out, f->len, "1:姓名|公民身份号码|备注\n2:张三|11010519491231002X\n");
+	assert_int_equal(count_entries(f->dir), 0);     /* its temp file is gone */
+	free(wb);
+	free(s2);
+}
+
+/* what a full disk leaves of the final zip step: the first half of the package */
+static void test_xlsx_check_truncated(void **state)
+{
+	struct book_fixture *f = *state;
+	char *path = file_in(f->dir, "half.xlsx", f->out, f->len / 2);
+	expect_check_refuses(path, NULL, 0);
+	expect_check_refuses(path, "xl/worksheets/sheet1.xml", 1);
+	unlink(path);
+	free(path);
+}
+
+/* what a full disk leaves when a part's own temp file took nothing: a whole zip, an empty part */
+static void test_xlsx_check_empty_part(void **state)
+{
+	static const char *const parts[] = {
+		"[Content_Types].xml", "<Types/>",
+		"xl/worksheets/sheet1.xml", "",
+		NULL,
+	};
+	/* a zip of no entries at all: only the end of central directory record */
+	static const char no_entries[22] = "PK\5\6";
+	struct book_fixture *f = *state;
+	size_t len = 0;
+	char *zip = make_zip(parts, &len);
+	char *path = file_in(f->dir, "empty_part.xlsx", zip, len);
+	char *none = file_in(f->dir, "no_entries.xlsx", no_entries, sizeof(no_entries));
+	expect_check_refuses(path, NULL, 0);
+	expect_check_refuses(none, NULL, 0);
+	unlink(path);
+	unlink(none);
+	free(path);
+	free(none);
+	free(zip);
+}
+
+static void test_xlsx_check_intact(void **state)
+{
+	struct book_fixture *f = *state;
+	char *sheet = zip_entry(f->out, f->len, "xl/worksheets/sheet1.xml");
+	char *path = file_in(f->dir, "whole.xlsx", f->out, f->len);
+	int64_t sheet_len;
+	struct err e;
+	assert_non_null(sheet);
+	sheet_len = (int64_t)strlen(sheet);
+	err_clear(&e);
+	assert_int_equal(xlsx_check_parts(path, NULL, 0, &e), 0);
+	assert_int_equal(xlsx_check_parts(path, "xl/worksheets/sheet1.xml", sheet_len, &e), 0);
+	assert_int_equal(xlsx_check_xml_whole(path, &e), 0);   /* each part of the book read */
+	assert_int_equal(e.code, E_OK);
+	/* the sheet shorter than the rows written, or not there at all */
+	expect_check_refuses(path, "xl/worksheets/sheet1.xml", sheet_len + 1);
+	expect_check_refuses(path, "xl/worksheets/sheet9.xml", 0);
+	unlink(path);
+	expect_check_refuses(path, NULL, 0);            /* no file */
+	free(path);
+	free(sheet);
+}
+
+/* xlsx_check_xml_whole on a package of [Content_Types].xml and name holding xml */
+static int check_xml_part(const char *dir, const char *name, const char *xml)
+{
+	const char *const parts[] = {
+		"[Content_Types].xml", "<?xml version=\"1.0\"?>\n<Types xmlns=\"t\"/>",
+		name, xml,
+		NULL,
+	};
+	size_t len = 0;
+	char *zip = make_zip(parts, &len);
+	char *path = file_in(dir, "part.xlsx", zip, len);
+	struct err e;
+	int rc;
+	err_clear(&e);
+	rc = xlsx_check_xml_whole(path, &e);
+	assert_int_equal(e.code, rc);
+	if (rc) {
+		assert_string_equal(e.field, "file");
+		assert_string_equal(e.rule, "tmpfile");
+	}
+	unlink(path);
+	free(path);
+	free(zip);
+	return rc;
+}
+
+#define SHEET_START "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n" \
+	"<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+
+/* a part cut where the disk filled, in a zip that is whole */
+static void test_xlsx_check_xml_cut(void **state)
+{
+	static const char *const cut[] = {
+		"xl/worksheets/sheet1.xml", SHEET_START "<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1",
+		"xl/worksheets/sheet1.xml", SHEET_START "<sheetData><row r=\"1\"></row></sheetData>",
+		"xl/worksheets/sheet1.xml", SHEET_START "<sheetData/></workshee",
+		"xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?>\n<worksheet xmlns=\"http://sche",
+		"xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?>\n",
+		"xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?>\n<worksheet/><worksheet/>",
+		"xl/worksheets/sheet1.xml", "<worksheet></x:worksheet>",
+		"xl/worksheets/sheet1.xml", "<worksheet a=\"/>",   /* in a value: no end of the tag */
+		"xl/sharedStrings.xml", "<sst count=\"1\"><si><t>党员</t></si>",
+		"_rels/.rels", "<Relationships xmlns=\"r\"><Relationship Id=\"rId1\"/>",
+		NULL,
+	};
+	static const char *const whole[] = {
+		"xl/worksheets/sheet1.xml", SHEET_START "<sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+		"</sheetData></worksheet>\n",
+		"xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?>\n<worksheet xmlns=\"http://x/y\"/>",   /* self-closing */
+		"xl/worksheets/sheet1.xml", "<worksheet a='1>2' b=\"/\"><sheetData/></worksheet >\r\n",
+		"xl/worksheets/sheet1.xml", "<worksheet a=\"1>2\"/>",
+		"xl/sharedStrings.xml", "\xEF\xBB\xBF<!-- c --><sst count=\"1\"><si><t>党员</t></si></sst>",
+		"docProps/app.xml", "<ep:Properties xmlns:ep=\"p\"><ep:Pages>1</ep:Pages></ep:Properties>",
+		"xl/media/image1.png", "\x89PNG",   /* not XML: not read */
+		NULL,
+	};
+	struct book_fixture *f = *state;
+	size_t i;
+	for (i = 0; cut[i]; i += 2)
+		if (check_xml_part(f->dir, cut[i], cut[i + 1]) != E_IO)
+			fail_msg("accepted %s: %s", cut[i], cut[i + 1]);
+	for (i = 0; whole[i]; i += 2)
+		if (check_xml_part(f->dir, whole[i], whole[i + 1]))
+			fail_msg("refused %s: %s", whole[i], whole[i + 1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -997,6 +1270,12 @@ int main(void)
 		cmocka_unit_test(test_writer_temp_files),
 		cmocka_unit_test(test_writer_fd_equals_memory),
 		cmocka_unit_test(test_writer_fd_write_fails),
+		cmocka_unit_test(test_book_write_fails),
+		cmocka_unit_test_setup_teardown(test_book_two_sheets, book_setup, book_teardown),
+		cmocka_unit_test_setup_teardown(test_xlsx_check_truncated, book_setup, book_teardown),
+		cmocka_unit_test_setup_teardown(test_xlsx_check_empty_part, book_setup, book_teardown),
+		cmocka_unit_test_setup_teardown(test_xlsx_check_intact, book_setup, book_teardown),
+		cmocka_unit_test_setup_teardown(test_xlsx_check_xml_cut, book_setup, book_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
