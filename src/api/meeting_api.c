@@ -131,13 +131,15 @@ int h_compliance_at_risk(struct request *req, struct response *res)
 int h_compliance_reminders(struct request *req, struct response *res)
 {
 	struct strbuf body = STRBUF_INIT;
+	struct compliance_opts opts = { 0 };
 	int64_t org;
 	char *data;
 	size_t len;
 	int rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)))
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_paging(req, &opts.page, &opts.per_page)))
 		return rc;
-	if ((rc = compliance_reminders(&req->ctx, org, &body))) {
+	/* page and per_page apply to a large subtree's items only (docs/API.md) */
+	if ((rc = compliance_reminders_opts(&req->ctx, org, &opts, &body))) {
 		strbuf_release(&body);
 		return rc;
 	}

@@ -152,6 +152,12 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
  * within 7 / 15 / 30 days; sorted by the end date, then tree order. JSON into out.
  */
 int compliance_reminders(struct ctx *ctx, int64_t org_id, struct strbuf *out);
+/*
+ * The same with options: in a subtree of more than list_max branches (a province) the
+ * items are one page (page, per_page) of them, total still all of them, and the tree is
+ * read from what 040 keeps, as compliance_report_json_opts reads it (reference unused).
+ */
+int compliance_reminders_opts(struct ctx *ctx, int64_t org_id, const struct compliance_opts *opts, struct strbuf *out);
 /* 040_compliance_kept rebuilt from meeting_counts and orgs (the generator's bulk path) */
 int compliance_kept_rebuild(struct ctx *ctx);
 

@@ -247,6 +247,11 @@ int stmt_step(struct stmt *st, struct err *e)
 	return rc;
 }
 
+int64_t stmt_rows_hint(struct stmt *st)
+{
+	return OPS(STMT_DB(st))->rows_hint ? OPS(STMT_DB(st))->rows_hint(st) : -1;
+}
+
 int64_t stmt_int(struct stmt *st, int col)
 {
 	return OPS(STMT_DB(st))->col_int(st, col);

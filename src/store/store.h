@@ -50,6 +50,8 @@ struct store_ops {
 	int64_t (*table_count)(struct db *db, struct err *e); /* tables in the database's schema; -1 on error */
 	/* optional (NULL = not offered): see db_copy */
 	int (*copy)(struct db *db, const char *table, const char *cols, const char *data, size_t len, struct err *e);
+	/* optional (NULL = not known): see stmt_rows_hint */
+	int64_t (*rows_hint)(struct stmt *st);
 };
 
 extern const struct store_ops store_sqlite_ops;
@@ -97,6 +99,12 @@ const char *stmt_text(struct stmt *st, int col);
 /* text column copied into a fixed buffer ("" for NULL) */
 void stmt_text_copy(struct stmt *st, int col, char *dst, size_t size);
 int stmt_is_null(struct stmt *st, int col);
+/*
+ * After a STEP_ROW: how many rows the result holds in all, where the backend has read them
+ * already (PostgreSQL), so a caller sizes its array once; -1 where it does not know (SQLite
+ * reads row by row).
+ */
+int64_t stmt_rows_hint(struct stmt *st);
 void stmt_reset(struct stmt *st);
 int64_t db_changes(struct db *db);
 const char *db_errmsg(struct db *db);

@@ -408,6 +408,12 @@ static const char *cell(struct stmt *st, int col)
 	return v;
 }
 
+/* the whole result is in memory (PQexecPrepared) once the first row is */
+static int64_t pg_rows_hint(struct stmt *st)
+{
+	return st->res ? st->ntuples : -1;
+}
+
 static int64_t pg_col_int(struct stmt *st, int col)
 {
 	const char *v = cell(st, col);
@@ -679,4 +685,5 @@ const struct store_ops store_pg_ops = {
 	.restore = pg_restore,
 	.table_count = pg_table_count,
 	.copy = pg_copy,
+	.rows_hint = pg_rows_hint,
 };

@@ -124,6 +124,60 @@ static char *report(int64_t org, int year, int month, int quarter, const struct 
 	return strbuf_detach(&sb, NULL);
 }
 
+static char *reminders(int64_t org, const struct compliance_opts *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+	err_clear(&fx.ctx.err);
+	if (compliance_reminders_opts(&fx.ctx, org, o, &sb))
+		life_fail_ctx("compliance_reminders_opts", &fx.ctx);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * The reminders of a subtree listing only some of its branches (read lean, from 040), page
+ * by page, against the whole list of the usual read: the same items in the same order,
+ * the same total. Returns how many items there were.
+ */
+static size_t assert_reminders_paged(int64_t org)
+{
+	struct compliance_opts whole = { 0 }, paged = { 0 };
+	json_error_t jerr;
+	char *sa = reminders(org, &whole), *sb;
+	json_t *a = json_loads(sa, 0, &jerr), *items = json_array(), *b;
+	size_t n;
+	int page;
+	assert_non_null(a);
+	assert_null(json_object_get(a, "page"));
+	paged.list_max = 10;
+	paged.per_page = 7;
+	for (page = 1;; page++) {
+		paged.page = page;
+		sb = reminders(org, &paged);
+		b = json_loads(sb, 0, &jerr);
+		assert_non_null(b);
+		assert_int_equal(json_integer_value(json_object_get(b, "page")), page);
+		assert_int_equal(json_integer_value(json_object_get(b, "total")),
+				 json_integer_value(json_object_get(a, "total")));
+		assert_true(json_equal(json_object_get(a, "org"), json_object_get(b, "org")));
+		n = json_array_size(json_object_get(b, "items"));
+		assert_true(n <= 7);
+		json_array_extend(items, json_object_get(b, "items"));
+		json_decref(b);
+		free(sb);
+		if (!n)
+			break;
+	}
+	if (!json_equal(json_object_get(a, "items"), items)) {
+		char *got = json_dumps(items, JSON_COMPACT);
+		fail_msg("org %" PRId64 " reminders paged (040)\n%s\nwhole\n%s", org, got, sa);
+	}
+	n = json_array_size(items);
+	json_decref(items);
+	json_decref(a);
+	free(sa);
+	return n;
+}
+
 /* 040's rows not fallen to 0, one text */
 static char *kept040(void)
 {
@@ -196,6 +250,7 @@ static void assert_kept_direct(void)
  */
 static int step;
 static int lean_groups; /* pages of the lean path listing a branch with the 党小组会 rule */
+static size_t reminded; /* reminders compared, page by page, with the whole list */
 
 static int assert_same(void)
 {
@@ -246,6 +301,8 @@ static int assert_same(void)
 					free(b);
 				}
 			}
+	for (k = 0; k < 3; k++)
+		reminded += assert_reminders_paged(orgs[k]);
 	return talked;
 }
 
@@ -426,6 +483,7 @@ static void test_kept_equals_reference(void **state)
 	assert_same();
 	life_set_today(2026, 6, 30);
 	assert_same();
+	assert_true(reminded > 0);
 }
 
 /* a large subtree: the branches not green, one page at a time, their count; summary whole */

@@ -400,6 +400,31 @@ static void test_changes(void **state)
 	assert_int_equal(db_changes(fx.db), 2);
 }
 
+/* the row count a backend knows once the first row is read: PostgreSQL's whole result, not SQLite's */
+static void test_rows_hint(void **state)
+{
+	struct err e = { 0 };
+	struct stmt *st;
+	int64_t want = fx.sqlite_path[0] ? -1 : 3, n = 0;
+	(void)state;
+	exec_ok("DROP TABLE IF EXISTS t_hint; CREATE TABLE t_hint (id BIGINT);"
+		"INSERT INTO t_hint VALUES (1), (2), (3), (4)");
+	st = prepare_ok("SELECT id FROM t_hint WHERE id > ? ORDER BY id");
+	stmt_bind_int(st, 1, 1);
+	while (stmt_step(st, &e) == STEP_ROW) {
+		assert_int_equal(stmt_rows_hint(st), want);
+		n++;
+	}
+	assert_int_equal(n, 3);
+	stmt_reset(st);
+	/* a reset statement, and one with no rows, hold no result */
+	assert_int_equal(stmt_rows_hint(st), -1);
+	stmt_bind_int(st, 1, 9);
+	assert_int_equal(stmt_step(st, &e), STEP_DONE);
+	assert_int_equal(stmt_rows_hint(st), fx.sqlite_path[0] ? -1 : 0);
+	stmt_reset(st);
+}
+
 static void test_errors_are_reported(void **state)
 {
 	struct err e = { 0 };
@@ -551,6 +576,7 @@ static void test_statement_cache_overflow(void **state)
 		cmocka_unit_test(test_statement_cache_resets),       \
 		cmocka_unit_test(test_statement_cache_overflow),     \
 		cmocka_unit_test(test_changes),                      \
+		cmocka_unit_test(test_rows_hint),                    \
 		cmocka_unit_test(test_errors_are_reported),          \
 		cmocka_unit_test(test_migrate_idempotent),           \
 		cmocka_unit_test(test_path_range_subtree),           \
