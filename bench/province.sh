@@ -16,6 +16,7 @@
 # Then a page 95 % down the member list and pages 50, 75 and 95 % down the member
 # ranking, by page number against keyset paging (`after=`, the previous page's "next").
 # Then an org move: the first county under another city and back (time and server CPU).
+# Then the root's other views (lists, registers, stats), one GET each: bench/province/sweep.txt.
 # Y is this year, M the last whole month. Only the HTTP status, the time and the reply's
 # size are read (the reply shapes may change: paging of large subtrees). Printed per
 # report: HTTP median, the dangjian process's CPU median (on PostgreSQL the database
@@ -37,6 +38,8 @@
 #   DJ_PROVINCE_SQL_RUNS timed runs of each straightforward SQL (default DJ_PROVINCE_RUNS);
 #                        DJ_PROVINCE_SQL_WARMUP=0 leaves its warm-up run out (at 10M members
 #                        each query takes minutes)
+#   DJ_PROVINCE_SWEEP=0  leave out the other views (bench/province/sweep.txt; at 10M on
+#                        PostgreSQL some take minutes: each is cut at 30 min)
 #   DJ_BENCH_PG=1        PostgreSQL: without DJ_PROVINCE_DB a private server (initdb, the
 #                        tuning of docs/DEPLOY.md "PostgreSQL at province size") on port
 #                        DJ_BENCH_PG_PORT (default 55440) in DJ_BENCH_PG_DIR (default a temp
@@ -225,6 +228,21 @@ if [ -n "${MV_TO:-}" ]; then
 		read -r code secs cpu < <(move_org "$MV_ID" "$to")
 		say "$(printf 'org move          county %s (%s members) to %s: HTTP %s, %.0f ms, CPU %s ms' "$MV_ID" "$MV_N" "$to" \
 			"$code" "$(python3 -c "print($secs * 1000)")" "$cpu")"
+	done
+fi
+
+# The root's other views, one GET each (bench/province/sweep.txt): not timed against SQL;
+# what a province's clerk would wait for and download. DJ_PROVINCE_SWEEP=0 leaves it out.
+if [ "${DJ_PROVINCE_SWEEP:-1}" != 0 ]; then
+	say "other views at the root, one request each (bench/province/sweep.txt; OVER: more than 2 s)"
+	grep -v '^#' "$ROOT/bench/province/sweep.txt" | while read -r path; do
+		[ -n "$path" ] || continue
+		path=${path//ROOT/$ORG}
+		path=${path//YEAR/$YEAR}
+		read -r code secs size cpu < <(one "$API/$path")
+		say "$(printf '  %-42s HTTP %s %9.0f ms %8s ms CPU %12s bytes%s' "$path" "$code" \
+			"$(python3 -c "print($secs * 1000)")" "$cpu" "$size" \
+			"$(python3 -c "print('  OVER' if $secs > 2 else '')")")"
 	done
 fi
 
