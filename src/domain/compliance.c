@@ -783,10 +783,10 @@ static int ctree_lean_counts(struct ctx *ctx, struct ctree *t, int year)
 
 /*
  * What a lean tree prints and did not read: the names of the orgs of the rollup and of
- * the branches listed, and those branches' meetings held (exact counts of 012, where
- * the kept months only say whether any were held).
+ * the branches listed, and with counts those branches' meetings held (exact counts of
+ * 012, where the kept months only say whether any were held; the reminders print none).
  */
-static int ctree_fill_printed(struct ctx *ctx, struct ctree *t, int year, const char *listed)
+static int ctree_fill_printed(struct ctx *ctx, struct ctree *t, int year, const char *listed, int counts)
 {
 	struct stmt *st;
 	size_t i;
@@ -805,7 +805,7 @@ static int ctree_fill_printed(struct ctx *ctx, struct ctree *t, int year, const 
 		stmt_reset(st);
 		if (step == STEP_ERROR || step == STEP_CONSTRAINT)
 			return ctx_db_fail(ctx);
-		if (o->branch < 0)
+		if (o->branch < 0 || !counts)
 			continue;
 		/* the kept bits give way to the exact counts */
 		memset(t->br[o->branch].months, 0, sizeof(t->br[o->branch].months));
@@ -955,6 +955,16 @@ static void write_root(struct jw *w, const struct org *root)
 	jw_close(w);
 }
 
+/* the options' list_max, page and per_page, their defaults where unset (meeting.h) */
+static void opts_resolve(const struct ctx *ctx, const struct compliance_opts *opts, int *list_max, int *page,
+			 int *per_page)
+{
+	*list_max = opts && opts->list_max > 0 ? opts->list_max
+		  : ctx->cfg ? (int)config_int(ctx->cfg, CFG_COMPLIANCE_LIST_MAX) : COMPLIANCE_LIST_MAX;
+	*page = opts && opts->page > 0 ? opts->page : 1;
+	*per_page = opts && opts->per_page > 0 ? opts->per_page : COMPLIANCE_PER_PAGE;
+}
+
 int compliance_report_json(struct ctx *ctx, int64_t org_id, int year, int month, int quarter, struct strbuf *out)
 {
 	return compliance_report_json_opts(ctx, org_id, year, month, quarter, NULL, out);
@@ -967,15 +977,12 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 	struct jw w;
 	char from[11], to[11], label[16], today[11];
 	size_t i;
-	int rc, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 }, large;
-	int list_max = opts && opts->list_max > 0 ? opts->list_max
-			: ctx->cfg ? (int)config_int(ctx->cfg, CFG_COMPLIANCE_LIST_MAX) : COMPLIANCE_LIST_MAX;
-	int page = opts && opts->page > 0 ? opts->page : 1;
-	int per_page = opts && opts->per_page > 0 ? opts->per_page : COMPLIANCE_PER_PAGE;
+	int rc, m1 = 1, m2 = 12, count[3] = { 0, 0, 0 }, large, list_max, page, per_page;
 	int64_t skip, listed, listed_n;
 
 	if ((rc = require_officer(ctx)))
 		return rc;
+	opts_resolve(ctx, opts, &list_max, &page, &per_page);
 	if (year < 2000 || year > 2100)
 		return err_set(&ctx->err, E_MALFORMED, "year", NULL, "年份须在 2000–2100 之间");
 	if (month && quarter)
@@ -1016,7 +1023,7 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 			sel[i] = 1;
 			listed_n++;
 		}
-		rc = ctree_fill_printed(ctx, &t, year, sel);
+		rc = ctree_fill_printed(ctx, &t, year, sel, 1);
 		free(sel);
 		if (rc)
 			goto out;
@@ -1162,14 +1169,11 @@ int compliance_reminders_opts(struct ctx *ctx, int64_t org_id, const struct comp
 	size_t nrem = 0, alloc = 0, i, from = 0, to;
 	int64_t today_days = date_to_days(ctx->today);
 	char today[11];
-	int rc, year = ctx->today.y, large;
-	int list_max = opts && opts->list_max > 0 ? opts->list_max
-			: ctx->cfg ? (int)config_int(ctx->cfg, CFG_COMPLIANCE_LIST_MAX) : COMPLIANCE_LIST_MAX;
-	int page = opts && opts->page > 0 ? opts->page : 1;
-	int per_page = opts && opts->per_page > 0 ? opts->per_page : COMPLIANCE_PER_PAGE;
+	int rc, year = ctx->today.y, large, list_max, page, per_page;
 
 	if ((rc = require_officer(ctx)))
 		return rc;
+	opts_resolve(ctx, opts, &list_max, &page, &per_page);
 	/* 谈心谈话 can only be due within REMIND_YEAR_DAYS of 31 December: read it in December only.
 	 * A subtree of more than list_max branches is read lean (040), as the report reads it */
 	if ((rc = ctree_load(ctx, org_id, year, ctx->today.m == 12, 0, list_max, &t)))
@@ -1216,7 +1220,7 @@ int compliance_reminders_opts(struct ctx *ctx, int64_t org_id, const struct comp
 		char *sel = xcalloc(t.nbr ? t.nbr : 1, 1);
 		for (i = from; i < to; i++)
 			sel[rem[i].branch] = 1;
-		rc = ctree_fill_printed(ctx, &t, year, sel);
+		rc = ctree_fill_printed(ctx, &t, year, sel, 0);
 		free(sel);
 		if (rc)
 			goto out;
