@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "domain/care.h"
 #include "domain/lapse.h"
+#include "domain/meeting.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
 
@@ -15,13 +16,19 @@ static const struct export_column record_cols[] = {
 	{ "giver", "慰问人" },	  { "note", "备注" },	   { NULL, NULL },
 };
 
+/* per_page and after apply only to a subtree of more than CARE_ELDERLY_LIST_MAX eligible members (care.h) */
 int h_care_elderly(struct request *req, struct response *res)
 {
+	struct care_elderly_opts o = { 0, 0, 0 };
 	json_t *j = NULL;
-	int64_t org, year;
+	int64_t org, year, per_page;
 	int rc;
 	if ((rc = api_query_int(req, "org_id", 0, 0, INT64_MAX, &org)) || (rc = api_query_int(req, "year", 0, 2000, 2100, &year)) ||
-	    (rc = care_elderly_list(&req->ctx, org, (int)year, &j)))
+	    (rc = api_query_int(req, "per_page", 0, 1, CARE_ELDERLY_PER_PAGE_MAX, &per_page)) ||
+	    (rc = api_query_int(req, "after", 0, 1, INT64_MAX, &o.after)))
+		return rc;
+	o.per_page = (int)per_page;
+	if ((rc = care_elderly_list_opts(&req->ctx, org, (int)year, &o, &j)))
 		return rc;
 	api_reply_json(res, 200, j);
 	return 0;
@@ -188,10 +195,13 @@ static const struct export_column lapse_cols[] = {
 
 int h_lapse_warnings(struct request *req, struct response *res)
 {
+	struct compliance_opts opts = { 0 };
 	json_t *j = NULL;
 	int64_t org;
 	int rc;
-	if ((rc = api_query_int(req, "org_id", 0, 0, INT64_MAX, &org)) || (rc = lapse_warnings(&req->ctx, org, &j)))
+	/* page and per_page apply to a large subtree only (docs/API.md) */
+	if ((rc = api_query_int(req, "org_id", 0, 0, INT64_MAX, &org)) || (rc = api_paging(req, &opts.page, &opts.per_page)) ||
+	    (rc = lapse_warnings_opts(&req->ctx, org, &opts, &j)))
 		return rc;
 	if (req_query(req, "format")) {
 		rc = api_reply_items_table(req, res, json_object_get(j, "items"), lapse_cols, "脱党预警", "lapse-warnings");

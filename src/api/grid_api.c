@@ -129,13 +129,19 @@ out:
 
 int h_grid_coverage(struct request *req, struct response *res)
 {
+	struct subtree_page opts = { 0, 0, 0 };
 	json_t *out = NULL, *rows, *r;
 	int64_t org;
 	size_t i;
-	int rc;
-	if ((rc = list_query_org(req, &org)) || (rc = grid_coverage(&req->ctx, org, &out)))
+	int rc, download = req_query(req, "format") != NULL;
+	/* a download of a large subtree: its first LIST_DOWNLOAD_MAX_ROWS branches, as the lists */
+	if (download)
+		opts.per_page = LIST_DOWNLOAD_MAX_ROWS;
+	else if ((rc = api_paging(req, &opts.page, &opts.per_page)))
 		return rc;
-	if (!req_query(req, "format")) {
+	if ((rc = list_query_org(req, &org)) || (rc = grid_coverage_opts(&req->ctx, org, &opts, &out)))
+		return rc;
+	if (!download) {
 		api_reply_json(res, 200, out);
 		return 0;
 	}

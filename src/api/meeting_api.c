@@ -119,10 +119,13 @@ int h_compliance_hours(struct request *req, struct response *res)
 
 int h_compliance_at_risk(struct request *req, struct response *res)
 {
+	struct compliance_opts opts = { 0 };
 	json_t *out = NULL;
 	int64_t org;
 	int rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = compliance_at_risk(&req->ctx, org, &out)))
+	/* page and per_page apply to a large subtree's items only (docs/API.md) */
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_paging(req, &opts.page, &opts.per_page)) ||
+	    (rc = compliance_at_risk_opts(&req->ctx, org, &opts, &out)))
 		return rc;
 	api_reply_json(res, 200, out);
 	return 0;

@@ -5,6 +5,7 @@
 #include "api/handlers.h"
 #include "domain/recruit.h"
 #include "util/xalloc.h"
+#include "domain/subtree_page.h"
 #include "util/banned.h"
 
 /* 400 unless each named key is absent, null or of the expected JSON type. */
@@ -185,13 +186,14 @@ out:
 int h_recruits_reminders(struct request *req, struct response *res)
 {
 	struct strbuf body = STRBUF_INIT;
+	struct subtree_page pg = { 0, 0, 0 };
 	char *data;
 	int64_t org;
 	size_t len;
 	int rc;
-	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)))
+	if ((rc = api_query_int(req, "org", 0, 0, INT64_MAX, &org)) || (rc = api_paging(req, &pg.page, &pg.per_page)))
 		return rc;
-	if ((rc = recruit_reminders_json(&req->ctx, org, &body))) {
+	if ((rc = recruit_reminders_page_json(&req->ctx, org, &pg, &body))) {
 		strbuf_release(&body);
 		return rc;
 	}

@@ -1,7 +1,9 @@
 /*
  * 关怀帮扶 (see care.h). Scope is the member's branch path for writes and the record's
  * own org_path (the branch where it was given) for lists and totals, one path range as
- * everywhere else. Totals are one grouped query per view, assembled here in C.
+ * everywhere else. Totals are one grouped query per view, assembled here in C. The
+ * elderly list of a subtree past CARE_ELDERLY_LIST_MAX is one keyset page with totals
+ * from the birth dates kept per ancestor (036) and the year's records (care.h).
  */
 #include "domain/care.h"
 #include <inttypes.h>
@@ -201,58 +203,58 @@ static void eligible_free(struct eligible *e, size_t n)
 	free(e);
 }
 
-/* eligible members of [lo, hi) in year, with the year's record if any */
-static int load_eligible(struct ctx *ctx, const char *lo, const char *hi, int year, const struct care_band *b, int nb,
-			 struct eligible **out, size_t *n)
+#define ELIGIBLE_SQL                                                                                           \
+	"SELECT m.id, m.name, m.org_id, o.name, m.birth_date, r.id, r.given_on, r.amount_fen, r.band_age "     \
+	"FROM members m JOIN orgs o ON o.id = m.org_id "                                                       \
+	"LEFT JOIN care_records r ON r.member_id = m.id AND r.kind = 'elderly' AND r.year = ? "                \
+	"WHERE m.org_path >= ? AND m.org_path < ? AND m.state IN ('active', 'transferring') AND m.birth_date <= ?"
+
+/* the last birth date reaching the first band in year */
+static void last_birth_of(int year, const struct care_band *b, char out[11])
 {
-	struct stmt *st;
+	xsnprintf(out, 11, "%04d-12-31", year - b[0].age);
+}
+
+/* one row of ELIGIBLE_SQL into *e (names owned): 0 when the member is below every band and not given */
+static int eligible_read(struct stmt *st, int year, const struct care_band *b, int nb, struct eligible *e)
+{
+	int band_age;
+	int by = birth_year_of(stmt_text(st, 4));
+	int64_t fen = care_elderly_fen(b, nb, by, year, &band_age);
+	if (!fen && stmt_is_null(st, 5))
+		return 0;
+	memset(e, 0, sizeof(*e));
+	e->member_id = stmt_int(st, 0);
+	e->name = xstrdup(stmt_text(st, 1) ? stmt_text(st, 1) : "");
+	e->org_id = stmt_int(st, 2);
+	e->org_name = xstrdup(stmt_text(st, 3) ? stmt_text(st, 3) : "");
+	e->birth_year = by;
+	if (!stmt_is_null(st, 5)) {
+		e->record_id = stmt_int(st, 5);
+		stmt_text_copy(st, 6, e->given_on, sizeof(e->given_on));
+		e->amount_fen = stmt_int(st, 7);
+		e->band_age = stmt_is_null(st, 8) ? band_age : (int)stmt_int(st, 8);
+	} else {
+		e->amount_fen = fen;
+		e->band_age = band_age;
+	}
+	return 1;
+}
+
+/* the rows of a prepared ELIGIBLE_SQL statement, bound, into *out */
+static int eligible_collect(struct ctx *ctx, struct stmt *st, int year, const struct care_band *b, int nb,
+			    struct eligible **out, size_t *n)
+{
 	struct eligible *v = NULL;
 	size_t cap = 0;
-	char last_birth[11];
 	int step;
-	*out = NULL;
-	*n = 0;
-	xsnprintf(last_birth, sizeof(last_birth), "%04d-12-31", year - b[0].age);
-	st = db_prepare(ctx->db,
-			"SELECT m.id, m.name, m.org_id, o.name, m.birth_date, r.id, r.given_on, r.amount_fen, r.band_age "
-			"FROM members m JOIN orgs o ON o.id = m.org_id "
-			"LEFT JOIN care_records r ON r.member_id = m.id AND r.kind = 'elderly' AND r.year = ? "
-			"WHERE m.org_path >= ? AND m.org_path < ? AND m.state IN ('active', 'transferring') "
-			"AND m.birth_date <= ? ORDER BY m.org_path, m.org_id, m.birth_date, m.id",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_int(st, 1, year);
-	stmt_bind_text(st, 2, lo);
-	stmt_bind_text(st, 3, hi);
-	stmt_bind_text(st, 4, last_birth);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		struct eligible *e;
-		int band_age;
-		int by = birth_year_of(stmt_text(st, 4));
-		int64_t fen = care_elderly_fen(b, nb, by, year, &band_age);
-		if (!fen && stmt_is_null(st, 5))
-			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 64;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		e = &v[(*n)++];
-		memset(e, 0, sizeof(*e));
-		e->member_id = stmt_int(st, 0);
-		e->name = xstrdup(stmt_text(st, 1) ? stmt_text(st, 1) : "");
-		e->org_id = stmt_int(st, 2);
-		e->org_name = xstrdup(stmt_text(st, 3) ? stmt_text(st, 3) : "");
-		e->birth_year = by;
-		if (!stmt_is_null(st, 5)) {
-			e->record_id = stmt_int(st, 5);
-			stmt_text_copy(st, 6, e->given_on, sizeof(e->given_on));
-			e->amount_fen = stmt_int(st, 7);
-			e->band_age = stmt_is_null(st, 8) ? band_age : (int)stmt_int(st, 8);
-		} else {
-			e->amount_fen = fen;
-			e->band_age = band_age;
-		}
+		if (eligible_read(st, year, b, nb, &v[*n]))
+			(*n)++;
 	}
 	stmt_reset(st);
 	if (step != STEP_DONE) {
@@ -264,6 +266,25 @@ static int load_eligible(struct ctx *ctx, const char *lo, const char *hi, int ye
 	return 0;
 }
 
+/* eligible members of [lo, hi) in year, with the year's record if any */
+static int load_eligible(struct ctx *ctx, const char *lo, const char *hi, int year, const struct care_band *b, int nb,
+			 struct eligible **out, size_t *n)
+{
+	struct stmt *st;
+	char last_birth[11];
+	*out = NULL;
+	*n = 0;
+	last_birth_of(year, b, last_birth);
+	st = db_prepare(ctx->db, ELIGIBLE_SQL " ORDER BY m.org_path, m.org_id, m.birth_date, m.id", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, year);
+	stmt_bind_text(st, 2, lo);
+	stmt_bind_text(st, 3, hi);
+	stmt_bind_text(st, 4, last_birth);
+	return eligible_collect(ctx, st, year, b, nb, out, n);
+}
+
 static json_t *bands_json(const struct care_band *b, int nb)
 {
 	json_t *a = json_array();
@@ -273,16 +294,215 @@ static json_t *bands_json(const struct care_band *b, int nb)
 	return a;
 }
 
-int care_elderly_list(struct ctx *ctx, int64_t org_id, int year, json_t **out)
+static json_t *eligible_json(const struct eligible *e, int year)
+{
+	return json_pack("{s:I, s:s, s:I, s:s, s:i, s:i, s:i, s:I, s:b, s:o, s:o}", "member_id", (json_int_t)e->member_id,
+			 "name", e->name, "org_id", (json_int_t)e->org_id, "org_name", e->org_name, "birth_year",
+			 e->birth_year, "age", year - e->birth_year, "band_age", e->band_age, "amount_fen",
+			 (json_int_t)e->amount_fen, "given", e->record_id != 0, "record_id",
+			 e->record_id ? json_integer(e->record_id) : json_null(), "given_on", json_str_or_null(e->given_on));
+}
+
+struct elderly_totals {
+	int64_t eligible, given, given_fen, due_fen;
+};
+
+static json_t *elderly_reply(int year, const struct org *root, const struct care_band *b, int nb, json_t *items,
+			     const struct elderly_totals *t)
+{
+	return json_pack("{s:i, s:{s:I, s:s}, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}", "year", year, "org", "id",
+			 (json_int_t)root->id, "name", root->name, "bands", bands_json(b, nb), "items", items, "totals",
+			 "eligible", (json_int_t)t->eligible, "given", (json_int_t)t->given, "not_given",
+			 (json_int_t)(t->eligible - t->given), "given_fen", (json_int_t)t->given_fen, "due_fen",
+			 (json_int_t)t->due_fen);
+}
+
+/* the whole list of [lo, hi), as read member by member */
+static int elderly_whole(struct ctx *ctx, const struct org *root, const char *lo, const char *hi, int year,
+			 const struct care_band *b, int nb, json_t **out)
+{
+	struct elderly_totals t = { 0, 0, 0, 0 };
+	struct eligible *v = NULL;
+	size_t n = 0, i;
+	json_t *items;
+	int rc;
+	if ((rc = load_eligible(ctx, lo, hi, year, b, nb, &v, &n)))
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++) {
+		if (v[i].record_id) {
+			t.given++;
+			t.given_fen += v[i].amount_fen;
+		} else {
+			t.due_fen += v[i].amount_fen;
+		}
+		json_array_append_new(items, eligible_json(&v[i], year));
+	}
+	t.eligible = (int64_t)n;
+	*out = elderly_reply(year, root, b, nb, items, &t);
+	eligible_free(v, n);
+	return 0;
+}
+
+/*
+ * From the birth dates kept for the root (036 stats_births: its subtree's on-roll members
+ * by birth date, the very filter of ELIGIBLE_SQL): t->eligible, and in t->due_fen every
+ * eligible member's band amount, given or not (elderly_given takes the given back out).
+ * A birth date up to last_birth always reaches a band (care_elderly_fen > 0), so no
+ * member is dropped here that eligible_read would keep or the reverse.
+ */
+static int elderly_kept(struct ctx *ctx, int64_t root_id, int year, const struct care_band *b, int nb,
+			struct elderly_totals *t)
+{
+	struct stmt *st;
+	char last_birth[11];
+	int step, band_age;
+	memset(t, 0, sizeof(*t));
+	last_birth_of(year, b, last_birth);
+	st = db_prepare(ctx->db, "SELECT birth_date, n FROM stats_births WHERE org_id = ? AND birth_date <= ? AND n <> 0",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, root_id);
+	stmt_bind_text(st, 2, last_birth);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int64_t n = stmt_int(st, 1);
+		t->eligible += n;
+		t->due_fen += n * care_elderly_fen(b, nb, birth_year_of(stmt_text(st, 0)), year, &band_age);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/* the year's given subsidies of the eligible members of [lo, hi): counted, and their band taken from due */
+static int elderly_given(struct ctx *ctx, const char *lo, const char *hi, int year, const struct care_band *b, int nb,
+			 struct elderly_totals *t)
+{
+	struct stmt *st;
+	char last_birth[11];
+	int step, band_age;
+	last_birth_of(year, b, last_birth);
+	st = db_prepare(ctx->db,
+			"SELECT m.birth_date, count(*), CAST(coalesce(sum(r.amount_fen), 0) AS BIGINT) FROM care_records r "
+			"JOIN members m ON m.id = r.member_id WHERE r.kind = 'elderly' AND r.year = ? AND m.org_path >= ? "
+			"AND m.org_path < ? AND m.state IN ('active', 'transferring') AND m.birth_date <= ? "
+			"GROUP BY m.birth_date",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, year);
+	stmt_bind_text(st, 2, lo);
+	stmt_bind_text(st, 3, hi);
+	stmt_bind_text(st, 4, last_birth);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int64_t n = stmt_int(st, 1);
+		t->given += n;
+		t->given_fen += stmt_int(st, 2);
+		t->due_fen -= n * care_elderly_fen(b, nb, birth_year_of(stmt_text(st, 0)), year, &band_age);
+	}
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/* the path and name of member `after`, which must lie in [lo, hi) */
+static int elderly_after(struct ctx *ctx, int64_t after, const char *lo, const char *hi, char *path, size_t psize,
+			 char **name)
+{
+	struct stmt *st = db_prepare(ctx->db, "SELECT org_path, name FROM members WHERE id = ?", &ctx->err);
+	int step, found = 0;
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, after);
+	step = stmt_step(st, &ctx->err);
+	if (step == STEP_ROW && stmt_text(st, 0) && strcmp(stmt_text(st, 0), lo) >= 0 && strcmp(stmt_text(st, 0), hi) < 0) {
+		found = 1;
+		stmt_text_copy(st, 0, path, psize);
+		*name = xstrdup(stmt_text(st, 1) ? stmt_text(st, 1) : "");
+	}
+	stmt_reset(st);
+	if (step < 0)
+		return ctx_db_fail(ctx);
+	return found ? 0
+		     : err_set(&ctx->err, E_MALFORMED, "after", NULL, "after=%" PRId64 " 不是本列表范围内的党员", after);
+}
+
+/*
+ * One page of [lo, hi) in the member list's default order (org path, name, id), after the
+ * member `after`: the lower path bound raised to theirs (one range for the planner, as
+ * member.c does), the rest of their branch before them left out.
+ */
+static int elderly_page(struct ctx *ctx, const char *lo, const char *hi, int year, const struct care_band *b, int nb,
+			int64_t after, int per_page, struct eligible **v, size_t *n)
+{
+	struct stmt *st;
+	char last_birth[11], from[PATH_MAX_LEN];
+	char *name = NULL;
+	int rc;
+	*v = NULL;
+	*n = 0;
+	strlcpy_z(from, lo, sizeof(from));
+	if (after && (rc = elderly_after(ctx, after, lo, hi, from, sizeof(from), &name)))
+		return rc;
+	last_birth_of(year, b, last_birth);
+	st = db_prepare(ctx->db,
+			after ? ELIGIBLE_SQL " AND NOT (m.org_path = ? AND (m.name < ? OR (m.name = ? AND m.id <= ?))) "
+					     "ORDER BY m.org_path, m.name, m.id LIMIT ?"
+			      : ELIGIBLE_SQL " ORDER BY m.org_path, m.name, m.id LIMIT ?",
+			&ctx->err);
+	if (!st) {
+		free(name);
+		return E_DB;
+	}
+	stmt_bind_int(st, 1, year);
+	stmt_bind_text(st, 2, from);
+	stmt_bind_text(st, 3, hi);
+	stmt_bind_text(st, 4, last_birth);
+	if (after) {
+		stmt_bind_text(st, 5, from);
+		stmt_bind_text(st, 6, name);
+		stmt_bind_text(st, 7, name);
+		stmt_bind_int(st, 8, after);
+	}
+	stmt_bind_int(st, after ? 9 : 5, per_page);
+	rc = eligible_collect(ctx, st, year, b, nb, v, n);
+	free(name);
+	return rc;
+}
+
+/* a page of a large subtree: totals from the kept birth dates and the year's records, only the page's members read */
+static int elderly_paged(struct ctx *ctx, const struct org *root, const char *lo, const char *hi, int year,
+			 const struct care_band *b, int nb, const struct care_elderly_opts *opts, struct elderly_totals *t,
+			 json_t **out)
+{
+	struct eligible *v = NULL;
+	size_t n = 0, i;
+	int per_page = opts && opts->per_page > 0 ? opts->per_page : CARE_ELDERLY_PER_PAGE;
+	json_t *items;
+	int rc;
+	if (per_page > CARE_ELDERLY_PER_PAGE_MAX)
+		per_page = CARE_ELDERLY_PER_PAGE_MAX;
+	if ((rc = elderly_given(ctx, lo, hi, year, b, nb, t)) ||
+	    (rc = elderly_page(ctx, lo, hi, year, b, nb, opts ? opts->after : 0, per_page, &v, &n)))
+		return rc;
+	items = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(items, eligible_json(&v[i], year));
+	*out = elderly_reply(year, root, b, nb, items, t);
+	json_object_set_new(*out, "paged", json_true());
+	json_object_set_new(*out, "per_page", json_integer(per_page));
+	json_object_set_new(*out, "next", n == (size_t)per_page ? json_integer(v[n - 1].member_id) : json_null());
+	eligible_free(v, n);
+	return 0;
+}
+
+int care_elderly_list_opts(struct ctx *ctx, int64_t org_id, int year, const struct care_elderly_opts *opts,
+			   json_t **out)
 {
 	struct care_band b[CARE_BANDS_MAX];
+	struct elderly_totals t;
 	struct org root;
-	struct eligible *v = NULL;
 	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN];
-	size_t n = 0, i;
-	int nb, rc;
-	int64_t given = 0, given_fen = 0, due_fen = 0;
-	json_t *items;
+	int nb, rc, list_max = opts && opts->list_max > 0 ? opts->list_max : CARE_ELDERLY_LIST_MAX;
 
 	*out = NULL;
 	if ((rc = require_officer(ctx)) || (rc = year_param(ctx, year, &year)) || (rc = care_bands_load(ctx, b, &nb)) ||
@@ -290,32 +510,17 @@ int care_elderly_list(struct ctx *ctx, int64_t org_id, int year, json_t **out)
 		return rc;
 	strlcpy_z(lo, root.path, sizeof(lo));
 	path_range_end(lo, hi, sizeof(hi));
-	if ((rc = load_eligible(ctx, lo, hi, year, b, nb, &v, &n)))
+	/* the kept count decides; a subtree up to list_max is read whole, as it always was */
+	if ((rc = elderly_kept(ctx, root.id, year, b, nb, &t)))
 		return rc;
-	items = json_array();
-	for (i = 0; i < n; i++) {
-		struct eligible *e = &v[i];
-		if (e->record_id) {
-			given++;
-			given_fen += e->amount_fen;
-		} else {
-			due_fen += e->amount_fen;
-		}
-		json_array_append_new(items,
-				      json_pack("{s:I, s:s, s:I, s:s, s:i, s:i, s:i, s:I, s:b, s:o, s:o}", "member_id",
-						(json_int_t)e->member_id, "name", e->name, "org_id", (json_int_t)e->org_id,
-						"org_name", e->org_name, "birth_year", e->birth_year, "age",
-						year - e->birth_year, "band_age", e->band_age, "amount_fen",
-						(json_int_t)e->amount_fen, "given", e->record_id != 0, "record_id",
-						e->record_id ? json_integer(e->record_id) : json_null(), "given_on",
-						json_str_or_null(e->given_on)));
-	}
-	*out = json_pack("{s:i, s:{s:I, s:s}, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I}}", "year", year, "org", "id",
-			 (json_int_t)root.id, "name", root.name, "bands", bands_json(b, nb), "items", items, "totals",
-			 "eligible", (json_int_t)n, "given", (json_int_t)given, "not_given", (json_int_t)(n - (size_t)given),
-			 "given_fen", (json_int_t)given_fen, "due_fen", (json_int_t)due_fen);
-	eligible_free(v, n);
-	return 0;
+	if (t.eligible <= list_max)
+		return elderly_whole(ctx, &root, lo, hi, year, b, nb, out);
+	return elderly_paged(ctx, &root, lo, hi, year, b, nb, opts, &t, out);
+}
+
+int care_elderly_list(struct ctx *ctx, int64_t org_id, int year, json_t **out)
+{
+	return care_elderly_list_opts(ctx, org_id, year, NULL, out);
 }
 
 static int id_cmp(const void *a, const void *b)

@@ -37,6 +37,26 @@ int64_t care_elderly_fen(const struct care_band *b, int n, int birth_year, int y
  */
 int care_elderly_list(struct ctx *ctx, int64_t org_id, int year, json_t **out);
 /*
+ * The same list for a subtree of more than list_max eligible members (a city, the province)
+ * is one page in tree order (org path, name, id) of per_page members after the member
+ * `after` (keyset, as the member list), the reply adding {paged: true, per_page, next}
+ * (next: the page's last member when the page is full, else null); totals still count the
+ * whole subtree: eligible and the band amounts from the birth dates kept per ancestor
+ * (stats_births, 036), given and given_fen from the year's records of those members. Only
+ * the page's members are read. A subtree at most list_max answers as care_elderly_list
+ * (page options ignored). `after` outside the subtree → E_MALFORMED naming after.
+ */
+#define CARE_ELDERLY_LIST_MAX 50000 /* a county (≈30,000 at 10M members) stays whole */
+#define CARE_ELDERLY_PER_PAGE 100
+#define CARE_ELDERLY_PER_PAGE_MAX 1000
+struct care_elderly_opts {
+	int list_max;  /* 0: CARE_ELDERLY_LIST_MAX */
+	int per_page;  /* 0: CARE_ELDERLY_PER_PAGE; at most CARE_ELDERLY_PER_PAGE_MAX */
+	int64_t after; /* 0: the first page */
+};
+int care_elderly_list_opts(struct ctx *ctx, int64_t org_id, int year, const struct care_elderly_opts *opts,
+			   json_t **out);
+/*
  * body {org_id, year?, given_on?, giver?, note?, member_ids?}: the year's subsidy to every
  * eligible member of the subtree (or of member_ids) not given it yet, in one transaction,
  * one audit entry. *out {year, issued, amount_fen, skipped}.

@@ -23,6 +23,7 @@
 #include "util/config.h"
 #include "util/jsonw.h"
 #include "util/xalloc.h"
+#include "domain/subtree_page.h"
 #include "util/banned.h"
 
 #define AT_RISK_MONTHS 6         /* RULES.md §4: 6 consecutive months; lost contact ≥ 6 months */
@@ -1430,21 +1431,46 @@ static int ym_index(int ym)
 	return ym / 100 * 12 + ym % 100 - 1;
 }
 
+/* the 6 whole calendar months before this one, and this month so far: the window's first day */
+static struct date lapse_window(const struct ctx *ctx, char from[11])
+{
+	struct date start;
+	start.y = ctx->today.y;
+	start.m = ctx->today.m;
+	start.d = 1;
+	start = date_add_months(start, -LIFE_LAPSE_MONTHS);
+	date_format(start, from);
+	return start;
+}
+
+/*
+ * The whole months without life before this one: the run starts after the last month
+ * with life (ok_ym), or at the first month with anything recorded (first_ym, 0 = none:
+ * this month), and not before the member joined (join_date 'YYYY-MM-DD' or NULL).
+ */
+static int lapse_months(const struct ctx *ctx, int ok_ym, int first_ym, const char *join_date)
+{
+	int prev = ctx->today.y * 12 + ctx->today.m - 2;
+	int base = ok_ym ? ym_index(ok_ym) + 1 : (first_ym ? ym_index(first_ym) : prev);
+	if (join_date && strlen(join_date) >= 7) {
+		const char *j = join_date;
+		int jy = (j[0] - '0') * 1000 + (j[1] - '0') * 100 + (j[2] - '0') * 10 + (j[3] - '0');
+		int jm = (j[5] - '0') * 10 + (j[6] - '0');
+		if (jy * 12 + jm - 1 > base)
+			base = jy * 12 + jm - 1;
+	}
+	return prev - base + 1 < LIFE_LAPSE_MONTHS ? LIFE_LAPSE_MONTHS : prev - base + 1;
+}
+
 int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_fn fn, void *arg)
 {
 	struct stmt *st;
 	struct date start;
 	struct life_lapse l;
 	char from[11], join_ym[8];
-	int rc = 0, step, base, prev;
+	int rc = 0, step;
 
-	/* the 6 whole calendar months before this one, and this month so far */
-	start.y = ctx->today.y;
-	start.m = ctx->today.m;
-	start.d = 1;
-	start = date_add_months(start, -LIFE_LAPSE_MONTHS);
-	date_format(start, from);
-	prev = ctx->today.y * 12 + ctx->today.m - 2;
+	start = lapse_window(ctx, from);
 
 	/*
 	 * Members with meetings recorded for them in the window and none attended: neither
@@ -1495,16 +1521,8 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
 		l.ok_ym = (int)stmt_int(st, 5);
 		l.state = stmt_text(st, 6);
 		strlcpy_z(l.since, from, sizeof(l.since));
-		/* the run starts after the last month with life, or at the first month known */
-		base = l.ok_ym ? ym_index(l.ok_ym) + 1 : (stmt_is_null(st, 8) ? prev : ym_index((int)stmt_int(st, 8)));
 		stmt_text_copy(st, 7, join_ym, sizeof(join_ym));
-		if (strlen(join_ym) == 7) {
-			int jy = (join_ym[0] - '0') * 1000 + (join_ym[1] - '0') * 100 + (join_ym[2] - '0') * 10 + (join_ym[3] - '0');
-			int jm = (join_ym[5] - '0') * 10 + (join_ym[6] - '0');
-			if (jy * 12 + jm - 1 > base)
-				base = jy * 12 + jm - 1;
-		}
-		l.months = prev - base + 1 < LIFE_LAPSE_MONTHS ? LIFE_LAPSE_MONTHS : prev - base + 1;
+		l.months = lapse_months(ctx, l.ok_ym, stmt_is_null(st, 8) ? 0 : (int)stmt_int(st, 8), join_ym);
 		if ((rc = fn(arg, &l)))
 			break;
 	}
@@ -1512,6 +1530,110 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
 	if (rc)
 		return rc;
 	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+int life_lapse_scan_lean(struct ctx *ctx, const char *lo, const char *hi, life_lapse_fn fn, void *arg)
+{
+	struct stmt *st;
+	struct date start;
+	struct life_lapse l;
+	char from[11], join_ym[8];
+	int rc = 0, step, w0, now;
+
+	start = lapse_window(ctx, from);
+	w0 = start.y * 100 + start.m;
+	now = ctx->today.y * 100 + ctx->today.m;
+	/*
+	 * The candidates of life_lapse_scan without their names, orgs' names or the window's
+	 * sum, for a province's 445,000 of them: "meetings recorded in the window" is read as
+	 * the last month with meetings up to this one being in it, and that month and the
+	 * first with meetings come from one read of the member's months (last * 1000000 +
+	 * first) where two subqueries each probed every partition (041) of PostgreSQL.
+	 */
+	st = db_prepare(ctx->db,
+			"SELECT m.id, m.org_id, k.ok_ym, m.state, m.join_date, (SELECT CAST(max(CASE WHEN l.year * 100 + "
+			"l.month <= CAST(? AS INTEGER) THEN l.year * 100 + l.month END) AS BIGINT) * 1000000 + "
+			"min(l.year * 100 + l.month) FROM member_life_months l WHERE l.member_id = m.id AND l.meetings > 0) "
+			"FROM member_life k CROSS JOIN members m WHERE k.ok_ym < CAST(? AS INTEGER) AND m.id = k.member_id "
+			"AND m.org_path >= ? AND m.org_path < ? AND m.state IN ('active', 'transferring') "
+			"AND (m.join_date IS NULL OR m.join_date <= ?)",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, now);
+	stmt_bind_int(st, 2, w0);
+	stmt_bind_text(st, 3, lo);
+	stmt_bind_text(st, 4, hi);
+	stmt_bind_text(st, 5, from);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		int64_t span = stmt_is_null(st, 5) ? 0 : stmt_int(st, 5);
+		/* no meetings recorded in the window (none, or only before it): not flagged */
+		if (span / 1000000 < w0)
+			continue;
+		memset(&l, 0, sizeof(l));
+		l.member_id = stmt_int(st, 0);
+		l.org_id = stmt_int(st, 1);
+		l.ok_ym = (int)stmt_int(st, 2);
+		l.state = stmt_text(st, 3) ? stmt_text(st, 3) : "";
+		strlcpy_z(l.since, from, sizeof(l.since));
+		stmt_text_copy(st, 4, join_ym, sizeof(join_ym));
+		l.months = lapse_months(ctx, l.ok_ym, (int)(span % 1000000), join_ym);
+		if ((rc = fn(arg, &l)))
+			break;
+	}
+	stmt_reset(st);
+	if (rc)
+		return rc;
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+int life_lapse_detail(struct ctx *ctx, int64_t member_id, struct life_lapse_names *out)
+{
+	struct stmt *st;
+	struct date start;
+	char from[11];
+	int step;
+
+	memset(out, 0, sizeof(*out));
+	start = lapse_window(ctx, from);
+	st = db_prepare(ctx->db,
+			"SELECT m.name, o.name, (SELECT sum(l.meetings) FROM member_life_months l WHERE l.member_id = m.id "
+			"AND l.year >= CAST(? AS INTEGER) AND l.year <= CAST(? AS INTEGER) AND l.year * 100 + l.month >= "
+			"CAST(? AS INTEGER) AND l.year * 100 + l.month <= CAST(? AS INTEGER)) FROM members m "
+			"JOIN orgs o ON o.id = m.org_id WHERE m.id = ?",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_int(st, 1, start.y);
+	stmt_bind_int(st, 2, ctx->today.y);
+	stmt_bind_int(st, 3, start.y * 100 + start.m);
+	stmt_bind_int(st, 4, ctx->today.y * 100 + ctx->today.m);
+	stmt_bind_int(st, 5, member_id);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
+		out->name = stmt_text(st, 0) ? xstrdup(stmt_text(st, 0)) : NULL;
+		out->org_name = stmt_text(st, 1) ? xstrdup(stmt_text(st, 1)) : NULL;
+		out->meetings_missed = stmt_int(st, 2);
+	}
+	stmt_reset(st);
+	return step == STEP_ROW || step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+int life_list_paging(struct ctx *ctx, const char *lo, const char *hi, const struct compliance_opts *opts,
+		     struct life_paging *p)
+{
+	struct subtree_page in = { 0, 0, 0 }, out;
+	int rc;
+	if (opts) {
+		in.list_max = opts->list_max;
+		in.page = opts->page;
+		in.per_page = opts->per_page;
+	}
+	if ((rc = subtree_page_resolve(ctx, &in, lo, hi, &out, &p->large)))
+		return rc;
+	p->list_max = out.list_max;
+	p->page = out.page;
+	p->per_page = out.per_page;
+	return 0;
 }
 
 static int at_risk_add(void *arg, const struct life_lapse *l)
@@ -1528,58 +1650,215 @@ static int at_risk_add(void *arg, const struct life_lapse *l)
 	return 0;
 }
 
+/* ---- a large subtree's list, one page ---- */
+
+struct risk_row {
+	int64_t member_id, org_id;
+};
+
+struct risk_rows {
+	struct risk_row *v;
+	size_t n, alloc;
+};
+
+static int at_risk_lean_add(void *arg, const struct life_lapse *l)
+{
+	struct risk_rows *r = arg;
+	if (strcmp(l->state, "active"))
+		return 0;
+	ALLOC_GROW(r->v, r->n + 1, r->alloc);
+	r->v[r->n].member_id = l->member_id;
+	r->v[r->n].org_id = l->org_id;
+	r->n++;
+	return 0;
+}
+
+static int risk_row_cmp(const void *a, const void *b)
+{
+	const struct risk_row *x = a, *y = b;
+	if (x->org_id != y->org_id)
+		return x->org_id < y->org_id ? -1 : 1;
+	return x->member_id < y->member_id ? -1 : x->member_id > y->member_id;
+}
+
+/* the members without life of [from, to) of the sorted rows, as at_risk_add writes them */
+static int at_risk_page_life(struct ctx *ctx, const struct risk_rows *r, size_t from, size_t to, const char *since,
+			     json_t *items)
+{
+	struct life_lapse_names d;
+	size_t i;
+	int rc;
+	for (i = from; i < to; i++) {
+		if ((rc = life_lapse_detail(ctx, r->v[i].member_id, &d)))
+			return rc;
+		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:I, s:s, s:s}", "flag", "no_life",
+						       "rule", "member.no_life", "member_id", (json_int_t)r->v[i].member_id,
+						       "name", d.name, "org_id", (json_int_t)r->v[i].org_id, "org_name",
+						       d.org_name, "meetings_missed", (json_int_t)d.meetings_missed, "since",
+						       since, "proposal", "自行脱党"));
+		free(d.name);
+		free(d.org_name);
+	}
+	return 0;
+}
+
+#define LOST_WHERE                                                                                                 \
+	"m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND m.lost_contact = 1 AND m.lost_since IS NOT NULL " \
+	"AND m.lost_since <> '' AND m.lost_since <= ?"
+#define LOST_SELECT "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM members m JOIN orgs o ON o.id = m.org_id WHERE " LOST_WHERE
+/*
+ * The same members for a large subtree on SQLite: the conditions but lost_since are
+ * columns of the covering index members_stats (036), and lost_since is read only for the
+ * members lost contact, where the path range read all 10,000,000 rows of a province
+ * (14 s; 2 s so). PostgreSQL turns the EXISTS into a join over a parallel scan of the
+ * table, which it chooses anyway: the plain conditions there.
+ */
+#define LOST_WHERE_LEAN                                                                                          \
+	"m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND m.lost_contact = 1 AND EXISTS (SELECT 1 FROM " \
+	"members x WHERE x.id = m.id AND x.lost_since IS NOT NULL AND x.lost_since <> '' AND x.lost_since <= ?)"
+
+static void lost_append(struct stmt *st, json_t *items)
+{
+	json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:s?, s:s}", "flag", "lost_contact", "rule",
+					       "member.lost_contact", "member_id", (json_int_t)stmt_int(st, 0), "name",
+					       stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2), "org_name",
+					       stmt_text(st, 3), "since", stmt_text(st, 4), "proposal", "停止党籍"));
+}
+
+/* the members lost contact of a small subtree, all of them */
+static int at_risk_lost(struct ctx *ctx, const char *lo, const char *hi, const char *cut, json_t *items)
+{
+	struct stmt *st;
+	int step;
+	st = db_prepare(ctx->db, LOST_SELECT " ORDER BY m.org_id, m.id", &ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, cut);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+		lost_append(st, items);
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/*
+ * Those of a large subtree: how many, and rows [offset, offset + limit) of them in the
+ * same order, named after the page is chosen.
+ */
+static int at_risk_lost_page(struct ctx *ctx, const char *lo, const char *hi, const char *cut, int64_t offset,
+			     int64_t limit, json_t *items, int64_t *count)
+{
+	struct stmt *st;
+	int step, pg = !strcmp(db_backend(ctx->db), "postgres");
+	st = db_prepare(ctx->db, pg ? "SELECT count(*) FROM members m WHERE " LOST_WHERE
+				    : "SELECT count(*) FROM members m WHERE " LOST_WHERE_LEAN,
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, cut);
+	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+		*count = stmt_int(st, 0);
+	stmt_reset(st);
+	if (step != STEP_ROW)
+		return ctx_db_fail(ctx);
+	if (limit <= 0 || offset >= *count)
+		return 0;
+	st = db_prepare(ctx->db,
+			pg ? "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM (SELECT m.id FROM members m WHERE "
+			     LOST_WHERE " ORDER BY m.org_id, m.id LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)) p "
+			     "JOIN members m ON m.id = p.id JOIN orgs o ON o.id = m.org_id ORDER BY m.org_id, m.id"
+			   : "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM (SELECT m.id FROM members m WHERE "
+			     LOST_WHERE_LEAN " ORDER BY m.org_id, m.id LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)) p "
+			     "JOIN members m ON m.id = p.id JOIN orgs o ON o.id = m.org_id ORDER BY m.org_id, m.id",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	stmt_bind_text(st, 3, cut);
+	stmt_bind_int(st, 4, limit);
+	stmt_bind_int(st, 5, offset);
+	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
+		lost_append(st, items);
+	stmt_reset(st);
+	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
+}
+
+/*
+ * A large subtree: the members without life from the lean scan (ids and orgs only, sorted
+ * here), the lost contact counted; names and details read for the page's rows alone.
+ */
+static int at_risk_large(struct ctx *ctx, const char *lo, const char *hi, const char *since, const char *cut,
+			 const struct life_paging *p, json_t *items, int64_t *n_life, int64_t *n_lost)
+{
+	struct risk_rows r = { 0 };
+	size_t from, to;
+	int64_t skip = (int64_t)(p->page - 1) * p->per_page, left;
+	int rc;
+
+	if ((rc = life_lapse_scan_lean(ctx, lo, hi, at_risk_lean_add, &r)))
+		goto out;
+	if (r.n)
+		qsort(r.v, r.n, sizeof(*r.v), risk_row_cmp);
+	*n_life = (int64_t)r.n;
+	from = skip < (int64_t)r.n ? (size_t)skip : r.n;
+	to = r.n - from > (size_t)p->per_page ? from + (size_t)p->per_page : r.n;
+	if ((rc = at_risk_page_life(ctx, &r, from, to, since, items)))
+		goto out;
+	left = p->per_page - (int64_t)(to - from);
+	rc = at_risk_lost_page(ctx, lo, hi, cut, skip > (int64_t)r.n ? skip - (int64_t)r.n : 0, left, items, n_lost);
+out:
+	free(r.v);
+	return rc;
+}
+
 int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out)
 {
+	return compliance_at_risk_opts(ctx, org_id, NULL, out);
+}
+
+int compliance_at_risk_opts(struct ctx *ctx, int64_t org_id, const struct compliance_opts *opts, json_t **out)
+{
 	struct org root;
-	struct stmt *st;
-	struct date start, cutoff;
+	struct date cutoff;
+	struct life_paging pg;
 	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], from[11], today[11], cut[11];
 	json_t *items;
-	int rc, step;
+	int64_t n_life = 0, n_lost = 0;
+	int rc;
 
 	*out = NULL;
 	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
 		return rc;
 	strlcpy_z(lo, root.path, sizeof(lo));
 	path_range_end(lo, hi, sizeof(hi));
-	start.y = ctx->today.y;
-	start.m = ctx->today.m;
-	start.d = 1;
-	start = date_add_months(start, -AT_RISK_MONTHS);
-	date_format(start, from);
+	(void)lapse_window(ctx, from);
 	date_format(ctx->today, today);
 	cutoff = date_add_months(ctx->today, -AT_RISK_MONTHS);
 	date_format(cutoff, cut);
+	if ((rc = life_list_paging(ctx, lo, hi, opts, &pg)))
+		return rc;
 
 	items = json_array();
-	if ((rc = life_lapse_scan(ctx, lo, hi, at_risk_add, items))) {
+	if (pg.large)
+		rc = at_risk_large(ctx, lo, hi, from, cut, &pg, items, &n_life, &n_lost);
+	else if (!(rc = life_lapse_scan(ctx, lo, hi, at_risk_add, items)))
+		rc = at_risk_lost(ctx, lo, hi, cut, items);
+	if (rc) {
 		json_decref(items);
 		return rc;
 	}
-
-	st = db_prepare(ctx->db, "SELECT m.id, m.name, m.org_id, o.name, m.lost_since FROM members m JOIN orgs o ON o.id = "
-				 "m.org_id WHERE m.org_path >= ? AND m.org_path < ? AND m.state = 'active' AND m.lost_contact = 1 "
-				 "AND m.lost_since IS NOT NULL AND m.lost_since <> '' AND m.lost_since <= ? ORDER BY m.org_id, m.id",
-			&ctx->err);
-	if (!st) {
-		json_decref(items);
-		return E_DB;
+	if (!pg.large) {
+		*out = json_pack("{s:s, s:{s:s, s:s}, s:s, s:I, s:o}", "today", today, "window", "from", from, "to", today,
+				 "lost_before", cut, "total", (json_int_t)json_array_size(items), "items", items);
+		return 0;
 	}
-	stmt_bind_text(st, 1, lo);
-	stmt_bind_text(st, 2, hi);
-	stmt_bind_text(st, 3, cut);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW)
-		json_array_append_new(items, json_pack("{s:s, s:s, s:I, s:s?, s:I, s:s?, s:s?, s:s}", "flag", "lost_contact",
-						       "rule", "member.lost_contact", "member_id", (json_int_t)stmt_int(st, 0),
-						       "name", stmt_text(st, 1), "org_id", (json_int_t)stmt_int(st, 2),
-						       "org_name", stmt_text(st, 3), "since", stmt_text(st, 4), "proposal",
-						       "停止党籍"));
-	stmt_reset(st);
-	if (step != STEP_DONE) {
-		json_decref(items);
-		return ctx_db_fail(ctx);
-	}
-	*out = json_pack("{s:s, s:{s:s, s:s}, s:s, s:I, s:o}", "today", today, "window", "from", from, "to", today,
-			 "lost_before", cut, "total", (json_int_t)json_array_size(items), "items", items);
+	*out = json_pack("{s:s, s:{s:s, s:s}, s:s, s:I, s:{s:I, s:I}, s:i, s:i, s:o}", "today", today, "window", "from",
+			 from, "to", today, "lost_before", cut, "total", (json_int_t)(n_life + n_lost), "counts", "no_life",
+			 (json_int_t)n_life, "lost_contact", (json_int_t)n_lost, "page", pg.page, "per_page", pg.per_page,
+			 "items", items);
 	return 0;
 }

@@ -27,7 +27,7 @@ struct household {
 	char created_at[21], updated_at[21];
 };
 
-static int require_officer(struct ctx *ctx)
+int grid_require_officer(struct ctx *ctx)
 {
 	if (ctx->actor.role < ROLE_SECRETARY)
 		return err_set(&ctx->err, E_FORBIDDEN, NULL, "grid.role", "只有支部书记或管理员可以管理网格");
@@ -40,11 +40,6 @@ double grid_percent(int64_t part, int64_t whole)
 		return -1;
 	/* tenths of a percent in integers, so 2 of 3 is 66.7 on every platform */
 	return (double)((part * 1000 + whole / 2) / whole) / 10.0;
-}
-
-static json_t *percent_json(int64_t part, int64_t whole)
-{
-	return whole > 0 ? json_real(grid_percent(part, whole)) : json_null();
 }
 
 static json_t *household_json(const struct household *h)
@@ -118,7 +113,7 @@ int grid_household_get(struct ctx *ctx, int64_t id, json_t **out)
 	struct household h;
 	int rc;
 	*out = NULL;
-	if ((rc = require_officer(ctx)) || (rc = load_household(ctx, id, &h)))
+	if ((rc = grid_require_officer(ctx)) || (rc = load_household(ctx, id, &h)))
 		return rc;
 	*out = household_json(&h);
 	return 0;
@@ -264,7 +259,7 @@ int grid_household_create(struct ctx *ctx, json_t *body, int64_t *id)
 	memset(&h, 0, sizeof(h));
 	*id = 0;
 	h.size = 1;
-	if ((rc = require_officer(ctx)) || (rc = body_int_required(ctx, body, "org_id", "党支部", &org_id)) ||
+	if ((rc = grid_require_officer(ctx)) || (rc = body_int_required(ctx, body, "org_id", "党支部", &org_id)) ||
 	    (rc = household_branch(ctx, org_id, &h)) || (rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
 	if ((rc = apply_body(ctx, body, &h)) || (rc = insert_household(ctx, &h)) || (rc = db_commit(ctx->db, &ctx->err))) {
@@ -310,7 +305,7 @@ int grid_household_update(struct ctx *ctx, int64_t id, json_t *body)
 	int64_t version = 0;
 	int rc;
 
-	if ((rc = require_officer(ctx)) || (rc = body_int_required(ctx, body, "version", "版本号", &version)) ||
+	if ((rc = grid_require_officer(ctx)) || (rc = body_int_required(ctx, body, "version", "版本号", &version)) ||
 	    (rc = load_household(ctx, id, &before)))
 		return rc;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
@@ -345,7 +340,7 @@ int grid_household_delete(struct ctx *ctx, int64_t id, int64_t version)
 	struct stmt *st;
 	json_t *jb = NULL;
 	int rc;
-	if ((rc = require_officer(ctx)) || (rc = load_household(ctx, id, &h)))
+	if ((rc = grid_require_officer(ctx)) || (rc = load_household(ctx, id, &h)))
 		return rc;
 	if ((rc = db_begin(ctx->db, &ctx->err)))
 		return rc;
@@ -409,7 +404,7 @@ int grid_assign(struct ctx *ctx, json_t *body, int *count)
 	int rc;
 
 	*count = 0;
-	if ((rc = require_officer(ctx)))
+	if ((rc = grid_require_officer(ctx)))
 		return rc;
 	mv = json_object_get(body, "member_id");
 	if (!mv)
@@ -456,7 +451,7 @@ out:
 	return rc;
 }
 
-/* ---- lists and coverage ---------------------------------------------------------- */
+/* ---- lists (the coverage: grid_coverage.c) -------------------------------------  */
 
 static json_t *household_row(struct ctx *ctx, struct stmt *st, void *arg)
 {
@@ -478,7 +473,7 @@ int grid_household_list(struct ctx *ctx, const struct grid_filter *f, int page, 
 	*items = NULL;
 	*total = 0;
 	listq_init(&q);
-	if ((rc = require_officer(ctx)) || (rc = listq_subtree(ctx, &q, "o.path", f->org_id)))
+	if ((rc = grid_require_officer(ctx)) || (rc = listq_subtree(ctx, &q, "o.path", f->org_id)))
 		goto out;
 	if (f->group_id > 0)
 		listq_where_int(&q, "h.group_id = ?", f->group_id);
@@ -493,105 +488,6 @@ int grid_household_list(struct ctx *ctx, const struct grid_filter *f, int page, 
 	rc = listq_list(ctx, &q, &sql, page, per_page, household_row, NULL, items, total);
 out:
 	listq_release(&q);
-	return rc;
-}
-
-static json_t *coverage_row(int64_t households, int64_t assigned, int64_t members, int64_t with)
-{
-	json_t *j = json_object();
-	json_object_set_new(j, "households", json_integer(households));
-	json_object_set_new(j, "assigned", json_integer(assigned));
-	json_object_set_new(j, "unassigned", json_integer(households - assigned));
-	json_object_set_new(j, "coverage", percent_json(assigned, households));
-	json_object_set_new(j, "members", json_integer(members));
-	json_object_set_new(j, "members_with_households", json_integer(with));
-	return j;
-}
-
-/* one row per 党支部 of the subtree (those without households too) */
-static int coverage_branches(struct ctx *ctx, const char *lo, const char *hi, json_t *arr, int64_t *sum)
-{
-	struct stmt *st = db_prepare(
-		ctx->db,
-		"SELECT o.id, o.name, count(h.id), count(h.member_id), count(DISTINCT h.member_id), "
-		"(SELECT count(*) FROM members m WHERE m.org_id = o.id AND m.state = 'active') "
-		"FROM orgs o LEFT JOIN grid_households h ON h.org_id = o.id WHERE o.path >= ? AND o.path < ? "
-		"AND o.kind IN ('branch', 'joint_branch') AND o.dissolved_on IS NULL GROUP BY o.id, o.name, o.path "
-		"ORDER BY o.path",
-		&ctx->err);
-	int step, k;
-	if (!st)
-		return E_DB;
-	stmt_bind_text(st, 1, lo);
-	stmt_bind_text(st, 2, hi);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		json_t *j = coverage_row(stmt_int(st, 2), stmt_int(st, 3), stmt_int(st, 5), stmt_int(st, 4));
-		json_object_set_new(j, "org_id", json_integer(stmt_int(st, 0)));
-		json_object_set_new(j, "org_name", json_string(stmt_text(st, 1)));
-		json_array_append_new(arr, j);
-		for (k = 0; k < 4; k++)
-			sum[k] += stmt_int(st, 2 + k);
-	}
-	stmt_reset(st);
-	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
-}
-
-/* one row per 党小组 with households, and per branch one for households in no 党小组 */
-static int coverage_groups(struct ctx *ctx, const char *lo, const char *hi, json_t *arr)
-{
-	struct stmt *st = db_prepare(
-		ctx->db,
-		"SELECT h.org_id, o.name, COALESCE(h.group_id, 0), COALESCE(g.name, ''), count(*), count(h.member_id), "
-		"count(DISTINCT h.member_id), (SELECT count(*) FROM members m WHERE m.group_id = h.group_id AND "
-		"m.state = 'active') FROM grid_households h JOIN orgs o ON o.id = h.org_id LEFT JOIN orgs g ON "
-		"g.id = h.group_id WHERE o.path >= ? AND o.path < ? GROUP BY h.org_id, o.name, o.path, h.group_id, g.name "
-		"ORDER BY o.path, COALESCE(g.name, '')",
-		&ctx->err);
-	int step;
-	if (!st)
-		return E_DB;
-	stmt_bind_text(st, 1, lo);
-	stmt_bind_text(st, 2, hi);
-	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
-		json_t *j = coverage_row(stmt_int(st, 4), stmt_int(st, 5), stmt_int(st, 7), stmt_int(st, 6));
-		json_object_set_new(j, "org_id", json_integer(stmt_int(st, 0)));
-		json_object_set_new(j, "org_name", json_string(stmt_text(st, 1)));
-		json_object_set_new(j, "group_id", stmt_int(st, 2) ? json_integer(stmt_int(st, 2)) : json_null());
-		json_object_set_new(j, "group_name", json_string(stmt_int(st, 2) ? stmt_text(st, 3) : "未划入党小组"));
-		json_array_append_new(arr, j);
-	}
-	stmt_reset(st);
-	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
-}
-
-int grid_coverage(struct ctx *ctx, int64_t org_id, json_t **out)
-{
-	struct org root;
-	char hi[PATH_MAX_LEN];
-	json_t *branches = json_array(), *groups = json_array(), *j;
-	/* households, assigned, members with households, members */
-	int64_t sum[4] = { 0, 0, 0, 0 };
-	int rc;
-
-	*out = NULL;
-	if ((rc = require_officer(ctx)) || (rc = org_scope_root(ctx, org_id, &root)))
-		goto out;
-	path_range_end(root.path, hi, sizeof(hi));
-	if ((rc = coverage_branches(ctx, root.path, hi, branches, sum)) ||
-	    (rc = coverage_groups(ctx, root.path, hi, groups)))
-		goto out;
-	j = coverage_row(sum[0], sum[1], sum[3], sum[2]);
-	json_object_set_new(j, "branches", json_integer((json_int_t)json_array_size(branches)));
-	*out = json_object();
-	json_object_set_new(*out, "org_id", json_integer(root.id));
-	json_object_set_new(*out, "org_name", json_string(root.name));
-	json_object_set_new(*out, "total", j);
-	json_object_set_new(*out, "branches", branches);
-	json_object_set_new(*out, "groups", groups);
-	branches = groups = NULL;
-out:
-	json_decref(branches);
-	json_decref(groups);
 	return rc;
 }
 
@@ -772,7 +668,7 @@ int grid_household_import(struct ctx *ctx, int64_t org_id, const void *data, siz
 	*imported = 0;
 	*errors = NULL;
 	s.e = &ctx->err;
-	if ((rc = require_officer(ctx)) || (rc = household_branch(ctx, org_id, &branch)))
+	if ((rc = grid_require_officer(ctx)) || (rc = household_branch(ctx, org_id, &branch)))
 		goto out;
 	if ((rc = table_read_mem(data, len, import_row_cb, &s, &ctx->err)))
 		goto out;

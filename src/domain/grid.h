@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include "domain/ctx.h"
+#include "domain/subtree_page.h"
 /*
  * 网格 (issue 6): 村党支部 → 片党小组 → 户党员. A household belongs to one 党支部, may sit in
  * one of its 党小组 (the grid cell: an org of kind group under that branch, as
@@ -39,9 +40,12 @@ int grid_assign(struct ctx *ctx, json_t *body, int *count);
 /*
  * Coverage under org_id (0: the actor's scope): {total, branches:[..], groups:[..]},
  * each with households, assigned, unassigned, coverage (percent, one decimal; null
- * without households), members (active members of the branch/group) and
- * members_with_households.
+ * without households), members (on-roll members of the branch/group: active or
+ * transferring) and members_with_households. A subtree of more branches than list_max
+ * (subtree_page.h) lists one page of its branches in tree order (page, per_page added to
+ * the reply) and the 党小组 rows of that page's branches; total is the whole subtree's.
  */
+int grid_coverage_opts(struct ctx *ctx, int64_t org_id, const struct subtree_page *opts, json_t **out);
 int grid_coverage(struct ctx *ctx, int64_t org_id, json_t **out);
 /*
  * Households of one 党支部 from a CSV/XLSX table (io/table.h): a header row naming the

@@ -18,4 +18,6 @@ int gt_text(struct ctx *ctx, json_t *body, const char *key, const char *label, i
 /* If body has key: an integer in [min, max] (null → 0 when allow_null). */
 int gt_int(struct ctx *ctx, json_t *body, const char *key, const char *label, int64_t min, int64_t max,
 	   int allow_null, int64_t *dst);
+/* 403 grid.role unless the actor is a 支部书记 or above (writes and the coverage) */
+int grid_require_officer(struct ctx *ctx);
 #endif

@@ -43,7 +43,8 @@ static int require_officer(struct ctx *ctx)
 
 struct entry {
 	int64_t member_id, org_id, excuse_id;
-	char name[128], org_name[128], state[16];
+	char *name, *org_name;   /* NULL in a lean read until printed (lapse_fill) */
+	char state[16];
 	int life_months, dues_months, no_life, no_dues;
 	int64_t meetings_missed;
 	int ok_ym;
@@ -71,11 +72,19 @@ static struct entry *entry_add(struct entries *es, int64_t member_id)
 	return e;
 }
 
+static void entry_free(struct entry *e)
+{
+	free(e->reason);
+	free(e->name);
+	free(e->org_name);
+	e->reason = e->name = e->org_name = NULL;
+}
+
 static void entries_release(struct entries *es)
 {
 	size_t i;
 	for (i = 0; i < es->n; i++)
-		free(es->v[i].reason);
+		entry_free(&es->v[i]);
 	free(es->v);
 	memset(es, 0, sizeof(*es));
 }
@@ -84,8 +93,11 @@ static int life_add(void *arg, const struct life_lapse *l)
 {
 	struct entry *e = entry_add(arg, l->member_id);
 	e->org_id = l->org_id;
-	strlcpy_z(e->name, l->name ? l->name : "", sizeof(e->name));
-	strlcpy_z(e->org_name, l->org_name ? l->org_name : "", sizeof(e->org_name));
+	/* a lean scan names no one: the printed rows are named by lapse_fill */
+	if (l->name || l->org_name) {
+		e->name = xstrdup(l->name ? l->name : "");
+		e->org_name = xstrdup(l->org_name ? l->org_name : "");
+	}
 	strlcpy_z(e->state, l->state ? l->state : "", sizeof(e->state));
 	e->no_life = 1;
 	e->life_months = l->months;
@@ -98,17 +110,23 @@ static int life_add(void *arg, const struct life_lapse *l)
 #define FIRST_BASE_SQL "(SELECT min(b.from_month) FROM dues_bases b WHERE b.member_id = m.id)"
 
 /* members whose dues run reaches LAPSE_MONTHS: max(paid_to + 1, dues_from, first base) <= cut */
-static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct entries *es)
+#define DUES_WHERE                                                                                             \
+	"m.org_path >= ? AND m.org_path < ? AND m.state IN ('active', 'transferring') AND m.dues_from IS NOT NULL " \
+	"AND m.dues_from <> '' AND m.dues_from <= ? AND (m.dues_paid_to IS NULL OR m.dues_paid_to < ?) AND " FIRST_BASE_SQL \
+	" <= ?"
+
+/* lean: no names (NULL name and org name, the orgs not joined) */
+static int load_dues(struct ctx *ctx, const char *lo, const char *hi, int lean, struct entries *es)
 {
 	struct stmt *st;
 	char cut[8];
 	int step;
 	dues_ym_format(dues_ym_of(ctx->today) - LAPSE_MONTHS, cut);
 	st = db_prepare(ctx->db,
-			"SELECT m.id, m.name, m.org_id, o.name, m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL
-			" FROM members m JOIN orgs o ON o.id = m.org_id WHERE m.org_path >= ? AND m.org_path < ? "
-			"AND m.state IN ('active', 'transferring') AND m.dues_from IS NOT NULL AND m.dues_from <> '' "
-			"AND m.dues_from <= ? AND (m.dues_paid_to IS NULL OR m.dues_paid_to < ?) AND " FIRST_BASE_SQL " <= ?",
+			lean ? "SELECT m.id, NULL, m.org_id, NULL, m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL
+			       " FROM members m WHERE " DUES_WHERE
+			     : "SELECT m.id, m.name, m.org_id, o.name, m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL
+			       " FROM members m JOIN orgs o ON o.id = m.org_id WHERE " DUES_WHERE,
 			&ctx->err);
 	if (!st)
 		return E_DB;
@@ -119,9 +137,11 @@ static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct ent
 	stmt_bind_text(st, 5, cut);
 	while ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		struct entry *e = entry_add(es, stmt_int(st, 0));
-		stmt_text_copy(st, 1, e->name, sizeof(e->name));
+		if (!lean) {
+			e->name = xstrdup(stmt_text(st, 1) ? stmt_text(st, 1) : "");
+			e->org_name = xstrdup(stmt_text(st, 3) ? stmt_text(st, 3) : "");
+		}
 		e->org_id = stmt_int(st, 2);
-		stmt_text_copy(st, 3, e->org_name, sizeof(e->org_name));
 		stmt_text_copy(st, 4, e->state, sizeof(e->state));
 		stmt_text_copy(st, 5, e->dues_from, sizeof(e->dues_from));
 		stmt_text_copy(st, 6, e->paid_to, sizeof(e->paid_to));
@@ -132,18 +152,29 @@ static int load_dues(struct ctx *ctx, const char *lo, const char *hi, struct ent
 	return step == STEP_DONE ? 0 : ctx_db_fail(ctx);
 }
 
-/* the excuses in force (until_month >= this month), the latest per member first */
-static int load_excuses(struct ctx *ctx, const char *lo, const char *hi, struct entries *es)
+#define EXCUSE_COLS                                                                                           \
+	"SELECT e.id, e.member_id, e.reason, e.until_month, e.recorded_name, e.created_at, m.name, m.org_id, o.name, " \
+	"m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL
+#define EXCUSE_WHERE                                                                                 \
+	"e.until_month >= ? AND m.org_path >= ? AND m.org_path < ? AND m.state IN ('active', " \
+	"'transferring') ORDER BY e.member_id, e.until_month DESC, e.id DESC"
+
+/*
+ * The excuses in force (until_month >= this month), the latest per member first. A large
+ * subtree reads them from the excuses' side (CROSS JOIN keeps that order on SQLite), where
+ * SQLite went through the province's 10,000,000 members for them (2.8 s).
+ */
+static int load_excuses(struct ctx *ctx, const char *lo, const char *hi, int large, struct entries *es)
 {
 	struct stmt *st;
 	char month[8];
 	int step;
 	dues_ym_format(dues_ym_of(ctx->today), month);
 	st = db_prepare(ctx->db,
-			"SELECT e.id, e.member_id, e.reason, e.until_month, e.recorded_name, e.created_at, m.name, m.org_id, "
-			"o.name, m.state, m.dues_from, m.dues_paid_to, " FIRST_BASE_SQL " FROM lapse_excuses e JOIN members m ON m.id = e.member_id "
-			"JOIN orgs o ON o.id = m.org_id WHERE e.until_month >= ? AND m.org_path >= ? AND m.org_path < ? "
-			"AND m.state IN ('active', 'transferring') ORDER BY e.member_id, e.until_month DESC, e.id DESC",
+			large ? EXCUSE_COLS " FROM lapse_excuses e CROSS JOIN members m CROSS JOIN orgs o WHERE m.id = "
+					    "e.member_id AND o.id = m.org_id AND " EXCUSE_WHERE
+			      : EXCUSE_COLS " FROM lapse_excuses e JOIN members m ON m.id = e.member_id JOIN orgs o ON "
+					    "o.id = m.org_id WHERE " EXCUSE_WHERE,
 			&ctx->err);
 	if (!st)
 		return E_DB;
@@ -160,9 +191,9 @@ static int load_excuses(struct ctx *ctx, const char *lo, const char *hi, struct 
 		stmt_text_copy(st, 3, e->until, sizeof(e->until));
 		stmt_text_copy(st, 4, e->recorded_name, sizeof(e->recorded_name));
 		stmt_text_copy(st, 5, e->created_at, sizeof(e->created_at));
-		stmt_text_copy(st, 6, e->name, sizeof(e->name));
+		e->name = xstrdup(stmt_text(st, 6) ? stmt_text(st, 6) : "");
 		e->org_id = stmt_int(st, 7);
-		stmt_text_copy(st, 8, e->org_name, sizeof(e->org_name));
+		e->org_name = xstrdup(stmt_text(st, 8) ? stmt_text(st, 8) : "");
 		stmt_text_copy(st, 9, e->state, sizeof(e->state));
 		stmt_text_copy(st, 10, e->dues_from, sizeof(e->dues_from));
 		stmt_text_copy(st, 11, e->paid_to, sizeof(e->paid_to));
@@ -213,8 +244,12 @@ static void fold(struct entries *es)
 			strlcpy_z(d->recorded_name, s->recorded_name, sizeof(d->recorded_name));
 			strlcpy_z(d->created_at, s->created_at, sizeof(d->created_at));
 		}
-		free(s->reason);
-		s->reason = NULL;
+		if (!d->name) {
+			d->name = s->name;
+			d->org_name = s->org_name;
+			s->name = s->org_name = NULL;
+		}
+		entry_free(s);
 	}
 	es->n = k + 1;
 }
@@ -255,7 +290,8 @@ static json_t *entry_json(const struct entry *e)
 	else if (e->no_dues)
 		xsnprintf(text, sizeof(text), "连续%d个月未交党费", e->dues_months);
 	j = json_pack("{s:I, s:s, s:I, s:s, s:s, s:o, s:i, s:I, s:o, s:i, s:o, s:o, s:i}", "member_id",
-		      (json_int_t)e->member_id, "name", e->name, "org_id", (json_int_t)e->org_id, "org_name", e->org_name,
+		      (json_int_t)e->member_id, "name", e->name ? e->name : "", "org_id", (json_int_t)e->org_id, "org_name",
+		      e->org_name ? e->org_name : "",
 		      "state", e->state, "reasons", reasons, "life_months", e->no_life ? e->life_months : 0,
 		      "meetings_missed", (json_int_t)e->meetings_missed, "last_life_month", json_str_or_null(last),
 		      "dues_months", e->dues_months, "dues_from", json_str_or_null(e->dues_from), "dues_paid_to",
@@ -271,8 +307,8 @@ static json_t *entry_json(const struct entry *e)
 
 struct branch {
 	int64_t org_id;
-	const char *name;
-	int warnings, no_life, no_dues, both, excused;
+	const char *name;        /* an entry's org_name: NULL in a lean read unless printed */
+	int warnings, no_life, no_dues, both, excused, printed;
 };
 
 static int by_org(const void *a, const void *b)
@@ -283,14 +319,161 @@ static int by_org(const void *a, const void *b)
 	return x->member_id < y->member_id ? -1 : x->member_id > y->member_id;
 }
 
+/* the counts per branch, in org order */
+static struct branch *count_branches(struct entries *es, size_t *n)
+{
+	struct branch *bv = NULL, *br = NULL;
+	size_t i, alloc = 0;
+	*n = 0;
+	if (es->n)
+		qsort(es->v, es->n, sizeof(*es->v), by_org);
+	for (i = 0; i < es->n; i++) {
+		const struct entry *e = &es->v[i];
+		if (!br || e->org_id != br->org_id) {
+			ALLOC_GROW(bv, *n + 1, alloc);
+			br = &bv[(*n)++];
+			memset(br, 0, sizeof(*br));
+			br->org_id = e->org_id;
+			br->name = e->org_name;
+		}
+		if (e->excuse_id) {
+			br->excused++;
+			continue;
+		}
+		br->warnings++;
+		br->no_life += e->no_life;
+		br->no_dues += e->no_dues;
+		br->both += e->no_life && e->no_dues;
+	}
+	return bv;
+}
+
+static json_t *branch_json(const struct branch *b)
+{
+	return json_pack("{s:I, s:s, s:i, s:i, s:i, s:i, s:i}", "org_id", (json_int_t)b->org_id, "name",
+			 b->name ? b->name : "", "warnings", b->warnings, "no_life", b->no_life, "no_dues", b->no_dues,
+			 "both", b->both, "excused", b->excused);
+}
+
+static int branch_cmp(const void *key, const void *elem)
+{
+	int64_t id = *(const int64_t *)key, o = ((const struct branch *)elem)->org_id;
+	return id < o ? -1 : id > o;
+}
+
+/* a printed entry of a lean read: its name, its org's name and the window's meetings */
+static int lapse_fill(struct ctx *ctx, struct entry *e, struct branch *bv, size_t nb)
+{
+	struct life_lapse_names d;
+	struct branch *b;
+	int rc;
+	if ((rc = life_lapse_detail(ctx, e->member_id, &d)))
+		return rc;
+	/* an excused member was named by its excuse's read */
+	if (!e->name) {
+		e->name = d.name ? d.name : xstrdup("");
+		e->org_name = d.org_name ? d.org_name : xstrdup("");
+		d.name = d.org_name = NULL;
+	}
+	free(d.name);
+	free(d.org_name);
+	if (e->no_life)
+		e->meetings_missed = d.meetings_missed;
+	b = nb ? bsearch(&e->org_id, bv, nb, sizeof(*bv), branch_cmp) : NULL;
+	if (b) {
+		b->printed = 1;
+		if (!b->name)
+			b->name = e->org_name;
+	}
+	return 0;
+}
+
+/* one page of a list: [*from, *to) of n */
+static void page_range(const struct life_paging *p, size_t n, size_t *from, size_t *to)
+{
+	size_t skip = (size_t)(p->page - 1) * (size_t)p->per_page;
+	*from = skip < n ? skip : n;
+	*to = n - *from > (size_t)p->per_page ? *from + (size_t)p->per_page : n;
+}
+
+/*
+ * The reply: every item and excused member and every branch, or in a large subtree one
+ * page of the items and one of the excused (the same page), the branches of the members
+ * printed, and the counts of all of them. es is in severity order; bv in org order.
+ */
+static int lapse_reply(struct ctx *ctx, const struct org *root, struct entries *es, struct branch *bv, size_t nb,
+		       const struct life_paging *p, json_t **out)
+{
+	json_t *items = json_array(), *excused = json_array(), *branches = json_array(), *j;
+	size_t i, n_items = 0, n_exc = 0, fi = 0, ti = SIZE_MAX, fe = 0, te = SIZE_MAX, ki = 0, ke = 0;
+	int64_t counts[5] = { 0 };
+	char today[11], month[8];
+	int rc = 0;
+
+	for (i = 0; i < es->n; i++)
+		n_exc += es->v[i].excuse_id != 0;
+	n_items = es->n - n_exc;
+	if (p->large) {
+		page_range(p, n_items, &fi, &ti);
+		page_range(p, n_exc, &fe, &te);
+	}
+	for (i = 0; i < es->n && !rc; i++) {
+		struct entry *e = &es->v[i];
+		size_t k = e->excuse_id ? ke++ : ki++;
+		int shown = e->excuse_id ? k >= fe && k < te : k >= fi && k < ti;
+		if (!shown)
+			continue;
+		if (p->large && (rc = lapse_fill(ctx, e, bv, nb)))
+			break;
+		json_array_append_new(e->excuse_id ? excused : items, entry_json(e));
+	}
+	for (i = 0; i < nb && !rc; i++) {
+		counts[0] += bv[i].warnings;
+		counts[1] += bv[i].no_life;
+		counts[2] += bv[i].no_dues;
+		counts[3] += bv[i].both;
+		counts[4] += bv[i].excused;
+		if (!p->large || bv[i].printed)
+			json_array_append_new(branches, branch_json(&bv[i]));
+	}
+	if (rc) {
+		json_decref(items);
+		json_decref(excused);
+		json_decref(branches);
+		return rc;
+	}
+	date_format(ctx->today, today);
+	dues_ym_format(dues_ym_of(ctx->today), month);
+	j = json_pack("{s:s, s:s, s:i, s:{s:I, s:s}, s:I, s:o, s:o, s:o}", "today", today, "month", month, "threshold",
+		      LAPSE_MONTHS, "org", "id", (json_int_t)root->id, "name", root->name, "total", (json_int_t)n_items,
+		      "items", items, "excused", excused, "branches", branches);
+	if (p->large) {
+		json_object_set_new(j, "counts",
+				    json_pack("{s:I, s:I, s:I, s:I, s:I}", "warnings", (json_int_t)counts[0], "no_life",
+					      (json_int_t)counts[1], "no_dues", (json_int_t)counts[2], "both",
+					      (json_int_t)counts[3], "excused", (json_int_t)counts[4]));
+		json_object_set_new(j, "excused_total", json_integer((json_int_t)n_exc));
+		json_object_set_new(j, "branches_total", json_integer((json_int_t)nb));
+		json_object_set_new(j, "page", json_integer(p->page));
+		json_object_set_new(j, "per_page", json_integer(p->per_page));
+	}
+	*out = j;
+	return 0;
+}
+
 int lapse_warnings(struct ctx *ctx, int64_t org_id, json_t **out)
+{
+	return lapse_warnings_opts(ctx, org_id, NULL, out);
+}
+
+int lapse_warnings_opts(struct ctx *ctx, int64_t org_id, const struct compliance_opts *opts, json_t **out)
 {
 	struct org root;
 	struct entries es;
-	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN], today[11], month[8];
-	json_t *items, *excused, *branches;
-	struct branch br;
-	size_t i;
+	struct life_paging pg;
+	struct branch *bv = NULL;
+	char lo[PATH_MAX_LEN], hi[PATH_MAX_LEN];
+	size_t nb = 0;
 	int rc;
 
 	*out = NULL;
@@ -299,54 +482,21 @@ int lapse_warnings(struct ctx *ctx, int64_t org_id, json_t **out)
 		return rc;
 	strlcpy_z(lo, root.path, sizeof(lo));
 	path_range_end(lo, hi, sizeof(hi));
-	if ((rc = life_lapse_scan(ctx, lo, hi, life_add, &es)) || (rc = load_dues(ctx, lo, hi, &es)) ||
-	    (rc = load_excuses(ctx, lo, hi, &es))) {
-		entries_release(&es);
+	if ((rc = life_list_paging(ctx, lo, hi, opts, &pg)))
 		return rc;
-	}
+	/* a large subtree is read without names: those of the page's rows are read at the end */
+	if ((rc = (pg.large ? life_lapse_scan_lean : life_lapse_scan)(ctx, lo, hi, life_add, &es)) ||
+	    (rc = load_dues(ctx, lo, hi, pg.large, &es)) || (rc = load_excuses(ctx, lo, hi, pg.large, &es)))
+		goto out;
 	fold(&es);
-
-	/* per branch, in org order */
-	branches = json_array();
-	if (es.n)
-		qsort(es.v, es.n, sizeof(*es.v), by_org);
-	memset(&br, 0, sizeof(br));
-	for (i = 0; i <= es.n; i++) {
-		const struct entry *e = i < es.n ? &es.v[i] : NULL;
-		if (br.org_id && (!e || e->org_id != br.org_id)) {
-			json_array_append_new(branches, json_pack("{s:I, s:s, s:i, s:i, s:i, s:i, s:i}", "org_id",
-								  (json_int_t)br.org_id, "name", br.name, "warnings",
-								  br.warnings, "no_life", br.no_life, "no_dues", br.no_dues,
-								  "both", br.both, "excused", br.excused));
-			memset(&br, 0, sizeof(br));
-		}
-		if (!e)
-			break;
-		br.org_id = e->org_id;
-		br.name = e->org_name;
-		if (e->excuse_id) {
-			br.excused++;
-			continue;
-		}
-		br.warnings++;
-		br.no_life += e->no_life;
-		br.no_dues += e->no_dues;
-		br.both += e->no_life && e->no_dues;
-	}
-
+	bv = count_branches(&es, &nb);
 	if (es.n)
 		qsort(es.v, es.n, sizeof(*es.v), by_severity);
-	items = json_array();
-	excused = json_array();
-	for (i = 0; i < es.n; i++)
-		json_array_append_new(es.v[i].excuse_id ? excused : items, entry_json(&es.v[i]));
-	date_format(ctx->today, today);
-	dues_ym_format(dues_ym_of(ctx->today), month);
-	*out = json_pack("{s:s, s:s, s:i, s:{s:I, s:s}, s:I, s:o, s:o, s:o}", "today", today, "month", month, "threshold",
-			 LAPSE_MONTHS, "org", "id", (json_int_t)root.id, "name", root.name, "total",
-			 (json_int_t)json_array_size(items), "items", items, "excused", excused, "branches", branches);
+	rc = lapse_reply(ctx, &root, &es, bv, nb, &pg, out);
+out:
+	free(bv);
 	entries_release(&es);
-	return 0;
+	return rc;
 }
 
 /* ---- excuses ----------------------------------------------------------------------- */

@@ -31,6 +31,16 @@ int lapse_dues_run(const char *dues_from, const char *first_base, const char *pa
  * branches:[{org_id, name, warnings, no_life, no_dues, both, excused}], total}; items by severity.
  */
 int lapse_warnings(struct ctx *ctx, int64_t org_id, json_t **out);
+/*
+ * The same with options (meeting.h compliance_opts; NULL: the defaults): in a subtree of
+ * more than list_max branches (a province) items and excused are one page (page,
+ * per_page) of each in the same order, total still counting every item, with
+ * excused_total, counts:{warnings, no_life, no_dues, both, excused} over all, and branches
+ * only those of the members printed (their counts whole) out of branches_total. The
+ * subtree is then read without names; the printed rows are named at the end.
+ */
+struct compliance_opts;
+int lapse_warnings_opts(struct ctx *ctx, int64_t org_id, const struct compliance_opts *opts, json_t **out);
 /* body {member_id, reason, until_month}; *id set */
 int lapse_excuse_create(struct ctx *ctx, json_t *body, int64_t *id);
 int lapse_excuse_delete(struct ctx *ctx, int64_t id);

@@ -43,6 +43,7 @@ struct meeting_filter {
 	int kind;                /* -1 = any */
 	char from[11], to[11];   /* held_on bounds, inclusive; "" = open */
 	int page, per_page;
+	int list_max;            /* 0: config compliance.list_max (subtree_page.h; only how a page is read) */
 };
 void meeting_filter_init(struct meeting_filter *f);
 
@@ -127,6 +128,12 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
  */
 int compliance_at_risk(struct ctx *ctx, int64_t org_id, json_t **out);
 /*
+ * The same with options: in a subtree of more than list_max branches the items are one
+ * page of them in the same order (the members without life, then those lost contact),
+ * total and counts {no_life, lost_contact} still all of them, with page and per_page.
+ */
+int compliance_at_risk_opts(struct ctx *ctx, int64_t org_id, const struct compliance_opts *opts, json_t **out);
+/*
  * The one reading of "6 consecutive months without organizational life" (RULES.md §4),
  * shared by compliance_at_risk and the 自行脱党 warnings (lapse.c): members of the path
  * range [lo, hi) in state active or transferring, a member since before the window (the
@@ -146,6 +153,27 @@ struct life_lapse {
 #define LIFE_LAPSE_MONTHS 6
 typedef int (*life_lapse_fn)(void *arg, const struct life_lapse *l);
 int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_fn fn, void *arg);
+/*
+ * The same members for a large subtree, lean: name, org_name and meetings_missed are not
+ * read (NULL, NULL, 0; life_lapse_detail reads them for a member printed), and the
+ * members come in no particular order.
+ */
+int life_lapse_scan_lean(struct ctx *ctx, const char *lo, const char *hi, life_lapse_fn fn, void *arg);
+struct life_lapse_names {
+	char *name, *org_name;     /* NULL where the column is; the caller frees them */
+	int64_t meetings_missed;
+};
+int life_lapse_detail(struct ctx *ctx, int64_t member_id, struct life_lapse_names *out);
+/*
+ * The lists of RULES.md §4 (compliance_at_risk_opts, lapse_warnings_opts) answer one page
+ * (page, per_page) of their items in a subtree of more than list_max branches (large),
+ * as the compliance reminders do; opts NULL: the defaults of compliance_opts.
+ */
+struct life_paging {
+	int large, list_max, page, per_page;
+};
+int life_list_paging(struct ctx *ctx, const char *lo, const char *hi, const struct compliance_opts *opts,
+		     struct life_paging *p);
 /*
  * Reminders before a period ends: for the month, quarter (or half year) and year that
  * hold ctx->today, each branch's requirements still missing, only once the period ends

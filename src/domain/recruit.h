@@ -119,6 +119,13 @@ int recruit_add_score(struct ctx *ctx, int64_t id, json_t *body, json_t **out);
 int recruit_reminders(struct ctx *ctx, int64_t org_id, json_t **items);
 /* The same array rendered into out (the API's reply; tests compare the two). */
 int recruit_reminders_json(struct ctx *ctx, int64_t org_id, struct strbuf *out);
+/*
+ * The API's reply: the same array, or for a large subtree (subtree_page.h: a city, a
+ * province) one page of it as {"total","page","per_page","items"}, the org names read
+ * for that page only.
+ */
+struct subtree_page;
+int recruit_reminders_page_json(struct ctx *ctx, int64_t org_id, const struct subtree_page *opts, struct strbuf *out);
 int recruit_stats(struct ctx *ctx, int64_t org_id, json_t **out);
 int recruit_plan_list(struct ctx *ctx, int64_t org_id, int year, json_t **items);
 int recruit_plan_set(struct ctx *ctx, json_t *body, json_t **out);

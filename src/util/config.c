@@ -71,7 +71,7 @@ const struct config_def config_defs[CFG__COUNT] = {
 	[CFG_STATS_KEPT_MIN_MEMBERS] = { "stats.kept_min_members", CFG_INT, "20000", 0, 1000000000, NULL,
 					 "党内统计：党员数不少于此数的范围读取按组织保存的统计数（本年度）" },
 	[CFG_COMPLIANCE_LIST_MAX] = { "compliance.list_max", CFG_INT, "5000", 1, 100000000, NULL,
-				      "组织生活达标情况：党支部多于此数的范围只分页列出未达标的党支部" },
+				      "党支部多于此数的范围（市、省）：达标情况只分页列出未达标的党支部，提醒、网格覆盖等清单分页" },
 	[CFG_TEST_CLOCK] = { "test.clock", CFG_STR, "", 0, 0, NULL, "fixed today for tests" },
 };
 

@@ -89,6 +89,21 @@ test('eligible elderly by band; one issue per year; the secretary issues for the
 });
 
 let hardship;
+test('a town is listed whole: per_page and after matter only past the paging limit; bad values are 400', async () => {
+  const plain = await town.get(`/api/v1/care/elderly?org_id=${t.town.id}&year=${year}`);
+  assert.equal(plain.status, 200);
+  const r = await town.get(`/api/v1/care/elderly?org_id=${t.town.id}&year=${year}&per_page=1&after=${m70.id}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body, plain.body);
+  assert.equal(r.body.paged, undefined);
+  for (const [q, field] of [['per_page=0', 'per_page'], ['per_page=1001', 'per_page'], ['per_page=x', 'per_page'],
+    ['after=x', 'after'], ['after=0', 'after']]) {
+    const bad = await town.get(`/api/v1/care/elderly?org_id=${t.town.id}&year=${year}&${q}`);
+    assert.equal(bad.status, 400, q);
+    assert.equal(bad.body.error.field, field, q);
+  }
+});
+
 test('送温暖 and 困难帮扶: fields named, the register required, totals per kind and branch', async () => {
   let r = await sec1.post('/api/v1/care/records', { member_id: m59.id, kind: 'festival', given_on: today, amount_fen: 20000 });
   assert.equal(r.status, 422);
@@ -184,6 +199,12 @@ test('自行脱党 warnings: 6 unpaid months flagged, 5 not; an excuse lists the
   assert.equal(r.body.items.find((x) => x.member_id === five.id), undefined, 'five months is not');
   assert.equal(r.body.items.find((x) => x.member_id === unassessed.id), undefined, 'no dues base: no dues warning');
   assert.equal(hit.reason_text, '连续6个月未交党费');
+  // a town is far below compliance.list_max: paging is accepted and every item answers, without page keys
+  const paged = await otherTown.get(`/api/v1/lapse-warnings?org_id=${other.town.id}&page=3&per_page=1`);
+  assert.equal(paged.status, 200);
+  assert.deepEqual(paged.body.items, r.body.items);
+  assert.equal(paged.body.page, undefined);
+  assert.equal((await otherTown.get(`/api/v1/lapse-warnings?org_id=${other.town.id}&page=0`)).status, 400);
   const xlsx = await otherTown.get(`/api/v1/lapse-warnings?org_id=${other.town.id}&format=xlsx`);
   assert.equal(xlsx.status, 200);
   assert.equal(String.fromCharCode(xlsx.body[0], xlsx.body[1]), 'PK');

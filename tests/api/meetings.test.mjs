@@ -179,6 +179,12 @@ test('members at risk: the list answers with its window', async () => {
   assert.ok(Array.isArray(r.body.items));
   // everyone took part this month
   assert.equal(r.body.items.filter((i) => i.flag === 'no_life').length, 0);
+  // a branch is far below compliance.list_max: paging is accepted and the whole list answers, without page keys
+  const p = await admin.get(`/api/v1/compliance/at-risk?org=${t.b1.id}&page=2&per_page=1`);
+  assert.equal(p.status, 200);
+  assert.deepEqual(p.body.items, r.body.items);
+  assert.equal(p.body.page, undefined);
+  assert.equal((await admin.get(`/api/v1/compliance/at-risk?org=${t.b1.id}&per_page=0`)).status, 400);
 });
 
 test('谈心谈话: the year view counts each member talked with and names those not yet', async () => {

@@ -1,7 +1,8 @@
 /*
  * 关怀帮扶 and the 自行脱党 warnings in the domain layer with an injected today
  * (2026-03-10): the elderly bands (parse, ages 59/60/69/70 in the year, the highest band
- * reached, a configured set), issue-once, festival and hardship records with their
+ * reached, a configured set), issue-once, a subtree past the paging limit walked page by
+ * page against its whole list, festival and hardship records with their
  * refusals, totals per year, kind and branch, scope; the lapse rule at 5 and 6 months
  * for dues (from members.dues_from / dues_paid_to) and for organizational life (the
  * figures of 014, written here directly), both, excused members and members transferred
@@ -602,10 +603,121 @@ static void test_lapse_warnings(void **state)
 	assert_int_equal(lapse_warnings(&fx.ctx, 0, &j), E_FORBIDDEN);
 }
 
+static json_t *elderly_opts(int64_t org, int year, int list_max, int per_page, int64_t after)
+{
+	struct care_elderly_opts o = { list_max, per_page, after };
+	json_t *j = NULL;
+	err_clear(&fx.ctx.err);
+	if (care_elderly_list_opts(&fx.ctx, org, year, &o, &j))
+		life_fail_ctx("elderly list (opts)", &fx.ctx);
+	return j;
+}
+
+/*
+ * A subtree of more eligible members than list_max answers one page at a time: walked
+ * with `after` = `next`, the pages hold exactly the whole list's items (none twice) in
+ * the member list's order, and every page carries the whole list's totals — eligible
+ * from the kept birth dates, given and given_fen from the records (given at other bands
+ * than today's, so given_fen and the band amounts differ), due_fen the rest.
+ */
+static void test_elderly_paged(void **state)
+{
+	static const char *const names[] = { "张三", "李四", "王五" };
+	int64_t top, town, br[3], ids[40], moved, gone, young;
+	json_t *whole, *j, *seen;
+	struct config cfg;
+	struct err e;
+	int i, pages = 0;
+	int64_t after = 0;
+	(void)state;
+	as_system();
+	life_make_town_tree("分页", &top, &town, &br[0], &br[1]);
+	br[2] = life_make_org(town, "branch", "分页南村党支部", 3);
+	for (i = 0; i < 40; i++) {
+		ids[i] = life_make_member(br[i % 3]);
+		exec_sql("UPDATE members SET name = '%s', birth_date = '%04d-0%d-1%d' WHERE id = %" PRId64, names[i % 5 % 3],
+			 1930 + i % 45, 1 + i % 9, i % 10, ids[i]);
+	}
+	young = ids[39]; /* born 1969: 57 in 2026 */
+	gone = ids[3];
+	exec_sql("UPDATE members SET state = 'transferred_out' WHERE id = %" PRId64, gone);
+	/* branch 0's given under other bands, one of them then moved to branch 2 */
+	config_defaults(&cfg);
+	assert_int_equal(config_set(&cfg, "care.elderly_bands=60:100,65:200", &e), 0);
+	as_actor(ROLE_ORG_ADMIN, town);
+	fx.ctx.cfg = &cfg;
+	json_decref(issue(br[0], 2026));
+	as_actor(ROLE_ORG_ADMIN, town);
+	moved = ids[6];
+	exec_sql("UPDATE members SET org_id = %" PRId64 ", org_path = (SELECT path FROM orgs WHERE id = %" PRId64
+		 ") WHERE id = %" PRId64,
+		 br[2], br[2], moved);
+
+	whole = elderly(town, 2026);
+	assert_null(json_object_get(whole, "paged"));
+	assert_null(find_member(json_object_get(whole, "items"), young));
+	assert_null(find_member(json_object_get(whole, "items"), gone));
+	assert_true(json_is_true(json_object_get(find_member(json_object_get(whole, "items"), moved), "given")));
+	assert_int_equal(ival(json_object_get(whole, "totals"), "eligible"), 36);
+	assert_true(ival(json_object_get(whole, "totals"), "given") > 0);
+	assert_true(ival(json_object_get(whole, "totals"), "not_given") > 0);
+	/* at most list_max: the whole list, page options ignored */
+	j = elderly_opts(town, 2026, 36, 5, ids[1]);
+	assert_true(json_equal(j, whole));
+	json_decref(j);
+
+	seen = json_array();
+	do {
+		size_t k;
+		json_t *x;
+		j = elderly_opts(town, 2026, 35, 8, after);
+		assert_true(json_is_true(json_object_get(j, "paged")));
+		assert_int_equal(ival(j, "per_page"), 8);
+		assert_true(json_equal(json_object_get(j, "totals"), json_object_get(whole, "totals")));
+		assert_true(json_array_size(json_object_get(j, "items")) <= 8);
+		json_array_foreach(json_object_get(j, "items"), k, x) {
+			assert_null(find_member(seen, ival(x, "member_id")));
+			assert_true(json_equal(x, find_member(json_object_get(whole, "items"), ival(x, "member_id"))));
+			json_array_append(seen, x);
+		}
+		after = ival(j, "next");
+		if (after)
+			assert_int_equal(after, ival(json_array_get(json_object_get(j, "items"), 7), "member_id"));
+		json_decref(j);
+		pages++;
+	} while (after && pages < 10);
+	assert_int_equal(pages, 5);
+	assert_int_equal(json_array_size(seen), 36);
+	/* the member list's order: a branch's members together (path), then name, then id */
+	{
+		size_t k, switches = 0;
+		for (k = 1; k < json_array_size(seen); k++) {
+			json_t *p = json_array_get(seen, k - 1), *q = json_array_get(seen, k);
+			int c = strcmp(json_string_value(json_object_get(p, "name")), json_string_value(json_object_get(q, "name")));
+			if (ival(p, "org_id") != ival(q, "org_id"))
+				switches++;
+			else
+				assert_true(c < 0 || (c == 0 && ival(p, "member_id") < ival(q, "member_id")));
+		}
+		assert_int_equal(switches, 2);
+	}
+	json_decref(seen);
+	json_decref(whole);
+	/* after: a member of the subtree */
+	{
+		struct care_elderly_opts o = { 35, 8, fx.old60 };
+		j = NULL;
+		err_clear(&fx.ctx.err);
+		assert_int_equal(care_elderly_list_opts(&fx.ctx, town, 2026, &o, &j), E_MALFORMED);
+		assert_string_equal(fx.ctx.err.field, "after");
+	}
+}
+
 #define CARE_TESTS                                                  \
 	{                                                           \
 		cmocka_unit_test(test_bands),                       \
 		cmocka_unit_test(test_elderly_issue_once),          \
+		cmocka_unit_test(test_elderly_paged),               \
 		cmocka_unit_test(test_records_hardship_totals),     \
 		cmocka_unit_test(test_dues_run),                    \
 		cmocka_unit_test(test_lapse_warnings),              \

@@ -249,6 +249,75 @@ static void test_coverage_arithmetic(void **state)
 	json_decref(items);
 }
 
+/* the rows of arr whose org_id is one of the branches of page (an array of branch rows) */
+static json_t *rows_of_page(json_t *arr, json_t *page)
+{
+	json_t *out = json_array(), *r;
+	size_t i;
+	json_array_foreach(arr, i, r)
+		if (find_row(page, "org_id", jint(r, "org_id")))
+			json_array_append(out, r);
+	return out;
+}
+
+/*
+ * A subtree of more branches than list_max answers one page of its branches in tree
+ * order, and the 党小组 rows of that page only; the total is the whole subtree's. Every
+ * page, laid end to end, gives the whole list's rows exactly. Members are the on-roll
+ * ones (a 转出中 member still counts), as orgs.direct_members keeps them.
+ */
+static void test_coverage_pages(void **state)
+{
+	struct subtree_page opts = { 2, 1, 2 };
+	json_t *whole = NULL, *cov = NULL, *seen = json_array(), *want;
+	int64_t extra[3], m, g;
+	char sql[160];
+	int i, pages = 0;
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		extra[i] = life_make_org(fx.town, "branch", i == 0 ? "南村党支部" : i == 1 ? "北村党支部" : "中村党支部", 3);
+		g = life_make_org(extra[i], "group", "第一党小组", 0);
+		m = life_make_member_ex(extra[i], g, "full", "none", NULL);
+		household(extra[i], g, m, "庚");
+		household(extra[i], 0, i == 1 ? m : 0, "辛");
+	}
+	household(fx.a, fx.g1, fx.ma[0], "甲");
+	household(fx.a, fx.g2, 0, "乙");
+	household(fx.b, 0, fx.mb, "丙");
+	xsnprintf(sql, sizeof(sql), "UPDATE members SET state = 'transferring' WHERE id = %lld", (long long)fx.ma[1]);
+	assert_int_equal(db_exec(fx.ctx.db, sql, &fx.ctx.err), 0);
+
+	err_clear(&fx.ctx.err);
+	assert_int_equal(grid_coverage(&fx.ctx, fx.town, &whole), 0);
+	assert_null(json_object_get(whole, "page"));
+	assert_int_equal(json_array_size(json_object_get(whole, "branches")), 5);
+	assert_int_equal(jint(json_object_get(whole, "total"), "members"), 7);
+	assert_int_equal(jint(find_row(json_object_get(whole, "groups"), "group_id", fx.g1), "members"), 2);
+	for (opts.page = 1; opts.page <= 4; opts.page++) {
+		err_clear(&fx.ctx.err);
+		assert_int_equal(grid_coverage_opts(&fx.ctx, fx.town, &opts, &cov), 0);
+		assert_int_equal(jint(cov, "page"), opts.page);
+		assert_int_equal(jint(cov, "per_page"), 2);
+		assert_true(json_equal(json_object_get(cov, "total"), json_object_get(whole, "total")));
+		if (!json_array_size(json_object_get(cov, "branches"))) {
+			assert_int_equal(json_array_size(json_object_get(cov, "groups")), 0);
+			json_decref(cov);
+			break;
+		}
+		pages++;
+		assert_true(json_array_size(json_object_get(cov, "branches")) <= 2);
+		want = rows_of_page(json_object_get(whole, "groups"), json_object_get(cov, "branches"));
+		assert_true(json_equal(json_object_get(cov, "groups"), want));
+		json_decref(want);
+		json_array_extend(seen, json_object_get(cov, "branches"));
+		json_decref(cov);
+	}
+	assert_int_equal(pages, 3);
+	assert_true(json_equal(seen, json_object_get(whole, "branches")));
+	json_decref(seen);
+	json_decref(whole);
+}
+
 static void test_bulk_assign_atomic(void **state)
 {
 	int64_t ids[3];
@@ -516,6 +585,7 @@ static void test_talent_feeds_recruit(void **state)
 	{                                                                  \
 		cmocka_unit_test_setup(test_assignment_rule, each),        \
 		cmocka_unit_test_setup(test_coverage_arithmetic, each),    \
+		cmocka_unit_test_setup(test_coverage_pages, each),         \
 		cmocka_unit_test_setup(test_bulk_assign_atomic, each),     \
 		cmocka_unit_test_setup(test_import_all_or_nothing, each),  \
 		cmocka_unit_test_setup(test_talent_status_order, each),    \

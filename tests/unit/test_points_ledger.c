@@ -693,6 +693,59 @@ static int rollup_cell(int64_t member, int64_t ind_id, int mm)
 	return v;
 }
 
+/*
+ * Pages of the ledger, newest first, whichever way they are read: on SQLite a page is
+ * first looked for among the ledger's newest ids (a window of 64 ids per entry needed)
+ * and read the usual way when the window does not hold it. Branch x has 10 old entries
+ * and 2 new ones with 200 of branch y in between: x's first two pages of one lie in
+ * the window, its third does not and must still be x's third newest entry.
+ */
+static void test_entry_pages(void **state)
+{
+	struct points_entry_filter f;
+	int64_t x, y, x1, y1, ids[12], total = 0;
+	json_t *list = NULL;
+	int i, n = 0;
+	(void)state;
+	as_system();
+	x = life_make_org(fx.committee, "branch", "积分分页甲支部", 3);
+	y = life_make_org(fx.committee, "branch", "积分分页乙支部", 3);
+	x1 = life_make_member(x);
+	y1 = life_make_member(y);
+	for (i = 0; i < 10; i++)
+		ids[n++] = must_add("member", x1, "help", "2026-03-02", 1, NULL);
+	for (i = 0; i < 200; i++)
+		must_add("member", y1, "help", "2026-03-03", 1, NULL);
+	for (i = 0; i < 2; i++)
+		ids[n++] = must_add("member", x1, "help", "2026-03-04", 1, NULL);
+	memset(&f, 0, sizeof(f));
+	f.org_id = x;
+	f.per_page = 1;
+	for (i = 0; i < 12; i++) {
+		f.page = i + 1;
+		err_clear(&fx.ctx.err);
+		assert_int_equal(points_entries_list(&fx.ctx, &f, &list, &total), 0);
+		assert_int_equal(total, 12);
+		assert_int_equal(json_array_size(list), 1);
+		assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), ids[11 - i]);
+		json_decref(list);
+	}
+	f.page = 13;
+	assert_int_equal(points_entries_list(&fx.ctx, &f, &list, &total), 0);
+	assert_int_equal(json_array_size(list), 0);
+	json_decref(list);
+	/* the committee's newest page of 50 lies in the window: x's two, then y's */
+	f.org_id = fx.committee;
+	f.per_page = 50;
+	f.page = 1;
+	assert_int_equal(points_entries_list(&fx.ctx, &f, &list, &total), 0);
+	assert_int_equal(json_array_size(list), 50);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), ids[11]);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "id")), ids[10]);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 2), "subject_id")), y1);
+	json_decref(list);
+}
+
 static void test_rollups(void **state)
 {
 	struct points_indicator study, help;
@@ -773,6 +826,7 @@ static void test_rollups(void **state)
 		cmocka_unit_test(test_claims),                  \
 		cmocka_unit_test(test_versions),                \
 		cmocka_unit_test(test_disabled),                \
+		cmocka_unit_test(test_entry_pages),             \
 		cmocka_unit_test(test_rollups),                 \
 	}
 

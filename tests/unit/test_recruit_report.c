@@ -19,6 +19,7 @@
 #include "support/life_fixture.h"
 #include "util/config.h"
 #include "util/xalloc.h"
+#include "domain/subtree_page.h"
 #include "util/banned.h"
 
 #define TODAY "2026-03-15"
@@ -205,6 +206,45 @@ static int count_kind(json_t *items, int64_t id, const char *kind, char *due)
 	return n;
 }
 
+/*
+ * A subtree of more branches than list_max answers pages of the same list: every page
+ * of 2, laid end to end, is the whole list, each with the list's total; the page after
+ * the last is empty. list_max 0 would take the config: 1 makes any subtree with two
+ * branches large. A single branch is never large and answers the bare array.
+ */
+static void pages_match(struct ctx *c, int64_t org, json_t *whole)
+{
+	struct subtree_page pg = { 1, 1, 2 };
+	json_t *seen = json_array(), *reply, *arr;
+	json_error_t jerr;
+	for (;; pg.page++) {
+		struct strbuf sb = STRBUF_INIT;
+		err_clear(&c->err);
+		if (recruit_reminders_page_json(c, org, &pg, &sb))
+			fail_ctx("recruit_reminders_page_json", c);
+		reply = json_loads(sb.buf, 0, &jerr);
+		strbuf_release(&sb);
+		assert_non_null(reply);
+		if (json_is_array(reply)) { /* not large: the bare list */
+			assert_true(json_equal(reply, whole));
+			json_decref(reply);
+			break;
+		}
+		assert_int_equal(json_integer_value(json_object_get(reply, "total")), (json_int_t)json_array_size(whole));
+		assert_int_equal(json_integer_value(json_object_get(reply, "page")), pg.page);
+		arr = json_object_get(reply, "items");
+		assert_true(json_array_size(arr) <= 2);
+		if (!json_array_size(arr)) {
+			assert_true(json_equal(seen, whole));
+			json_decref(reply);
+			break;
+		}
+		json_array_extend(seen, arr);
+		json_decref(reply);
+	}
+	json_decref(seen);
+}
+
 static json_t *reminders(struct ctx *c, int64_t org)
 {
 	json_t *items = NULL;
@@ -222,6 +262,7 @@ static json_t *reminders(struct ctx *c, int64_t org)
 	assert_string_equal(sb.buf, dump);
 	free(dump);
 	strbuf_release(&sb);
+	pages_match(c, org, items);
 	return items;
 }
 

@@ -39,11 +39,13 @@ function stat(label, value, testid) {
 
 // ---- 老党员补贴 --------------------------------------------------------------------------------
 
-async function renderElderly(box, org, year) {
-  const r = await api.get(`/api/v1/care/elderly${qs({ org_id: org ? org.id : '', year })}`);
+// after: the member a page starts after (a city or the province answers one page of ELDERLY_ROWS, r.paged)
+async function renderElderly(box, org, year, after) {
+  const r = await api.get(`/api/v1/care/elderly${qs({ org_id: org ? org.id : '', year, per_page: ELDERLY_ROWS, after: after || '' })}`);
   const t = r.totals;
-  // a county has thousands: those still waiting first, the list capped
-  const shown = r.items.filter((x) => !x.given).concat(r.items.filter((x) => x.given)).slice(0, ELDERLY_ROWS);
+  // a county has thousands: those still waiting first, the list capped; a larger subtree's page stays in tree order
+  const shown = r.paged ? r.items
+    : r.items.filter((x) => !x.given).concat(r.items.filter((x) => x.given)).slice(0, ELDERLY_ROWS);
   const msg = h('div', { 'aria-live': 'polite' });
   const issueBtn = h('button', {
     class: 'btn btn-primary', type: 'button', testid: 'care-issue', disabled: !t.not_given,
@@ -77,7 +79,17 @@ async function renderElderly(box, org, year) {
         h('td', null, x.given ? h('span', { class: 'badge care-given' }, `已发 ${x.given_on || ''}`)
           : h('span', { class: 'badge care-pending' }, '未发放')))))))
       : h('p', { class: 'empty', testid: 'care-elderly-empty' }, '没有符合条件的老党员'),
-    r.items.length > shown.length ? h('p', { class: 'muted small' }, `共 ${r.items.length} 人，先列未发放的，显示前 ${shown.length} 人`) : null);
+    r.paged ? elderlyPager(box, org, year, r, after)
+      : r.items.length > shown.length ? h('p', { class: 'muted small' }, `共 ${r.items.length} 人，先列未发放的，显示前 ${shown.length} 人`) : null);
+}
+
+// the paging line of a large subtree: its total, the first page and the next
+function elderlyPager(box, org, year, r, after) {
+  const go = (a) => renderElderly(box, org, year, a).catch((e) => toast(e.message || String(e), 'error'));
+  return h('p', { class: 'muted small care-pager', testid: 'care-elderly-pager' },
+    `共 ${r.totals.eligible} 人，按组织顺序每页 ${r.per_page} 人 `,
+    after ? h('button', { class: 'btn btn-sm', type: 'button', testid: 'care-elderly-first', onclick: () => go(null) }, '第一页') : null,
+    r.next ? h('button', { class: 'btn btn-sm', type: 'button', testid: 'care-elderly-next', onclick: () => go(r.next) }, '下一页') : null);
 }
 
 // ---- the record form (送温暖, 帮扶) ----------------------------------------------------------------

@@ -65,14 +65,29 @@ export async function render(view) {
   const box = h('div', { 'aria-live': 'polite' }, loading());
   view.append(h('p', { class: 'muted small lapse-rule' },
     '依据党章：党员无正当理由，连续六个月不参加党的组织生活，或不交纳党费，或不做党所分配的工作，就被认为是自行脱党，由支部大会讨论除名。'), box);
+  await show(box, org, 1);
+}
+
+// a province (more than compliance.list_max branches) answers one page: counts over all, pager below
+function pager(r, onPage) {
+  if (!r.page) return null;
+  const pages = Math.max(1, Math.ceil(Math.max(r.total || 0, r.excused_total || 0) / (r.per_page || 50)));
+  return h('div', { class: 'pager', testid: 'lapse-pager' }, h('span', null, `第 ${r.page} / ${pages} 页`),
+    r.page > 1 && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => onPage(r.page - 1) }, '上一页'),
+    r.page < pages && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => onPage(r.page + 1) }, '下一页'));
+}
+
+async function show(box, org, page) {
   try {
-    const r = await api.get(`/api/v1/lapse-warnings${qs({ org_id: org ? org.id : '' })}`);
+    const r = await api.get(`/api/v1/lapse-warnings${qs({ org_id: org ? org.id : '', page, per_page: 50 })}`);
+    const excusedTotal = r.excused_total ?? r.excused.length;
     const br = r.branches.filter((b) => b.warnings || b.excused);
     replace(box,
       h('section', { class: 'card', testid: 'lapse-summary' },
         h('a', { class: 'btn btn-sm lapse-export', href: `/api/v1/lapse-warnings${qs({ org_id: org ? org.id : '', format: 'xlsx' })}`, download: '脱党预警.xlsx', testid: 'lapse-export' }, '导出 Excel'),
         h('p', null, `截至 ${r.today}，`, h('strong', { testid: 'lapse-total' }, String(r.total)), ' 名党员达到自行脱党预警条件',
-          r.excused.length ? `，另有 ${r.excused.length} 名有正当理由` : '', '。'),
+          excusedTotal ? `，另有 ${excusedTotal} 名有正当理由` : '', '。',
+          r.counts ? `其中未参加组织生活 ${r.counts.no_life} 名、未交党费 ${r.counts.no_dues} 名、两项均有 ${r.counts.both} 名；下表为本页党员所在的 ${br.length} 个党组织（共 ${r.branches_total} 个）。` : ''),
         br.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'grid care-table', testid: 'lapse-branches' },
           h('thead', null, h('tr', null, ['党组织', '预警', '未参加组织生活', '未交党费', '两项均有', '有正当理由'].map((t) => h('th', { scope: 'col' }, t)))),
           h('tbody', null, br.map((b) => h('tr', { testid: 'lapse-branch' }, h('td', null, b.name),
@@ -81,7 +96,8 @@ export async function render(view) {
       r.items.length ? h('ul', { class: 'lapse-list', testid: 'lapse-list' }, r.items.map((x) => memberCard(x, false)))
         : h('p', { class: 'empty', testid: 'lapse-empty' }, '没有达到预警条件的党员'),
       r.excused.length ? [h('h3', null, '有正当理由的党员'),
-        h('ul', { class: 'lapse-list lapse-excused', testid: 'lapse-excused' }, r.excused.map((x) => memberCard(x, true)))] : null);
+        h('ul', { class: 'lapse-list lapse-excused', testid: 'lapse-excused' }, r.excused.map((x) => memberCard(x, true)))] : null,
+      pager(r, (p) => show(box, org, p)));
   } catch (e) {
     replace(box, errorBox(e));
   }

@@ -238,11 +238,24 @@ export async function renderLifeRisk(view) {
   const msg = h('div', { 'aria-live': 'polite' });
   const wrap = h('div', { class: 'table-wrap' });
   const info = h('p', { class: 'muted', testid: 'risk-info' });
-  view.append(lifeHead('组织生活预警', org), lifeTabs('risk'), info, msg, wrap);
+  const pager = h('div', { class: 'pager' });
+  view.append(lifeHead('组织生活预警', org), lifeTabs('risk'), info, msg, wrap, pager);
+  await loadRisk(org, 1, { info, msg, wrap, pager });
+}
+
+// a province (more than compliance.list_max branches) answers one page of the list, total and counts over all
+async function loadRisk(org, page, { info, msg, wrap, pager }) {
+  msg.replaceChildren();
   try {
-    const r = await api.get(`/api/v1/compliance/at-risk${qs({ org: org ? org.id : '' })}`);
+    const r = await api.get(`/api/v1/compliance/at-risk${qs({ org: org ? org.id : '', page, per_page: 50 })}`);
     const items = r.items || [];
-    info.textContent = `检查区间 ${r.window ? `${r.window.from} 至 ${r.window.to}` : ''}；请假且写明事由视为正当理由。共 ${r.total ?? items.length} 人。`;
+    const counts = r.counts ? `（未参加组织生活 ${r.counts.no_life} 人，失联 ${r.counts.lost_contact} 人）` : '';
+    info.textContent = `检查区间 ${r.window ? `${r.window.from} 至 ${r.window.to}` : ''}；请假且写明事由视为正当理由。共 ${r.total ?? items.length} 人${counts}。`;
+    const pages = r.page ? Math.max(1, Math.ceil((r.total || 0) / (r.per_page || 50))) : 1;
+    const box = { info, msg, wrap, pager };
+    replace(pager, pages > 1 && h('span', null, `第 ${page} / ${pages} 页`),
+      page > 1 && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadRisk(org, page - 1, box) }, '上一页'),
+      page < pages && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadRisk(org, page + 1, box) }, '下一页'));
     if (!items.length) { replace(wrap, h('p', { class: 'empty', testid: 'risk-empty' }, '没有需要预警的党员')); return; }
     replace(wrap, h('table', { class: 'grid', testid: 'risk-table' },
       h('thead', null, h('tr', null, ['姓名', '所在组织', '情形', '起始', '缺席会议', '建议', '规则'].map((t) => h('th', { scope: 'col' }, t)))),
