@@ -84,13 +84,15 @@ int h_dues_payments_list(struct request *req, struct response *res)
 {
 	struct dues_payment_filter f;
 	json_t *items = NULL;
+	json_t *body, *last;
 	int64_t org, year, member, total = 0;
 	int page, per_page, rc;
 	const char *kind = req_query(req, "kind");
 	memset(&f, 0, sizeof(f));
 	if ((rc = api_paging(req, &page, &per_page)) || (rc = api_query_int(req, "org_id", 0, 0, INT64_MAX, &org)) ||
 	    (rc = api_query_int(req, "year", 0, 1950, 2200, &year)) ||
-	    (rc = api_query_int(req, "member_id", 0, 0, INT64_MAX, &member)))
+	    (rc = api_query_int(req, "member_id", 0, 0, INT64_MAX, &member)) ||
+	    (rc = api_query_int(req, "after", 0, 1, INT64_MAX, &f.after)))
 		return rc;
 	if (kind && kind[0] && strcmp(kind, "regular") && strcmp(kind, "one_off"))
 		return err_set(&req->ctx.err, E_MALFORMED, "kind", NULL, "kind 须为 regular 或 one_off");
@@ -100,7 +102,11 @@ int h_dues_payments_list(struct request *req, struct response *res)
 	f.kind = kind && kind[0] ? kind : NULL;
 	if ((rc = dues_payments_list(&req->ctx, &f, page, per_page, &items, &total)))
 		return rc;
-	api_reply_list(res, items, total, page, per_page);
+	/* next: the keyset cursor (after=) of the following page, when this one is full */
+	last = json_array_size(items) == (size_t)per_page ? json_array_get(items, json_array_size(items) - 1) : NULL;
+	body = json_pack("{s:o, s:I, s:i, s:i, s:o}", "items", items, "total", (json_int_t)total, "page", page, "per_page",
+			 per_page, "next", last ? json_incref(json_object_get(last, "id")) : json_null());
+	api_reply_json(res, 200, body);
 	return 0;
 }
 

@@ -1443,6 +1443,15 @@ static struct date lapse_window(const struct ctx *ctx, char from[11])
 	return start;
 }
 
+/* The window's months of member_life_months, from idx: its first and last year, then month */
+static void bind_window_months(struct stmt *st, int idx, struct date start, struct date today)
+{
+	stmt_bind_int(st, idx, start.y);
+	stmt_bind_int(st, idx + 1, today.y);
+	stmt_bind_int(st, idx + 2, start.y * 100 + start.m);
+	stmt_bind_int(st, idx + 3, today.y * 100 + today.m);
+}
+
 /*
  * The whole months without life before this one: the run starts after the last month
  * with life (ok_ym), or at the first month with anything recorded (first_ym, 0 = none:
@@ -1500,10 +1509,7 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
 			&ctx->err);
 	if (!st)
 		return E_DB;
-	stmt_bind_int(st, 1, start.y);
-	stmt_bind_int(st, 2, ctx->today.y);
-	stmt_bind_int(st, 3, start.y * 100 + start.m);
-	stmt_bind_int(st, 4, ctx->today.y * 100 + ctx->today.m);
+	bind_window_months(st, 1, start, ctx->today);
 	stmt_bind_int(st, 5, start.y * 100 + start.m);
 	stmt_bind_text(st, 6, lo);
 	stmt_bind_text(st, 7, hi);
@@ -1604,10 +1610,7 @@ int life_lapse_detail(struct ctx *ctx, int64_t member_id, struct life_lapse_name
 			&ctx->err);
 	if (!st)
 		return E_DB;
-	stmt_bind_int(st, 1, start.y);
-	stmt_bind_int(st, 2, ctx->today.y);
-	stmt_bind_int(st, 3, start.y * 100 + start.m);
-	stmt_bind_int(st, 4, ctx->today.y * 100 + ctx->today.m);
+	bind_window_months(st, 1, start, ctx->today);
 	stmt_bind_int(st, 5, member_id);
 	if ((step = stmt_step(st, &ctx->err)) == STEP_ROW) {
 		out->name = stmt_text(st, 0) ? xstrdup(stmt_text(st, 0)) : NULL;

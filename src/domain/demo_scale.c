@@ -146,6 +146,7 @@ static const char *const tables[T_N][2] = {
 static const char *const trigger_tables[] = {
 	"members", "meetings", "meeting_attendance", "member_life_months",
 	"dues_bases", "dues_reductions", "dues_months", "dues_owed",
+	"dues_payments", /* 046: payments counted per path prefix, year and kind (dues_pay_tally) */
 	"meeting_counts", /* 040: compliance_kept, rebuilt after meeting_counts (and on orgs, below) */
 	"orgs", /* 039: branches counted per ancestor (point_standings_orgs); 040: 党小组 per branch */
 	/* 036: a branch's row moves the size classes of every ancestor in stats_org_kept, which
@@ -387,6 +388,8 @@ static int rebuild_report_aggregates(struct ctx *ctx)
 		rc = stats_kept_rebuild(ctx);
 	if (!rc)
 		rc = dues_owed_rebuild(ctx); /* per member arrears figures (dues_owed.c) and their sums */
+	if (!rc)
+		rc = dues_pay_tally_rebuild(ctx); /* 046: the payment list's kept counts (dues_pay_list.c) */
 	/* 038: 谈心谈话 roster and talked per org and year (compliance.c) */
 	if (!rc)
 		rc = db_exec(ctx->db,

@@ -103,9 +103,22 @@ struct dues_payment_filter {
 	int year;            /* paid_on year; 0 = any */
 	int64_t member_id;   /* 0 = any */
 	const char *kind;    /* NULL | regular | one_off */
+	int64_t after;       /* keyset: the page starts right after this payment in the list's order; 0 = by page */
+	int how;             /* DUES_PAY_AUTO | DUES_PAY_REF | DUES_PAY_KEPT (dues_pay_list.c) */
 };
+/*
+ * Newest first (paid_on, id descending). total: DUES_PAY_REF counts the rows; DUES_PAY_KEPT
+ * reads the kept count of 046_dues_pay_tally (without member_id) and reads the page by date
+ * (index dues_payments_paid) instead of by path; AUTO the kept count without member_id, and
+ * the read by date from DUES_PAY_BY_DATE_FROM payments. items and total are the same either way.
+ * after outside the subtree → 400 naming after.
+ */
+enum { DUES_PAY_AUTO, DUES_PAY_REF, DUES_PAY_KEPT };
+#define DUES_PAY_BY_DATE_FROM 20000
 int dues_payments_list(struct ctx *ctx, const struct dues_payment_filter *f, int page, int per_page, json_t **items,
 		       int64_t *total);
+/* the kept counts from scratch (after a bulk load with the triggers aside; in the caller's transaction) */
+int dues_pay_tally_rebuild(struct ctx *ctx);
 
 /*
  * body {member_id, from_month, to_month, monthly_fen, reason, branch_studied_on} → *id.

@@ -96,6 +96,19 @@ test('payments: back-payment, advance, already paid, amount, no base, one-off', 
   const oneOffs = await sec1.get(`/api/v1/dues/payments?kind=one_off&member_id=${m1.id}`);
   assert.equal(oneOffs.body.total, 1);
   refused(await sec2.get(`/api/v1/dues/payments?org_id=${t.b1.id}`), 404);
+  // keyset paging: next is the full page's last id; after= gives the same rows as page numbers
+  const all = (await sec1.get(`/api/v1/dues/payments?org_id=${t.b1.id}&per_page=100`)).body;
+  assert.ok(all.total >= 3 && all.items.length === all.total, JSON.stringify(all));
+  assert.equal(all.next, null);
+  const p1 = (await sec1.get(`/api/v1/dues/payments?org_id=${t.b1.id}&per_page=2`)).body;
+  assert.equal(p1.next, p1.items[1].id);
+  const p2 = (await sec1.get(`/api/v1/dues/payments?org_id=${t.b1.id}&per_page=2&after=${p1.next}`)).body;
+  const byPage = (await sec1.get(`/api/v1/dues/payments?org_id=${t.b1.id}&per_page=2&page=2`)).body;
+  assert.deepEqual(p2.items, byPage.items);
+  assert.deepEqual(p2.items, all.items.slice(2, 4));
+  assert.equal(p2.total, all.total);
+  refused(await sec1.get(`/api/v1/dues/payments?org_id=${t.b2.id}&after=${p1.next}`), 404);
+  refused(await town.get(`/api/v1/dues/payments?org_id=${t.b2.id}&after=${p1.next}`), 400, null, 'after');
 });
 
 test("a member's year, arrears, and only their own under /me", async () => {

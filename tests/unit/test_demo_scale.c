@@ -179,6 +179,8 @@ static const struct {
 	/* 037 arrears figures per member and their sums per org (the live world's queue drained in check_world) */
 	{ "SELECT member_id, org_id, org_path, ok, k, a, b, v FROM dues_owed ORDER BY member_id", 8 },
 	{ "SELECT org_id, k, members, a, b FROM dues_owed_sums WHERE members <> 0 ORDER BY org_id, k", 5 },
+	/* 046 payments per path prefix, year and kind */
+	{ "SELECT path, year, kind, n FROM dues_pay_tally WHERE n <> 0 ORDER BY path, year, kind", 4 },
 	/* 039 kept period values per subject, score histograms and active members per org */
 	{ "SELECT target, subject_id, year, pcode, award_x10, deduct_x10, entries FROM point_period_scores "
 	  "ORDER BY target, subject_id, year, pcode",

@@ -381,7 +381,7 @@ static void test_payments(void **state)
 	json_decref(body);
 	as_system();
 	{
-		struct dues_payment_filter f = { fx.a, 2026, fx.ma[2], "one_off" };
+		struct dues_payment_filter f = { .org_id = fx.a, .year = 2026, .member_id = fx.ma[2], .kind = "one_off" };
 		json_t *items = NULL;
 		int64_t total = 0;
 		assert_int_equal(dues_payments_list(&fx.ctx, &f, 1, 50, &items, &total), 0);
