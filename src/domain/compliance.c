@@ -1345,7 +1345,54 @@ int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t
 	return 0;
 }
 
+/*
+ * *total = the active members of the subtree of root ([lo, hi)). A large subtree
+ * (subtree_page.h) takes its kept on-roll count (036 stats_kept: active and transferring)
+ * less those being transferred (047 members_transferring); a smaller one counts them.
+ */
+static int active_members(struct ctx *ctx, const struct org *root, const char *lo, const char *hi, int list_max,
+			  int64_t *total)
+{
+	struct subtree_page in = { list_max, 0, 0 }, pg;
+	struct stmt *st;
+	int64_t transferring = 0;
+	int rc, large;
+	*total = 0;
+	if ((rc = subtree_page_resolve(ctx, &in, lo, hi, &pg, &large)))
+		return rc;
+	st = db_prepare(ctx->db,
+			large ? "SELECT COALESCE((SELECT total FROM stats_kept WHERE org_id = ?), 0)"
+			      : "SELECT count(*) FROM members WHERE org_path >= ? AND org_path < ? AND state = 'active'",
+			&ctx->err);
+	if (!st)
+		return E_DB;
+	if (large) {
+		stmt_bind_int(st, 1, root->id);
+	} else {
+		stmt_bind_text(st, 1, lo);
+		stmt_bind_text(st, 2, hi);
+	}
+	if ((rc = ctx_step_int(ctx, st, total)) || !large)
+		return rc;
+	if (!(st = db_prepare(ctx->db,
+			      "SELECT count(*) FROM members WHERE org_path >= ? AND org_path < ? AND state = 'transferring'",
+			      &ctx->err)))
+		return E_DB;
+	stmt_bind_text(st, 1, lo);
+	stmt_bind_text(st, 2, hi);
+	if ((rc = ctx_step_int(ctx, st, &transferring)))
+		return rc;
+	*total -= transferring;
+	return 0;
+}
+
 int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **out)
+{
+	return compliance_hours_summary_opts(ctx, org_id, year, page, per_page, 0, out);
+}
+
+int compliance_hours_summary_opts(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, int list_max,
+				  json_t **out)
 {
 	struct org root;
 	struct life_rules lr;
@@ -1368,18 +1415,8 @@ int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page
 	path_range_end(lo, hi, sizeof(hi));
 	xsnprintf(from, sizeof(from), "%04d-01-01", year);
 	xsnprintf(to, sizeof(to), "%04d-12-31", year);
-	st = db_prepare(ctx->db, "SELECT count(*) FROM members WHERE org_path >= ? AND org_path < ? AND state = 'active'",
-			&ctx->err);
-	if (!st)
-		return E_DB;
-	stmt_bind_text(st, 1, lo);
-	stmt_bind_text(st, 2, hi);
-	step = stmt_step(st, &ctx->err);
-	if (step == STEP_ROW)
-		total = stmt_int(st, 0);
-	stmt_reset(st);
-	if (step != STEP_ROW)
-		return ctx_db_fail(ctx);
+	if ((rc = active_members(ctx, &root, lo, hi, list_max, &total)))
+		return rc;
 	/* the hours subquery runs for the page's rows only */
 	xsnprintf(sql, sizeof(sql),
 		  "SELECT m.id, m.name, m.org_id, o.name, m.category, (SELECT COALESCE(sum(mt.hours_x10), 0) FROM "

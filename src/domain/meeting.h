@@ -122,6 +122,9 @@ int compliance_report_json_opts(struct ctx *ctx, int64_t org_id, int year, int m
 int compliance_member_hours(struct ctx *ctx, int64_t member_id, int year, json_t **out);
 /* Hours per member of a subtree against the target, one page. */
 int compliance_hours_summary(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, json_t **out);
+/* list_max: 0 the config's (subtree_page.h); a larger subtree's total comes from kept counts */
+int compliance_hours_summary_opts(struct ctx *ctx, int64_t org_id, int year, int page, int per_page, int list_max,
+				  json_t **out);
 /*
  * Members of a subtree flagged under RULES.md §4: 6 months without organizational life,
  * lost contact ≥ 6 months. Read from the per-member figures kept by 014.

@@ -2,8 +2,10 @@
  * The meetings register (meeting_list): newest first (held_on, then id), the subtree's
  * meetings only, the kind and date filters, and paging. A subtree of more branches
  * than list_max is read on SQLite along meetings_recent (045) instead of sorting the
- * subtree: its pages must be exactly the pages of the usual read. Runs on SQLite and
- * again on PostgreSQL when DJ_TEST_PG_URL is set.
+ * subtree: its pages must be exactly the pages of the usual read. The study hours' total
+ * of a large subtree comes from the kept on-roll count less those being transferred:
+ * it must equal the count of active members. Runs on SQLite and again on PostgreSQL
+ * when DJ_TEST_PG_URL is set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "domain/meeting.h"
+#include "store/store.h"
 #include "support/life_fixture.h"
 #include "util/xalloc.h"
 #include "util/banned.h"
@@ -128,10 +131,53 @@ static void test_register_order_and_pages(void **state)
 	json_decref(usual);
 }
 
+static void set_state(int64_t member, const char *state)
+{
+	char sql[160];
+	xsnprintf(sql, sizeof(sql), "UPDATE members SET state = '%s' WHERE id = %lld", state, (long long)member);
+	err_clear(&fx.ctx.err);
+	if (db_exec(fx.ctx.db, sql, &fx.ctx.err))
+		life_fail_ctx("update members", &fx.ctx);
+}
+
+static int64_t hours_total(int64_t org, int list_max)
+{
+	json_t *j = NULL;
+	int64_t total;
+	err_clear(&fx.ctx.err);
+	if (compliance_hours_summary_opts(&fx.ctx, org, 2026, 1, 50, list_max, &j))
+		life_fail_ctx("compliance_hours_summary_opts", &fx.ctx);
+	total = json_integer_value(json_object_get(j, "total"));
+	json_decref(j);
+	return total;
+}
+
+static void test_hours_total(void **state)
+{
+	int64_t town, x, y, m[6];
+	int i;
+	(void)state;
+	town = life_make_org(fx.top, "committee", "学时镇党委", 0);
+	x = life_make_org(town, "branch", "学时甲支部", 0);
+	y = life_make_org(town, "branch", "学时乙支部", 0);
+	for (i = 0; i < 6; i++)
+		m[i] = life_make_member(i < 3 ? x : y);
+	set_state(m[1], "transferring");
+	set_state(m[4], "transferring");
+	set_state(m[5], "transferred_out");
+	assert_int_equal(hours_total(town, 0), 3);  /* counted: two branches are few */
+	assert_int_equal(hours_total(town, 1), 3);  /* kept 5 on the roll, less 2 being transferred */
+	assert_int_equal(hours_total(x, 1), 2);     /* one branch is never large */
+	set_state(m[1], "active");
+	assert_int_equal(hours_total(town, 1), 4);
+}
+
 int main(void)
 {
-	const struct CMUnitTest sqlite_tests[] = { cmocka_unit_test(test_register_order_and_pages) };
-	const struct CMUnitTest pg_tests[] = { cmocka_unit_test(test_register_order_and_pages) };
+	const struct CMUnitTest sqlite_tests[] = { cmocka_unit_test(test_register_order_and_pages),
+						 cmocka_unit_test(test_hours_total) };
+	const struct CMUnitTest pg_tests[] = { cmocka_unit_test(test_register_order_and_pages),
+						 cmocka_unit_test(test_hours_total) };
 	const char *pg = getenv("DJ_TEST_PG_URL");
 	int failed;
 

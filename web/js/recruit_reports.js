@@ -19,10 +19,20 @@ export async function renderRecruitReminders(view) {
   view.replaceChildren();
   head(view, org, '发展党员提醒', 'reminders');
   const box = h('div', { class: 'table-wrap', testid: 'reminder-box' }, loading());
-  view.append(box);
+  const pager = h('div', { class: 'pager' });
+  view.append(box, pager);
+  await loadReminders(org, 1, box, pager);
+}
+
+// a city or a province (more branches than compliance.list_max) answers one page {total, page, per_page, items}
+async function loadReminders(org, page, box, pager) {
   try {
-    const r = await api.get(`/api/v1/recruits/reminders${qs({ org: org ? org.id : '' })}`);
+    const r = await api.get(`/api/v1/recruits/reminders${qs({ org: org ? org.id : '', page: page > 1 ? page : '' })}`);
     const items = Array.isArray(r) ? r : (r.items || []);
+    const pages = Array.isArray(r) ? 1 : Math.max(1, Math.ceil((r.total || 0) / (r.per_page || 50)));
+    replace(pager, pages > 1 && h('span', null, `共 ${r.total} 条，第 ${page} / ${pages} 页`),
+      page > 1 && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadReminders(org, page - 1, box, pager) }, '上一页'),
+      page < pages && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadReminders(org, page + 1, box, pager) }, '下一页'));
     if (!items.length) { replace(box, h('p', { class: 'empty', testid: 'reminder-empty' }, '暂无需要办理的提醒')); return; }
     replace(box, h('table', { class: 'grid grid-wrap', testid: 'reminder-table' },
       h('thead', null, h('tr', null, ['类型', '到期日', '姓名', '党支部', '说明'].map((t) => h('th', { scope: 'col' }, t)))),

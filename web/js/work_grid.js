@@ -299,9 +299,19 @@ async function renderCoverage(view) {
     h('a', { class: 'btn', href: `${BASE}${qs({ assigned: '0' })}`, testid: 'coverage-unassigned' }, '查看未联系户')));
   const box = h('div', { testid: 'coverage' }, loading());
   view.append(box);
+  await loadCoverage(box, org, 1);
+}
+
+// a city or a province (more branches than compliance.list_max) answers one page of branches; the total is all of them
+async function loadCoverage(box, org, page) {
   let c;
-  try { c = await api.get(`/api/v1/grid/coverage${qs({ org })}`); } catch (e) { replace(box, errorBox(e)); return; }
+  try { c = await api.get(`/api/v1/grid/coverage${qs({ org, page: page > 1 ? page : '' })}`); } catch (e) { replace(box, errorBox(e)); return; }
   const t = c.total;
+  const pages = c.page ? Math.max(1, Math.ceil((t.branches || 0) / (c.per_page || 50))) : 1;
+  const pager = pages > 1 && h('div', { class: 'pager', testid: 'coverage-pager' },
+    h('span', null, `共 ${t.branches} 个党支部，第 ${page} / ${pages} 页`),
+    page > 1 && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadCoverage(box, org, page - 1) }, '上一页'),
+    page < pages && h('button', { class: 'btn btn-sm', type: 'button', onclick: () => loadCoverage(box, org, page + 1) }, '下一页'));
   const head = ['户数', '已联系', '未联系', '覆盖率', '党员', '联系户党员'];
   // a row of households in no 党小组 has no members of its own to count
   const cells = (r) => [r.households, r.assigned, r.unassigned, pct(r.coverage), 'group_id' in r && !r.group_id ? '—' : r.members, r.members_with_households]
@@ -317,6 +327,7 @@ async function renderCoverage(view) {
       h('thead', null, h('tr', null, h('th', null, '党支部'), head.map((x) => h('th', null, x)))),
       h('tbody', null, c.branches.map((r) => h('tr', { testid: 'coverage-branch', dataset: { id: r.org_id } },
         h('td', null, r.org_name), cells(r)))))),
+    pager,
     h('h3', null, '按党小组（网格）'),
     c.groups.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'grid', testid: 'coverage-groups' },
       h('thead', null, h('tr', null, h('th', null, '党支部'), h('th', null, '党小组'), head.map((x) => h('th', null, x)))),
