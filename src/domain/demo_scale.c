@@ -316,11 +316,15 @@ static const char rebuild_meeting_counts[] =
 	"sum(CASE WHEN a.status = 'present' AND mt.kind = 'talk' THEN 1 ELSE 0 END) "                              \
 	"FROM meeting_attendance a " hint "JOIN meetings mt ON mt.id = a.meeting_id "                              \
 	"GROUP BY a.member_id, CAST(substr(mt.held_on, 1, 4) AS INTEGER), CAST(substr(mt.held_on, 6, 2) AS INTEGER)"
+/* 014's last month with life, 048's months with meetings and the member's columns */
 #define LIFE_OK                                                                                                  \
 	"DELETE FROM member_life;"                                                                                 \
-	"INSERT INTO member_life (member_id, ok_ym) "                                                              \
-	"SELECT member_id, coalesce(max(CASE WHEN attended + excused > 0 THEN year * 100 + month END), 0) "        \
-	"FROM member_life_months GROUP BY member_id;"
+	"INSERT INTO member_life (member_id, ok_ym, first_ym, last_ym, org_id, org_path, state, join_date) "      \
+	"SELECT s.member_id, s.ok, s.f, s.l, m.org_id, m.org_path, m.state, m.join_date FROM ("                    \
+	"SELECT member_id, coalesce(max(CASE WHEN attended + excused > 0 THEN year * 100 + month END), 0) AS ok, " \
+	"coalesce(min(CASE WHEN meetings > 0 THEN year * 100 + month END), 0) AS f, "                              \
+	"coalesce(max(CASE WHEN meetings > 0 THEN year * 100 + month END), 0) AS l "                               \
+	"FROM member_life_months GROUP BY member_id) s LEFT JOIN members m ON m.id = s.member_id;"
 
 static const char rebuild_life_sqlite[] =
 	"DELETE FROM member_life_months;"

@@ -159,7 +159,9 @@ static const struct {
 	{ "SELECT member_id, year, month, meetings, attended, excused, talks FROM member_life_months "
 	  "ORDER BY member_id, year, month",
 	  7 },
-	{ "SELECT member_id, ok_ym FROM member_life ORDER BY member_id", 2 },
+	{ "SELECT member_id, ok_ym, first_ym, last_ym, org_id, org_path, state, join_date FROM member_life "
+	  "ORDER BY member_id",
+	  8 },
 	{ "SELECT id, name, id_hash, birth_date, join_date, dues_paid_to FROM members ORDER BY id", 6 },
 	/* 038 谈心谈话 per org (rows fallen to 0 count nothing) */
 	{ "SELECT r.org_id, r.roster, t.year, t.talked FROM org_talk_roster r LEFT JOIN org_talks t "

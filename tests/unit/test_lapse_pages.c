@@ -69,9 +69,7 @@ static void no_life(int64_t member, int from_ym, int to_ym, int n, int ok_ym)
 		exec_sql("INSERT INTO member_life_months (member_id, year, month, meetings, attended, excused, talks) "
 			 "VALUES (%" PRId64 ", %d, %d, 1, 1, 0, 0)",
 			 member, ok_ym / 100, ok_ym % 100);
-	exec_sql("INSERT INTO member_life (member_id, ok_ym) VALUES (%" PRId64 ", %d) "
-		 "ON CONFLICT (member_id) DO UPDATE SET ok_ym = excluded.ok_ym",
-		 member, ok_ym);
+	life_keep_member_life(member, ok_ym);
 }
 
 static void paid_to(int64_t member, const char *month)

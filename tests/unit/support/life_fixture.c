@@ -249,3 +249,24 @@ int life_suite_teardown(void **state)
 	memset(life_active_suite->fixture, 0, life_active_suite->size);
 	return 0;
 }
+
+void life_keep_member_life(int64_t member, int ok_ym)
+{
+	struct stmt *st = db_prepare(
+		life_ctx->db,
+		"INSERT INTO member_life (member_id, ok_ym, first_ym, last_ym, org_id, org_path, state, join_date) "
+		"SELECT m.id, CAST(? AS INTEGER), (SELECT coalesce(min(l.year * 100 + l.month), 0) FROM member_life_months l "
+		"WHERE l.member_id = m.id AND l.meetings > 0), (SELECT coalesce(max(l.year * 100 + l.month), 0) FROM "
+		"member_life_months l WHERE l.member_id = m.id AND l.meetings > 0), m.org_id, m.org_path, m.state, "
+		"m.join_date FROM members m WHERE m.id = ? ON CONFLICT (member_id) DO UPDATE SET ok_ym = excluded.ok_ym, "
+		"first_ym = excluded.first_ym, last_ym = excluded.last_ym, org_id = excluded.org_id, "
+		"org_path = excluded.org_path, state = excluded.state, join_date = excluded.join_date",
+		&life_ctx->err);
+	if (!st)
+		life_fail_ctx("member_life", life_ctx);
+	stmt_bind_int(st, 1, ok_ym);
+	stmt_bind_int(st, 2, member);
+	if (stmt_step(st, &life_ctx->err) != STEP_DONE)
+		life_fail_ctx("member_life", life_ctx);
+	stmt_reset(st);
+}

@@ -93,6 +93,12 @@ void life_make_towns(const char *prefix, struct life_towns *t);
 void life_make_town_tree(const char *prefix, int64_t *top, int64_t *town, int64_t *a, int64_t *b);
 /* n full members of org (life_make_member) into ids[0..n-1], in order */
 void life_make_members(int64_t org, int64_t *ids, int n);
+/*
+ * member_life's row (014, 048) for months written straight into member_life_months, as the
+ * triggers of an attendance write keep it: ok_ym given, the months with meetings and the
+ * member's org, path, state and join date read
+ */
+void life_keep_member_life(int64_t member, int ok_ym);
 /* life_ctx acts as role over org (and as member_id's account, 0 for none); errors cleared */
 void life_act_as(enum role role, int64_t org, int64_t member_id);
 /* *c = a copy of life_ctx acting as role over org's subtree (no user); errors cleared */
