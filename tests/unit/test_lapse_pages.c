@@ -104,6 +104,9 @@ static void shape(int i, int k, int64_t m)
 		no_life(m, i % 2 ? 202504 : 202507, 202603, 1, 0);
 		if (i == 2)
 			exec_sql("UPDATE members SET join_date = '2025-06-15' WHERE id = %" PRId64, m);
+		/* never paid: a large subtree reads these apart from those paid before the cut (048) */
+		if (i == 1)
+			exec_sql("UPDATE members SET dues_paid_to = NULL WHERE id = %" PRId64, m);
 		break;
 	case 4: /* lost contact 6 months and more; the odd branches' also without life */
 		exec_sql("UPDATE members SET lost_contact = 1, lost_since = '2025-0%d-01' WHERE id = %" PRId64, 3 + i, m);
