@@ -1528,7 +1528,8 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
 	 * Read from the figures kept per member (014_member_life_months): the candidates are
 	 * the members whose last month attended or excused is before the window, in the
 	 * subtree (a range of member_life_lapse, 048, whose rows carry the member's org, path,
-	 * state and join date), and only for them the window's months are summed, where
+	 * state and join date; the index holds only ok_ym < last_ym, which meetings recorded in
+	 * the window imply), and only for them the window's months are summed, where
 	 * joining the window's attendance with its meetings took seconds for a county.
 	 * CROSS JOIN keeps that order on SQLite. The window ends today with its last month
 	 * whole, the same as held_on <= today: no meeting is recorded after today
@@ -1541,7 +1542,7 @@ int life_lapse_scan(struct ctx *ctx, const char *lo, const char *hi, life_lapse_
 			"AND l.year * 100 + l.month >= CAST(? AS INTEGER) AND l.year * 100 + l.month <= CAST(? AS INTEGER)), "
 			"k.ok_ym, k.state, k.join_date, k.first_ym "
 			"FROM member_life k CROSS JOIN members m CROSS JOIN orgs o "
-			"WHERE k.ok_ym < CAST(? AS INTEGER) AND k.org_path >= ? AND k.org_path < ? "
+			"WHERE k.ok_ym < k.last_ym AND k.ok_ym < CAST(? AS INTEGER) AND k.org_path >= ? AND k.org_path < ? "
 			"AND k.state IN ('active', 'transferring') AND (k.join_date IS NULL OR k.join_date <= ?) "
 			"AND m.id = k.member_id AND o.id = k.org_id ORDER BY k.org_id, k.member_id",
 			&ctx->err);
@@ -1596,8 +1597,8 @@ int life_lapse_scan_lean(struct ctx *ctx, const char *lo, const char *hi, life_l
 	 */
 	st = db_prepare(ctx->db,
 			"SELECT k.member_id, k.org_id, k.ok_ym, k.state, k.join_date, k.first_ym FROM member_life k "
-			"WHERE k.ok_ym < CAST(? AS INTEGER) AND k.org_path >= ? AND k.org_path < ? AND "
-			"k.last_ym >= CAST(? AS INTEGER) AND k.state IN ('active', 'transferring') "
+			"WHERE k.ok_ym < k.last_ym AND k.ok_ym < CAST(? AS INTEGER) AND k.org_path >= ? AND "
+			"k.org_path < ? AND k.last_ym >= CAST(? AS INTEGER) AND k.state IN ('active', 'transferring') "
 			"AND (k.join_date IS NULL OR k.join_date <= ?)",
 			&ctx->err);
 	if (!st)

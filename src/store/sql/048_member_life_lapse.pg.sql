@@ -17,7 +17,11 @@ UPDATE member_life k SET first_ym = coalesce(s.f, 0), last_ym = coalesce(s.l, 0)
   WHERE m.id = k.member_id;
 
 DROP INDEX member_life_ok;
-CREATE INDEX member_life_lapse ON member_life(ok_ym, org_path) INCLUDE (member_id, org_id, state, join_date, first_ym, last_ym);
+-- only the members whose last month with meetings was not attended or excused: none other can be
+-- without life in a window with meetings (ok_ym < window <= last_ym), and most members are not in it
+-- (at the 10M root 445,000 of 10,000,000 rows: the whole index was 1.6 GB)
+CREATE INDEX member_life_lapse ON member_life(ok_ym, org_path) INCLUDE (member_id, org_id, state, join_date, first_ym, last_ym)
+  WHERE ok_ym < last_ym;
 
 -- 041's function, the member's columns and months with meetings added
 CREATE OR REPLACE FUNCTION member_life_months_add(p_member BIGINT, p_held_on TEXT, p_kind TEXT, p_status TEXT,

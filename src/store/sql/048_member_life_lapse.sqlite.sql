@@ -22,7 +22,10 @@ UPDATE member_life SET org_id = m.org_id, org_path = m.org_path, state = m.state
   FROM members m WHERE m.id = member_life.member_id;
 
 DROP INDEX member_life_ok;
-CREATE INDEX member_life_lapse ON member_life(ok_ym, org_path, state, join_date, last_ym, first_ym, org_id, member_id);
+-- only the members whose last month with meetings was not attended or excused: none other can be
+-- without life in a window with meetings (ok_ym < window <= last_ym), and most members are not in it
+CREATE INDEX member_life_lapse ON member_life(ok_ym, org_path, state, join_date, last_ym, first_ym, org_id, member_id)
+  WHERE ok_ym < last_ym;
 
 -- 014's triggers, the member's columns and months with meetings added
 DROP TRIGGER member_life_ok_insert;
